@@ -1,0 +1,347 @@
+"""Structure stage: metadata, the section tree, and what each paragraph reviews or plans.
+
+Works on the normalised text (same length as the original, so every span is also a span
+of the original text). Rules live in ``rules/structure.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from . import rules
+from .core import Document, Metadata, Paragraph, Role, Section, Span, Structure
+from .normalise import normalise
+
+CN_DIGITS = "一二三四五六七八九十"
+_LINE = re.compile(r"[^\r\n]+")
+_L1 = re.compile(rf"^[{CN_DIGITS}]+、")
+_L2 = re.compile(rf"^[(（][{CN_DIGITS}]+[)）]")
+_L3 = re.compile(r"^\d{1,2}(?:\s*[、.．]\s*(?!\d)|\s+)(?=\S)")
+_ORDINAL_LEAD = re.compile(rf"^[{CN_DIGITS}]+是")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_SENTENCE_END = "。!?;!?;"
+_PLACE = re.compile(
+    r"[\u4e00-\u9fff]{2,8}?(?:特别行政区|自治区|自治州|自治县|新区|高新区|经开区|省|市|县|区|州|盟|旗)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    max_standalone: int
+    max_lead: int
+    review: tuple[str, ...]
+    plan: tuple[str, ...]
+    multi_year: tuple[str, ...]
+    single_year: tuple[str, ...]
+    debris: re.Pattern[str]
+    speaker: re.Pattern[str]
+    press_words: tuple[str, ...]
+
+
+@cache
+def _rules() -> _Rules:
+    r = rules.load("structure")
+    titles = sorted(r["metadata"]["speaker_titles"], key=len, reverse=True)
+    return _Rules(
+        max_standalone=int(r["heading"]["max_standalone"]),
+        max_lead=int(r["heading"]["max_lead"]),
+        review=tuple(r["role"]["review"]),
+        plan=tuple(r["role"]["plan"]),
+        multi_year=tuple(r["period"]["multi_year"]),
+        single_year=tuple(r["period"]["single_year"]),
+        debris=re.compile("|".join(f"(?:{p})" for p in r["debris"]["patterns"])),
+        speaker=re.compile(
+            r"^(?P<place>.{0,16}?)(?:人民政府)?(?P<title>" + "|".join(map(re.escape, titles)) + r")\s*"
+            r"(?P<name>[\u4e00-\u9fff]{2,4})$"
+        ),
+        press_words=tuple(r["metadata"]["press_words"]),
+    )
+
+
+def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+    """Spans of the non-blank lines in ``text[start:end]``, trimmed of surrounding white space."""
+    for m in _LINE.finditer(text, start, len(text) if end is None else end):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            yield Span(a, b)
+
+
+def role_of(title: str) -> Role:
+    r = _rules()
+    if any(w in title for w in r.review):
+        return "review"
+    if any(w in title for w in r.plan):
+        return "plan"
+    return "other"
+
+
+def _is_debris(line: str) -> bool:
+    r = _rules()
+    return bool(r.debris.search(line)) or line.startswith("<!--") or line in {"-->", "<U+00A0>"}
+
+
+def _content(text: str, spans: list[Span]) -> Span:
+    """Where the report proper starts and ends: web furniture at either end is left out."""
+    first = 0
+    while first < len(spans) and _is_debris(text[spans[first].start : spans[first].end]):
+        first += 1
+    last = len(spans) - 1
+    while last > first:
+        line = text[spans[last].start : spans[last].end]
+        short = len(line) <= 8 and line[-1] not in _SENTENCE_END
+        if not (_is_debris(line) or short):
+            break
+        last -= 1
+    if first > last:
+        return Span(0, len(text))
+    return Span(spans[first].start, spans[last].end)
+
+
+def _first_sentence(text: str, span: Span) -> Span:
+    for i in range(span.start, span.end):
+        if text[i] in _SENTENCE_END:
+            return Span(span.start, i + 1)
+    return span
+
+
+def _heading(text: str, span: Span, has_l1: bool) -> tuple[int, Span] | None:
+    """The level and title span if the line at ``span`` is or starts with a heading."""
+    line = text[span.start : span.end]
+    r = _rules()
+    if _L1.match(line):
+        return 1, _first_sentence(text, span) if len(line) > 40 else span
+    if _L2.match(line):
+        return 2, _first_sentence(text, span)
+    if _L3.match(line) and len(line) <= 40:
+        return 3, span
+    first = _first_sentence(text, span)
+    if _ORDINAL_LEAD.match(line) and first == span and len(line) <= 40:
+        return 3, span
+    if (
+        len(line) <= r.max_standalone
+        and line[-1] not in _SENTENCE_END + ",,、::"
+        and not re.search(r"\d(?!\d*\s*年)", line)
+    ):
+        return (2 if has_l1 else 1), span
+    if first != span and len(first) <= r.max_lead and not re.search(r"\d", text[first.start : first.end]):
+        return 4, first
+    return None
+
+
+def _sections(text: str, spans: list[Span], content: Span, skip: set[int]) -> list[Section]:
+    has_l1 = any(_L1.match(text[s.start : s.end]) for s in spans)
+    roots: list[Section] = []
+    stack: list[Section] = []
+    for s in spans:
+        if s.start < content.start or s.end > content.end or s.start in skip:
+            continue
+        found = _heading(text, s, has_l1)
+        if found is None:
+            continue
+        level, title = found
+        # a subtitle line right under a heading belongs to that heading
+        if stack and level >= 2 and stack[-1].level <= 3 and stack[-1].heading.end == s.start - 1:
+            if stack[-1].span.end == stack[-1].heading.end and found[1] == s and level != 4:
+                stack[-1].title += " " + text[s.start : s.end]
+                stack[-1].heading = Span(stack[-1].heading.start, s.end)
+                continue
+        end = s.end if level == 4 else content.end
+        section = Section(title=text[title.start : title.end], level=level, heading=title, span=Span(s.start, end))
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(section)
+        stack.append(section)
+    _close(roots, content.end)
+    return roots
+
+
+def _close(sections: list[Section], end: int) -> None:
+    """Each section ends where the next sibling starts (level-4 leads end with their paragraph)."""
+    for i, s in enumerate(sections):
+        if s.level != 4:
+            nxt = sections[i + 1].span.start if i + 1 < len(sections) else end
+            s.span = Span(s.span.start, max(s.heading.end, nxt))
+        _close(s.children, s.span.end)
+
+
+def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> None:
+    previous: Role = "other"
+    for s in sections:
+        own = role_of(s.title)
+        if parent is not None and parent.role != "other":
+            s.role = parent.role
+        elif own != "other":
+            s.role = own
+        elif parent is None and previous == "plan":
+            s.role = "plan"
+        years = {int(y) for y in _YEAR.findall(s.title)}
+        if len(years) == 1 and s.role != "other":
+            s.period = years.pop()
+        elif parent is not None and parent.period is not None:
+            s.period = parent.period
+        elif s.role == "review":
+            s.period = meta.review_year
+        elif s.role == "plan":
+            s.period = meta.plan_year
+        previous = s.role
+        _label(s.children, meta, s)
+
+
+def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, set[int]]:
+    """Metadata from the lines before the first heading; returns the line starts it used."""
+    r = _rules()
+    meta = Metadata()
+    used: set[int] = set()
+    head = [sp for sp in spans[:40] if not _is_debris(text[sp.start : sp.end])]
+    if not head:
+        return meta, used
+    meta.title = text[head[0].start : head[0].end][:200]
+    used.add(head[0].start)
+    top = text[head[0].start : head[min(len(head), 12) - 1].end]
+    # ——2022年12月19日在兰州市第十七届人民代表大会第二次会议上
+    m = re.search(
+        r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在\s*(.{0,20}?)\s*第[\d一二三四五六七八九十]+\s*届",
+        top,
+    )
+    if m:
+        meta.delivered = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
+        place = m[4].strip()
+        meta.jurisdiction = place or None
+        if "全国人民代表大会" in top[m.end() : m.end() + 20]:
+            meta.jurisdiction = "中国"
+    for sp in head[:12]:
+        line = text[sp.start : sp.end]
+        if line.startswith("——") or line.startswith("--"):
+            used.add(sp.start)
+        # a dateline: 2022/01/14/ 11:03 来源:兰州新区报 记者 魏晓倩 / 时间：2026-02-05
+        d = re.search(r"((?:19|20)\d{2})[/\-.年]\s*(\d{1,2})[/\-.月]\s*(\d{1,2})", line)
+        if d and meta.delivered is None and len(line) <= 60:
+            meta.delivered = f"{d[1]}-{int(d[2]):02d}-{int(d[3]):02d}"
+            used.add(sp.start)
+        src = re.search(r"来源\s*[::]\s*(\S+)", line)
+        if src and meta.source is None:
+            meta.source = src[1]
+            used.add(sp.start)
+        sm = r.speaker.match(re.sub(r"[\s\u3000]+", "", line)) if len(line) <= 30 else None
+        if sm is None and len(line) <= 60:
+            sm = r.speaker.search(re.sub(r"[\s\u3000]+", "", line.split("上")[-1]))
+        if sm and meta.speaker is None:
+            meta.speaker = sm["name"]
+            if meta.jurisdiction is None and sm["place"]:
+                meta.jurisdiction = sm["place"]
+            if "国务院" in line:
+                meta.jurisdiction = "中国"
+            used.add(sp.start)
+    title = meta.title or ""
+    if meta.jurisdiction is None:
+        if "国务院" in top[:200]:
+            meta.jurisdiction = "中国"
+        else:
+            place = _PLACE.search(re.sub(r"^(?:19|20)\d{2}年", "", title))
+            if place:
+                meta.jurisdiction = place[0]
+    if meta.source is None and doc.path is None:
+        pass
+    press = any(w in title for w in r.press_words) or (
+        meta.source is not None and meta.speaker is None and "政府工作报告" not in title
+    )
+    meta.doc_type = "press_reading" if press else "report"
+    meta.level = level_of(meta.jurisdiction)
+    return meta, used
+
+
+def level_of(place: str | None) -> str | None:
+    if not place:
+        return None
+    if place in {"中国", "全国", "国务院"}:
+        return "national"
+    if place.endswith("新区") and not place.endswith("高新区"):
+        return "new_area"
+    if place.endswith(("高新区", "经开区", "开发区", "园区", "保税区", "试验区")):
+        return "zone"
+    if place.endswith(("省", "自治区", "特别行政区")) or place in {"北京市", "天津市", "上海市", "重庆市"}:
+        return "province"
+    if place.endswith(("市", "州", "盟", "地区")):
+        return "prefecture"
+    if place.endswith(("县", "旗", "区")):
+        return "county"
+    return None
+
+
+def _years(meta: Metadata, sections: list[Section]) -> None:
+    """The plan and review years, from headings first, then from the delivery date."""
+    for s in sections:
+        years = [int(y) for y in _YEAR.findall(s.title)]
+        if not years:
+            continue
+        if role_of(s.title) == "plan" and meta.plan_year is None:
+            meta.plan_year = max(years)
+        if role_of(s.title) == "review" and meta.review_year is None:
+            meta.review_year = max(years)
+    if meta.plan_year is None and meta.delivered:
+        year, month = int(meta.delivered[:4]), int(meta.delivered[5:7])
+        meta.plan_year = year + 1 if month >= 11 else year
+    if meta.plan_year is None and meta.title:
+        m = _YEAR.search(meta.title)
+        if m:
+            meta.plan_year = int(m[1])
+    if meta.review_year is None and meta.plan_year is not None:
+        meta.review_year = meta.plan_year - 1
+    if meta.plan_year is None and meta.review_year is not None:
+        meta.plan_year = meta.review_year + 1
+
+
+def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Paragraph]:
+    r = _rules()
+    meta = structure.metadata
+    default: Role = "plan" if meta.doc_type == "press_reading" else "other"
+    out: list[Paragraph] = []
+    multi = False
+    current_section: Section | None = None
+    for sp in spans:
+        if sp.start < structure.content.start or sp.end > structure.content.end:
+            continue
+        path = structure.path_at(sp.start)
+        section = path[-1] if path else None
+        top = path[0] if path else None
+        if top is not current_section:
+            current_section, multi = top, False
+        role: Role = next((s.role for s in reversed(path) if s.role != "other"), default)
+        period = next((s.period for s in reversed(path) if s.period is not None), None)
+        if period is None:
+            period = meta.review_year if role == "review" else meta.plan_year if role == "plan" else None
+        lead = text[sp.start : min(sp.end, sp.start + 40)]
+        head_title = section.title if section is not None and section.heading.start == sp.start else ""
+        if any(w in lead for w in r.multi_year) or any(w in head_title for w in r.multi_year):
+            multi = True
+        elif any(w in lead[:12] for w in r.single_year) or re.match(r"^(?:19|20)\d{2}\s*年", lead):
+            multi = False
+        years = None
+        if multi and role == "review" and meta.review_year is not None:
+            years = (meta.review_year - 4, meta.review_year)
+        lead_year = re.match(r"^(?:刚刚过去的)?((?:19|20)\d{2})\s*年", lead)
+        if lead_year and role == "review":
+            period = int(lead_year[1])
+        out.append(Paragraph(span=sp, role=role, period=period, multi_year=multi and role != "other", years=years))
+    return out
+
+
+def structure(doc: Document, normalised: str | None = None) -> Structure:
+    """Metadata, section tree and paragraph roles of ``doc``."""
+    text = normalised if normalised is not None else normalise(doc.text)
+    spans = list(lines(text))
+    content = _content(text, spans)
+    meta, used = _metadata(text, spans, doc)
+    sections = _sections(text, spans, content, used)
+    _years(meta, sections)
+    _label(sections, meta, None)
+    result = Structure(metadata=meta, sections=sections, content=content)
+    result.paragraphs = _paragraphs(text, spans, result)
+    return result
