@@ -25,11 +25,11 @@ from functools import cache
 from . import rules
 from .core import Document, Fact, Paragraph, Span, Structure
 from .normalise import normalise
-from .numerals import find_numerals, parse_numeral
+from .numerals import NUMERAL_PATTERN, parse_numeral
 from .structure import structure as structure_of
 
 _SENTENCE_END = set("。!?;\n\r")
-_CLAUSE_END = set(",:。!?;\n\r")
+_CLAUSE_END = set(",，:。!?;\n\r")
 _LIST_SEP = "、和与及"
 _CJK_NUMERAL = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
 _MAGNITUDE_ONLY = set("十百千万亿")
@@ -50,6 +50,7 @@ class _Unit:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     units: tuple[_Unit, ...]  # longest written form first
+    guard: dict[str, str]  # one-character unit → characters that may not follow it
     firm_words: tuple[str, ...]
     names: tuple[tuple[str, str], ...]  # (name, id), longest first
     narrower: tuple[str, ...]
@@ -75,6 +76,7 @@ def _rules() -> _Rules:
     cues = rules.load("cues")
     return _Rules(
         units=tuple(units),
+        guard=dict(u.get("guard", {})),
         firm_words=tuple(u["count"]["firm_words"]),
         names=tuple(names),
         narrower=tuple(ind["narrower"]["prefixes"]),
@@ -117,8 +119,12 @@ class _Mention:
 
 
 def _match_unit(text: str, i: int) -> _Unit | None:
-    for u in _rules().units:
+    r = _rules()
+    for u in r.units:
         if text.startswith(u.written, i):
+            nxt = text[i + len(u.written) : i + len(u.written) + 1]
+            if nxt and nxt in r.guard.get(u.written, ""):
+                continue
             return u
     return None
 
@@ -148,20 +154,52 @@ def _in_short_quote(text: str, s: int, e: int, lo: int, hi: int) -> bool:
     return right >= 0 and right - left <= 14
 
 
+@cache
+def _numeral_re() -> re.Pattern[str]:
+    return re.compile(NUMERAL_PATTERN)
+
+
+def _numerals(text: str, lo: int, hi: int) -> list[tuple[int, int, Decimal | None]]:
+    """Numerals in ``text[lo:hi]`` (offsets relative to lo); None where the run does not parse
+    alone (1亿3千 before 多万)."""
+    out: list[tuple[int, int, Decimal | None]] = []
+    for m in _numeral_re().finditer(text, lo, hi):
+        if m.end() - m.start() > 40:
+            continue
+        try:
+            value: Decimal | None = parse_numeral(m.group(0))
+        except ValueError:
+            value = None
+        out.append((m.start() - lo, m.end() - lo, value))
+    return out
+
+
 def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
     r = _rules()
     cmp = r.cue["comparator"]
     nonfact = r.cue["nonfact"]
     label_cls = set(nonfact["label_classifiers"])
-    found = find_numerals(text[lo:hi])
+    found = _numerals(text, lo, hi)
     k = 0
     while k < len(found):
-        s0, e0, value = found[k]
+        s0, e0, parsed = found[k]
         k += 1
         s, e = lo + s0, lo + e0
         raw = text[s:e]
         if e - s > 40:
             continue
+        after = text[e] if e < hi else ""
+        if raw.endswith("千") and len(raw) > 1 and _match_unit(text, e - 1) is not None and text[e] in "瓦米克":
+            # 1.3亿千瓦: the 千 belongs to the unit
+            try:
+                parsed = parse_numeral(raw[:-1])
+            except ValueError:
+                continue
+            e -= 1
+            raw, after = raw[:-1], text[e]
+        if parsed is None and not (after in "多余" and e + 1 < hi and text[e + 1] in "万亿"):
+            continue
+        value = parsed if parsed is not None else Decimal(0)
         before = text[s - 1] if s > lo else ""
         after = text[e] if e < hi else ""
         if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or before in "./":
@@ -221,9 +259,11 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             end = e
         else:
             end = j + len(unit.written)
+        if cn and value <= 10 and unit.unit in ("count", "person") and unit.written not in ("件", "项"):
+            continue  # 一批, 三期, 七个方面, 八个县区: a phase or a set, not a count
         if unit.family == "count":
             if cn and value <= 10 and unit.written in label_cls:
-                continue  # 七个方面, 八个县区: a set, not a count
+                continue
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
         suffix = _suffix(text, end, cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"])
@@ -259,6 +299,8 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
                     unit2 = u2
                     m.unit, m.family = unit2.unit, unit2.family
                     m.value = value * unit2.scale
+                    if nxt[2] is None:
+                        continue
                     m.value_max = nxt[2] * unit2.scale
                     m.end = j2 + len(unit2.written)
                     suf2 = _suffix(text, m.end, cmp["suffix_about"] + cmp["suffix_ge"] + cmp["suffix_le"])
@@ -282,12 +324,12 @@ def _infer_unit(
             return u
     # 6600多万农村人口, 30万天然气居民用户
     if value >= 10000:
-        tail = re.match(r"^[\u4e00-\u9fff“”]{0,10}?(人口|用户|居民|户|人)(?![\u4e00-\u9fff]{0,1}均)", text[e : min(hi, e + 12)])
-        if tail:
-            word = tail[1]
-            if word in ("用户", "户"):
-                return _Unit("", "household", Decimal(1), "quantity")
-            return _Unit("", "person", Decimal(1), "quantity")
+        tail = re.match(r"^[\u4e00-\u9fff“”]{1,10}", text[e : min(hi, e + 12)])
+        words = tail[0] if tail else ""
+        if re.search(r"用户|户(?!籍)", words):
+            return _Unit("", "household", Decimal(1), "quantity")
+        if re.search(r"人口|居民|群众|[^人]人$|人次", words[:6]) and "均" not in words[:6]:
+            return _Unit("", "person_time" if "人次" in words else "person", Decimal(1), "quantity")
     # 出境旅游人次由8300万增加到…: the subject names the unit
     head = text[max(lo, s - 12) : s]
     hm = re.search(r"(人次|人数|人口|户数)[由从]?$", head)
@@ -300,12 +342,16 @@ def _infer_unit(
     return None
 
 
-_RANK = re.compile(r"第\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名)|(首位)|(?<=[居列排])(?:全[国省市区]|世界|全球)?(第一)(?![批个次届类产])")
+_RANK = re.compile(
+    r"第\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名)(?!单)"
+    r"|(?<=[居列排])(?:全[国省市区]|世界|全球|各省区|同类城市)?(首位|第一)(?![批个次届类产])"
+)
 _MOVE = re.compile(r"(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
 _FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
 _DOUBLE = re.compile(r"翻(一|两|二|三)番|翻番")
 _ZERO = re.compile(r"零增长")
-_TIMES = re.compile(r"(\d+(?:\.\d+)?|[一二三四五六七八九十两]+)\s*倍")
+_TIMES = re.compile(r"(\d+(?:\.\d+)?|[一二三四五六七八九十两]+)\s*倍(多|以上)?")
+_DOUBLING = re.compile(r"(?<=实现)倍增|倍增(?=[,，。;])")
 _TENTHS = re.compile(r"(\d+(?:\.\d+)?|[一二三四五六七八九十])\s*成")
 _FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)|([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)")
 
@@ -314,8 +360,8 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
     """Facts written with words or special forms: ranks, 翻番, 零增长, 倍, 成, fractions."""
     cue = _rules().cue["measure"]
     for m in _RANK.finditer(text, lo, hi):
-        if m[3] or m[4]:
-            yield _Mention(m.start(), m.end(), m.start(), m.end(), Decimal(1), "rank", "rank", measure="rank")
+        if m[3]:
+            yield _Mention(m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank")
             continue
         value = parse_numeral(m[1])
         if text.startswith("第", m.start()) and m.end() < hi and text[m.end()] in "次":
@@ -349,7 +395,9 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
         if m.start() > lo and (text[m.start() - 1].isdigit() or text[m.start() - 1] == "."):
             continue
         yield _Mention(m.start(), m.end(), m.start(1), m.end(1), parse_numeral(m[1]) * 100, "%", "percent",
-                       measure="times")
+                       comparator=">=" if m[2] else "=", measure="times")
+    for m in _DOUBLING.finditer(text, lo, hi):
+        yield _Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100), "%", "percent", measure="growth")
     for m in _TENTHS.finditer(text, lo, hi):
         if m.start() > lo and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ".第"):
             continue
@@ -379,6 +427,19 @@ def _mentions(text: str, lo: int, hi: int) -> list[_Mention]:
 
     numbers = [m for m in _numeral_mentions(text, lo, hi) if free(m)]
     out = sorted(words + numbers, key=lambda m: (m.start, m.end))
+    # 全国36个省会…城市中从第27位…, 74个重点城市…浓度下降9.1%: the count labels the subject
+    labels = set()
+    for a, b in zip(out, out[1:], strict=False):
+        between = text[a.end : b.start]
+        if (
+            a.family == "count"
+            and len(between) <= 25
+            and not re.search(r"[,，;:。、和与及等]", between)
+            and not between.endswith("每")
+            and not re.search(r"每[\u4e00-\u9fff]{0,3}$", between)
+        ):
+            labels.add(id(a))
+    out = [m for m in out if id(m) not in labels]
     # ordinals make what follows in the clause a class, not a measure: 第4个吞吐量超千万人次的机场
     result = []
     for m in out:
@@ -416,7 +477,8 @@ _LINKS = (
     "上升到", "增至", "升至", "降至", "减至", "提高至", "提升至", "上升至", "下降至", "达到", "达", "实现", "完成",
     "为", "是", "在", "约", "分别", "均", "都", "年均", "同比", "比上年", "比去年", "较上年", "较去年", "累计",
     "共", "全年", "今年", "了", "到", "至", "同口径", "实际", "名义", "平均", "各", "再", "总计", "合计",
-    "突破", "超过", "超", "共计", "新增", "拟按", "按", "保持", "稳定", "覆盖",
+    "突破", "超过", "超", "共计", "新增", "拟按", "按", "保持", "稳定", "覆盖", "继续", "持续", "继续保持",
+    "力争", "努力", "确保", "争取",
 )
 _TO_LINKS = ("提高到", "提升到", "增加到", "增长到", "下降到", "降低到", "减少到", "上升到", "增至", "升至", "降至",
              "减至", "提高至", "提升至", "上升至", "下降至", "到", "至", "达到", "达", "为", "覆盖", "稳定在", "保持在")
@@ -453,6 +515,8 @@ def _read_phrase(phrase: str) -> _Reading:
         v_up = next((w for w in up if p.endswith(w)), None)
         v_down = next((w for w in down if p.endswith(w)), None)
         v = max((x for x in (v_up, v_down) if x), key=len, default=None)
+        if v is not None and any(p.endswith(n) and n.endswith(v) and len(n) > len(v) for n, _ in r.names):
+            break  # 经济增长5.5%左右: the verb is part of the indicator's name
         if v is not None and verb is None and not (v == "增" and p.endswith("新增")):
             # 增加值 is a noun, not a verb
             if v in ("增加", "增") and p.endswith("增加值"):
@@ -570,13 +634,13 @@ def _sentence_facts(
             m.indicator_id = _indicator_id(indicator)
         if not m.indicator:
             # 一是为5.95万名…学生提供…: the counted thing follows the number
-            tail = re.match(r"[^,。;:!?、]{1,20}", text[m.end : hi])
+            tail = re.match(r"[^,，。;:!?、]{1,20}", text[m.end : hi])
             m.indicator = tail[0] if tail else ""
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
         around = text[max(cs, m.start - 12) : m.start]
-        if re.search(r"[由从][^,。;]{0,10}$", around) and re.search(
-            r"^[^,。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)",
+        if re.search(r"[由从][^,，。;]{0,10}$", around) and re.search(
+            r"^[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)",
             text[m.end : min(hi, m.end + 12)],
         ):
             nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
@@ -725,7 +789,9 @@ def _to_facts(
     kind = {"review": "actual", "plan": "target"}.get(role, "other")
     period = para.period
     hedge = None
-    hedge_at = max(((before.rfind(w), w) for w in hedge_words), default=(-1, ""))
+    clause = text[_clause_start(text, m.start, sentence.start) : m.start]
+    scope_text = before if role == "plan" else clause
+    hedge_at = max(((scope_text.rfind(w), w) for w in hedge_words), default=(-1, ""))
     if hedge_at[0] >= 0:
         word = hedge_at[1]
         if not (role == "review" and word in r.words("hedge", "review_not")):
@@ -734,9 +800,8 @@ def _to_facts(
         kind, hedge = "estimate", "预计"
         if role == "plan":
             period = meta.plan_year
-    elif hedge in ("力争", "确保", "争取", "努力", "力求") and role != "plan":
+    elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    clause = text[_clause_start(text, m.start, sentence.start) : m.start]
     if role == "plan" and re.search(r"已(?!经济)|现有|已有", clause) and kind == "target":
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
@@ -785,7 +850,7 @@ def _multi_year_period(m: _Mention, clause: str, para: Paragraph) -> int | None:
         return None
     if m.measure in ("share", "rank"):
         return end
-    if m.measure == "level" and re.search(r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破)[^,]{0,3}$", clause):
+    if m.measure == "level" and re.search(r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破)[^,，]{0,3}$", clause):
         return end
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
         return end
@@ -799,34 +864,35 @@ def _as_float(d: Decimal) -> float:
 # --------------------------------------------------------------------------- scope
 
 
-_ZONE_SUFFIXES: tuple[str, ...] = ()
-
-
 @cache
 def _zone_pattern() -> re.Pattern[str]:
-    suffixes = sorted(_rules().cue["scope"]["suffixes"], key=len, reverse=True)
-    return re.compile(r"[\u4e00-\u9fff]{2,6}?(?:" + "|".join(map(re.escape, suffixes)) + r")")
+    scope = _rules().cue["scope"]
+    suffixes = sorted(scope["suffixes"], key=len, reverse=True)
+    lead = sorted(scope["lead"], key=len, reverse=True)
+    return re.compile(
+        r"^(?:" + "|".join(map(re.escape, lead)) + r")?"
+        r"(?P<name>[\u4e00-\u9fff]{2,4}?(?:" + "|".join(map(re.escape, suffixes)) + r"))"
+    )
 
 
-_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:区|县)(?=[\u4e00-\u9fff])")
+_DISTRICT = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3}(?:区|县))(?=[\u4e00-\u9fff])")
+_NOT_DISTRICT = re.compile(r"^(?:全|我|各|该|本|城乡|社区|景区|园区|市区|城区|片区|小区|街区|山区|库区|老区|特区|新区|辖区|地区|矿区|校区|郊区|牧区|灾区|功能区)")
 
 
 def _sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
-    """A zone named at the start of a sentence is what the sentence is about."""
-    head = text[sentence.start : min(sentence.end, sentence.start + 14)].lstrip()
-    m = _zone_pattern().search(head)
-    if m and m.start() <= 4 and m.group(0) not in ("国家级新区",):
-        name = re.sub(r"^(?:今年是|开启|发挥|支持|推动|加快|全力|聚力|我们|在)", "", m.group(0))
-        if own and (name == own or own.startswith(name)):
-            return None
-        return name
-    d = _DISTRICT.match(head)
-    if d and not re.match(r"^(?:全|我|各|该|本|城乡|社区|景区|园区|市区|城区|片区|小区|街区|山区|库区|老区|特区|新区)", d[0]):
-        name = d[0]
-        if own and name == own:
-            return None
-        return name
-    return None
+    """A zone or district named at the start of a sentence is what the sentence is about."""
+    head = text[sentence.start : min(sentence.end, sentence.start + 16)].lstrip()
+    m = _zone_pattern().match(head) or _DISTRICT.match(head)
+    if m is None:
+        return None
+    name = m["name"]
+    if any(name.startswith(w) for w in _rules().cue["scope"]["not_zones"]) or _NOT_DISTRICT.match(name):
+        return None
+    if name.endswith(("地区", "社区", "园区", "城区", "景区", "片区", "小区", "街区", "山区", "校区", "辖区")):
+        return None
+    if own and (name == own or own.startswith(name) or name.startswith(own.rstrip("市省县区"))  and name == own):
+        return None
+    return name
 
 
 # --------------------------------------------------------------------------- entry point
