@@ -16,6 +16,7 @@ offset found is an offset of the original; quotes are cut from the original.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -189,7 +190,12 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
         if e - s > 40:
             continue
         after = text[e] if e < hi else ""
-        if raw.endswith("千") and len(raw) > 1 and _match_unit(text, e - 1) is not None and text[e] in "瓦米克":
+        if (
+            raw.endswith("千")
+            and len(raw) > 1
+            and _match_unit(text, e - 1) is not None
+            and text[e] in "瓦米克"
+        ):
             # 1.3亿千瓦: the 千 belongs to the unit
             try:
                 parsed = parse_numeral(raw[:-1])
@@ -220,9 +226,8 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             after = text[e] if e < hi else ""
         elif after in "多余" and e + 1 < hi and _match_unit(text, e + 1) is not None:
             more = True
-        if _prefix(text, s, lo, nonfact["before"]):
-            if not (text.startswith("位", e) or text.startswith("名", e)):
-                continue
+        if _prefix(text, s, lo, nonfact["before"]) and not (text.startswith("位", e) or text.startswith("名", e)):
+            continue
         if _suffix(text, e, nonfact["after"]):
             continue
         magnitude_only = all(c in _MAGNITUDE_ONLY for c in raw)
@@ -273,7 +278,7 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             comparator = ">="
         if prefix:
             comparator = ">=" if prefix == pre_ge else "<=" if prefix == pre_le else "~"
-        if suffix and suffix not in ("多", "余") or (suffix and unit.family != "count"):
+        if (suffix and suffix not in ("多", "余")) or (suffix and unit.family != "count"):
             if suffix in cmp["suffix_ge"]:
                 comparator = ">="
             elif suffix in cmp["suffix_le"]:
@@ -283,16 +288,14 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             end += len(suffix)
         start = s - len(prefix) if prefix else s
         m = _Mention(start, end, s, e, value * unit.scale, unit.unit, unit.family, comparator)
-        if unit.family == "count":
-            m.classifier = unit.written
-        elif unit.unit == "household":
+        if unit.family == "count" or unit.unit == "household":
             m.classifier = unit.written
         # a range: 4.5%—5%, 5—6%
         nxt = found[k] if k < len(found) else None
         if nxt is not None and lo + nxt[0] - end <= 1 and lo + nxt[0] > end - 1:
             sep = text[end : lo + nxt[0]]
             if sep in ("—", "–", "-", "~", "～", "至", "到") and not _prefix(text, start, lo, ["从", "由"]):
-                s2, e2 = lo + nxt[0], lo + nxt[1]
+                _s2, e2 = lo + nxt[0], lo + nxt[1]
                 j2 = e2
                 u2 = _match_unit(text, j2)
                 if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
@@ -334,8 +337,12 @@ def _infer_unit(
     head = text[max(lo, s - 12) : s]
     hm = re.search(r"(人次|人数|人口|户数)[由从]?$", head)
     if hm:
-        return _Unit("", "person_time" if hm[1] == "人次" else "household" if hm[1] == "户数" else "person",
-                     Decimal(1), "quantity")
+        return _Unit(
+            "",
+            "person_time" if hm[1] == "人次" else "household" if hm[1] == "户数" else "person",
+            Decimal(1),
+            "quantity",
+        )
     # 投资过千亿、产能过千亿: a bare 亿-scale amount with a comparator is money
     if has_prefix and value >= 10**8 and all(c in _MAGNITUDE_ONLY for c in text[s:e]):
         return _Unit("", "CNY", Decimal(1), "money")
@@ -361,7 +368,9 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
     cue = _rules().cue["measure"]
     for m in _RANK.finditer(text, lo, hi):
         if m[3]:
-            yield _Mention(m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank")
+            yield _Mention(
+                m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank"
+            )
             continue
         value = parse_numeral(m[1])
         if text.startswith("第", m.start()) and m.end() < hi and text[m.end()] in "次":
@@ -370,8 +379,17 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
     for m in _FRONT.finditer(text, lo, hi):
         if m[2] == "强":
             continue
-        yield _Mention(m.start(), m.end(), m.start(1), m.end(1), parse_numeral(m[1]), "rank", "rank",
-                       comparator="<=", measure="rank")
+        yield _Mention(
+            m.start(),
+            m.end(),
+            m.start(1),
+            m.end(1),
+            parse_numeral(m[1]),
+            "rank",
+            "rank",
+            comparator="<=",
+            measure="rank",
+        )
     for m in _MOVE.finditer(text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第前":
             continue
@@ -383,19 +401,45 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             continue
         sign = -1 if verb_down else 1
         cls = "个" if m[2].startswith("个") else None
-        yield _Mention(m.start(), m.end(), m.start(1), m.end(1), parse_numeral(m[1]) * sign, "rank", "rank",
-                       measure="change_rank", classifier=cls)
+        yield _Mention(
+            m.start(),
+            m.end(),
+            m.start(1),
+            m.end(1),
+            parse_numeral(m[1]) * sign,
+            "rank",
+            "rank",
+            measure="change_rank",
+            classifier=cls,
+        )
     for m in _DOUBLE.finditer(text, lo, hi):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}.get(m[1] or "一", 1)
-        yield _Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100 * (2**n - 1)), "%", "percent",
-                       measure="growth")
+        yield _Mention(
+            m.start(),
+            m.end(),
+            m.start(),
+            m.end(),
+            Decimal(100 * (2**n - 1)),
+            "%",
+            "percent",
+            measure="growth",
+        )
     for m in _ZERO.finditer(text, lo, hi):
         yield _Mention(m.start(), m.end(), m.start(), m.end(), Decimal(0), "%", "percent", measure="growth")
     for m in _TIMES.finditer(text, lo, hi):
         if m.start() > lo and (text[m.start() - 1].isdigit() or text[m.start() - 1] == "."):
             continue
-        yield _Mention(m.start(), m.end(), m.start(1), m.end(1), parse_numeral(m[1]) * 100, "%", "percent",
-                       comparator=">=" if m[2] else "=", measure="times")
+        yield _Mention(
+            m.start(),
+            m.end(),
+            m.start(1),
+            m.end(1),
+            parse_numeral(m[1]) * 100,
+            "%",
+            "percent",
+            comparator=">=" if m[2] else "=",
+            measure="times",
+        )
     for m in _DOUBLING.finditer(text, lo, hi):
         yield _Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100), "%", "percent", measure="growth")
     for m in _TENTHS.finditer(text, lo, hi):
@@ -403,10 +447,20 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             continue
         if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
             continue
-        if not _prefix(text, m.start(), max(lo, m.start() - 4), ["占", "全国", "全省", "达", "近", "超", "约"]):
+        if not _prefix(
+            text, m.start(), max(lo, m.start() - 4), ["占", "全国", "全省", "达", "近", "超", "约"]
+        ):
             continue
-        yield _Mention(m.start(), m.end(), m.start(1), m.end(1), parse_numeral(m[1]) * 10, "%", "percent",
-                       measure="share")
+        yield _Mention(
+            m.start(),
+            m.end(),
+            m.start(1),
+            m.end(1),
+            parse_numeral(m[1]) * 10,
+            "%",
+            "percent",
+            measure="share",
+        )
     for m in _FRACTION.finditer(text, lo, hi):
         if m[1]:
             num, den = Decimal(m[1]), Decimal(m[2])
@@ -414,8 +468,9 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             den, num = parse_numeral(m[3]), parse_numeral(m[4])
         if den == 0 or num >= den:
             continue
-        yield _Mention(m.start(), m.end(), m.start(), m.end(), num / den * 100, "%", "percent",
-                       measure="fraction")
+        yield _Mention(
+            m.start(), m.end(), m.start(), m.end(), num / den * 100, "%", "percent", measure="fraction"
+        )
 
 
 def _mentions(text: str, lo: int, hi: int) -> list[_Mention]:
@@ -429,7 +484,7 @@ def _mentions(text: str, lo: int, hi: int) -> list[_Mention]:
     out = sorted(words + numbers, key=lambda m: (m.start, m.end))
     # 全国36个省会…城市中从第27位…, 74个重点城市…浓度下降9.1%: the count labels the subject
     labels = set()
-    for a, b in zip(out, out[1:], strict=False):
+    for a, b in itertools.pairwise(out):
         between = text[a.end : b.start]
         if (
             a.family == "count"
@@ -473,17 +528,129 @@ def _sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
 
 
 _LINKS = (
-    "控制在", "稳定在", "保持在", "维持在", "提高到", "提升到", "增加到", "增长到", "下降到", "降低到", "减少到",
-    "上升到", "增至", "升至", "降至", "减至", "提高至", "提升至", "上升至", "下降至", "达到", "达", "实现", "完成",
-    "为", "是", "在", "约", "分别", "均", "都", "年均", "同比", "比上年", "比去年", "较上年", "较去年", "累计",
-    "共", "全年", "今年", "了", "到", "至", "同口径", "实际", "名义", "平均", "各", "再", "总计", "合计",
-    "突破", "超过", "超", "共计", "新增", "拟按", "按", "保持", "稳定", "覆盖", "继续", "持续", "继续保持",
-    "力争", "努力", "确保", "争取",
+    "控制在",
+    "稳定在",
+    "保持在",
+    "维持在",
+    "提高到",
+    "提升到",
+    "增加到",
+    "增长到",
+    "下降到",
+    "降低到",
+    "减少到",
+    "上升到",
+    "增至",
+    "升至",
+    "降至",
+    "减至",
+    "提高至",
+    "提升至",
+    "上升至",
+    "下降至",
+    "达到",
+    "达",
+    "实现",
+    "完成",
+    "为",
+    "是",
+    "在",
+    "约",
+    "分别",
+    "均",
+    "都",
+    "年均",
+    "同比",
+    "比上年",
+    "比去年",
+    "较上年",
+    "较去年",
+    "累计",
+    "共",
+    "全年",
+    "今年",
+    "了",
+    "到",
+    "至",
+    "同口径",
+    "实际",
+    "名义",
+    "平均",
+    "各",
+    "再",
+    "总计",
+    "合计",
+    "突破",
+    "超过",
+    "超",
+    "共计",
+    "新增",
+    "拟按",
+    "按",
+    "保持",
+    "稳定",
+    "覆盖",
+    "继续",
+    "持续",
+    "继续保持",
+    "力争",
+    "努力",
+    "确保",
+    "争取",
 )
-_TO_LINKS = ("提高到", "提升到", "增加到", "增长到", "下降到", "降低到", "减少到", "上升到", "增至", "升至", "降至",
-             "减至", "提高至", "提升至", "上升至", "下降至", "到", "至", "达到", "达", "为", "覆盖", "稳定在", "保持在")
-_LEAD_WORDS = ("其中", "全年", "今年", "明年", "预计", "力争", "实现", "完成", "确保", "努力", "争取", "全市",
-               "全省", "全区", "全县", "我市", "我省", "年内", "进一步", "同时", "以及", "并", "和", "及", "、")
+_TO_LINKS = (
+    "提高到",
+    "提升到",
+    "增加到",
+    "增长到",
+    "下降到",
+    "降低到",
+    "减少到",
+    "上升到",
+    "增至",
+    "升至",
+    "降至",
+    "减至",
+    "提高至",
+    "提升至",
+    "上升至",
+    "下降至",
+    "到",
+    "至",
+    "达到",
+    "达",
+    "为",
+    "覆盖",
+    "稳定在",
+    "保持在",
+)
+_LEAD_WORDS = (
+    "其中",
+    "全年",
+    "今年",
+    "明年",
+    "预计",
+    "力争",
+    "实现",
+    "完成",
+    "确保",
+    "努力",
+    "争取",
+    "全市",
+    "全省",
+    "全区",
+    "全县",
+    "我市",
+    "我省",
+    "年内",
+    "进一步",
+    "同时",
+    "以及",
+    "并",
+    "和",
+    "及",
+    "、",
+)
 
 
 @dataclass(slots=True)
@@ -561,7 +728,20 @@ def _clean_indicator(phrase: str) -> str:
     return p.strip(" 、")
 
 
-_GENERIC_HEADS = ("增加值", "产量", "总产量", "营收", "营业收入", "利润", "利税", "收入", "投资", "总额", "面积", "产值")
+_GENERIC_HEADS = (
+    "增加值",
+    "产量",
+    "总产量",
+    "营收",
+    "营业收入",
+    "利润",
+    "利税",
+    "收入",
+    "投资",
+    "总额",
+    "面积",
+    "产值",
+)
 _SUBJECT_HEADS = ("播种面积", "面积", "企业", "产量", "总额", "增加值", "收入")
 
 
@@ -606,7 +786,6 @@ def _sentence_facts(
     mentions = _mentions(text, lo, hi)
     if not mentions:
         return []
-    meta = structure.metadata
     role = para.role
     facts: list[Fact] = []
     previous: _Mention | None = None
@@ -647,10 +826,17 @@ def _sentence_facts(
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
         _measure(m, reading, role)
-        if inherited and m.measure == "level" and reading.verb and m.family not in ("money", "quantity", "count"):
+        if (
+            inherited
+            and m.measure == "level"
+            and reading.verb
+            and m.family not in ("money", "quantity", "count")
+        ):
             pass
         if respectively >= 0 and m.start > lo + respectively:
-            if groups and (previous is not None and re.fullmatch(r"\s*[、和与及]\s*", text[previous.end : m.start])):
+            if groups and (
+                previous is not None and re.fullmatch(r"\s*[、和与及]\s*", text[previous.end : m.start])
+            ):
                 groups[-1].append(m)
             else:
                 groups.append([m])
@@ -694,16 +880,22 @@ def _measure(m: _Mention, reading: _Reading, role: str) -> None:
                 m.value_max *= reading.sign
         elif any(head.endswith(w) for w in cue["growth_heads"]):
             m.measure = "growth"
-        elif any(w in head[-8:] for w in cue["share_heads"]) or reading.to:
-            m.measure = "share"
-        elif m.indicator_id in (None,) and re.search(r"全[国省市]$|的$", head):
+        elif (
+            any(w in head[-8:] for w in cue["share_heads"])
+            or reading.to
+            or (m.indicator_id in (None,) and re.search(r"全[国省市]$|的$", head))
+        ):
             m.measure = "share"
         else:
             m.measure = "growth"
     elif m.family == "points":
         m.measure = "change_pp"
         m.value *= reading.sign
-    elif m.family in ("money", "quantity", "count") and reading.verb in r.words("verb", "change") and not reading.to:
+    elif (
+        m.family in ("money", "quantity", "count")
+        and reading.verb in r.words("verb", "change")
+        and not reading.to
+    ):
         m.measure = "change"
         m.value *= reading.sign
     else:
@@ -755,10 +947,9 @@ def _shared(text: str, lo: int, m: _Mention) -> None:
     items = [x for x in subject.split("、") if x]
     if len(items) < 2:
         return
-    if at < 0:
-        # no 均: only lists of rates (学前教育毛入园率、高中毛入学率超过93%)
-        if not all(x.endswith("率") or _indicator_id(x) for x in items):
-            return
+    # no 均: only lists of rates (学前教育毛入园率、高中毛入学率超过93%)
+    if at < 0 and not all(x.endswith("率") or _indicator_id(x) for x in items):
+        return
     if _PLACE.match(items[0]):
         last = items[-1]
         place_last = re.match(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))(.+)$", last)
@@ -815,7 +1006,11 @@ def _to_facts(
         m.measure = "level"
     sec_path = [s.title for s in structure.path_at(m.start)]
     scope = m.scope if m.scope is not None else topic
-    if scope is not None and meta.jurisdiction and scope in (meta.jurisdiction, meta.jurisdiction.rstrip("市省县区")):
+    if (
+        scope is not None
+        and meta.jurisdiction
+        and scope in (meta.jurisdiction, meta.jurisdiction.rstrip("市省县区"))
+    ):
         scope = None
     base = Fact(
         start=m.start,
@@ -839,7 +1034,9 @@ def _to_facts(
     )
     out = [base]
     for indicator, key, extra_scope in m.extra:
-        out.append(replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path)))
+        out.append(
+            replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path))
+        )
     return out
 
 
@@ -850,7 +1047,9 @@ def _multi_year_period(m: _Mention, clause: str, para: Paragraph) -> int | None:
         return None
     if m.measure in ("share", "rank"):
         return end
-    if m.measure == "level" and re.search(r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破)[^,，]{0,3}$", clause):
+    if m.measure == "level" and re.search(
+        r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破)[^,，]{0,3}$", clause
+    ):
         return end
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
         return end
@@ -876,7 +1075,9 @@ def _zone_pattern() -> re.Pattern[str]:
 
 
 _DISTRICT = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3}(?:区|县))(?=[\u4e00-\u9fff])")
-_NOT_DISTRICT = re.compile(r"^(?:全|我|各|该|本|城乡|社区|景区|园区|市区|城区|片区|小区|街区|山区|库区|老区|特区|新区|辖区|地区|矿区|校区|郊区|牧区|灾区|功能区)")
+_NOT_DISTRICT = re.compile(
+    r"^(?:全|我|各|该|本|城乡|社区|景区|园区|市区|城区|片区|小区|街区|山区|库区|老区|特区|新区|辖区|地区|矿区|校区|郊区|牧区|灾区|功能区)"
+)
 
 
 def _sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
@@ -888,9 +1089,13 @@ def _sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     name = m["name"]
     if any(name.startswith(w) for w in _rules().cue["scope"]["not_zones"]) or _NOT_DISTRICT.match(name):
         return None
-    if name.endswith(("地区", "社区", "园区", "城区", "景区", "片区", "小区", "街区", "山区", "校区", "辖区")):
+    if name.endswith(
+        ("地区", "社区", "园区", "城区", "景区", "片区", "小区", "街区", "山区", "校区", "辖区")
+    ):
         return None
-    if own and (name == own or own.startswith(name) or name.startswith(own.rstrip("市省县区"))  and name == own):
+    if own and (
+        name == own or own.startswith(name) or (name.startswith(own.rstrip("市省县区")) and name == own)
+    ):
         return None
     return name
 

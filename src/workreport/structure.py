@@ -21,7 +21,7 @@ _L1 = re.compile(rf"^[{CN_DIGITS}]+、")
 _L2 = re.compile(rf"^[(（][{CN_DIGITS}]+[)）]")
 _L3 = re.compile(r"^\d{1,2}(?:\s*[、.．]\s*(?!\d)|\s+)(?=\S)")
 _ORDINAL_LEAD = re.compile(rf"^[{CN_DIGITS}]+是")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"(?<![\d\s])((?:1\s?9|2\s?0)\s?\d\s?\d)\s*年")
 _SENTENCE_END = "。!?;!?;"
 _PLACE = re.compile(
     r"[\u4e00-\u9fff]{2,8}?(?:特别行政区|自治区|自治州|自治县|新区|高新区|经开区|省|市|县|区|州|盟|旗)"
@@ -59,6 +59,10 @@ def _rules() -> _Rules:
         ),
         press_words=tuple(r["metadata"]["press_words"]),
     )
+
+
+def _year(written: str) -> int:
+    return int(re.sub(r"\s", "", written))
 
 
 def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
@@ -142,18 +146,28 @@ def _sections(text: str, spans: list[Span], content: Span, skip: set[int]) -> li
     for s in spans:
         if s.start < content.start or s.end > content.end or s.start in skip:
             continue
+        if _is_debris(text[s.start : s.end]):
+            continue
         found = _heading(text, s, has_l1)
         if found is None:
             continue
         level, title = found
         # a subtitle line right under a heading belongs to that heading
-        if stack and level >= 2 and stack[-1].level <= 3 and stack[-1].heading.end == s.start - 1:
-            if stack[-1].span.end == stack[-1].heading.end and found[1] == s and level != 4:
-                stack[-1].title += " " + text[s.start : s.end]
-                stack[-1].heading = Span(stack[-1].heading.start, s.end)
-                continue
+        if (
+            stack
+            and 2 <= level <= 3
+            and stack[-1].level <= 3
+            and stack[-1].heading.end == s.start - 1
+            and stack[-1].span.end == stack[-1].heading.end
+            and found[1] == s
+        ):
+            stack[-1].title += " " + text[s.start : s.end]
+            stack[-1].heading = Span(stack[-1].heading.start, s.end)
+            continue
         end = s.end if level == 4 else content.end
-        section = Section(title=text[title.start : title.end], level=level, heading=title, span=Span(s.start, end))
+        section = Section(
+            title=text[title.start : title.end], level=level, heading=title, span=Span(s.start, end)
+        )
         while stack and stack[-1].level >= level:
             stack.pop()
         (stack[-1].children if stack else roots).append(section)
@@ -181,7 +195,7 @@ def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> N
             s.role = own
         elif parent is None and previous == "plan":
             s.role = "plan"
-        years = {int(y) for y in _YEAR.findall(s.title)}
+        years = {_year(y) for y in _YEAR.findall(s.title)}
         if len(years) == 1 and s.role != "other":
             s.period = years.pop()
         elif parent is not None and parent.period is not None:
@@ -203,7 +217,8 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, se
     if not head:
         return meta, used
     meta.title = text[head[0].start : head[0].end][:200]
-    used.add(head[0].start)
+    if not (_L1.match(meta.title) or _L2.match(meta.title)):
+        used.add(head[0].start)
     top = text[head[0].start : head[min(len(head), 12) - 1].end]
     # ——2022年12月19日在兰州市第十七届人民代表大会第二次会议上
     m = re.search(
@@ -249,9 +264,8 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, se
                 meta.jurisdiction = place[0]
     if meta.source is None and doc.path is None:
         pass
-    press = any(w in title for w in r.press_words) or (
-        meta.source is not None and meta.speaker is None and "政府工作报告" not in title
-    )
+    reporter = any("记者" in text[sp.start : sp.end] and "来源" in text[sp.start : sp.end] for sp in head[:6])
+    press = any(w in title for w in r.press_words) or (reporter and "政府工作报告" not in title)
     meta.doc_type = "press_reading" if press else "report"
     meta.level = level_of(meta.jurisdiction)
     return meta, used
@@ -278,20 +292,25 @@ def level_of(place: str | None) -> str | None:
 def _years(meta: Metadata, sections: list[Section]) -> None:
     """The plan and review years, from headings first, then from the delivery date."""
     for s in sections:
-        years = [int(y) for y in _YEAR.findall(s.title)]
+        years = [_year(y) for y in _YEAR.findall(s.title)]
         if not years:
             continue
         if role_of(s.title) == "plan" and meta.plan_year is None:
             meta.plan_year = max(years)
         if role_of(s.title) == "review" and meta.review_year is None:
             meta.review_year = max(years)
+    title_year = _YEAR.search(meta.title or "")
+    if meta.plan_year is None and title_year and meta.doc_type == "report":
+        meta.plan_year = _year(title_year[1])
     if meta.plan_year is None and meta.delivered:
         year, month = int(meta.delivered[:4]), int(meta.delivered[5:7])
         meta.plan_year = year + 1 if month >= 11 else year
-    if meta.plan_year is None and meta.title:
-        m = _YEAR.search(meta.title)
-        if m:
-            meta.plan_year = int(m[1])
+    if (
+        meta.delivered
+        and meta.plan_year
+        and not meta.plan_year - 1 <= int(meta.delivered[:4]) <= meta.plan_year
+    ):
+        meta.delivered = None  # a web page's own date, not the report's
     if meta.review_year is None and meta.plan_year is not None:
         meta.review_year = meta.plan_year - 1
     if meta.plan_year is None and meta.review_year is not None:
@@ -329,7 +348,9 @@ def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Para
         lead_year = re.match(r"^(?:刚刚过去的)?((?:19|20)\d{2})\s*年", lead)
         if lead_year and role == "review":
             period = int(lead_year[1])
-        out.append(Paragraph(span=sp, role=role, period=period, multi_year=multi and role != "other", years=years))
+        out.append(
+            Paragraph(span=sp, role=role, period=period, multi_year=multi and role != "other", years=years)
+        )
     return out
 
 

@@ -1,0 +1,86 @@
+"""Length-preserving normalisation of report text for extraction.
+
+Every mapping is one code point to one code point, so offset ``i`` in ``normalise(t)`` is
+offset ``i`` in ``t``: extractors match on the normalised string and report spans into
+``Document.text`` with no offset map. What it does:
+
+- full-width ASCII forms (U+FF01–U+FF5E) → ASCII, except ``，`` (U+FF0C), which stays the
+  Chinese sentence comma so it is never read as a thousands separator, and ``．`` (U+FF0E),
+  which becomes ``.`` only between digits (``８．５`` → ``8.5``, not a list item's ``1．``);
+- Unicode spaces (U+3000, U+00A0, U+2000–U+200A …) → ``' '``; line breaks are untouched;
+- traditional → simplified characters from ``rules/t2s.tsv`` (see ``tools/make_t2s.py``).
+
+Debris such as the literal ``<U+00A0>`` tokens of some saved pages is left alone: it is
+the structure stage's business.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from workreport.errors import RulesError
+
+_FULLWIDTH = range(0xFF01, 0xFF5F)
+_FULLWIDTH_KEEP = {0xFF0C, 0xFF0E}  # ， stays Chinese; ． is handled by context below
+_SPACES = (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
+_FULLWIDTH_POINT = re.compile(r"([0-9] {0,2})．(?= {0,2}[0-9])")
+
+# Han ideographs, including 〇 (written in years such as 二〇二四) and compatibility forms.
+_CJK_RANGES = (
+    (0x3007, 0x3007),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FFFF),
+    (0x30000, 0x323AF),
+)
+_CJK_RE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]")
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` (one character) is a Han ideograph."""
+    return any(a <= ord(ch) <= b for a, b in _CJK_RANGES)
+
+
+def cjk_count(text: str) -> int:
+    """How many Han ideographs ``text`` holds."""
+    return len(_CJK_RE.findall(text))
+
+
+def _load_t2s() -> dict[int, int]:
+    source = resources.files("workreport") / "rules" / "t2s.tsv"
+    table: dict[int, int] = {}
+    for lineno, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 2 or len(cols[0]) != 1 or len(cols[1]) != 1:
+            raise RulesError(
+                "expected 'traditional<TAB>simplified', one character each", path="rules/t2s.tsv", line=lineno
+            )
+        table[ord(cols[0])] = ord(cols[1])
+    return table
+
+
+@cache
+def translation_table() -> dict[int, int]:
+    """The ``str.translate`` table behind :func:`normalise`, built once."""
+    table = _load_t2s()
+    table.update({cp: cp - 0xFEE0 for cp in _FULLWIDTH if cp not in _FULLWIDTH_KEEP})
+    table.update(dict.fromkeys(_SPACES, 0x20))
+    return table
+
+
+def normalise(text: str) -> str:
+    """``text`` folded for matching; always exactly as long as ``text``."""
+    out = text.translate(translation_table())
+    if "．" in out:
+        out = _FULLWIDTH_POINT.sub(r"\1.", out)
+    return out
+
+
+def fold_char(ch: str) -> str:
+    """One character as :func:`normalise` folds it out of context (``．`` stays ``．``)."""
+    return ch.translate(translation_table())

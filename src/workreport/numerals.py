@@ -1,0 +1,374 @@
+"""Numerals as Chinese government work reports write them, read into exact Decimals.
+
+Forms understood: Arabic (``3420``, ``1,234.5``), Chinese (``三千五百``, ``一万零五十``,
+``两万``, abbreviated ``三千五``/``一万二``), digit by digit (``二〇二二``), a Chinese point
+(``三点五``, ``一点二万亿``), mixed (``1.2万亿``, ``1亿3千万``), percent words (``百分之六点五``,
+returned as 6.5) and fractions (``三分之一``, ``1/3``).
+
+Text is assumed already normalised to half-width ASCII digits and punctuation and to
+simplified characters; nothing here folds full-width or traditional forms.
+
+Decisions a reader may trip over:
+
+* 零 must mark exactly the places a reading skips (``一千零五十``; ``一千五十`` and
+  ``一亿三千`` are rejected): without it ``一亿三千`` could be a clipped ``一亿三千万``.
+* ``万万`` and ``亿亿`` are rejected: reports write 亿, and 万万 in prose is the adverb
+  (万万不可). ``万亿`` is 10**12, read as (一万)亿, so ``一万零五百亿`` works too.
+* A bare leading unit means one of it (``十``, ``百亿``, ``万亿``), but only at the start:
+  ``一百十五`` is rejected.
+* No sign, no whitespace, no 兆, 成, 倍 or 番; ``多``/``余`` are left to the caller.
+* Results are canonical: integers have exponent 0 (``Decimal('1200000000000')``), other
+  values carry no trailing zeros (``0.50`` → ``Decimal('0.5')``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+
+from workreport.errors import NumeralError
+
+__all__ = ["NUMERAL_PATTERN", "find_numerals", "parse_numeral", "to_chinese", "to_mixed"]
+
+# Sums and products of finite decimals are exact given enough digits; trapping Inexact
+# turns any silent rounding into a loud bug instead of a wrong number.
+_EXACT = Context(
+    prec=MAX_PREC,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
+)
+# Only fractions can be inexact. 28 digits is Decimal's default, so 三分之一 equals
+# Decimal(1) / Decimal(3) whatever context the caller happens to be running under.
+_FRACTION = Context(prec=28)
+
+_DIGITS: dict[str, int] = {
+    "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
+    "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8,
+    "捌": 8, "九": 9, "玖": 9,
+}  # fmt: skip
+_SMALL: dict[str, int] = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3}
+_BIG: dict[str, int] = {"万": 4, "亿": 8}
+_MULTIPLIERS: dict[str, int] = {"": 0, "万": 4, "亿": 8, "万亿": 12}
+
+_D = "".join(_DIGITS)
+_UB = "".join(_SMALL) + "".join(_BIG)
+# [0-9], not \d: \d would also take Arabic-Indic and full-width digits, which Decimal() reads.
+_ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+# Every repetition below alternates disjoint character classes, so each text has one way
+# to match and the engine cannot backtrack more than a constant per character.
+_MIXED = rf"{_ARABIC}(?:[{_UB}]+(?:[0-9]+[{_UB}]+)*)?"
+_ZH_TAIL = rf"[{_D}{_UB}]*(?:点[{_D}]+[万亿]*)?"
+# A bare 百/千 opens a numeral only before 万/亿 (百亿, 千万); a bare 万/亿 never does.
+_ZH = rf"(?:[{_D}十拾]|[百千佰仟](?=[万亿])){_ZH_TAIL}"
+_NUM = rf"(?:{_MIXED}|{_ZH})"
+
+NUMERAL_PATTERN: str = (
+    rf"百分之(?:{_MIXED}|[{_D}十拾百佰千仟]{_ZH_TAIL})"
+    rf"|[千仟万亿]分之{_NUM}"
+    rf"|{_ARABIC}/{_ARABIC}"
+    rf"|{_NUM}(?:分之{_NUM})?"
+)
+"""A maximal candidate numeral in running text; ``find_numerals`` keeps those that parse."""
+
+_NUMERAL_RE = re.compile(NUMERAL_PATTERN)
+_ARABIC_RE = re.compile(_ARABIC)
+_POINT_TAIL_RE = re.compile(rf"([{_D}]+)([万亿]*)")
+_HAS_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+
+
+class _Reject(Exception):
+    """Raised deep in the parser; parse_numeral turns it into one NumeralError."""
+
+
+def _p10(k: int) -> Decimal:
+    return Decimal((0, (1,), k))
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "num", "unit" (十百千) or "big" (万亿)
+    value: Decimal = Decimal(0)
+    place: int = 0  # a unit's power of ten
+    digit: int | None = None  # set for one-digit numbers, the only ones a unit may follow
+    zero: bool = False  # 零/〇: as the only digit it is 0, elsewhere it marks skipped places
+
+
+def _tokens(s: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c in _DIGITS:
+            d = _DIGITS[c]
+            out.append(_Tok("num", Decimal(d), digit=d, zero=d == 0))
+            i += 1
+        elif c in _SMALL:
+            out.append(_Tok("unit", place=_SMALL[c]))
+            i += 1
+        elif c in _BIG:
+            out.append(_Tok("big", place=_BIG[c]))
+            i += 1
+        else:
+            m = _ARABIC_RE.match(s, i)
+            if m is None:
+                raise _Reject
+            text = m[0]
+            digit = int(text) if len(text) == 1 else None
+            out.append(_Tok("num", Decimal(text.replace(",", "")), digit=digit))
+            i = m.end()
+    return out
+
+
+class _Parser:
+    """Recursive descent over (coefficient)亿(remainder), each side (coefficient)万(remainder).
+
+    Levels are 8 (亿), 4 (万) and 0 (a section below 10**4 made of 千百十 terms).
+    """
+
+    def __init__(self, tokens: list[_Tok], *, allow_abbrev: bool = True) -> None:
+        self.toks = tokens
+        self.i = 0
+        self.allow_abbrev = allow_abbrev
+
+    def number(self) -> Decimal:
+        got = self._level(8, at_start=True)
+        if got is None or self.i != len(self.toks):
+            raise _Reject
+        return got[0]
+
+    def _peek(self, k: int = 0) -> _Tok | None:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else None
+
+    def _take_zero(self) -> bool:
+        tok = self._peek()
+        if tok is not None and tok.zero:
+            self.i += 1
+            return True
+        return False
+
+    def _at_end(self) -> bool:
+        return self.i == len(self.toks)
+
+    def _level(self, lvl: int, *, at_start: bool) -> tuple[Decimal, bool] | None:
+        """(value, bare) or None if nothing was read; bare means a plain number, no unit."""
+        if lvl == 0:
+            return self._section(at_start=at_start)
+        lower = lvl - 4
+        coef = self._level(lower, at_start=at_start)
+        tok = self._peek()
+        if tok is None or tok.kind != "big" or tok.place != lvl:
+            return coef
+        if coef is None and not at_start:
+            raise _Reject
+        after_big = self.i > 0 and self.toks[self.i - 1].kind == "big"  # the 万 of 万亿
+        self.i += 1
+        coef_value = Decimal(1) if coef is None else coef[0]
+        value = coef_value * _p10(lvl)
+        zero = self._take_zero()
+        nxt = self._peek()
+        if nxt is None or nxt.kind == "big":
+            if zero:
+                raise _Reject
+            return value, False
+        if coef_value != coef_value.to_integral_value():
+            raise _Reject  # 1.5万3千 means nothing
+        if not zero and self.allow_abbrev and not after_big and nxt.digit and self.i + 1 == len(self.toks):
+            self.i += 1  # 一万二 = 12000: a lone final digit counts in the next place down
+            return value + nxt.digit * _p10(lvl - 1), False
+        rem = self._level(lower, at_start=False)
+        if rem is None:
+            raise _Reject
+        rem_value, rem_bare = rem
+        if rem_value == 0 or rem_value != rem_value.to_integral_value() or (rem_bare and not zero):
+            raise _Reject
+        if zero != (rem_value < _p10(lvl - 1)) or rem_value >= _p10(lvl):
+            raise _Reject
+        return value + rem_value, False
+
+    def _section(self, *, at_start: bool) -> tuple[Decimal, bool] | None:
+        total = Decimal(0)
+        prev: int | None = None  # place of the last unit read
+        while True:
+            zero = prev is not None and self._take_zero()
+            tok = self._peek()
+            if tok is None or tok.kind == "big":
+                if zero:
+                    raise _Reject
+                return None if prev is None else (total, False)
+            if tok.kind == "unit":
+                if prev is not None or not at_start:
+                    raise _Reject
+                self.i += 1  # a leading 十/百/千 means one of it
+                total, prev = _p10(tok.place), tok.place
+                continue
+            unit = self._peek(1)
+            if unit is not None and unit.kind == "unit":
+                if not tok.digit:
+                    raise _Reject
+                if prev is not None and (unit.place >= prev or zero != (prev - unit.place > 1)):
+                    raise _Reject
+                self.i += 2
+                total += tok.digit * _p10(unit.place)
+                prev = unit.place
+                continue
+            self.i += 1
+            if prev is None:
+                if tok.zero and not (at_start and len(self.toks) == 1):
+                    raise _Reject
+                return tok.value, True
+            if not tok.digit:
+                raise _Reject
+            if zero:
+                if prev < 2:
+                    raise _Reject  # 二十零五: after 十 no place was skipped
+                return total + tok.digit, False
+            if prev == 1:
+                return total + tok.digit, False
+            if not self.allow_abbrev or not self._at_end():
+                raise _Reject  # 三千五万 is no standard reading
+            return total + tok.digit * _p10(prev - 1), False  # 三千五 = 3500
+
+
+def _chinese_digits(s: str) -> str:
+    return "".join(str(_DIGITS[c]) for c in s)
+
+
+def _plain(s: str) -> Decimal:
+    """A numeral with no percent word and no fraction."""
+    if _ARABIC_RE.fullmatch(s):
+        return Decimal(s.replace(",", ""))
+    if "点" in s:
+        left, _, right = s.partition("点")
+        m = _POINT_TAIL_RE.fullmatch(right)
+        if not left or m is None or "两" in m[1] or m[2] not in _MULTIPLIERS:
+            raise _Reject
+        if _HAS_ASCII_DIGIT_RE.search(left) or (m[2] and any(c in _BIG for c in left)):
+            raise _Reject
+        whole = _Parser(_tokens(left), allow_abbrev=False).number()
+        return (whole + Decimal("0." + _chinese_digits(m[1]))) * _p10(_MULTIPLIERS[m[2]])
+    if len(s) > 1 and all(c in _DIGITS and c != "两" for c in s):
+        return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
+    return _Parser(_tokens(s)).number()
+
+
+def _divide(numerator: Decimal, denominator: Decimal) -> Decimal:
+    if denominator == 0:
+        raise _Reject
+    return _FRACTION.divide(numerator, denominator)
+
+
+def _canonical(value: Decimal) -> Decimal:
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def parse_numeral(s: str) -> Decimal:
+    """The exact value of a whole numeral string; ``NumeralError`` if it is not one.
+
+    ``百分之X`` returns X (the caller knows it is a percent); ``A分之B`` and ``B/A`` return
+    B/A rounded to 28 significant digits when inexact.
+    """
+    try:
+        with localcontext(_EXACT):
+            if s.startswith("百分之"):
+                value = _plain(s[3:])
+            elif "分之" in s:
+                denominator, _, numerator = s.partition("分之")
+                value = _divide(_plain(numerator), _plain(denominator))
+            elif "/" in s:
+                numerator, _, denominator = s.partition("/")
+                if not (_ARABIC_RE.fullmatch(numerator) and _ARABIC_RE.fullmatch(denominator)):
+                    raise _Reject
+                value = _divide(_plain(numerator), _plain(denominator))
+            else:
+                value = _plain(s)
+            return _canonical(value)
+    except _Reject:
+        raise NumeralError(f"not a numeral: {s!r}") from None
+
+
+def find_numerals(text: str) -> list[tuple[int, int, Decimal]]:
+    """Every numeral in ``text`` as (start, end, value), half-open code-point offsets.
+
+    Candidates that do not parse (``十四五``, ``万万``) are skipped whole, not split.
+    """
+    found: list[tuple[int, int, Decimal]] = []
+    for m in _NUMERAL_RE.finditer(text):
+        try:
+            found.append((m.start(), m.end(), parse_numeral(m[0])))
+        except NumeralError:
+            continue
+    return found
+
+
+_ZH_DIGIT_CHARS = "零一二三四五六七八九"
+_ZH_PLACES = ("", "十", "百", "千")
+
+
+def _read_section(n: int, *, leading: bool, liang: bool, before_big: bool) -> str:
+    out: list[str] = []
+    started = gap = False
+    for place in (3, 2, 1, 0):
+        d = n // 10**place % 10
+        if d == 0:
+            gap = started
+            continue
+        if gap:
+            out.append("零")
+            gap = False
+        first = leading and not started
+        if first and place == 1 and d == 1:
+            out.append("十")  # 十五, not 一十五, but only at the very start
+        elif first and d == 2 and liang and (place >= 2 or before_big):
+            out.append("两" + _ZH_PLACES[place])
+        else:
+            out.append(_ZH_DIGIT_CHARS[d] + _ZH_PLACES[place])
+        started = True
+    return "".join(out)
+
+
+def _read(n: int, *, leading: bool, liang: bool, before_big: bool = False) -> str:
+    for lvl, big in ((8, "亿"), (4, "万")):
+        if n >= 10**lvl:
+            hi, lo = divmod(n, 10**lvl)
+            out = _read(hi, leading=leading, liang=liang, before_big=True) + big
+            if lo:
+                out += ("零" if lo < 10 ** (lvl - 1) else "") + _read(lo, leading=False, liang=liang)
+            return out
+    return _read_section(n, leading=leading, liang=liang, before_big=before_big)
+
+
+def to_chinese(n: int, *, liang: bool = False) -> str:
+    """The standard Chinese reading of ``0 <= n < 10**16`` (10**12 is 一万亿).
+
+    With ``liang`` a leading 2 before 百/千/万/亿 is written 两, as in 两万.
+    """
+    if not 0 <= n < 10**16:
+        raise NumeralError(f"cannot read {n!r} in Chinese: outside 0 .. 10**16 - 1")
+    return "零" if n == 0 else _read(n, leading=True, liang=liang)
+
+
+def to_mixed(d: Decimal) -> str:
+    """The form journalists write: ``1.2万亿``, ``3万``, ``1.3亿``; below 10**4 plain Arabic."""
+    if not d.is_finite() or d < 0:
+        raise NumeralError(f"cannot write {d!r} as a numeral")
+    with localcontext(_EXACT):
+        for lvl, suffix in ((12, "万亿"), (8, "亿"), (4, "万")):
+            if d >= _p10(lvl):
+                return format(d.scaleb(-lvl).normalize(), "f") + suffix
+        return format(d.normalize(), "f")

@@ -1,0 +1,54 @@
+"""The public surface: one entry module whose __all__ is pinned."""
+
+from __future__ import annotations
+
+import workreport
+
+PUBLIC = {
+    "Document",
+    "Fact",
+    "GoldError",
+    "GoldKey",
+    "Metadata",
+    "NumeralError",
+    "Paragraph",
+    "ReadError",
+    "RulesError",
+    "Score",
+    "Section",
+    "Span",
+    "Structure",
+    "WorkreportError",
+    "__version__",
+    "extract",
+    "inspect",
+    "load_gold",
+    "parse_numeral",
+    "read",
+    "read_bytes",
+    "score",
+}
+
+
+def test_all_is_pinned() -> None:
+    assert set(workreport.__all__) == PUBLIC
+    for name in workreport.__all__:
+        assert hasattr(workreport, name), name
+
+
+def test_errors_share_one_root() -> None:
+    for exc in (workreport.ReadError, workreport.NumeralError, workreport.RulesError, workreport.GoldError):
+        assert issubclass(exc, workreport.WorkreportError)
+
+
+def test_read_extract_inspect_on_text() -> None:
+    doc = workreport.Document(
+        text="一、2023年工作回顾\n全年生产总值增长5%。\n二、2024年工作安排\n生产总值增长6%左右。\n"
+    )
+    facts = workreport.extract(doc)
+    assert [(f.quote, f.kind, f.period, f.indicator_id) for f in facts] == [
+        ("5%", "actual", 2023, "gdp"),
+        ("6%左右", "target", 2024, "gdp"),
+    ]
+    st = workreport.inspect(doc)
+    assert [s.role for s in st.sections] == ["review", "plan"]

@@ -1,0 +1,96 @@
+"""The command line, run as a user would: real files, real subprocesses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPORTS
+
+CITY = REPORTS / "city_2024.txt"
+
+
+def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "workreport.cli", *args], capture_output=True, text=True)
+    if ok:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_extract_jsonl_has_the_facts_fields() -> None:
+    lines = run("extract", str(CITY), "--format", "jsonl").stdout.splitlines()
+    assert lines
+    text = CITY.read_text(encoding="utf-8")
+    for line in lines:
+        fact = json.loads(line)
+        for field in (
+            "start",
+            "end",
+            "quote",
+            "value",
+            "value_max",
+            "unit",
+            "measure",
+            "comparator",
+            "kind",
+            "indicator",
+            "indicator_id",
+        ):
+            assert field in fact
+        assert text[fact["start"] : fact["end"]] == fact["quote"]
+
+
+def test_extract_json_has_metadata_sections_and_facts() -> None:
+    data = json.loads(run("extract", str(CITY), "--format", "json").stdout)
+    assert data["metadata"]["plan_year"] == 2024
+    assert data["sections"] and data["facts"]
+
+
+def test_extract_csv_and_table() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("extract", str(CITY), "--format", "csv").stdout)))
+    assert rows and rows[0]["unit"]
+    table = run("extract", str(CITY)).stdout.splitlines()
+    # Chinese columns stay aligned: the separator line is as wide as the header
+    assert table[0].startswith("位置") and set(table[1]) <= {"-", " "}
+
+
+def test_extract_many_files_and_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "facts.jsonl"
+    proc = run("extract", str(REPORTS), "--format", "jsonl", "-o", str(out))
+    docs = {json.loads(line)["document"] for line in out.read_text(encoding="utf-8").splitlines()}
+    assert len(docs) >= 3
+    assert "[1/" in proc.stderr  # progress for many files
+
+
+def test_inspect_shows_metadata_and_tree() -> None:
+    out = run("inspect", str(CITY)).stdout
+    assert "plan" in out and "review" in out
+    data = json.loads(run("inspect", str(CITY), "--json").stdout)
+    assert data["metadata"]["doc_type"] == "report"
+
+
+def test_bad_input_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    for path in (tmp_path / "missing.txt", empty, binary):
+        proc = run("extract", str(path), ok=False)
+        assert proc.returncode != 0
+        assert str(path) in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_eval_prints_the_figures() -> None:
+    out = run("eval", str(REPORTS / "city_2024.txt.gold.json"), "--show", "3").stdout
+    assert "precision" in out and "strict F1" in out
+
+
+def test_demo_runs_on_the_bundled_examples() -> None:
+    out = run("demo").stdout
+    assert "facts" in out
