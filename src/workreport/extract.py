@@ -117,6 +117,7 @@ class _Mention:
     baseline: bool = False
     scope: str | None = None
     extra: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (indicator, id, scope)
+    reading: _Reading | None = None
 
 
 def _match_unit(text: str, i: int) -> _Unit | None:
@@ -213,7 +214,7 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
         if _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
-        more = False
+        more = skip = False  # 多/余 written; skip: it stands between the numeral and its unit
         if after in "多余" and e + 1 < hi and text[e + 1] in "万亿千百":
             j = e + 1
             while j < hi and text[j] in "万亿千百":
@@ -225,15 +226,17 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             e, more = j, True
             after = text[e] if e < hi else ""
         elif after in "多余" and e + 1 < hi and _match_unit(text, e + 1) is not None:
-            more = True
-        if _prefix(text, s, lo, nonfact["before"]) and not (text.startswith("位", e) or text.startswith("名", e)):
+            more = skip = True
+        if _prefix(text, s, lo, nonfact["before"]) and not (
+            text.startswith("位", e) or text.startswith("名", e)
+        ):
             continue
         if _suffix(text, e, nonfact["after"]):
             continue
         magnitude_only = all(c in _MAGNITUDE_ONLY for c in raw)
         cn = all(c in _CJK_NUMERAL for c in raw)
         # unit
-        j = e + (1 if more else 0)
+        j = e + (1 if skip else 0)
         while j < hi and text[j] == " ":
             j += 1
         unit = _match_unit(text, j)
@@ -256,6 +259,31 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             # 百万亩国家储备林, 千亿级: a round magnitude is a name unless a comparator marks it
             tail = j + (len(unit.written) if unit else 0)
             if not _suffix(text, tail, cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"]):
+                continue
+        if (
+            unit is None
+            and k < len(found)
+            and found[k][2] is not None
+            and text[e : lo + found[k][0]] in "—–-~～至"
+        ):
+            # 4.5-5%: the unit is written once, after the second number
+            s2, e2, v2 = found[k]
+            u2 = _match_unit(text, lo + e2)
+            if u2 is not None and lo + s2 - e == 1 and v2 is not None:
+                k += 1
+                end = lo + e2 + len(u2.written)
+                m = _Mention(
+                    start=s,
+                    end=end,
+                    num_start=s,
+                    num_end=e,
+                    value=value * u2.scale,
+                    unit=u2.unit,
+                    family=u2.family,
+                    comparator="range",
+                    value_max=v2 * u2.scale,
+                )
+                yield m
                 continue
         if unit is None:
             unit = _infer_unit(text, s, e, lo, hi, value, bool(prefix))
@@ -334,8 +362,8 @@ def _infer_unit(
         if re.search(r"人口|居民|群众|[^人]人$|人次", words[:6]) and "均" not in words[:6]:
             return _Unit("", "person_time" if "人次" in words else "person", Decimal(1), "quantity")
     # 出境旅游人次由8300万增加到…: the subject names the unit
-    head = text[max(lo, s - 12) : s]
-    hm = re.search(r"(人次|人数|人口|户数)[由从]?$", head)
+    head = re.split(r"[,，;:。]", text[max(lo, s - 20) : s])[-1]
+    hm = re.search(r"(人次|人数|人口|户数)", head)
     if hm:
         return _Unit(
             "",
@@ -411,6 +439,22 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             "rank",
             measure="change_rank",
             classifier=cls,
+        )
+    for m in re.finditer(r"上([百千万亿])", text[lo:hi]):
+        a, b = lo + m.start(), lo + m.end()
+        unit = _match_unit(text, b)
+        if unit is None or unit.family not in ("quantity", "money", "count"):
+            continue
+        yield _Mention(
+            a,
+            b + len(unit.written),
+            a + 1,
+            b,
+            parse_numeral(m[1]) * unit.scale,
+            unit.unit,
+            unit.family,
+            comparator=">=",
+            classifier=unit.written if unit.family == "count" else None,
         )
     for m in _DOUBLE.finditer(text, lo, hi):
         n = {"一": 1, "两": 2, "二": 2, "三": 3}.get(m[1] or "一", 1)
@@ -660,6 +704,7 @@ class _Reading:
     to: bool  # the number is where something ends up
     phrase: str  # what is left: the indicator as written
     links: list[str]
+    leading: bool = False  # the verb leads its object: 减少企业税负3500亿元
 
 
 def _read_phrase(phrase: str) -> _Reading:
@@ -699,7 +744,13 @@ def _read_phrase(phrase: str) -> _Reading:
     if verb is not None and to:
         # 提高到 / 下降到: the number is the level reached
         verb, sign = None, 1
-    return _Reading(verb, sign, to, p, peeled)
+    leading = False
+    if verb is None and not to:
+        lead = re.match(r"^(?:全年|今年|再|进一步|累计|共)?(减少|增加|压减|削减|节约|压缩)(?!值)", p)
+        if lead:
+            verb, leading = lead[1], True
+            sign = -1 if lead[1] in down else 1
+    return _Reading(verb, sign, to, p, peeled, leading)
 
 
 def _indicator_id(phrase: str) -> str | None:
@@ -799,6 +850,23 @@ def _sentence_facts(
             floor = previous.end
         phrase = text[floor : m.start]
         reading = _read_phrase(phrase)
+        joined = previous is not None and previous.end > cs and previous.reading is not None
+        if reading.verb is None and not reading.to and joined and previous is not None:
+            prev = previous.reading
+            assert prev is not None
+            # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
+            bare = re.fullmatch(r"\s*[、和与及]\s*", phrase) is not None
+            if prev.verb is not None and (bare or prev.leading):
+                reading = _Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
+        if reading.verb is None and not reading.to:
+            # 按不低于5%的幅度压减: the verb follows the number
+            after = re.match(
+                r"^(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)", text[m.end : hi]
+            )
+            if after:
+                sign = -1 if after[1] in _rules().words("verb", "down") else 1
+                reading = _Reading(after[1], sign, False, reading.phrase, reading.links)
+        m.reading = reading
         indicator = _clean_indicator(reading.phrase)
         # elided subject: 生产总值3420亿元、增长1.5%
         inherited = False
