@@ -31,10 +31,10 @@ FLOORS = {
     "gold/corpus/黑龙江省-2026.gold.json": (0.91, 0.87),
 }
 OWN_FLOORS = {
-    "city_2024.txt.gold.json": (0.97, 0.96),
-    "county_2023.txt.gold.json": (0.93, 0.87),
+    "city_2024.txt.gold.json": (0.98, 0.97),
+    "county_2023.txt.gold.json": (0.96, 0.93),
     "press_2024.txt.gold.json": (0.99, 0.90),
-    "province_2026.txt.gold.json": (0.99, 0.85),
+    "province_2026.txt.gold.json": (0.99, 0.97),
 }
 
 

@@ -118,6 +118,7 @@ class _Mention:
     scope: str | None = None
     extra: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (indicator, id, scope)
     reading: _Reading | None = None
+    floor: int = 0  # where the phrase read before the number starts
 
 
 def _match_unit(text: str, i: int) -> _Unit | None:
@@ -253,8 +254,10 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
         pre_le = _prefix(text, s, lo, cmp["prefix_le"])
         pre_about = _prefix(text, s, lo, cmp["prefix_about"])
         prefix = max((p for p in (pre_ge, pre_le, pre_about) if p), key=len, default=None)
-        if prefix in ("上", "过") and not magnitude_only:
+        if prefix == "上" and not magnitude_only:
             prefix = None
+        if prefix == "过" and s >= 2 and text[s - 2] in "经通超度越穿不":
+            prefix = None  # 经过, 通过: not a comparator
         if magnitude_only and not prefix:
             # 百万亩国家储备林, 千亿级: a round magnitude is a name unless a comparator marks it
             tail = j + (len(unit.written) if unit else 0)
@@ -292,7 +295,14 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             end = e
         else:
             end = j + len(unit.written)
-        if cn and value <= 10 and unit.unit in ("count", "person") and unit.written not in ("件", "项"):
+        if (
+            cn
+            and unit.unit in ("count", "person")
+            and (
+                value == 1
+                or (value <= 10 and unit.written in ("个", "期", "批", "次", "类", "种", "名", "位", "支"))
+            )
+        ):
             continue  # 一批, 三期, 七个方面, 八个县区: a phase or a set, not a count
         if unit.family == "count":
             if cn and value <= 10 and unit.written in label_cls:
@@ -300,6 +310,12 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[_Mention]:
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
         suffix = _suffix(text, end, cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"])
+        if suffix in ("以上", "以下", "及以上", "及以下") and end + len(suffix) < hi:
+            nxt_char = text[end + len(suffix)]
+            if "\u4e00" <= nxt_char <= "\u9fff" and nxt_char not in "的为":
+                continue  # 65岁以上老年人, 单笔50万元以下贷款: a threshold that defines a group
+        if value == 0 and unit.family != "percent":
+            continue  # 零部件: 零 starts a word
         # 3月5日 → 月 is no unit; 5G → caught above; 2022年 → 年 is no unit
         comparator = "="
         if more:
@@ -753,9 +769,27 @@ def _read_phrase(phrase: str) -> _Reading:
     return _Reading(verb, sign, to, p, peeled, leading)
 
 
+_ADJUNCT = re.compile(
+    r"(?:(?:由|从|较)(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末|时期)?|(?:19|20)\d{2}年(?:末|底)?)?的?"
+    r"|比(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末)?|(?:19|20)\d{2}年(?:末|底)?)"
+    r"|连续[\d一二三四五六七八九十]+年|预计|年均|累计|同比|每年|过|超|均|都|分别|继续|持续)$"
+)
+
+
+def _strip_adjuncts(phrase: str) -> str:
+    """地区生产总值由“十三五”末的 → 地区生产总值: what stands between a name and its number."""
+    p = phrase.rstrip("的 ")
+    for _ in range(6):
+        q = _ADJUNCT.sub("", p).rstrip("的 ")
+        if q == p or not q:
+            break
+        p = q
+    return p
+
+
 def _indicator_id(phrase: str) -> str | None:
     r = _rules()
-    p = phrase.rstrip("的")
+    p = _strip_adjuncts(phrase)
     for name, key in r.names:
         if p.endswith(name):
             before = p[: -len(name)]
@@ -867,6 +901,7 @@ def _sentence_facts(
                 sign = -1 if after[1] in _rules().words("verb", "down") else 1
                 reading = _Reading(after[1], sign, False, reading.phrase, reading.links)
         m.reading = reading
+        m.floor = floor
         indicator = _clean_indicator(reading.phrase)
         # elided subject: 生产总值3420亿元、增长1.5%
         inherited = False
@@ -1015,8 +1050,8 @@ def _shared(text: str, lo: int, m: _Mention) -> None:
     items = [x for x in subject.split("、") if x]
     if len(items) < 2:
         return
-    # no 均: only lists of rates (学前教育毛入园率、高中毛入学率超过93%)
-    if at < 0 and not all(x.endswith("率") or _indicator_id(x) for x in items):
+    # no 均: only lists of rates (学前教育毛入园率、高中毛入学率超过93%) or of places
+    if at < 0 and not (all(x.endswith("率") or _indicator_id(x) for x in items) or _PLACE.match(items[0])):
         return
     if _PLACE.match(items[0]):
         last = items[-1]
@@ -1061,7 +1096,7 @@ def _to_facts(
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    if role == "plan" and re.search(r"已(?!经济)|现有|已有", clause) and kind == "target":
+    if role == "plan" and re.search(r"已(?!经济)|现有|已有", text[m.floor : m.start]) and kind == "target":
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
         period = _multi_year_period(m, clause, para)
@@ -1186,5 +1221,9 @@ def extract(doc: Document, structure: Structure | None = None) -> list[Fact]:
             sentence_scope = zone or topic
             for f in _sentence_facts(norm, sentence, para, st, sentence_scope):
                 f.quote = doc.text[f.start : f.end]
+                if f.hedge is not None:  # as written: 預計, not the folded 预计
+                    at = norm.rfind(f.hedge, sentence.start, f.start)
+                    if at >= 0:
+                        f.hedge = doc.text[at : at + len(f.hedge)]
                 facts.append(f)
     return facts
