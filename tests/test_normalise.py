@@ -20,7 +20,7 @@ from workreport.normalise import cjk_count, fold_char, is_cjk, normalise, transl
         ("１／４，＋３，－２！？", "1/4，+3，-2!?"),  # ，stays the Chinese comma
         ("省长\u3000王某\u00a0说", "省长 王某 说"),
         ("发展。、，", "发展。、，"),
-        ("<U+00A0>", "<U+00A0>"),  # debris is the structure stage's business
+        ("价格<U+00A0>上涨&nbsp;2%", "价格        上涨      2%"),  # written-out spaces fold to as many spaces
         ("發展", "发展"),
         ("經濟", "经济"),
         ("億元", "亿元"),

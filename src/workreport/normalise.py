@@ -73,11 +73,18 @@ def translation_table() -> dict[int, int]:
     return table
 
 
+# Spaces that web scrapers wrote out as text (`<U+00A0>`, `&nbsp;`): each becomes as many
+# plain spaces as it has characters, so offsets still line up.
+_ESCAPED_SPACE = re.compile(r"<U\+00A0>|&nbsp;|&#160;")
+
+
 def normalise(text: str) -> str:
     """``text`` folded for matching; always exactly as long as ``text``."""
     out = text.translate(translation_table())
     if "．" in out:
         out = _FULLWIDTH_POINT.sub(r"\1.", out)
+    if "<U+00A0>" in out or "&nbsp;" in out or "&#160;" in out:
+        out = _ESCAPED_SPACE.sub(lambda m: " " * len(m.group(0)), out)
     return out
 
 

@@ -65,16 +65,31 @@ def _year(written: str) -> int:
     return int(re.sub(r"\s", "", written))
 
 
+# Where a page lost its line breaks, paragraphs still show: a heading marker right after a
+# sentence, or a run of spaces that stood for an indent.
+_RUN_IN = re.compile(rf"(?<=[。:：!！?？])\s*(?=[{CN_DIGITS}]+、|[(（][{CN_DIGITS}]+[)）])|\s{{4,}}")
+_LONG_LINE = 2000
+
+
 def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
-    """Spans of the non-blank lines in ``text[start:end]``, trimmed of surrounding white space."""
+    """Spans of the non-blank lines in ``text[start:end]``, trimmed of surrounding white space.
+
+    A line longer than a few pages is split where paragraphs evidently began."""
     for m in _LINE.finditer(text, start, len(text) if end is None else end):
-        a, b = m.start(), m.end()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            yield Span(a, b)
+        pieces = [(m.start(), m.end())]
+        if m.end() - m.start() > _LONG_LINE:
+            cuts = [c.start() for c in _RUN_IN.finditer(text, m.start(), m.end())] + [m.end()]
+            pieces, at = [], m.start()
+            for c in cuts:
+                pieces.append((at, c))
+                at = c
+        for a, b in pieces:
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                yield Span(a, b)
 
 
 def role_of(title: str) -> Role:
@@ -105,7 +120,44 @@ def _content(text: str, spans: list[Span]) -> Span:
         last -= 1
     if first > last:
         return Span(0, len(text))
+    # saved web pages may hold the report several times (and pages of it out of order):
+    # split where prose starts repeating and keep the copy that is longest and opens soonest
+    segments: list[tuple[int, int]] = []  # first and last line index of each copy
+    seen: set[str] = set()
+    begin = first
+    for i in range(first, last + 1):
+        line = text[spans[i].start : spans[i].end]
+        if not _is_prose(line):
+            continue
+        if line in seen:
+            end = i - 1
+            while end > begin and not _is_prose(text[spans[end].start : spans[end].end]):
+                end -= 1
+            segments.append((begin, end))
+            begin, seen = i, set()
+        seen.add(line)
+    if segments:
+        segments.append((begin, last))
+
+        def prose(seg: tuple[int, int]) -> int:
+            return sum(len(text[spans[k].start : spans[k].end]) for k in range(seg[0], seg[1] + 1))
+
+        def opening(seg: tuple[int, int]) -> int:
+            a, b = seg
+            return next(
+                (k - a for k in range(a, b + 1) if _L1.match(text[spans[k].start : spans[k].end])), b - a
+            )
+
+        total = max(prose(seg) for seg in segments)
+        first, last = max(segments, key=lambda seg: (prose(seg) * 20 // max(1, total), -opening(seg)))
+        while first < last and _is_debris(text[spans[first].start : spans[first].end]):
+            first += 1
     return Span(spans[first].start, spans[last].end)
+
+
+def _is_prose(line: str) -> bool:
+    """A line of running text (not a caption-free menu or pager): long, with sentence punctuation."""
+    return len(line) >= 40 and ("。" in line or "，" in line)
 
 
 def _first_sentence(text: str, span: Span) -> Span:
@@ -185,10 +237,31 @@ def _close(sections: list[Section], end: int) -> None:
         _close(s.children, s.span.end)
 
 
+def _year_role(title: str, meta: Metadata) -> Role:
+    """A heading naming a year speaks of the past if that year is over when the report is given."""
+    years = [_year(y) for y in _YEAR.findall(title)]
+    if not years or meta.delivered is None:
+        return "other"
+    year, month = int(meta.delivered[:4]), int(meta.delivered[5:7])
+    last_done = year if month >= 11 else year - 1
+    return "plan" if max(years) > last_done else "review"
+
+
 def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> None:
     previous: Role = "other"
+    if parent is None:
+        for s in sections:
+            s.role = role_of(s.title)
+            if s.role == "other":
+                s.role = _year_role(s.title, meta)
+        numbered = [s for s in sections if s.level == 1 and _L1.match(s.title)]
+        if meta.doc_type == "report" and numbered and not any(s.role != "other" for s in numbered):
+            # thematic headings only: a work report reviews first and plans after
+            numbered[0].role = "review"
+            for s in numbered[1:]:
+                s.role = "plan"
     for s in sections:
-        own = role_of(s.title)
+        own = s.role if parent is None else role_of(s.title)
         if parent is not None and parent.role != "other":
             s.role = parent.role
         elif own != "other":
@@ -360,9 +433,15 @@ def structure(doc: Document, normalised: str | None = None) -> Structure:
     spans = list(lines(text))
     content = _content(text, spans)
     meta, used = _metadata(text, spans, doc)
+    head_span = next((sp for sp in spans[:40] if not _is_debris(text[sp.start : sp.end])), None)
     sections = _sections(text, spans, content, used)
     _years(meta, sections)
     _label(sections, meta, None)
     result = Structure(metadata=meta, sections=sections, content=content)
     result.paragraphs = _paragraphs(text, spans, result)
+    if text is not doc.text:
+        for s in result.walk():  # titles as written: （一）, not the folded (一)
+            s.title = doc.text[s.heading.start : s.heading.end] if " " not in s.title else s.title
+        if meta.title is not None and head_span is not None:
+            meta.title = doc.text[head_span.start : head_span.end][:200]
     return result
