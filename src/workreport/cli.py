@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -320,6 +321,26 @@ def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path
         )
 
 
+DB_OPTION = click.option(
+    "--db",
+    envvar="WORKREPORT_DATABASE_URL",
+    default=None,
+    help="Database URL or SQLite path (default: WORKREPORT_DATABASE_URL, else the file `workreport info` shows).",
+)
+WHO_OPTION = click.option(
+    "--who",
+    default=lambda: os.environ.get("USER") or "cli",
+    show_default="$USER",
+    help="Who makes the change (kept in the audit log).",
+)
+
+
+def _open(db: str | None) -> Any:
+    from .store import Database
+
+    return Database(db)
+
+
 def example_paths() -> list[Path]:
     """The example reports shipped inside the package."""
     folder = resources.files("workreport").joinpath("examples")
@@ -327,20 +348,450 @@ def example_paths() -> list[Path]:
 
 
 @main.command("demo")
+@DB_OPTION
 @_fails_cleanly
-def demo_cmd() -> None:
-    """Run the main job on the bundled example reports: read, structure and extract."""
-    for path in example_paths():
+def demo_cmd(db: str | None) -> None:
+    """Run the main job on the bundled examples: ingest into the database, then track."""
+    from .registry import ingest
+    from .track import track
+
+    database = _open(db)
+    paths = example_paths()
+    result = ingest(database, paths)
+    click.echo(f"database: {database.safe_url}\ningested {len(paths)} example reports: {result.summary()}\n")
+    for path in paths:
         doc = read(path)
         st = structure_of(doc)
         facts = extract_facts(doc, st)
         m = st.metadata
         click.echo(
-            f"== {path.name}: {m.jurisdiction} ({m.level}), plan year {m.plan_year}, "
-            f"{m.doc_type}, {len(facts)} facts"
+            f"== {path.name}: {m.jurisdiction} ({m.level}), plan year {m.plan_year}, {m.doc_type}, "
+            f"{len(facts)} facts"
         )
-        click.echo(_facts_table(facts))
-        click.echo("")
+    rows = track(database)
+    click.echo("")
+    click.echo(_track_table([r for r in rows if r.status != "not_yet_due"]))
+    due = sum(r.status == "not_yet_due" for r in rows)
+    click.echo(
+        f"\n({len(rows)} targets; {due} not yet due are not shown: workreport track --db ... lists all)"
+    )
+
+
+def _track_table(rows: Iterable[Any]) -> str:
+    out = []
+    for r in rows:
+        t, o = r.target, r.outcome
+        target = f"{t['comparator']} {_number(t['value'])}{t['unit'] if t['unit'] == '%' else ' ' + (t['unit'] or '')}"
+        outcome = ""
+        if o is not None:
+            outcome = f"{_number(o['value'])}{o['unit'] if o['unit'] == '%' else ' ' + (o['unit'] or '')}"
+            outcome += f" ({o['kind']})" + (f" {o['quote']}" if o.get("quote") else "")
+        out.append(
+            [
+                str(r.commitment_id),
+                r.jurisdiction or "",
+                str(r.period or ""),
+                r.indicator or "",
+                r.indicator_id or "",
+                target,
+                outcome,
+                r.status + (" (provisional)" if r.provisional else ""),
+            ]
+        )
+    header = ["ID", "地区", "年份", "指标", "指标ID", "目标", "结果", "评价"]
+    return table(out, header, limits=[6, 12, 6, 22, 24, 22, 30, 26])
+
+
+@main.command("info")
+@DB_OPTION
+@_fails_cleanly
+def info_cmd(db: str | None) -> None:
+    """Where the database is, and how many rows each table holds."""
+    from .registry import info
+
+    data = info(_open(db))
+    click.echo(f"database: {data['database']}\nextractor version: {data['extractor_version']}")
+    click.echo(table([[k, str(v)] for k, v in data["rows"].items()], ["table", "rows"]))
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+@_fails_cleanly
+def ingest_cmd(paths: tuple[Path, ...], db: str | None) -> None:
+    """Read, extract and store reports (files or folders, recursively); re-ingesting changes nothing."""
+    from .registry import expand, ingest
+
+    database = _open(db)
+    files = expand(paths)
+    bar: Any
+    with click.progressbar(
+        length=len(files),
+        label="ingesting",
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda p: str(p)[-40:] if p else None,
+    ) as bar:
+
+        def step(path: Path) -> None:
+            bar.update(1, path)
+
+        result = ingest(database, files, progress=step)
+    for path, reason in result.failed:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    click.echo(result.summary())
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command("track")
+@click.option("--jurisdiction", "-j", help="Only this jurisdiction (name or alias).")
+@click.option("--period", "-p", type=int, help="Only targets for this year.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@DB_OPTION
+@_fails_cleanly
+def track_cmd(jurisdiction: str | None, period: int | None, fmt: str, db: str | None) -> None:
+    """Rate numeric targets against reported outcomes: met / partly / missed / unknown / not yet due."""
+    from .track import track
+
+    rows = track(_open(db), jurisdiction=jurisdiction, period=period)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(
+            [
+                "commitment_id",
+                "jurisdiction",
+                "period",
+                "indicator",
+                "indicator_id",
+                "target_comparator",
+                "target_value",
+                "target_unit",
+                "target_quote",
+                "outcome_value",
+                "outcome_kind",
+                "outcome_quote",
+                "status",
+                "provisional",
+                "rule",
+            ]
+        )
+        for r in rows:
+            o = r.outcome or {}
+            w.writerow(
+                [
+                    r.commitment_id,
+                    r.jurisdiction,
+                    r.period,
+                    r.indicator,
+                    r.indicator_id,
+                    r.target["comparator"],
+                    r.target["value"],
+                    r.target["unit"],
+                    r.target["quote"],
+                    o.get("value"),
+                    o.get("kind"),
+                    o.get("quote"),
+                    r.status,
+                    r.provisional,
+                    r.rule,
+                ]
+            )
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(_track_table(rows))
+        click.echo(f"({len(rows)} targets)")
+
+
+@main.command("facts")
+@click.option("--document", type=int, help="Only facts of this document id.")
+@click.option("--indicator", help="Only this indicator id.")
+@click.option("--kind", type=click.Choice(["target", "actual", "estimate", "other"]))
+@click.option("--period", type=int)
+@click.option("--limit", type=int, default=200, show_default=True)
+@DB_OPTION
+@_fails_cleanly
+def facts_cmd(
+    document: int | None,
+    indicator: str | None,
+    kind: str | None,
+    period: int | None,
+    limit: int,
+    db: str | None,
+) -> None:
+    """List stored facts with their ids (for `workreport correct`)."""
+    from sqlalchemy import select
+
+    from .store import FactRow
+
+    database = _open(db)
+    with database.session() as session:
+        q = select(FactRow)
+        if document is not None:
+            q = q.where(FactRow.document_id == document)
+        if indicator is not None:
+            q = q.where(FactRow.indicator_id == indicator)
+        if kind is not None:
+            q = q.where(FactRow.kind == kind)
+        if period is not None:
+            q = q.where(FactRow.period == period)
+        rows = [
+            [
+                str(f.id),
+                str(f.document_id),
+                f.quote,
+                _number(f.value),
+                f.unit,
+                f.measure,
+                f.kind,
+                f.indicator,
+                f.indicator_id or "",
+                str(f.period or ""),
+                f.scope or "",
+                "*" if f.corrected else "",
+            ]
+            for f in session.scalars(q.order_by(FactRow.id).limit(limit))
+        ]
+    click.echo(
+        table(
+            rows,
+            ["ID", "文档", "原文", "数值", "单位", "度量", "类型", "指标", "指标ID", "年份", "范围", "改"],
+            limits=[7, 5, 16, 18, 10, 10, 8, 22, 22, 6, 12, 3],
+        )
+    )
+
+
+@main.command("commitments")
+@click.option("--jurisdiction", "-j")
+@click.option("--period", "-p", type=int)
+@click.option("--type", "ctype", type=click.Choice(["target", "task", "project"]))
+@DB_OPTION
+@_fails_cleanly
+def commitments_cmd(jurisdiction: str | None, period: int | None, ctype: str | None, db: str | None) -> None:
+    """List commitments (numeric targets, key tasks, 为民实事 projects) with ids and status."""
+    from sqlalchemy import select
+
+    from .registry import find_jurisdiction
+    from .store import CommitmentRow
+
+    database = _open(db)
+    with database.session() as session:
+        q = select(CommitmentRow).where(CommitmentRow.retired.is_(False))
+        if jurisdiction:
+            q = q.where(CommitmentRow.jurisdiction_id == find_jurisdiction(session, jurisdiction).id)
+        if period:
+            q = q.where(CommitmentRow.period == period)
+        if ctype:
+            q = q.where(CommitmentRow.type == ctype)
+        rows = [
+            [
+                str(c.id),
+                c.type,
+                str(c.period or ""),
+                c.indicator_id or "",
+                (c.text or c.indicator or ""),
+                c.status or "",
+            ]
+            for c in session.scalars(q.order_by(CommitmentRow.id))
+        ]
+    click.echo(table(rows, ["ID", "类型", "年份", "指标ID", "内容", "状态"], limits=[7, 8, 6, 22, 50, 12]))
+
+
+@main.command("correct")
+@click.argument("fact_id", type=int)
+@click.argument("changes", nargs=-1, required=True)
+@WHO_OPTION
+@DB_OPTION
+@_fails_cleanly
+def correct_cmd(fact_id: int, changes: tuple[str, ...], who: str, db: str | None) -> None:
+    """Correct a fact: workreport correct 42 value=13.5 kind=estimate. Kept across re-extraction."""
+    from .errors import InputError
+    from .registry import correct
+
+    parsed = {}
+    for c in changes:
+        if "=" not in c:
+            raise InputError(f"expected field=value, got {c!r}")
+        k, v = c.split("=", 1)
+        parsed[k.strip()] = v.strip()
+    fact = correct(_open(db), fact_id, parsed, who=who)
+    click.echo(f"fact {fact.id} corrected: " + ", ".join(f"{k}={getattr(fact, k)!r}" for k in parsed))
+
+
+@main.command("assess")
+@click.argument("commitment_id", type=int)
+@click.option(
+    "--status",
+    required=True,
+    help="met, partly, missed, unknown, not_yet_due; for tasks also "
+    "planned, in_progress, done, delayed, dropped.",
+)
+@click.option("--note", help="Why.")
+@click.option("--evidence", help="Where the evidence is (a quote, a link).")
+@WHO_OPTION
+@DB_OPTION
+@_fails_cleanly
+def assess_cmd(
+    commitment_id: int, status: str, note: str | None, evidence: str | None, who: str, db: str | None
+) -> None:
+    """Assess a commitment by hand; it outranks the rules and survives re-extraction."""
+    from .registry import assess
+
+    row = assess(_open(db), commitment_id, status, who=who, note=note, evidence=evidence)
+    click.echo(f"commitment {commitment_id}: {row.status} (assessment {row.id} by {row.rater})")
+
+
+@main.command("import")
+@click.argument("what", type=click.Choice(["observations", "assessments"]))
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@WHO_OPTION
+@DB_OPTION
+@_fails_cleanly
+def import_cmd(what: str, file: Path, dry_run: bool, who: str, db: str | None) -> None:
+    """Import observations or assessments from CSV: all rows or none, errors reported per row."""
+    from .errors import InputError
+    from .registry import import_assessments, import_observations
+
+    fn = import_observations if what == "observations" else import_assessments
+    try:
+        result = fn(_open(db), file, who=who, dry_run=dry_run)
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p, err=True)
+        raise
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {result.rows} {what} from {file}")
+
+
+@main.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@DB_OPTION
+@_fails_cleanly
+def diff_cmd(a: str, b: str, fmt: str, db: str | None) -> None:
+    """Targets of two reports side by side (A, B: files, or ids of ingested documents)."""
+    from .track import compare_targets
+
+    ta, la = _targets_of(a, db)
+    tb, lb = _targets_of(b, db)
+    rows = compare_targets(ta, tb)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"a": la, "b": lb, "rows": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2)
+        )
+        return
+
+    def cell(t: dict[str, Any] | None) -> str:
+        if t is None:
+            return ""
+        unit = t["unit"] if t["unit"] == "%" else " " + (t["unit"] or "")
+        return f"{t['comparator']} {_number(t['value'])}{unit}"
+
+    out = [[r.indicator_id or "", r.indicator, r.measure, cell(r.a), cell(r.b), r.change] for r in rows]
+    click.echo(f"A: {la}\nB: {lb}\n")
+    click.echo(table(out, ["指标ID", "指标", "度量", "A", "B", "变化"], limits=[24, 24, 10, 20, 20, 10]))
+
+
+def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str]:
+    """The targets of a document given as a file path or as the id of an ingested document."""
+    if ref.isdigit() and not Path(ref).exists():
+        from sqlalchemy import select
+
+        from .errors import NotFoundError
+        from .store import DocumentRow, FactRow
+
+        database = _open(db)
+        with database.session() as session:
+            doc = session.get(DocumentRow, int(ref))
+            if doc is None:
+                raise NotFoundError(f"no document with id {ref}")
+            facts = session.scalars(
+                select(FactRow)
+                .where(FactRow.document_id == doc.id, FactRow.kind == "target")
+                .order_by(FactRow.start)
+            )
+            label = f"{doc.jurisdiction_name} {doc.plan_year} ({doc.path})"
+            return [_fact_target(f) for f in facts], label
+    doc = read(Path(ref))
+    st = structure_of(doc)
+    targets = [f.to_dict() for f in extract_facts(doc, st) if f.kind == "target" and f.scope is None]
+    return targets, f"{st.metadata.jurisdiction} {st.metadata.plan_year} ({ref})"
+
+
+def _fact_target(f: Any) -> dict[str, Any]:
+    return {
+        k: getattr(f, k)
+        for k in (
+            "indicator_id",
+            "indicator",
+            "measure",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "quote",
+            "period",
+            "scope",
+        )
+    }
+
+
+@main.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into.",
+)
+@click.option("--table", "tables", multiple=True, help="Only these tables (default: all).")
+@DB_OPTION
+@_fails_cleanly
+def export_cmd(fmt: str, output: Path, tables: tuple[str, ...], db: str | None) -> None:
+    """Export documents, facts, commitments, observations and assessments, with JSON Schemas and a
+    Frictionless datapackage.json."""
+    from .publish import export
+
+    for path in export(_open(db), output, fmt, list(tables) or None):
+        click.echo(str(path))
+
+
+@main.command("audit")
+@click.option("--limit", type=int, default=50, show_default=True)
+@DB_OPTION
+@_fails_cleanly
+def audit_cmd(limit: int, db: str | None) -> None:
+    """The audit log: who changed what, when, before and after."""
+    from sqlalchemy import select
+
+    from .store import AuditRow
+
+    database = _open(db)
+    with database.session() as session:
+        rows = [
+            [
+                a.at.isoformat(timespec="seconds") if a.at else "",
+                a.who,
+                a.action,
+                f"{a.entity} {a.entity_key}",
+                json.dumps(a.before, ensure_ascii=False),
+                json.dumps(a.after, ensure_ascii=False),
+            ]
+            for a in session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
+        ]
+    click.echo(
+        table(rows, ["when", "who", "action", "what", "before", "after"], limits=[20, 12, 8, 20, 30, 30])
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

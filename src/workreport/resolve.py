@@ -1,0 +1,155 @@
+"""Resolve stage: from a report's facts and structure to commitments and observations.
+
+Pure: no database. Targets become numeric commitments; the plan's key tasks (section
+headings and lead sentences) and its practical projects (为民实事 items) become
+non-numeric ones; actuals and estimates become observations that targets of any report
+can be checked against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .core import Commitment, Document, Fact, Observation, Section, Structure
+
+_PROJECT_WORDS = ("实事", "民生工程", "惠民工程")
+_ITEM = re.compile(r"([一二三四五六七八九十]+)是([^。]*。?)")
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+)、(.+)$")
+
+
+def fact_keys(facts: Sequence[Fact]) -> list[str]:
+    """Stable keys: the span, and an ordinal for facts sharing one (均: one number, several facts)."""
+    seen: Counter[tuple[int, int]] = Counter()
+    keys = []
+    for f in facts:
+        n = seen[(f.start, f.end)]
+        seen[(f.start, f.end)] += 1
+        keys.append(f"{f.start}-{f.end}-{n}")
+    return keys
+
+
+@dataclass(slots=True)
+class Resolution:
+    commitments: list[Commitment]
+    observations: list[Observation]
+
+
+def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resolution:
+    keys = fact_keys(facts)
+    commitments: list[Commitment] = []
+    observations: list[Observation] = []
+    for f, key in zip(facts, keys, strict=True):
+        if f.kind == "target" and f.period is not None:
+            commitments.append(
+                Commitment(
+                    key=key,
+                    type="target",
+                    start=f.start,
+                    end=f.end,
+                    period=f.period,
+                    scope=f.scope,
+                    fact_key=key,
+                    indicator_id=f.indicator_id,
+                    indicator=f.indicator,
+                    measure=f.measure,
+                    comparator=f.comparator,
+                    value=f.value,
+                    value_max=f.value_max,
+                    unit=f.unit,
+                    hedge=f.hedge,
+                    text=_sentence(doc, f),
+                )
+            )
+        elif f.kind in ("actual", "estimate") and f.period is not None:
+            observations.append(
+                Observation(
+                    period=f.period,
+                    measure=f.measure,
+                    unit=f.unit,
+                    value=f.value,
+                    comparator=f.comparator,
+                    kind=f.kind,
+                    scope=f.scope,
+                    indicator_id=f.indicator_id,
+                    indicator=f.indicator,
+                    value_max=f.value_max,
+                    fact_key=key,
+                )
+            )
+    commitments.extend(_tasks(doc, structure))
+    commitments.extend(_projects(doc, structure))
+    return Resolution(commitments, observations)
+
+
+def _sentence(doc: Document, f: Fact) -> str | None:
+    if f.sentence_start is None or f.sentence_end is None:
+        return None
+    return doc.text[f.sentence_start : f.sentence_end].strip()
+
+
+def _tasks(doc: Document, structure: Structure) -> list[Commitment]:
+    """Key tasks: the headings under a plan part ((一)…, lead sentences, 1 关键词…)."""
+    out = []
+    for s in structure.walk():
+        if s.role != "plan" or s.level < 2 or any(w in s.title for w in _PROJECT_WORDS):
+            continue
+        title = doc.text[s.heading.start : s.heading.end].strip()
+        if len(title) < 4:
+            continue
+        out.append(
+            Commitment(
+                key=f"task-{s.heading.start}",
+                type="task",
+                start=s.heading.start,
+                end=s.heading.end,
+                period=s.period,
+                text=title,
+            )
+        )
+    return out
+
+
+def _projects(doc: Document, structure: Structure) -> list[Commitment]:
+    """为民实事: 一是…二是… inside a paragraph that speaks of them, or numbered lines under such a heading."""
+    out: list[Commitment] = []
+    project_sections = [s for s in structure.walk() if any(w in s.title for w in _PROJECT_WORDS)]
+    for para in structure.paragraphs:
+        if para.role != "plan":
+            continue
+        text = doc.text[para.span.start : para.span.end]
+        inside = _within(project_sections, para.span.start)
+        if any(w in text for w in _PROJECT_WORDS) or inside is not None:
+            for m in _ITEM.finditer(text):
+                start = para.span.start + m.start()
+                out.append(
+                    Commitment(
+                        key=f"project-{start}",
+                        type="project",
+                        start=start,
+                        end=para.span.start + m.end(),
+                        period=para.period,
+                        text=m.group(0).strip(),
+                    )
+                )
+            numbered = _NUMBERED.match(text)
+            if inside is not None and numbered and not _ITEM.search(text):
+                out.append(
+                    Commitment(
+                        key=f"project-{para.span.start}",
+                        type="project",
+                        start=para.span.start,
+                        end=para.span.end,
+                        period=para.period,
+                        text=text.strip(),
+                    )
+                )
+    return out
+
+
+def _within(sections: list[Section], offset: int) -> Section | None:
+    return next(
+        (s for s in sections if s.span.start <= offset < s.span.end and s.heading.end <= offset), None
+    )
