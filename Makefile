@@ -11,9 +11,10 @@ lint:
 	$(PYTHON) -m mypy
 	lint-imports
 
-# the README's test command: install, then the whole suite and the static checks
+# the README's test command: install, start a throwaway PostgreSQL server (installing
+# Debian's package if needed), run the whole suite on SQLite and PostgreSQL, then the checks
 test: install
-	$(PYTHON) -m pytest
+	WORKREPORT_TEST_PG_URL="$$(scripts/postgres-test-server start)" $(PYTHON) -m pytest
 	$(MAKE) lint
 
 bench:

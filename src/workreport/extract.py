@@ -774,6 +774,7 @@ def _read_phrase(phrase: str) -> _Reading:
     return _Reading(verb, sign, to, p, peeled, leading)
 
 
+_PAST_YEAR = re.compile(r"(?<![比较与同从由至到和\d])((?:19|20)\d{2})\s*年(?![\d底末初前后以来])")
 _ADJUNCT = re.compile(
     r"(?:(?:由|从|较)(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末|时期)?|(?:19|20)\d{2}年(?:末|底)?)?的?"
     r"|比(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末)?|(?:19|20)\d{2}年(?:末|底)?)"
@@ -1090,11 +1091,26 @@ def _to_facts(
     hedge = None
     clause = text[_clause_start(text, m.start, sentence.start) : m.start]
     scope_text = before if role == "plan" else clause
+    # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
+    # number makes it a result of that year
+    past = [int(y.group(1)) for y in _PAST_YEAR.finditer(before)]
+    if (
+        past
+        and role == "plan"
+        and meta.plan_year
+        and past[-1] < meta.plan_year
+        and not any(w in clause for w in r.words("kind", "target"))
+    ):
+        role, kind_override, year_override = "review", "actual", past[-1]
+    else:
+        kind_override, year_override = None, None
     hedge_at = max(((scope_text.rfind(w), w) for w in hedge_words), default=(-1, ""))
     if hedge_at[0] >= 0:
         word = hedge_at[1]
         if not (role == "review" and word in r.words("hedge", "review_not")):
             hedge = word
+    if kind_override is not None:
+        kind, period = kind_override, year_override
     if "预计" in before:
         kind, hedge = "estimate", "预计"
         if role == "plan":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,32 +65,40 @@ CORRECTABLE = {
 
 
 def seed_jurisdictions(session: Session) -> None:
-    """Load the shipped registry of jurisdictions into an empty table, parents first."""
+    """Load the shipped registry of jurisdictions into an empty table, parents first, in one go."""
     if session.scalar(select(func.count()).select_from(JurisdictionRow)):
         return
     registry = load_jurisdictions()
-    ids: dict[int, int] = {}
+    ids: dict[Jurisdiction, int] = {}
+    rows: list[dict[str, Any]] = []
     pending = list(registry)
     while pending:
         rest = []
         for j in pending:
             parent = registry.parent(j)
-            if parent is not None and id(parent) not in ids:
+            if parent is not None and parent not in ids:
                 rest.append(j)
                 continue
-            row = JurisdictionRow(
-                code=j.code,
-                name=j.name,
-                level=j.level,
-                parent_id=ids[id(parent)] if parent is not None else None,
-                aliases="|".join(j.aliases),
+            ids[j] = len(ids) + 1
+            rows.append(
+                {
+                    "id": ids[j],
+                    "code": j.code,
+                    "name": j.name,
+                    "level": j.level,
+                    "parent_id": ids[parent] if parent is not None else None,
+                    "aliases": "|".join(j.aliases),
+                }
             )
-            session.add(row)
-            session.flush()
-            ids[id(j)] = row.id
         if len(rest) == len(pending):
             raise WorkreportError(f"jurisdictions without a known parent: {[j.name for j in rest[:5]]}")
         pending = rest
+    session.execute(insert(JurisdictionRow), rows)
+    if session.get_bind().dialect.name == "postgresql":
+        # ids were given explicitly: move the sequence past them for zones registered later
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('jurisdictions', 'id'), :n)"), {"n": len(rows)}
+        )
 
 
 def _row_for(session: Session, j: Jurisdiction) -> JurisdictionRow | None:

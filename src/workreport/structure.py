@@ -13,6 +13,7 @@ from functools import cache
 
 from . import rules
 from .core import Document, Metadata, Paragraph, Role, Section, Span, Structure
+from .jurisdictions import load as load_jurisdictions
 from .normalise import normalise
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -332,9 +333,7 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, se
         if "国务院" in top[:200]:
             meta.jurisdiction = "中国"
         else:
-            place = _PLACE.search(re.sub(r"^(?:19|20)\d{2}年", "", title))
-            if place:
-                meta.jurisdiction = place[0]
+            meta.jurisdiction = _known_place(title) or _known_place(meta.source or "")
     if meta.source is None and doc.path is None:
         pass
     reporter = any("记者" in text[sp.start : sp.end] and "来源" in text[sp.start : sp.end] for sp in head[:6])
@@ -342,6 +341,21 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, se
     meta.doc_type = "press_reading" if press else "report"
     meta.level = level_of(meta.jurisdiction)
     return meta, used
+
+
+def _known_place(text: str) -> str | None:
+    """The first name in ``text`` that the jurisdiction registry knows (建设创新城市 is no place)."""
+    registry = load_jurisdictions()
+    best: tuple[int, int, str] | None = None
+    for start in range(len(text)):
+        for m in _PLACE.finditer(text[start : start + 14]):
+            if m.start() != 0:
+                break
+            name = m.group(0)
+            if registry.resolve(name) is not None:
+                key = (start, -len(name), name)
+                best = key if best is None or key < best else best
+    return best[2] if best else None
 
 
 def level_of(place: str | None) -> str | None:
