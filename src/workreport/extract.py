@@ -25,6 +25,7 @@ from functools import cache
 
 from . import rules
 from .core import Document, Fact, Paragraph, Span, Structure
+from .jurisdictions import load as load_jurisdictions
 from .normalise import normalise
 from .numerals import NUMERAL_PATTERN, parse_numeral
 from .structure import structure as structure_of
@@ -1204,6 +1205,12 @@ _NOT_DISTRICT = re.compile(
 )
 
 
+@cache
+def _known_district(name: str, own: str | None) -> bool:
+    registry = load_jurisdictions()
+    return registry.resolve(name, context=own) is not None or registry.resolve(name) is not None
+
+
 def _sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     """A zone or district named at the start of a sentence is what the sentence is about."""
     head = text[sentence.start : min(sentence.end, sentence.start + 16)].lstrip()
@@ -1213,6 +1220,8 @@ def _sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     name = m["name"]
     if any(name.startswith(w) for w in _rules().cue["scope"]["not_zones"]) or _NOT_DISTRICT.match(name):
         return None
+    if m.re is _DISTRICT and not _known_district(name, own):
+        return None  # 加快区域…: a district must be one the registry knows
     if name.endswith(
         ("地区", "社区", "园区", "城区", "景区", "片区", "小区", "街区", "山区", "校区", "辖区")
     ):
