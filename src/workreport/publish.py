@@ -211,3 +211,30 @@ def _write_parquet(path: Path, name: str, rows: Iterator[dict[str, Any]]) -> Non
         writer.write_table(pa.table(batch, schema=schema))
     finally:
         writer.close()
+
+
+def stream_table(db: Database, name: str, fmt: str) -> Iterator[str]:
+    """A table as CSV or JSON Lines text, chunk by chunk (for HTTP downloads)."""
+    if name not in TABLES:
+        raise InputError(f"unknown table {name!r}")
+    if fmt == "jsonl":
+        for r in _rows(db, name):
+            yield json.dumps(r, ensure_ascii=False) + "\n"
+        return
+    if fmt != "csv":
+        raise InputError(f"unknown format {fmt!r}")
+    import io
+
+    cols = [c.name for c in _columns(name)]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=cols)
+    writer.writeheader()
+    for n, r in enumerate(_rows(db, name), start=1):
+        writer.writerow(
+            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
+        )
+        if n % 500 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

@@ -409,7 +409,13 @@ def _audit(session: Session, who: str, action: str, entity: str, key: str, befor
     session.add(AuditRow(who=who, action=action, entity=entity, entity_key=key, before=before, after=after))
 
 
+def _no_nul(value: str | None, what: str) -> None:
+    if value is not None and "\x00" in value:
+        raise InputError(f"{what}: NUL characters are not allowed")
+
+
 def _coerce(field_name: str, raw: str) -> Any:
+    _no_nul(raw, field_name)
     if field_name not in CORRECTABLE:
         raise InputError(
             f"cannot correct {field_name!r}; correctable fields: {', '.join(sorted(CORRECTABLE))}"
@@ -453,6 +459,8 @@ def assess(
 ) -> AssessmentRow:
     """A person's assessment of a commitment; it outranks the rules' rating and is never overwritten."""
     allowed = STATUSES + TASK_STATUSES
+    _no_nul(note, "note")
+    _no_nul(evidence, "evidence")
     if status not in allowed:
         raise InputError(f"unknown status {status!r}; use one of {', '.join(allowed)}")
     with db.session() as session:

@@ -44,7 +44,15 @@ def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resol
     seen: set[tuple[object, ...]] = set()
     for f, key in zip(facts, keys, strict=True):
         # a reading repeats its key targets (数读 and 重点工作): one commitment each
-        signature = (f.scope, f.indicator_id or f.indicator, f.measure, f.value, f.comparator, f.unit, f.period)
+        signature = (
+            f.scope,
+            f.indicator_id or f.indicator,
+            f.measure,
+            f.value,
+            f.comparator,
+            f.unit,
+            f.period,
+        )
         if f.kind == "target" and f.period is not None and signature in seen:
             continue
         seen.add(signature)

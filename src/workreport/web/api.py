@@ -1,0 +1,307 @@
+"""The HTTP API: JSON under /api, paginated lists, one error shape (see app.error_body)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from .. import queries, registry
+from ..read import read_bytes
+from ..track import track
+from .app import ApiError
+from .auth import User, same_token
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+Year = Annotated[int | None, Query(ge=1900, le=2200)]
+Name = Annotated[str | None, Query(max_length=64)]
+
+
+def reader(request: Request) -> User | None:
+    if request.app.state.settings.read_requires_login and request.state.user is None:
+        raise ApiError(401, "unauthorized", "this server requires signing in to read")
+    user: User | None = request.state.user
+    return user
+
+
+def writer(role: str = "editor") -> Callable[[Request], Coroutine[Any, Any, User]]:
+    async def dependency(request: Request) -> User:
+        user: User | None = request.state.user
+        if user is None:
+            raise ApiError(401, "unauthorized", "sign in or send an API token to make changes")
+        if not user.can(role):
+            raise ApiError(403, "forbidden", f"this needs the {role} role; you are {user.role}")
+        if not request.state.via_token and not same_token(
+            request.headers.get("x-csrf-token"), request.state.csrf
+        ):
+            raise ApiError(403, "csrf_failed", "missing or wrong X-CSRF-Token header")
+        return user
+
+    return dependency
+
+
+def page_json(p: queries.Page[Any], items: list[Any] | None = None) -> dict[str, Any]:
+    return {
+        "items": items if items is not None else p.items,
+        "page": p.page,
+        "per_page": p.per_page,
+        "total": p.total,
+        "pages": p.pages,
+    }
+
+
+class Paged(BaseModel):
+    items: list[dict[str, Any]]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+@router.get("/documents", response_model=Paged, summary="List reports")
+def list_documents(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    jurisdiction: Name = None,
+    level: Annotated[str | None, Query(max_length=16)] = None,
+    year: Year = None,
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    return page_json(
+        queries.documents(
+            request.app.state.db,
+            jurisdiction=jurisdiction,
+            level=level,
+            year=year,
+            page=page,
+            per_page=per_page,
+        )
+    )
+
+
+_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+@router.post("/documents", status_code=201, summary="Upload and ingest a report")
+async def upload_document(
+    request: Request,
+    user: Annotated[User, Depends(writer())],
+    file: Annotated[UploadFile, File()],
+) -> dict[str, Any]:
+    settings = request.app.state.settings
+    name = _SAFE_NAME.sub("_", (file.filename or "upload.txt").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:120]
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in settings.upload_suffixes:
+        raise ApiError(
+            415, "unsupported_type", f"{name}: upload one of {', '.join(settings.upload_suffixes)}"
+        )
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise ApiError(
+            413, "too_large", f"{name}: larger than {settings.max_upload_bytes // (1024 * 1024)} MB"
+        )
+    doc = read_bytes(data, f"upload:{name}", suffix)  # nothing from the request names a path on disk
+    db = request.app.state.db
+    status = registry.ingest_document(db, doc)
+    out = queries.document_by_hash(db, doc.sha256 or "")
+    out["status"] = status
+    return out
+
+
+@router.get("/documents/{document_id}", summary="One report, with its text and structure")
+def get_document(
+    request: Request, _: Annotated[User | None, Depends(reader)], document_id: Id, text: bool = True
+) -> dict[str, Any]:
+    return queries.document(request.app.state.db, document_id, text=text)
+
+
+@router.delete("/documents/{document_id}", status_code=204, summary="Delete a report and what came from it")
+def delete_document(
+    request: Request, user: Annotated[User, Depends(writer("editor"))], document_id: Id
+) -> None:
+    queries.delete_document(request.app.state.db, document_id, who=user.username)
+
+
+@router.get("/facts", response_model=Paged, summary="Facts, filtered")
+def list_facts(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    document_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    indicator: Annotated[str | None, Query(max_length=48)] = None,
+    kind: Literal["target", "actual", "estimate", "other"] | None = None,
+    jurisdiction: Name = None,
+    period: Year = None,
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    return page_json(
+        queries.facts(
+            request.app.state.db,
+            document_id=document_id,
+            indicator=indicator,
+            kind=kind,
+            jurisdiction=jurisdiction,
+            period=period,
+            page=page,
+            per_page=per_page,
+        )
+    )
+
+
+@router.get("/facts/{fact_id}", summary="One fact, with its correction history")
+def get_fact(request: Request, _: Annotated[User | None, Depends(reader)], fact_id: Id) -> dict[str, Any]:
+    return queries.fact(request.app.state.db, fact_id)
+
+
+class Correction(BaseModel):
+    changes: dict[str, str] = Field(min_length=1, max_length=12, description="field → new value, as text")
+
+
+@router.patch("/facts/{fact_id}", summary="Correct a fact (kept across re-extraction)")
+def correct_fact(
+    request: Request, user: Annotated[User, Depends(writer())], fact_id: Id, body: Correction
+) -> dict[str, Any]:
+    registry.correct(request.app.state.db, fact_id, body.changes, who=user.username)
+    return queries.fact(request.app.state.db, fact_id)
+
+
+@router.get("/commitments", response_model=Paged, summary="Commitments: targets, key tasks, 为民实事")
+def list_commitments(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    jurisdiction: Name = None,
+    period: Year = None,
+    type: Literal["target", "task", "project"] | None = None,
+    document_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    return page_json(
+        queries.commitments(
+            request.app.state.db,
+            jurisdiction=jurisdiction,
+            period=period,
+            type=type,
+            document_id=document_id,
+            page=page,
+            per_page=per_page,
+        )
+    )
+
+
+@router.get("/commitments/{commitment_id}/assessments", summary="Assessments of a commitment, oldest first")
+def list_assessments(
+    request: Request, _: Annotated[User | None, Depends(reader)], commitment_id: Id
+) -> list[dict[str, Any]]:
+    return queries.assessments(request.app.state.db, commitment_id)
+
+
+class NewAssessment(BaseModel):
+    status: Literal[
+        "met",
+        "partly",
+        "missed",
+        "unknown",
+        "not_yet_due",
+        "planned",
+        "in_progress",
+        "done",
+        "delayed",
+        "dropped",
+    ]
+    note: str | None = Field(default=None, max_length=2000)
+    evidence: str | None = Field(default=None, max_length=2000)
+
+
+@router.post(
+    "/commitments/{commitment_id}/assessments", status_code=201, summary="Assess a commitment by hand"
+)
+def add_assessment(
+    request: Request, user: Annotated[User, Depends(writer())], commitment_id: Id, body: NewAssessment
+) -> dict[str, Any]:
+    row = registry.assess(
+        request.app.state.db,
+        commitment_id,
+        body.status,
+        who=user.username,
+        note=body.note,
+        evidence=body.evidence,
+    )
+    return queries.assessment_dict(row)
+
+
+@router.get("/track", response_model=Paged, summary="Targets rated against outcomes")
+def get_track(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    jurisdiction: Name = None,
+    period: Year = None,
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    rows = [r.to_dict() for r in track(request.app.state.db, jurisdiction=jurisdiction, period=period)]
+    p = queries.Page(rows[(page - 1) * per_page : page * per_page], page, per_page, len(rows))
+    return page_json(p)
+
+
+@router.get(
+    "/jurisdictions", response_model=Paged, summary="Jurisdictions (GB/T 2260 codes where they exist)"
+)
+def list_jurisdictions(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    level: Annotated[str | None, Query(max_length=16)] = None,
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    return page_json(
+        queries.jurisdictions(request.app.state.db, q=q, level=level, page=page, per_page=per_page)
+    )
+
+
+@router.get("/search", response_model=Paged, summary="Full-text search over all reports")
+def search(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    page: PageNo = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    p = queries.search(request.app.state.db, q, page=page, per_page=per_page)
+    items = [
+        {
+            "document": h.document,
+            "snippets": [{"before": a, "match": b, "after": c} for a, b, c in h.snippets],
+        }
+        for h in p.items
+    ]
+    return page_json(p, items)
+
+
+@router.get("/exports/{table}.{fmt}", summary="Export a table as CSV or JSON Lines")
+def export_table(
+    request: Request,
+    _: Annotated[User | None, Depends(reader)],
+    table: Literal["documents", "facts", "commitments", "observations", "assessments", "jurisdictions"],
+    fmt: Literal["csv", "jsonl"],
+) -> StreamingResponse:
+    from ..publish import stream_table
+
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+
+    def body() -> Iterator[bytes]:
+        for chunk in stream_table(request.app.state.db, table, fmt):
+            yield chunk.encode("utf-8")
+
+    return StreamingResponse(
+        body(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'}
+    )

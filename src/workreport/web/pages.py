@@ -1,0 +1,456 @@
+"""Server-rendered pages: library, reader, targets, tracker, indicators, search, corrections.
+
+Every form carries the session's CSRF token; every write needs a signed-in editor. Report
+text is always escaped by the templates (Jinja2 autoescaping) or by :func:`markup.escape`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from .. import queries, registry
+from ..extract import indicator_names
+from ..read import read_bytes
+from ..track import track
+from . import charts
+from .app import ApiError
+from .auth import SESSION_COOKIE, SESSION_MAX_AGE, User, authenticate, same_token
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(resources.files("workreport.web").joinpath("templates")))
+
+STATUS_LABELS = {
+    "met": "完成",
+    "partly": "部分完成",
+    "missed": "未完成",
+    "unknown": "无结果",
+    "not_yet_due": "未到期",
+}
+KIND_LABELS = {"target": "目标", "actual": "实际", "estimate": "预计", "other": "其他"}
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _session(request: Request) -> tuple[str, str | None]:
+    """The CSRF token of this browser's session, making a session (signed in or not) if there is none."""
+    if request.state.csrf:
+        return request.state.csrf, None
+    cookie, csrf = request.app.state.sessions.new(None)
+    request.state.csrf = csrf
+    return csrf, cookie
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    settings = request.app.state.settings
+    if (
+        settings.read_requires_login
+        and request.state.user is None
+        and template not in ("login.html", "error.html")
+    ):
+        return RedirectResponse("/login", status_code=303)  # type: ignore[return-value]
+    csrf, new_cookie = _session(request)
+    user: User | None = request.state.user
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {"user": user, "csrf": csrf, "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, **context},
+        status_code=status,
+    )
+    if new_cookie:
+        _set_cookie(request, response, new_cookie)
+    return response
+
+
+def _set_cookie(request: Request, response: Response, value: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    return page(request, "error.html", status=status, status_code=status, message=message)
+
+
+async def _form_writer(request: Request, role: str = "editor") -> tuple[User, dict[str, Any]]:
+    """A form post: the CSRF token must match the session's, and the user must have ``role``."""
+    form = dict(await request.form())
+    if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
+        raise ApiError(
+            403, "csrf_failed", "the form has expired or did not come from this site; reload the page"
+        )
+    user: User | None = request.state.user
+    if user is None:
+        raise ApiError(401, "unauthorized", "sign in to make changes")
+    if not user.can(role):
+        raise ApiError(403, "forbidden", f"this needs the {role} role")
+    return user, form
+
+
+# --------------------------------------------------------------------------- sign in
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: Annotated[str, Query(max_length=200)] = "/") -> HTMLResponse:
+    return page(request, "login.html", next=_local(next), error=None)
+
+
+def _local(target: str) -> str:
+    """Only redirect within this site."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = dict(await request.form())
+    if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
+        raise ApiError(403, "csrf_failed", "the form has expired; reload the page")
+    user = authenticate(
+        request.app.state.db, str(form.get("username", ""))[:64], str(form.get("password", ""))
+    )
+    if user is None:
+        return page(
+            request,
+            "login.html",
+            status=401,
+            next=_local(str(form.get("next", "/"))),
+            error="用户名或密码不正确 (wrong username or password)",
+        )
+    cookie, _ = request.app.state.sessions.new(user.id)
+    response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
+    _set_cookie(request, response, cookie)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = dict(await request.form())
+    if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
+        raise ApiError(403, "csrf_failed", "the form has expired; reload the page")
+    response = RedirectResponse("/", status_code=303)
+    cookie, _ = request.app.state.sessions.new(None)
+    _set_cookie(request, response, cookie)
+    return response
+
+
+# --------------------------------------------------------------------------- library
+
+
+@router.get("/", response_class=HTMLResponse)
+def library(
+    request: Request,
+    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
+    level: Annotated[str | None, Query(max_length=16)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    p: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    db = request.app.state.db
+    try:
+        docs = queries.documents(
+            db, jurisdiction=jurisdiction or None, level=level or None, year=year, page=p, per_page=50
+        )
+    except ApiError:
+        raise
+    return page(
+        request,
+        "library.html",
+        docs=docs,
+        jurisdiction=jurisdiction or "",
+        level=level or "",
+        year=year or "",
+        levels=["national", "province", "prefecture", "county", "new_area", "zone"],
+    )
+
+
+@router.post("/upload")
+async def upload_form(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+    await _form_writer(request)
+    settings = request.app.state.settings
+    name = (file.filename or "upload.txt").replace("/", "_").replace("\\", "_")[:120]
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in settings.upload_suffixes:
+        raise ApiError(415, "unsupported_type", f"upload one of {', '.join(settings.upload_suffixes)}")
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise ApiError(413, "too_large", "file too large")
+    doc = read_bytes(data, f"upload:{name}", suffix)
+    registry.ingest_document(request.app.state.db, doc)
+    found = queries.document_by_hash(request.app.state.db, doc.sha256 or "")
+    return RedirectResponse(f"/documents/{found['id']}", status_code=303)
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def marked_text(text: str, facts: list[dict[str, Any]]) -> Markup:
+    """The report text, escaped, one <p id="p-OFFSET"> per line, with every fact wrapped in a
+    <mark id="f-START-END"> carrying its id, kind and value."""
+    by_span: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for f in facts:
+        by_span[(f["start"], f["end"])].append(f)
+    spans = sorted(by_span)
+    out: list[str] = []
+    k = 0
+    for line in re.finditer(r"[^\r\n]+", text):
+        lo, hi = line.start(), line.end()
+        if not text[lo:hi].strip():
+            continue
+        parts = [f'<p id="p-{lo}">']
+        pos = lo
+        while k < len(spans) and spans[k][0] < hi:
+            a, b = spans[k]
+            k += 1
+            if a < pos or b > hi:
+                continue  # overlapping or crossing a line: left unmarked
+            group = by_span[(a, b)]
+            f = group[0]
+            tip = "；".join(
+                f"{KIND_LABELS.get(g['kind'], g['kind'])} {g['indicator'] or ''} {g['comparator']} "
+                f"{g['value']:g} {g['unit']}"
+                for g in group
+            )
+            parts.append(str(escape(text[pos:a])))
+            parts.append(
+                f'<mark class="fact kind-{escape(f["kind"])}" id="f-{a}-{b}" data-fact-id="{f["id"]}" '
+                f'data-fact-ids="{" ".join(str(g["id"]) for g in group)}" data-value="{f["value"]:g}" '
+                f'data-unit="{escape(f["unit"])}" data-kind="{escape(f["kind"])}" '
+                f'data-measure="{escape(f["measure"])}" data-comparator="{escape(f["comparator"])}" '
+                f'data-indicator="{escape(f["indicator"] or "")}" '
+                f'data-indicator-id="{escape(f["indicator_id"] or "")}" data-period="{f["period"] or ""}" '
+                f'title="{escape(tip)}" tabindex="0">{escape(text[a:b])}</mark>'
+            )
+            pos = b
+        parts.append(str(escape(text[pos:hi])) + "</p>")
+        out.append("".join(parts))
+    return Markup("".join(out))
+
+
+def _outline(sections: list[dict[str, Any]], depth: int = 0) -> list[dict[str, Any]]:
+    out = []
+    for s in sections:
+        if s["level"] <= 3:
+            out.append({"title": s["title"], "start": s["heading_start"], "role": s["role"], "depth": depth})
+        out.extend(_outline(s["children"], depth + 1))
+    return out
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def reader(request: Request, document_id: Id) -> HTMLResponse:
+    db = request.app.state.db
+    doc = queries.document(db, document_id)
+    facts = queries.facts(db, document_id=document_id, per_page=500).items
+    more = queries.facts(db, document_id=document_id, per_page=500, page=2).items if len(facts) == 500 else []
+    facts += more
+    counts = Counter(f["kind"] for f in facts)
+    return page(
+        request,
+        "document.html",
+        doc=doc,
+        text=marked_text(doc["text"], facts),
+        counts=counts,
+        outline=_outline(doc["structure"]["sections"]),
+        n_facts=len(facts),
+    )
+
+
+@router.get("/documents/{document_id}/targets", response_class=HTMLResponse)
+def targets(request: Request, document_id: Id) -> HTMLResponse:
+    """A report's targets beside the previous year's targets and outcomes for the same place."""
+    db = request.app.state.db
+    doc = queries.document(db, document_id, text=False)
+    own = (
+        [
+            r
+            for r in track(db, jurisdiction=doc["jurisdiction"], period=doc["plan_year"], record=False)
+            if r.target["document_id"] == document_id
+        ]
+        if doc["jurisdiction"] and doc["plan_year"]
+        else []
+    )
+    previous = (
+        track(db, jurisdiction=doc["jurisdiction"], period=doc["plan_year"] - 1, record=False)
+        if doc["jurisdiction"] and doc["plan_year"]
+        else []
+    )
+    prev_by = {(r.indicator_id or r.indicator, r.target["measure"]): r for r in previous}
+    rows = [(r, prev_by.get((r.indicator_id or r.indicator, r.target["measure"]))) for r in own]
+    labels = [(r.indicator or r.indicator_id or "")[:10] for r, _ in rows if r.target["unit"] == "%"]
+    chart = (
+        charts.bars(
+            labels,
+            {
+                f"{doc['plan_year']}年目标": [r.target["value"] for r, _ in rows if r.target["unit"] == "%"],
+                f"{(doc['plan_year'] or 1) - 1}年目标": [
+                    p.target["value"] if p else None for r, p in rows if r.target["unit"] == "%"
+                ],
+                f"{(doc['plan_year'] or 1) - 1}年结果": [
+                    p.outcome["value"] if p and p.outcome else None
+                    for r, p in rows
+                    if r.target["unit"] == "%"
+                ],
+            },
+            title="增速与比率目标 (%)",
+            unit="%",
+        )
+        if labels
+        else ""
+    )
+    return page(request, "targets.html", doc=doc, rows=rows, chart=Markup(chart))
+
+
+@router.get("/facts/{fact_id}", response_class=HTMLResponse)
+def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
+    db = request.app.state.db
+    fact = queries.fact(db, fact_id)
+    doc = queries.document(db, fact["document_id"], text=True)
+    a, b = fact["sentence_start"] or fact["start"], fact["sentence_end"] or fact["end"]
+    sentence = Markup(
+        f"{escape(doc['text'][a : fact['start']])}<mark>{escape(fact['quote'])}</mark>"
+        f"{escape(doc['text'][fact['end'] : b])}"
+    )
+    return page(
+        request, "fact.html", fact=fact, doc=doc, sentence=sentence, fields=sorted(registry.CORRECTABLE)
+    )
+
+
+@router.post("/facts/{fact_id}/correct")
+async def correct_fact(request: Request, fact_id: Id) -> Response:
+    user, form = await _form_writer(request)
+    field = str(form.get("field", ""))
+    value = str(form.get("value", ""))
+    registry.correct(request.app.state.db, fact_id, {field: value}, who=user.username)
+    return RedirectResponse(f"/facts/{fact_id}", status_code=303)
+
+
+# --------------------------------------------------------------------------- tracker
+
+
+@router.get("/tracker", response_class=HTMLResponse)
+def tracker(
+    request: Request,
+    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
+    period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+) -> HTMLResponse:
+    db = request.app.state.db
+    rows = track(db, jurisdiction=jurisdiction or None, period=period, record=False)
+    counts = {s: sum(r.status == s for r in rows) for s in STATUS_LABELS}
+    mix = charts.status_mix(counts, labels=STATUS_LABELS) if rows else ""
+    rated = [r for r in rows if r.outcome is not None and r.target["unit"] == "%"][:20]
+    chart = (
+        charts.bars(
+            [f"{(r.indicator or '')[:8]} {r.period}" for r in rated],
+            {
+                "目标": [r.target["value"] for r in rated],
+                "结果": [r.outcome["value"] for r in rated if r.outcome is not None],
+            },
+            title="目标与结果 (%)",
+            unit="%",
+        )
+        if rated
+        else ""
+    )
+    tasks = (
+        queries.commitments(
+            db, jurisdiction=jurisdiction or None, period=period, type="project", per_page=200
+        ).items
+        if jurisdiction
+        else []
+    )
+    return page(
+        request,
+        "tracker.html",
+        rows=rows,
+        counts=counts,
+        mix=Markup(mix),
+        chart=Markup(chart),
+        jurisdiction=jurisdiction or "",
+        period=period or "",
+        projects=tasks,
+    )
+
+
+@router.post("/commitments/{commitment_id}/assess")
+async def assess(request: Request, commitment_id: Id) -> Response:
+    user, form = await _form_writer(request)
+    registry.assess(
+        request.app.state.db,
+        commitment_id,
+        str(form.get("status", "")),
+        who=user.username,
+        note=str(form.get("note", "")) or None,
+        evidence=str(form.get("evidence", "")) or None,
+    )
+    back = _local(str(form.get("next", "/tracker")))
+    return RedirectResponse(back, status_code=303)
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators(request: Request) -> HTMLResponse:
+    names = indicator_names()
+    return page(request, "indicators.html", indicators=sorted(names.items()))
+
+
+@router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
+def indicator(
+    request: Request, indicator_id: Annotated[str, Path(max_length=48, pattern=r"^[a-z0-9_]+$")]
+) -> HTMLResponse:
+    db = request.app.state.db
+    names = indicator_names()
+    if indicator_id not in names:
+        raise ApiError(404, "not_found", f"no indicator {indicator_id!r}")
+    rows = [r for r in track(db, record=False) if r.indicator_id == indicator_id]
+    facts = queries.facts(db, indicator=indicator_id, per_page=500).items
+    actuals = [f for f in facts if f["kind"] in ("actual", "estimate") and f["period"]]
+    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for f in actuals:
+        by_year[f["period"]].append(f)
+    growth = [r for r in rows if r.target["measure"] == "growth"]
+    chart = (
+        charts.bars(
+            [f"{r.jurisdiction or ''} {r.period}" for r in growth[:20]],
+            {
+                "目标": [r.target["value"] for r in growth[:20]],
+                "结果": [r.outcome["value"] if r.outcome else None for r in growth[:20]],
+            },
+            title="增速目标与结果 (%)",
+            unit="%",
+        )
+        if growth
+        else ""
+    )
+    return page(
+        request,
+        "indicator.html",
+        indicator_id=indicator_id,
+        names=names[indicator_id],
+        rows=rows,
+        actuals=sorted(actuals, key=lambda f: (f["period"], f["document_id"])),
+        chart=Markup(chart),
+    )
+
+
+# --------------------------------------------------------------------------- search
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=200)] = "",
+    p: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    hits = queries.search(request.app.state.db, q, page=p) if q.strip() else None
+    return page(request, "search.html", q=q, hits=hits)
