@@ -230,6 +230,7 @@ def ingest_document(db: Database, doc: Document) -> str:
     for attempt in range(2):
         try:
             with db.session() as session:
+                seed_jurisdictions(session)  # a no-op once the table holds the registry
                 existing = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == doc.sha256))
                 if existing is not None and existing.extractor_version == EXTRACTOR_VERSION:
                     return "unchanged"

@@ -13,7 +13,7 @@ function showFact(mark) {
   document.querySelectorAll("mark.fact.active").forEach((m) => m.classList.remove("active"));
   mark.classList.add("active");
   const fields = [
-    ["原文", mark.textContent], ["数值", mark.dataset.value + " " + mark.dataset.unit],
+    ["原文", mark.textContent], ["数值", Number(mark.dataset.value).toLocaleString("zh-CN", {maximumFractionDigits: 6}) + " " + mark.dataset.unit],
     ["度量", mark.dataset.measure], ["比较", mark.dataset.comparator], ["类型", mark.dataset.kind],
     ["指标", mark.dataset.indicator], ["指标ID", mark.dataset.indicatorId], ["年份", mark.dataset.period],
   ];
