@@ -11,9 +11,11 @@ lint:
 	$(PYTHON) -m mypy
 	lint-imports
 
-# the README's test command: install, start a throwaway PostgreSQL server (installing
-# Debian's package if needed), run the whole suite on SQLite and PostgreSQL, then the checks
+# the README's test command: install (Python packages; Debian's chromium and a CJK font
+# for the browser tests), start a throwaway PostgreSQL server (installing Debian's package
+# if needed), run the whole suite on SQLite and PostgreSQL, then the static checks
 test: install
+	scripts/install-browser
 	WORKREPORT_TEST_PG_URL="$$(scripts/postgres-test-server start)" $(PYTHON) -m pytest
 	$(MAKE) lint
 
