@@ -312,6 +312,17 @@ def commitments(
         return Page([commitment_dict(c) for c in rows], page, per_page, total)
 
 
+def commitment(db: Database, commitment_id: int) -> dict[str, Any]:
+    with db.session() as session:
+        c = session.get(CommitmentRow, commitment_id)
+        if c is None:
+            raise NotFoundError(f"no commitment with id {commitment_id}")
+        out = commitment_dict(c)
+        j = session.get(JurisdictionRow, c.jurisdiction_id) if c.jurisdiction_id else None
+        out["jurisdiction"] = j.name if j is not None else None
+        return out
+
+
 def assessments(db: Database, commitment_id: int) -> list[dict[str, Any]]:
     with db.session() as session:
         if session.get(CommitmentRow, commitment_id) is None:

@@ -380,6 +380,16 @@ def tracker(
     )
 
 
+@router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
+def commitment_page(request: Request, commitment_id: Id) -> HTMLResponse:
+    """A commitment with every assessment ever made of it (rules and people), newest last."""
+    db = request.app.state.db
+    history = queries.assessments(db, commitment_id)
+    c = queries.commitment(db, commitment_id)
+    doc = queries.document(db, c["document_id"], text=False)
+    return page(request, "commitment.html", c=c, doc=doc, history=history)
+
+
 @router.post("/commitments/{commitment_id}/assess")
 async def assess(request: Request, commitment_id: Id) -> Response:
     user, form = await _form_writer(request)
