@@ -27,6 +27,7 @@ PUBLIC = {
     "read",
     "read_bytes",
     "score",
+    "digest",
 }
 
 

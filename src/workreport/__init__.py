@@ -9,14 +9,14 @@
 from __future__ import annotations
 
 from .core import Document, Fact, Metadata, Paragraph, Section, Span, Structure
+from .digest import digest
 from .errors import GoldError, NumeralError, ReadError, RulesError, WorkreportError
 from .evaluate import GoldKey, Score, load_gold, score
 from .extract import extract
 from .numerals import parse_numeral
 from .read import read, read_bytes
 from .structure import structure as inspect
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Document",
@@ -34,6 +34,7 @@ __all__ = [
     "Structure",
     "WorkreportError",
     "__version__",
+    "digest",
     "extract",
     "inspect",
     "load_gold",

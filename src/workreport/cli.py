@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from .version import __version__
 from .core import Fact, Section, Structure
 from .errors import WorkreportError
 from .evaluate import brief, load_gold, score
@@ -792,6 +792,27 @@ def audit_cmd(limit: int, db: str | None) -> None:
     click.echo(
         table(rows, ["when", "who", "action", "what", "before", "after"], limits=[20, 12, 8, 20, 30, 30])
     )
+
+
+@main.command("digest")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout."
+)
+@click.option(
+    "--db",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Compare with last year's targets and outcomes in the registry (--db alone: the default database).",
+)
+@_fails_cleanly
+def digest_cmd(file: Path, fmt: str, output: Path | None, db: str | None) -> None:
+    """A 数读 reading of FILE: targets, results, key numbers, 为民实事, themes; every number linked to the text."""
+    from .digest import digest
+
+    _emit(digest(read(file), fmt=fmt, db=_open(db or None) if db is not None else None), output)
 
 
 @main.command("serve")

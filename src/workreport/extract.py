@@ -1218,6 +1218,11 @@ def _sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     if m is None:
         return None
     name = m["name"]
+    lead = next((w for w in _rules().cue["scope"]["lead"] if name.startswith(w)), None)
+    if lead is not None:
+        name = name[len(lead) :]  # 发挥国际陆港…: the verb is no part of the name
+    if any(name == suffix for suffix in _rules().cue["scope"]["suffixes"]):
+        return None  # a bare 新区 / 国际陆港 names no particular place
     if any(name.startswith(w) for w in _rules().cue["scope"]["not_zones"]) or _NOT_DISTRICT.match(name):
         return None
     if m.re is _DISTRICT and not _known_district(name, own):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Float, Integer, select
 from sqlalchemy.sql.schema import Table
 
-from . import __version__
+from .version import __version__
 from .errors import InputError
 from .store import (
     AssessmentRow,

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import __version__
+from .version import __version__
 from .core import Document, Fact, Structure
 from .errors import InputError, NotFoundError, WorkreportError
 from .extract import extract

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .core import Commitment, Document, Fact, Observation, Section, Structure
 
 _PROJECT_WORDS = ("实事", "民生工程", "惠民工程")
-_ITEM = re.compile(r"([一二三四五六七八九十]+)是([^。]*。?)")
+_ITEM = re.compile(r"([一二三四五六七八九十]+)是([^。;；]*[。;；]?)")
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+)、(.+)$")
 
 
@@ -135,9 +135,12 @@ def _projects(doc: Document, structure: Structure) -> list[Commitment]:
             continue
         text = doc.text[para.span.start : para.span.end]
         inside = _within(project_sections, para.span.start)
+        headings = {s.heading.start for s in structure.walk()}
         if any(w in text for w in _PROJECT_WORDS) or inside is not None:
             for m in _ITEM.finditer(text):
                 start = para.span.start + m.start()
+                if start in headings:
+                    continue  # 四是增进民生福祉。 heads a section; it is not a project
                 out.append(
                     Commitment(
                         key=f"project-{start}",
