@@ -20,13 +20,13 @@ from typing import Any, TypeVar
 
 import click
 
-from .version import __version__
 from .core import Fact, Section, Structure
 from .errors import WorkreportError
 from .evaluate import brief, load_gold, score
 from .extract import extract as extract_facts
 from .read import read
 from .structure import structure as structure_of
+from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 

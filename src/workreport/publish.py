@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Float, Integer, select
 from sqlalchemy.sql.schema import Table
 
-from .version import __version__
 from .errors import InputError
 from .store import (
     AssessmentRow,
@@ -26,6 +25,7 @@ from .store import (
     JurisdictionRow,
     ObservationRow,
 )
+from .version import __version__
 
 TABLES: dict[str, type[Base]] = {
     "documents": DocumentRow,

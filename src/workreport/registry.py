@@ -20,7 +20,6 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .version import __version__
 from .core import Document, Fact, Structure
 from .errors import InputError, NotFoundError, WorkreportError
 from .extract import extract
@@ -41,6 +40,7 @@ from .store import (
 )
 from .structure import level_of
 from .structure import structure as structure_of
+from .version import __version__
 
 EXTRACTOR_VERSION = __version__
 STATUSES = ("met", "partly", "missed", "unknown", "not_yet_due")

@@ -18,9 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from ..version import __version__
 from ..errors import InputError, NotFoundError, ReadError, StoreError, WorkreportError
 from ..store import Database
+from ..version import __version__
 from .auth import SESSION_COOKIE, Sessions, User, secret_key, user_by_id, user_for_token
 
 log = logging.getLogger("workreport.web")
