@@ -94,7 +94,7 @@ def _frictionless_type(col: Any) -> str:
 def _rows(db: Database, name: str) -> Iterator[dict[str, Any]]:
     cols = _columns(name)
     model = TABLES[name]
-    with db.session() as session:
+    with db.read() as session:
         for row in session.scalars(select(model).order_by(model.id)).yield_per(1000):  # type: ignore[attr-defined]
             yield {c.name: _plain(getattr(row, c.key)) for c in cols}
 

@@ -176,7 +176,7 @@ def documents(
     page: int = 1,
     per_page: int = 50,
 ) -> Page[dict[str, Any]]:
-    with db.session() as session:
+    with db.read() as session:
         q = select(DocumentRow)
         jid = _jurisdiction_filter(session, jurisdiction)
         if jid is not None:
@@ -192,7 +192,7 @@ def documents(
 
 
 def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, Any]:
-    with db.session() as session:
+    with db.read() as session:
         d = session.get(DocumentRow, document_id)
         if d is None:
             raise NotFoundError(f"no document with id {document_id}")
@@ -200,7 +200,7 @@ def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, 
 
 
 def document_by_hash(db: Database, sha256: str) -> dict[str, Any]:
-    with db.session() as session:
+    with db.read() as session:
         d = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
         if d is None:
             raise NotFoundError(f"no document with hash {sha256[:12]}")
@@ -243,7 +243,7 @@ def facts(
 ) -> Page[dict[str, Any]]:
     if kind is not None and kind not in ("target", "actual", "estimate", "other"):
         raise InputError(f"unknown kind {kind!r}")
-    with db.session() as session:
+    with db.read() as session:
         q = select(FactRow)
         if document_id is not None:
             q = q.where(FactRow.document_id == document_id)
@@ -263,7 +263,7 @@ def facts(
 
 
 def fact(db: Database, fact_id: int) -> dict[str, Any]:
-    with db.session() as session:
+    with db.read() as session:
         f = session.get(FactRow, fact_id)
         if f is None:
             raise NotFoundError(f"no fact with id {fact_id}")
@@ -297,7 +297,7 @@ def commitments(
 ) -> Page[dict[str, Any]]:
     if type is not None and type not in ("target", "task", "project"):
         raise InputError(f"unknown commitment type {type!r}")
-    with db.session() as session:
+    with db.read() as session:
         q = select(CommitmentRow).where(CommitmentRow.retired.is_(False))
         jid = _jurisdiction_filter(session, jurisdiction)
         if jid is not None:
@@ -313,7 +313,7 @@ def commitments(
 
 
 def commitment(db: Database, commitment_id: int) -> dict[str, Any]:
-    with db.session() as session:
+    with db.read() as session:
         c = session.get(CommitmentRow, commitment_id)
         if c is None:
             raise NotFoundError(f"no commitment with id {commitment_id}")
@@ -324,7 +324,7 @@ def commitment(db: Database, commitment_id: int) -> dict[str, Any]:
 
 
 def assessments(db: Database, commitment_id: int) -> list[dict[str, Any]]:
-    with db.session() as session:
+    with db.read() as session:
         if session.get(CommitmentRow, commitment_id) is None:
             raise NotFoundError(f"no commitment with id {commitment_id}")
         return [
@@ -340,7 +340,7 @@ def assessments(db: Database, commitment_id: int) -> list[dict[str, Any]]:
 def jurisdictions(
     db: Database, *, q: str | None = None, level: str | None = None, page: int = 1, per_page: int = 100
 ) -> Page[dict[str, Any]]:
-    with db.session() as session:
+    with db.read() as session:
         query = select(JurisdictionRow)
         if q:
             like = f"%{_escape_like(q)}%"
@@ -374,7 +374,7 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
         raise InputError("empty query")
     if len(q) > 200:
         raise InputError("query longer than 200 characters")
-    with db.session() as session:
+    with db.read() as session:
         dialect = session.get_bind().dialect.name
         if dialect == "sqlite" and len(q) >= 3:
             phrase = '"' + q.replace('"', '""') + '"'

@@ -258,7 +258,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, writer: bool = True) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
@@ -267,7 +267,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; ask for it at the start so that a
         # document's transaction takes the write lock before it reads, and waits instead of failing
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # a writer's transaction takes the write lock at once (and waits for it) instead of failing
+        # half-way on upgrade; a reader's begins as a plain deferred BEGIN so that readers never queue
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -321,6 +324,10 @@ class Database:
         except Exception as exc:  # driver errors name the problem; keep the URL without password
             raise StoreError(f"cannot open the database {self.safe_url}: {_one_line(exc)}") from exc
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = (
+            make_engine(self.url, writer=False) if self.url.startswith("sqlite") else self.engine
+        )
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def safe_url(self) -> str:
@@ -336,8 +343,16 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction: on SQLite it does not take the write lock."""
+        with self.read_sessions() as session, session.begin():
+            yield session
+
     def close(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
 
 def _one_line(exc: BaseException) -> str:

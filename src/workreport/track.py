@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import rules
@@ -136,15 +136,79 @@ def _rank(o: ObservationRow, doc: DocumentRow | None) -> tuple[int, int, str, in
     )
 
 
-def _fact_quote(session: Session, document_id: int | None, key: str | None) -> FactRow | None:
-    if document_id is None or key is None:
-        return None
-    return session.scalar(select(FactRow).where(FactRow.document_id == document_id, FactRow.key == key))
+@dataclass(slots=True)
+class _Context:
+    """Everything the ratings of a batch of targets need, loaded in a handful of queries."""
+
+    parents: dict[int, int | None]
+    names: dict[int, str]
+    reviewed: dict[int, int]  # jurisdiction id → the latest year a report of it reviews
+    observations: dict[tuple[int | None, int | None, str | None, str | None], list[ObservationRow]]
+    documents: dict[int, DocumentRow]
+    facts: dict[tuple[int, str], FactRow]
+    rules_last: dict[int, AssessmentRow]
+    manual_last: dict[int, AssessmentRow]
 
 
-def _bound_dict(session: Session, obj: CommitmentRow | ObservationRow, kind: str | None) -> dict[str, Any]:
-    fact = _fact_quote(session, obj.document_id, obj.fact_key)
-    doc = session.get(DocumentRow, obj.document_id) if obj.document_id is not None else None
+def _load(session: Session, targets: list[CommitmentRow]) -> _Context:
+    parents: dict[int, int | None] = {}
+    names: dict[int, str] = {}
+    for jid, name, parent in session.execute(
+        select(JurisdictionRow.id, JurisdictionRow.name, JurisdictionRow.parent_id)
+    ):
+        parents[jid], names[jid] = parent, name
+    reviewed: dict[int, int] = {}
+    for doc_jid, year in session.execute(
+        select(DocumentRow.jurisdiction_id, func.max(DocumentRow.review_year)).group_by(
+            DocumentRow.jurisdiction_id
+        )
+    ):
+        if doc_jid is not None and year is not None:
+            reviewed[doc_jid] = year
+    places = {c.jurisdiction_id for c in targets}
+    periods = {c.period for c in targets}
+    observations: dict[tuple[int | None, int | None, str | None, str | None], list[ObservationRow]] = {}
+    if targets:
+        for o in session.scalars(
+            select(ObservationRow).where(
+                ObservationRow.jurisdiction_id.in_([p for p in places if p is not None]),
+                ObservationRow.period.in_([p for p in periods if p is not None]),
+            )
+        ):
+            observations.setdefault((o.jurisdiction_id, o.period, o.measure, o.unit), []).append(o)
+    doc_ids = {c.document_id for c in targets} | {
+        o.document_id for os in observations.values() for o in os if o.document_id is not None
+    }
+    documents = (
+        {d.id: d for d in session.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))}
+        if doc_ids
+        else {}
+    )
+    facts: dict[tuple[int, str], FactRow] = {}
+    if doc_ids:
+        keys = {c.fact_key for c in targets if c.fact_key} | {
+            o.fact_key for os in observations.values() for o in os if o.fact_key
+        }
+        for f in session.scalars(
+            select(FactRow).where(FactRow.document_id.in_(doc_ids), FactRow.key.in_(keys))
+        ):
+            facts[(f.document_id, f.key)] = f
+    rules_last: dict[int, AssessmentRow] = {}
+    manual_last: dict[int, AssessmentRow] = {}
+    ids = [c.id for c in targets]
+    for chunk in range(0, len(ids), 900):
+        for a in session.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.commitment_id.in_(ids[chunk : chunk + 900]))
+            .order_by(AssessmentRow.id)
+        ):
+            (rules_last if a.rater == "rules" else manual_last)[a.commitment_id] = a
+    return _Context(parents, names, reviewed, observations, documents, facts, rules_last, manual_last)
+
+
+def _bound_dict(ctx: _Context, obj: CommitmentRow | ObservationRow, kind: str | None) -> dict[str, Any]:
+    fact = ctx.facts.get((obj.document_id, obj.fact_key)) if obj.document_id and obj.fact_key else None
+    doc = ctx.documents.get(obj.document_id) if obj.document_id is not None else None
     out: dict[str, Any] = {
         "value": obj.value,
         "value_max": obj.value_max,
@@ -164,66 +228,71 @@ def _bound_dict(session: Session, obj: CommitmentRow | ObservationRow, kind: str
     return out
 
 
-def _ancestors(session: Session, jid: int | None) -> list[int]:
-    out = []
-    while jid is not None:
-        out.append(jid)
-        row = session.get(JurisdictionRow, jid)
-        jid = row.parent_id if row is not None else None
-    return out
-
-
-def _due(session: Session, c: CommitmentRow) -> bool:
+def _due(ctx: _Context, c: CommitmentRow) -> bool:
     """Has a report that reviews the target's period been ingested (for its place or above)?"""
     if c.period is None:
         return False
-    places = _ancestors(session, c.jurisdiction_id)
-    reviewed = session.scalar(
-        select(DocumentRow.id)
-        .where(DocumentRow.jurisdiction_id.in_(places), DocumentRow.review_year >= c.period)
-        .limit(1)
-    )
-    return reviewed is not None
+    jid = c.jurisdiction_id
+    seen = 0
+    while jid is not None and seen < 12:
+        if ctx.reviewed.get(jid, -1) >= c.period:
+            return True
+        jid, seen = ctx.parents.get(jid), seen + 1
+    return False
+
+
+def _targets_query(session: Session, jurisdiction: str | None, period: int | None) -> Any:
+    q = select(CommitmentRow).where(CommitmentRow.type == "target", CommitmentRow.retired.is_(False))
+    if jurisdiction is not None:
+        q = q.where(CommitmentRow.jurisdiction_id == find_jurisdiction(session, jurisdiction).id)
+    if period is not None:
+        q = q.where(CommitmentRow.period == period)
+    return q
 
 
 def track(
-    db: Database, *, jurisdiction: str | None = None, period: int | None = None, record: bool = True
+    db: Database,
+    *,
+    jurisdiction: str | None = None,
+    period: int | None = None,
+    record: bool = True,
+    page: int | None = None,
+    per_page: int = 100,
 ) -> list[TrackRow]:
-    """Rate every numeric target (optionally of one jurisdiction and period)."""
-    out: list[TrackRow] = []
-    with db.session() as session:
-        q = select(CommitmentRow).where(CommitmentRow.type == "target", CommitmentRow.retired.is_(False))
-        if jurisdiction is not None:
-            q = q.where(CommitmentRow.jurisdiction_id == find_jurisdiction(session, jurisdiction).id)
-        if period is not None:
-            q = q.where(CommitmentRow.period == period)
-        for c in session.scalars(
-            q.order_by(CommitmentRow.jurisdiction_id, CommitmentRow.period, CommitmentRow.id)
-        ):
-            out.append(_track_one(session, c, record))
-    return out
+    """Rate numeric targets (optionally of one jurisdiction and period, one page of them).
+
+    With ``record`` each change of a rating is stored as a new assessment (the CLI does this);
+    the web app reads without recording."""
+    opener = db.session if record else db.read
+    with opener() as session:
+        q = _targets_query(session, jurisdiction, period).order_by(
+            CommitmentRow.jurisdiction_id, CommitmentRow.period, CommitmentRow.id
+        )
+        if page is not None:
+            q = q.limit(per_page).offset((page - 1) * per_page)
+        targets = list(session.scalars(q))
+        ctx = _load(session, targets)
+        return [_track_one(session, ctx, c, record) for c in targets]
 
 
-def _track_one(session: Session, c: CommitmentRow, record: bool) -> TrackRow:
+def count_targets(db: Database, *, jurisdiction: str | None = None, period: int | None = None) -> int:
+    with db.read() as session:
+        q = _targets_query(session, jurisdiction, period)
+        return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
+
+
+def _track_one(session: Session, ctx: _Context, c: CommitmentRow, record: bool) -> TrackRow:
     candidates = [
         o
-        for o in session.scalars(
-            select(ObservationRow).where(
-                ObservationRow.jurisdiction_id == c.jurisdiction_id,
-                ObservationRow.period == c.period,
-                ObservationRow.measure == c.measure,
-                ObservationRow.unit == c.unit,
-            )
-        )
+        for o in ctx.observations.get((c.jurisdiction_id, c.period, c.measure, c.unit), [])
         if _same_indicator(c, o)
     ]
-    docs = {o.id: session.get(DocumentRow, o.document_id) if o.document_id else None for o in candidates}
-    best = max(candidates, key=lambda o: _rank(o, docs[o.id]), default=None)
+    best = max(candidates, key=lambda o: _rank(o, ctx.documents.get(o.document_id or -1)), default=None)
     target = Bound(c.value or 0.0, c.comparator or "=", c.value_max, c.measure or "level", c.indicator_id)
     if best is not None:
         status, rule = rate(target, Bound(best.value, best.comparator, best.value_max, best.measure))
         provisional = best.kind == "estimate"
-    elif _due(session, c):
+    elif _due(ctx, c):
         status, rule, provisional = "unknown", "no outcome reported for this indicator and period", False
     else:
         status, rule, provisional = "not_yet_due", "no report reviewing this period has been ingested", False
@@ -234,12 +303,7 @@ def _track_one(session: Session, c: CommitmentRow, record: bool) -> TrackRow:
     }
     rater = "rules"
     if record:
-        last = session.scalar(
-            select(AssessmentRow)
-            .where(AssessmentRow.commitment_id == c.id, AssessmentRow.rater == "rules")
-            .order_by(AssessmentRow.id.desc())
-            .limit(1)
-        )
+        last = ctx.rules_last.get(c.id)
         if last is None or (last.status, last.provisional, last.evidence) != (status, provisional, evidence):
             session.add(
                 AssessmentRow(
@@ -251,24 +315,18 @@ def _track_one(session: Session, c: CommitmentRow, record: bool) -> TrackRow:
                     evidence=evidence,
                 )
             )
-    manual = session.scalar(
-        select(AssessmentRow)
-        .where(AssessmentRow.commitment_id == c.id, AssessmentRow.rater != "rules")
-        .order_by(AssessmentRow.id.desc())
-        .limit(1)
-    )
+    manual = ctx.manual_last.get(c.id)
     if manual is not None:
         status, provisional, rater = manual.status, False, manual.rater
         rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
-    juris = session.get(JurisdictionRow, c.jurisdiction_id) if c.jurisdiction_id else None
     return TrackRow(
         commitment_id=c.id,
-        jurisdiction=juris.name if juris else None,
+        jurisdiction=ctx.names.get(c.jurisdiction_id) if c.jurisdiction_id else None,
         indicator_id=c.indicator_id,
         indicator=c.indicator,
         period=c.period,
-        target=_bound_dict(session, c, None),
-        outcome=_bound_dict(session, best, best.kind) if best is not None else None,
+        target=_bound_dict(ctx, c, None),
+        outcome=_bound_dict(ctx, best, best.kind) if best is not None else None,
         status=status,
         provisional=provisional,
         rule=rule,

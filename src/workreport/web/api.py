@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from .. import queries, registry
 from ..read import read_bytes
-from ..track import track
+from ..track import count_targets, track
 from .app import ApiError
 from .auth import User, same_token
 
@@ -247,9 +247,10 @@ def get_track(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    rows = [r.to_dict() for r in track(request.app.state.db, jurisdiction=jurisdiction, period=period)]
-    p = queries.Page(rows[(page - 1) * per_page : page * per_page], page, per_page, len(rows))
-    return page_json(p)
+    db = request.app.state.db
+    rows = track(db, jurisdiction=jurisdiction, period=period, record=False, page=page, per_page=per_page)
+    total = count_targets(db, jurisdiction=jurisdiction, period=period)
+    return page_json(queries.Page([r.to_dict() for r in rows], page, per_page, total))
 
 
 @router.get(
