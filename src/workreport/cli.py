@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from .core import Fact, Section, Structure
 from .errors import WorkreportError
@@ -59,6 +60,11 @@ def _fails_cleanly(fn: F) -> F:
             return fn(*args, **kwargs)
         except WorkreportError as exc:
             click.echo(f"workreport: error: {exc}", err=True)
+            sys.exit(1)
+        except SQLAlchemyError as exc:  # a database that refuses: one line, not a traceback
+            click.echo(
+                f"workreport: error: database: {' '.join(str(getattr(exc, "orig", None) or exc).split())[:300]}", err=True
+            )
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)

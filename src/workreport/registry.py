@@ -68,6 +68,11 @@ def seed_jurisdictions(session: Session) -> None:
     """Load the shipped registry of jurisdictions into an empty table, parents first, in one go."""
     if session.scalar(select(func.count()).select_from(JurisdictionRow)):
         return
+    if session.get_bind().dialect.name == "postgresql":
+        # two first ingests must not both seed: the second waits here, then finds the rows
+        session.execute(text("SELECT pg_advisory_xact_lock(727273)"))
+        if session.scalar(select(func.count()).select_from(JurisdictionRow)):
+            return
     registry = load_jurisdictions()
     ids: dict[Jurisdiction, int] = {}
     rows: list[dict[str, Any]] = []
@@ -225,6 +230,12 @@ def ingest(
 
 def ingest_document(db: Database, doc: Document) -> str:
     """Store one document: ``added``, ``updated`` (re-extracted by a newer extractor) or ``unchanged``."""
+    with db.read() as session:
+        version = session.scalar(
+            select(DocumentRow.extractor_version).where(DocumentRow.sha256 == doc.sha256)
+        )
+    if version == EXTRACTOR_VERSION:
+        return "unchanged"  # known already: no need to extract it again
     st = structure_of(doc)
     facts = extract(doc, st)
     for attempt in range(2):
