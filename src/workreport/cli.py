@@ -62,9 +62,8 @@ def _fails_cleanly(fn: F) -> F:
             click.echo(f"workreport: error: {exc}", err=True)
             sys.exit(1)
         except SQLAlchemyError as exc:  # a database that refuses: one line, not a traceback
-            click.echo(
-                f"workreport: error: database: {' '.join(str(getattr(exc, "orig", None) or exc).split())[:300]}", err=True
-            )
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+            click.echo(f"workreport: error: database: {reason}", err=True)
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)
