@@ -213,6 +213,20 @@ def test_diff_between_years_and_levels(tmp_path: Path) -> None:
     }
     table = cli("diff", str(REPORTS / "city_2024.txt"), str(REPORTS / "province_2026.txt")).stdout
     assert "变化" in table
+    # the escalation table: several reports of one year side by side
+    three = json.loads(
+        cli(
+            "diff",
+            str(REPORTS / "province_2026.txt"),
+            str(REPORTS / "city_2024.txt"),
+            str(REPORTS / "county_2023.txt"),
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert len(three["documents"]) == 3
+    gdp = [r for r in three["rows"] if r["indicator_id"] == "gdp" and r["measure"] == "growth"]
+    assert gdp and len(gdp[0]["targets"]) == 3 and sum(t is not None for t in gdp[0]["targets"]) >= 2
 
 
 def test_exports_with_schemas(db: Database, tmp_path: Path) -> None:

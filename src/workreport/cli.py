@@ -677,31 +677,59 @@ def import_cmd(what: str, file: Path, dry_run: bool, who: str, db: str | None) -
 @main.command("diff")
 @click.argument("a")
 @click.argument("b")
+@click.argument("more", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @DB_OPTION
 @_fails_cleanly
-def diff_cmd(a: str, b: str, fmt: str, db: str | None) -> None:
-    """Targets of two reports side by side (A, B: files, or ids of ingested documents)."""
-    from .track import compare_targets
+def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, db: str | None) -> None:
+    """Targets of reports side by side: A B for two years of one place (raised, lowered, new,
+    dropped), or A B C... for one year at several levels (the escalation table: a province and
+    the cities under it). Each is a file or the id of an ingested document."""
+    from .track import compare_many, compare_targets
 
-    ta, la = _targets_of(a, db)
-    tb, lb = _targets_of(b, db)
-    rows = compare_targets(ta, tb)
-    if fmt == "json":
-        click.echo(
-            json.dumps({"a": la, "b": lb, "rows": [r.to_dict() for r in rows]}, ensure_ascii=False, indent=2)
-        )
+    refs = [a, b, *more]
+    loaded = [_targets_of(r, db) for r in refs]
+    labels = [label for _, label in loaded]
+    if len(refs) == 2:
+        rows = compare_targets(loaded[0][0], loaded[1][0])
+        if fmt == "json":
+            out = {"a": labels[0], "b": labels[1], "rows": [r.to_dict() for r in rows]}
+            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        body = [
+            [r.indicator_id or "", r.indicator, r.measure, _cell(r.a), _cell(r.b), r.change] for r in rows
+        ]
+        click.echo(f"A: {labels[0]}\nB: {labels[1]}\n")
+        click.echo(table(body, ["指标ID", "指标", "度量", "A", "B", "变化"], limits=[24, 24, 10, 20, 20, 10]))
         return
+    grid = compare_many([t for t, _ in loaded])
+    if fmt == "json":
+        click.echo(json.dumps({"documents": labels, "rows": grid}, ensure_ascii=False, indent=2))
+        return
+    names = [chr(ord("A") + i) for i in range(len(refs))]
+    click.echo("\n".join(f"{n}: {label}" for n, label in zip(names, labels, strict=True)) + "\n")
+    body = [
+        [
+            g["indicator_id"] or "",
+            g["indicator"],
+            g["measure"],
+            *(_cell(t) for t in g["targets"]),
+            g["spread"],
+        ]
+        for g in grid
+    ]
+    click.echo(
+        table(body, ["指标ID", "指标", "度量", *names, "差距"], limits=[24, 20, 10, *[16] * len(names), 10])
+    )
 
-    def cell(t: dict[str, Any] | None) -> str:
-        if t is None:
-            return ""
-        unit = t["unit"] if t["unit"] == "%" else " " + (t["unit"] or "")
-        return f"{t['comparator']} {_number(t['value'])}{unit}"
 
-    out = [[r.indicator_id or "", r.indicator, r.measure, cell(r.a), cell(r.b), r.change] for r in rows]
-    click.echo(f"A: {la}\nB: {lb}\n")
-    click.echo(table(out, ["指标ID", "指标", "度量", "A", "B", "变化"], limits=[24, 24, 10, 20, 20, 10]))
+def _cell(t: dict[str, Any] | None) -> str:
+    if t is None:
+        return ""
+    unit = t["unit"] if t["unit"] == "%" else " " + (t["unit"] or "")
+    if t["comparator"] == "range" and t.get("value_max") is not None:
+        return f"{_number(t['value'])}—{_number(t['value_max'])}{unit}"
+    return f"{t['comparator']} {_number(t['value'])}{unit}"
 
 
 def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str]:

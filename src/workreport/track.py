@@ -394,3 +394,36 @@ def compare_targets(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[Di
                 change = "lowered"
         rows.append(DiffRow(ref.get("indicator_id"), ref.get("indicator") or "", key[1], ta, tb, change))
     return rows
+
+
+def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One row per indicator and measure, one column per document (the escalation table): a
+    lower level usually sets a higher growth target than the level above it. ``spread`` is the
+    highest target minus the lowest, in the target's unit."""
+    keys: list[tuple[str, str]] = []
+    cells: dict[tuple[str, str], list[dict[str, Any] | None]] = {}
+    for n, targets in enumerate(documents):
+        for t in targets:
+            key = _target_key(t)
+            if key not in cells:
+                keys.append(key)
+                cells[key] = [None] * len(documents)
+            if cells[key][n] is None:
+                cells[key][n] = t
+    rows = []
+    for key in keys:
+        present = [t for t in cells[key] if t is not None]
+        ref = present[0]
+        same_unit = len({t.get("unit") for t in present}) == 1
+        values = [float(t["value"]) for t in present]
+        spread = f"{max(values) - min(values):g}" if same_unit and len(values) > 1 else ""
+        rows.append(
+            {
+                "indicator_id": ref.get("indicator_id"),
+                "indicator": ref.get("indicator") or "",
+                "measure": key[1],
+                "targets": cells[key],
+                "spread": spread,
+            }
+        )
+    return rows
