@@ -274,6 +274,10 @@ def test_pages_render(client: TestClient) -> None:
         assert "http://" not in r.text.replace("http://www.w3.org/2000/svg", "")  # nothing from elsewhere
     reader = client.get(f"/documents/{doc['id']}", headers={"accept": "text/html"}).text
     assert "data-fact-id=" in reader
+    md = client.get(f"/documents/{doc['id']}/digest", params={"format": "md"})
+    assert (
+        md.status_code == 200 and md.headers["content-type"].startswith("text/markdown") and "[^1]" in md.text
+    )
     missing = client.get("/documents/999999", headers={"accept": "text/html"})
     assert missing.status_code == 404 and "<html" in missing.text
 

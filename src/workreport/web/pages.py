@@ -309,6 +309,34 @@ def targets(request: Request, document_id: Id) -> HTMLResponse:
     return page(request, "targets.html", doc=doc, rows=rows, chart=Markup(chart))
 
 
+@router.get("/documents/{document_id}/digest", response_class=HTMLResponse)
+def digest_page(
+    request: Request, document_id: Id, format: Annotated[str, Query(pattern="^(html|md)$")] = "html"
+) -> Response:
+    """The 数读 reading of a stored report, beside last year's targets and outcomes in the registry."""
+    from ..core import Document
+    from ..digest import digest
+
+    db = request.app.state.db
+    doc = queries.document(db, document_id)
+    source = Document(
+        text=doc["text"],
+        path=doc["path"],
+        format=doc["format"],
+        encoding=doc["encoding"],
+        sha256=doc["sha256"],
+    )
+    body = digest(source, fmt=format, db=db)
+    if format == "md":
+        return Response(body, media_type="text/markdown; charset=utf-8")
+    response = HTMLResponse(body)
+    # a self-contained page with its own inline style and SVG, and nothing else
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'"
+    )
+    return response
+
+
 @router.get("/facts/{fact_id}", response_class=HTMLResponse)
 def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
     db = request.app.state.db
