@@ -7,6 +7,7 @@ and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -31,26 +32,7 @@ from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FACT_FIELDS = (
-    "start",
-    "end",
-    "quote",
-    "value",
-    "value_max",
-    "unit",
-    "measure",
-    "comparator",
-    "kind",
-    "indicator",
-    "indicator_id",
-    "hedge",
-    "period",
-    "scope",
-    "classifier",
-    "section",
-    "sentence_start",
-    "sentence_end",
-)
+FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
 
 
 def _fails_cleanly(fn: F) -> F:

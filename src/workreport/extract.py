@@ -593,130 +593,13 @@ def _sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
         yield Span(start, hi)
 
 
-_LINKS = (
-    "控制在",
-    "稳定在",
-    "保持在",
-    "维持在",
-    "提高到",
-    "提升到",
-    "增加到",
-    "增长到",
-    "下降到",
-    "降低到",
-    "减少到",
-    "上升到",
-    "增至",
-    "升至",
-    "降至",
-    "减至",
-    "提高至",
-    "提升至",
-    "上升至",
-    "下降至",
-    "达到",
-    "达",
-    "实现",
-    "完成",
-    "为",
-    "是",
-    "在",
-    "约",
-    "分别",
-    "均",
-    "都",
-    "年均",
-    "同比",
-    "比上年",
-    "比去年",
-    "较上年",
-    "较去年",
-    "累计",
-    "共",
-    "全年",
-    "今年",
-    "了",
-    "到",
-    "至",
-    "同口径",
-    "实际",
-    "名义",
-    "平均",
-    "各",
-    "再",
-    "总计",
-    "合计",
-    "突破",
-    "超过",
-    "超",
-    "共计",
-    "新增",
-    "拟按",
-    "按",
-    "保持",
-    "稳定",
-    "覆盖",
-    "继续",
-    "持续",
-    "继续保持",
-    "力争",
-    "努力",
-    "确保",
-    "争取",
-)
-_TO_LINKS = (
-    "提高到",
-    "提升到",
-    "增加到",
-    "增长到",
-    "下降到",
-    "降低到",
-    "减少到",
-    "上升到",
-    "增至",
-    "升至",
-    "降至",
-    "减至",
-    "提高至",
-    "提升至",
-    "上升至",
-    "下降至",
-    "到",
-    "至",
-    "达到",
-    "达",
-    "为",
-    "覆盖",
-    "稳定在",
-    "保持在",
-)
-_LEAD_WORDS = (
-    "其中",
-    "全年",
-    "今年",
-    "明年",
-    "预计",
-    "力争",
-    "实现",
-    "完成",
-    "确保",
-    "努力",
-    "争取",
-    "全市",
-    "全省",
-    "全区",
-    "全县",
-    "我市",
-    "我省",
-    "年内",
-    "进一步",
-    "同时",
-    "以及",
-    "并",
-    "和",
-    "及",
-    "、",
-)
+@cache
+def _phrase_words() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """(all linking words longest first, the "to" words, the lead words) from rules/cues.toml."""
+    phrase = _rules().cue["phrase"]
+    to = tuple(phrase["to"])
+    links = tuple(sorted(set(to) | set(phrase["links"]), key=len, reverse=True))
+    return links, frozenset(to), tuple(phrase["lead"])
 
 
 @dataclass(slots=True)
@@ -733,7 +616,7 @@ def _read_phrase(phrase: str) -> _Reading:
     r = _rules()
     up = sorted(r.words("verb", "up"), key=len, reverse=True)
     down = sorted(r.words("verb", "down"), key=len, reverse=True)
-    links = sorted(_LINKS, key=len, reverse=True)
+    links, to_words, _ = _phrase_words()
     verb, sign, to = None, 1, False
     peeled: list[str] = []
     p = phrase.rstrip(" ")
@@ -741,7 +624,7 @@ def _read_phrase(phrase: str) -> _Reading:
         hit = next((w for w in links if p.endswith(w)), None)
         if hit is not None and not (hit in ("至", "到") and verb is not None):
             # 提高到: the verb before 到 makes a level, not a growth
-            if hit in _TO_LINKS and verb is None:
+            if hit in to_words and verb is None:
                 to = True
             peeled.append(hit)
             p = p[: -len(hit)]
@@ -814,7 +697,7 @@ def _clean_indicator(phrase: str) -> str:
     changed = True
     while changed and p:
         changed = False
-        for w in _LEAD_WORDS:
+        for w in _phrase_words()[2]:
             if p.startswith(w) and len(p) > len(w):
                 p, changed = p[len(w) :], True
     return p.strip(" 、")
