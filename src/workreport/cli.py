@@ -125,22 +125,57 @@ def _fact_dict(f: Fact, document: str | None) -> dict[str, Any]:
 
 
 @main.command("extract")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "json", "csv", "table"]),
+    type=click.Choice(["jsonl", "json", "csv", "table", "parquet"]),
     default="table",
     show_default=True,
-    help="jsonl: one fact a line (FACTS.md); json: metadata, sections and facts.",
+    help="jsonl: one fact a line (FACTS.md); json: metadata, sections and facts; parquet: datasets of facts "
+    "and documents partitioned by year and level (needs -o DIR).",
 )
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (a folder for parquet).")
+@click.option("--workers", type=int, default=None, help="Processes for a corpus (default: one per core).")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout."
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS|local",
+    help="Run reading and extraction on a Dask cluster: a scheduler address or 'local'.",
 )
 @_fails_cleanly
-def extract_cmd(files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
-    """Extract every fact from FILE(s): .txt in any Chinese encoding, .html, .docx, .pdf."""
-    paths = _expand(files)
+def extract_cmd(
+    files: tuple[str, ...], fmt: str, output: Path | None, workers: int | None, dask_address: str | None
+) -> None:
+    """Extract every fact from FILE(s): .txt in any Chinese encoding, .html, .docx, .pdf.
+
+    FILES may be folders and globs. With --format parquet (or --workers/--dask and -o DIR) the
+    corpus is processed in parallel, resumably: run again, finished documents are skipped."""
+    if fmt == "parquet" or workers is not None or dask_address is not None:
+        from .batch import _Bar, extract_corpus
+        from .errors import InputError
+
+        if output is None:
+            raise InputError("a corpus run writes datasets: give -o DIR")
+        batch_fmt = "parquet" if fmt in ("parquet", "table", "json", "csv") else "jsonl"
+        result = extract_corpus(
+            list(files),
+            output,
+            workers=workers,
+            dask=dask_address,
+            fmt=batch_fmt,
+            progress=_Bar("extracting", sys.stderr.isatty()),
+        )
+        for failed_path, reason in result.failed:
+            click.echo(f"failed: {failed_path}: {reason}", err=True)
+        click.echo(result.summary())
+        if not result.ok:
+            sys.exit(1)
+        return
+    from .batch import iter_sources
+
+    paths = list(iter_sources(files))
     many = len(paths) > 1
     out = io.StringIO()
     documents = []
@@ -402,28 +437,22 @@ def info_cmd(db: str | None) -> None:
 
 
 @main.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes reading and extracting (default: one per core); writes stay in this one.",
+)
 @DB_OPTION
 @_fails_cleanly
-def ingest_cmd(paths: tuple[Path, ...], db: str | None) -> None:
-    """Read, extract and store reports (files or folders, recursively); re-ingesting changes nothing."""
-    from .registry import expand, ingest
+def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None) -> None:
+    """Read, extract and store reports (files, folders, globs); re-ingesting changes nothing, and an
+    interrupted run, run again, picks up where it stopped."""
+    from .batch import _Bar, ingest_corpus
 
     database = _open(db)
-    files = expand(paths)
-    bar: Any
-    with click.progressbar(
-        length=len(files),
-        label="ingesting",
-        file=sys.stderr,
-        show_pos=True,
-        item_show_func=lambda p: str(p)[-40:] if p else None,
-    ) as bar:
-
-        def step(path: Path) -> None:
-            bar.update(1, path)
-
-        result = ingest(database, files, progress=step)
+    result = ingest_corpus(database, list(paths), workers=workers, progress=_Bar("ingesting", True))
     for path, reason in result.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
     click.echo(result.summary())

@@ -1,0 +1,359 @@
+#!/usr/bin/env python
+"""Write N synthetic work reports by recombining the project's own test reports.
+
+    python bench/make_corpus.py N OUT [--seed S] [--quiet]
+
+The bases are ``tests/data/reports/*.txt`` and the example reports shipped in
+``src/workreport/examples``. Report ``i`` is one base (``i`` modulo the number of bases),
+changed as follows, all of it decided by ``(seed, i)`` alone, so that the first 1,000 reports
+of a 100,000-report corpus are the 1,000 reports of a 1,000-report corpus:
+
+- its jurisdiction: the base's own name and short name (宝鸡市, 宝鸡) become those of a
+  unit of the same level drawn from the shipped registry (``workreport.jurisdictions.load()``);
+- its years: every year written as a year (2023年, 2021—2025年, 2024/01/18) moves so that the
+  plan year is a year from 1990 to 2026;
+- its paragraphs: the body paragraphs of each section are shuffled (headings and short
+  lines such as 奋斗目标 stay where they are), and now and then a paragraph of another base
+  is added to a section;
+- its numbers: about a third of the numbers get one of their last two digits changed
+  (dates, times and years are left alone);
+- its encoding and format: 17 in 20 are plain text (4/7 UTF-8, 2/7 GB18030, 1/7 UTF-16 with
+  a BOM), 2 in 20 are HTML pages (UTF-8 or GB18030, declared in a <meta> tag), 1 in 20 is a
+  DOCX written with ``zipfile`` (no python-docx needed).
+
+Files go to ``OUT/<i // 1000>/<i>-<level>-<plan year>.<ext>`` (1,000 a folder), with
+``OUT/_corpus.json`` describing the run (N, seed, counts): a script can reuse a corpus when
+that file says it is the one it wants. 100,000 reports take about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import json
+import random
+import re
+import sys
+import time
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR_MIN, YEAR_MAX = 1990, 2026
+PER_FOLDER = 1000
+
+# placeholders in the templates: no digits in them, so the number perturbation leaves them be
+NAME, STEM = "\ue000N\ue001", "\ue000S\ue001"
+_YEAR_TOKEN = "\ue000Y{}\ue001"  # {} is a letter: the year's offset from the plan year
+_OFFSETS = "abcdefghijklmnopqrstuvwxy"  # offsets -12 … +12
+_TOKEN = re.compile("\ue000([NS]|Y[a-y])\ue001")
+
+# a year written as a year: 2023年, 2021—2025年 (both), 2024/01/18, 2024-01-18
+_YEAR = re.compile(
+    r"(?<![0-9.])((?:19|20)[0-9]{2})"
+    r"(?=\s*年|\s*[—\-－~～至到]\s*(?:19|20)[0-9]{2}\s*年|/[0-9]{1,2}/|-[0-9]{1,2}-)"
+)
+# an ASCII number; dates, times and list numbers around it are recognised in _perturb
+_NUMBER = re.compile(r"(?<![0-9./:：])[0-9]+(?:\.[0-9]+)?(?![0-9.])")
+_KEEP_AFTER = tuple("年月日号时点:：/-")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "州",
+    "盟",
+    "旗",
+)
+
+ENCODINGS = ("utf-8", "utf-8", "gb18030", "utf-8", "utf-16", "utf-8", "gb18030")  # by i % 7
+
+
+def stem(name: str) -> str:
+    """The short name: 宝鸡市 → 宝鸡, 内蒙古自治区 → 内蒙古 (the full name when it would be too short)."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(slots=True)
+class Base:
+    name: str  # file name of the base report
+    level: str
+    header: list[str]  # template lines before the first heading
+    sections: list[list[str]]  # each: template lines from a heading to the next
+
+
+def _template(text: str, own: str, plan_year: int) -> str:
+    def year(m: re.Match[str]) -> str:
+        offset = int(m.group(1)) - plan_year
+        if -12 <= offset <= 12:
+            return _YEAR_TOKEN.format(_OFFSETS[offset + 12])
+        return m.group(1)
+
+    text = _YEAR.sub(year, text)
+    text = text.replace(own, NAME)
+    short = stem(own)
+    if short != own:
+        text = text.replace(short, STEM)
+    return text
+
+
+def load_bases() -> list[Base]:
+    """The test reports and the shipped examples, as templates."""
+    import workreport
+
+    paths = sorted((ROOT / "tests" / "data" / "reports").glob("*.txt"))
+    examples = resources.files("workreport").joinpath("examples")
+    paths += sorted(Path(str(p)) for p in examples.iterdir() if p.name.endswith(".txt"))
+    bases = []
+    for path in paths:
+        doc = workreport.read(path)
+        meta = workreport.inspect(doc).metadata
+        if not meta.jurisdiction or not meta.level or not meta.plan_year:
+            continue
+        lines = _template(doc.text, meta.jurisdiction, meta.plan_year).split("\n")
+        header: list[str] = []
+        sections: list[list[str]] = []
+        for line in lines:
+            if _HEADING.match(line):
+                sections.append([line])
+            elif sections:
+                sections[-1].append(line)
+            else:
+                header.append(line)
+        if not sections:  # a press reading: no numbered headings; its body is one section
+            cut = next((n + 1 for n, line in enumerate(header[:8]) if "来源" in line), min(3, len(header)))
+            header, sections = header[:cut], [["", *header[cut:]]]
+        bases.append(Base(path.name, meta.level, header, sections))
+    if not bases:
+        raise SystemExit("make_corpus: no base reports found (tests/data/reports, workreport/examples)")
+    return bases
+
+
+def _names_by_level() -> dict[str, list[str]]:
+    from workreport.jurisdictions import load
+
+    registry = load()
+    out: dict[str, list[str]] = {}
+    for level in ("province", "prefecture", "county", "new_area"):
+        out[level] = [j.name for j in registry.of_level(level) if len(stem(j.name)) >= 2]
+    return out
+
+
+def _is_paragraph(line: str) -> bool:
+    """A body paragraph that may move: not a heading, not a short label line (奋斗目标)."""
+    return len(line.strip()) >= 20 and not _HEADING.match(line)
+
+
+def _shuffle(lines: list[str], rng: random.Random) -> list[str]:
+    slots = [n for n, line in enumerate(lines) if n > 0 and _is_paragraph(line)]
+    moved = [lines[n] for n in slots]
+    rng.shuffle(moved)
+    out = list(lines)
+    for n, line in zip(slots, moved, strict=True):
+        out[n] = line
+    return out
+
+
+def _perturb(text: str, rng: random.Random) -> str:
+    def one(m: re.Match[str]) -> str:
+        s = m.group(0)
+        after = text[m.end() : m.end() + 1]
+        if after.startswith(_KEEP_AFTER) or rng.random() >= 0.35:
+            return s
+        digits = [n for n, c in enumerate(s) if c.isdigit()]
+        candidates = digits[-2:] if len(digits) > 1 else digits
+        n = rng.choice(candidates)
+        low = "1" if n == 0 and len(digits) > 1 else "0"
+        d = rng.choice([c for c in "0123456789" if c >= low and c != s[n]] or [s[n]])
+        return s[:n] + d + s[n + 1 :]
+
+    return _NUMBER.sub(one, text)
+
+
+def render(i: int, seed: int, bases: list[Base], names: dict[str, list[str]]) -> tuple[str, str, int]:
+    """The text of report ``i``, its level and its plan year."""
+    rng = random.Random(f"{seed}:{i}")
+    base = bases[i % len(bases)]
+    plan_year = rng.randint(YEAR_MIN, YEAR_MAX)
+    pool = names.get(base.level) or [base.level]
+    name = rng.choice(pool)
+    sections = [_shuffle(s, rng) for s in base.sections]
+    if len(bases) > 1 and rng.random() < 0.3:  # recombine: a paragraph of another base
+        other = rng.choice([b for b in bases if b is not base])
+        donors = [line for s in other.sections for line in s[1:] if _is_paragraph(line)]
+        if donors:
+            target = rng.choice(sections)
+            target.insert(rng.randint(1, len(target)), rng.choice(donors))
+    text = "\n".join(base.header + [line for s in sections for line in s])
+    text = _perturb(text, rng)
+    short = stem(name)
+
+    def fill(m: re.Match[str]) -> str:
+        token = m.group(1)
+        if token == "N":
+            return name
+        if token == "S":
+            return short
+        return str(plan_year + _OFFSETS.index(token[1]) - 12)
+
+    return _TOKEN.sub(fill, text), base.level, plan_year
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def as_html(text: str, encoding: str) -> bytes:
+    lines = text.split("\n")
+    title = html.escape(lines[0].strip())
+    body = "\n".join(f"<p>{html.escape(line.strip())}</p>" for line in lines if line.strip())
+    charset = "gb2312" if encoding == "gb18030" else "utf-8"
+    page = (
+        f'<!DOCTYPE html>\n<html><head><meta charset="{charset}"><title>{title}</title></head>\n'
+        '<body><div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>\n'
+        f'<div class="article">\n{body}\n</div>\n'
+        '<div class="footer">版权所有 主办单位：人民政府办公室</div></body></html>\n'
+    )
+    return page.encode(encoding)
+
+
+_DOCX_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    "</Types>"
+)
+_DOCX_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+
+
+def as_docx(text: str) -> bytes:
+    paragraphs = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{html.escape(line, quote=False)}</w:t></w:r></w:p>'
+        for line in text.split("\n")
+    )
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{paragraphs}</w:body></w:document>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part, data in (
+            ("[Content_Types].xml", _DOCX_TYPES),
+            ("_rels/.rels", _DOCX_RELS),
+            ("word/document.xml", document),
+        ):
+            info = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))  # same bytes every run
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def form(i: int) -> tuple[str, str]:
+    """Format and encoding of report ``i``: fixed by ``i``, so every 20 reports hold every kind."""
+    encoding = ENCODINGS[i % len(ENCODINGS)]
+    if i % 20 == 7:
+        return "docx", "utf-8"
+    if i % 10 == 3:
+        return "html", "utf-8" if encoding == "utf-16" else encoding
+    return "txt", encoding
+
+
+def encode(text: str, fmt: str, encoding: str) -> bytes:
+    if fmt == "docx":
+        return as_docx(text)
+    if fmt == "html":
+        return as_html(text, encoding)
+    return text.encode(encoding)  # "utf-16" writes a BOM
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def make_corpus(n: int, out: str | Path, seed: int = 0, *, quiet: bool = True) -> dict[str, object]:
+    """Write reports ``0 … n-1`` under ``out``; return (and write to ``out/_corpus.json``) a summary."""
+    started = time.perf_counter()
+    folder = Path(out)
+    bases = load_bases()
+    names = _names_by_level()
+    formats: Counter[str] = Counter()
+    encodings: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    total = 0
+    made: set[Path] = set()
+    for i in range(n):
+        text, level, year = render(i, seed, bases, names)
+        fmt, encoding = form(i)
+        data = encode(text, fmt, encoding)
+        sub = folder / f"{i // PER_FOLDER:03d}"
+        if sub not in made:
+            sub.mkdir(parents=True, exist_ok=True)
+            made.add(sub)
+        (sub / f"{i:06d}-{level}-{year}.{fmt}").write_bytes(data)
+        formats[fmt] += 1
+        encodings[f"{fmt}:{encoding}" if fmt != "docx" else "docx"] += 1
+        levels[level] += 1
+        total += len(data)
+        if not quiet and (i + 1) % 10_000 == 0:
+            print(f"  {i + 1:,} reports …", file=sys.stderr, flush=True)
+    summary: dict[str, object] = {
+        "n": n,
+        "seed": seed,
+        "bytes": total,
+        "bases": [b.name for b in bases],
+        "formats": dict(sorted(formats.items())),
+        "encodings": dict(sorted(encodings.items())),
+        "levels": dict(sorted(levels.items())),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "_corpus.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("n", type=int, help="how many reports")
+    parser.add_argument("out", type=Path, help="folder to write into")
+    parser.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing")
+    args = parser.parse_args(argv)
+    if args.n < 0:
+        parser.error("N must be 0 or more")
+    s = make_corpus(args.n, args.out, args.seed, quiet=args.quiet)
+    if not args.quiet:
+        mb = int(s["bytes"]) / 1e6  # type: ignore[call-overload]
+        print(f"wrote {s['n']:,} reports ({mb:.1f} MB) to {args.out} in {s['seconds']} s (seed {s['seed']})")
+        for key in ("formats", "encodings", "levels"):
+            counts = s[key]
+            assert isinstance(counts, dict)
+            print(f"  {key}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        print(f"  bases: {', '.join(s['bases'])}")  # type: ignore[arg-type]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
