@@ -215,7 +215,7 @@ def test_a_dask_local_cluster_gives_the_same_facts_as_one_process(
     # a cluster given by its scheduler's address
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         out = tmp_path / "address"
         result = extract_corpus([corpus], out, dask=cluster.scheduler_address)
     assert (result.done, result.skipped, result.failed) == (ra.done, ra.skipped, ra.failed)

@@ -457,7 +457,7 @@ class _Runner(Generic[R]):
                 n_workers=self.workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: 8787 may be taken by another cluster
                 silence_logs=logging.CRITICAL,  # shutdown races log errors; failures still raise
             )
             self._client = dist.Client(self._cluster)
