@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"corpus: {note}; memory: RSS of this process and its descendants ({how}), peak so far")
     print("baseline: 1 worker; efficiency = docs/s ÷ (2 × docs/s of 1 worker)\n")
-    end_label = f"peak MB @{len(files):,}"
+    end_label = f"peak MB @{len(files):,}" + (" (end)" if len(files) == MARK else "")
     header = [
         "run",
         "s",

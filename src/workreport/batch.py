@@ -481,8 +481,6 @@ class _Runner(Generic[R]):
     def _new_executor(self) -> ProcessPoolExecutor:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if ctx.get_start_method() == "forkserver":
-            ctx.set_forkserver_preload(["workreport.batch"])  # workers start with it imported
         return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_quiet_worker)
 
     def close(self) -> None:
@@ -1242,6 +1240,9 @@ def main(argv: list[str] | None = None) -> int:
     except WorkreportError as exc:
         print(f"workreport: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted: what is done is kept; run the same command again to finish", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
