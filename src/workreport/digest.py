@@ -1480,6 +1480,20 @@ def _md_target(r: TargetRow, notes: _Notes, show_last: bool) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _md_groups(heading: str, groups: Any, notes: Any, empty: str) -> list[str]:
+    """A Markdown section of grouped items (results by theme, plan numbers by section)."""
+    out = [f"## {heading}", ""]
+    if not groups:
+        return [*out, empty, ""]
+    for g in groups:
+        out += [f"### {_md_excerpt(g.title, notes)}", ""]
+        out += [_md_item(it, notes) for it in g.items]
+        if g.more:
+            out.append("- ……")
+        out.append("")
+    return out
+
+
 def render_markdown(reading: Reading) -> str:
     h = reading.header
     notes = _Notes(reading.text)
@@ -1520,27 +1534,8 @@ def render_markdown(reading: Reading) -> str:
     else:
         out += ["本报告没有列出可识别的主要指标目标。", ""]
 
-    out += ["## 上年成绩一览", ""]
-    if reading.results:
-        for g in reading.results:
-            out += [f"### {_md_excerpt(g.title, notes)}", ""]
-            out += [_md_item(it, notes) for it in g.items]
-            if g.more:
-                out.append("- ……")
-            out.append("")
-    else:
-        out += ["本报告没有回顾上年的量化成绩。", ""]
-
-    out += ["## 计划要点", ""]
-    if reading.plan:
-        for g in reading.plan:
-            out += [f"### {_md_excerpt(g.title, notes)}", ""]
-            out += [_md_item(it, notes) for it in g.items]
-            if g.more:
-                out.append("- ……")
-            out.append("")
-    else:
-        out += ["本报告的计划部分没有其他量化任务。", ""]
+    out += _md_groups("上年成绩一览", reading.results, notes, "本报告没有回顾上年的量化成绩。")
+    out += _md_groups("计划要点", reading.plan, notes, "本报告的计划部分没有其他量化任务。")
 
     out += ["## 为民实事", ""]
     if reading.projects:
