@@ -145,7 +145,7 @@ def load_bases() -> list[Base]:
 
 
 def _names_by_level() -> dict[str, list[str]]:
-    from workreport.jurisdictions import load
+    from workreport.pipeline.places import load
 
     registry = load()
     out: dict[str, list[str]] = {}

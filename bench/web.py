@@ -58,7 +58,7 @@ def cache_root() -> Path:
 
 def build_database(n_docs: int, rebuild: bool) -> tuple[Path, dict[str, object]]:
     """The cached database of ``n_docs`` reports: (path, info). Builds it when missing."""
-    from workreport.registry import EXTRACTOR_VERSION
+    from workreport.version import EXTRACTOR_VERSION
 
     folder = cache_root() / f"docs-{n_docs}-x{EXTRACTOR_VERSION}"
     db_path = folder / "registry.sqlite"

@@ -74,10 +74,10 @@ _EXPECTED: dict[str, Expected] = {}
 def expected(path: Path) -> tuple[str, Expected]:
     """The sha256 of the file at ``path`` and what its ingestion must store, computed by the
     library itself (read, structure, extract, resolve), cached by content hash."""
-    from workreport.extract import extract
-    from workreport.read import read
-    from workreport.resolve import resolve
-    from workreport.structure import structure
+    from workreport.pipeline.extract import extract
+    from workreport.pipeline.read import read
+    from workreport.pipeline.resolve import resolve
+    from workreport.pipeline.structure import structure
 
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     if sha not in _EXPECTED:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import workreport
 
 PUBLIC = {
@@ -9,7 +12,9 @@ PUBLIC = {
     "Fact",
     "GoldError",
     "GoldKey",
+    "InputError",
     "Metadata",
+    "NotFoundError",
     "NumeralError",
     "Paragraph",
     "ReadError",
@@ -17,6 +22,7 @@ PUBLIC = {
     "Score",
     "Section",
     "Span",
+    "StoreError",
     "Structure",
     "WorkreportError",
     "__version__",
@@ -35,6 +41,23 @@ def test_all_is_pinned() -> None:
     assert set(workreport.__all__) == PUBLIC
     for name in workreport.__all__:
         assert hasattr(workreport, name), name
+
+
+def _tree(text: str) -> set[str]:
+    """The error names of an exception tree drawn with box characters."""
+    return set(re.findall(r"^[\s│├└─]*([A-Z][A-Za-z]+Error)\b", text, flags=re.M))
+
+
+def test_the_readme_tree_errors_py_and_all_agree() -> None:
+    import workreport.errors as errors
+
+    defined = {n for n, v in vars(errors).items() if isinstance(v, type) and issubclass(v, Exception)}
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    exported = {n for n in workreport.__all__ if n.endswith("Error")}
+    assert _tree(readme) == _tree(errors.__doc__ or "") == defined == exported
+    for name in defined:  # the tree's shape is the classes' shape
+        cls = getattr(errors, name)
+        assert cls is errors.WorkreportError or issubclass(cls, errors.WorkreportError)
 
 
 def test_errors_share_one_root() -> None:

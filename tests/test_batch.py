@@ -24,19 +24,10 @@ import pytest
 
 from tests.conftest import ROOT, shared_or_skip
 from workreport import registry
-from workreport.batch import (
-    DATASETS,
-    DIED,
-    FAILURES,
-    MANIFEST,
-    BatchResult,
-    _Job,
-    _Runner,
-    extract_corpus,
-    ingest_corpus,
-    iter_sources,
-    read_dataset,
-)
+from workreport.batch import BatchResult, extract_corpus, ingest_corpus, iter_sources, read_dataset
+from workreport.batch.corpus import FAILURES, MANIFEST
+from workreport.batch.runner import DIED, Job, Runner
+from workreport.publish.datasets import DATASETS
 from workreport.errors import InputError, StoreError
 from workreport.store import Database
 from workreport.track import track
@@ -267,8 +258,8 @@ def test_a_batch_killed_part_way_finishes_without_redoing_work(
     corpus: Path, one_process: tuple[Path, BatchResult], tmp_path: Path
 ) -> None:
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "workreport.batch", "extract", str(corpus), str(out), "--workers", "2"]
-    cmd.append("--quiet")
+    cmd = [sys.executable, "-m", "workreport.cli", "extract", str(corpus), "--format", "parquet", "-o", str(out)]
+    cmd += ["--workers", "2"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     done_before: set[str] = set()
     try:
@@ -341,8 +332,8 @@ def crash_on(name: str, data: bytes) -> str:
 
 @pytest.mark.parametrize("ordered", [False, True])
 def test_a_worker_process_that_dies_fails_its_own_document_only(ordered: bool) -> None:
-    jobs = [_Job(f"d{i:02d}", 1, 0, f"{i:064x}", b"crash" if i == 5 else b"ok") for i in range(12)]
-    with _Runner[str](2, None, None) as runner:
+    jobs = [Job(f"d{i:02d}", 1, 0, f"{i:064x}", b"crash" if i == 5 else b"ok") for i in range(12)]
+    with Runner[str](2, None, None) as runner:
         out = list(
             runner.run(
                 crash_on, jobs, lambda j: (j.path, j.data), lambda j, why: f"broken: {why}", ordered=ordered
@@ -421,14 +412,16 @@ def test_a_document_that_fails_to_store_leaves_nothing_and_the_batch_goes_on(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     victim = sorted((corpus / "000").iterdir())[5]
-    real = registry._store_extraction
+    import workreport.registry.documents as documents
+
+    real = documents._store_extraction
 
     def flaky(session: Any, row: Any, doc: Any, st: Any, facts: Any) -> None:
         real(session, row, doc, st, facts)  # everything written, then a failure
         if doc.path == str(victim):
             raise StoreError("refused")
 
-    monkeypatch.setattr(registry, "_store_extraction", flaky)
+    monkeypatch.setattr(documents, "_store_extraction", flaky)
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     result = ingest_corpus(url, [corpus / "000"], workers=2, batch_size=50)
     assert result.failed == [(str(victim), "refused")]
@@ -440,7 +433,7 @@ def test_a_document_that_fails_to_store_leaves_nothing_and_the_batch_goes_on(
     for table in ("facts", "commitments", "observations"):
         assert rows[table] and {r["document_id"] for r in rows[table]} <= doc_ids, table
 
-    monkeypatch.setattr(registry, "_store_extraction", real)
+    monkeypatch.setattr(documents, "_store_extraction", real)
     resumed = ingest_corpus(url, [corpus / "000"], workers=2)
     assert resumed.added == [str(victim)] and len(resumed.unchanged) == N_REPORTS - 1
 

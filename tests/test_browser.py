@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import SHARED
 from workreport.store import Database
 from workreport.web import Settings, create_app
-from workreport.web.auth import add_user
+from workreport.registry.users import add_user
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -30,8 +30,8 @@ import pytest
 
 import workreport
 from tests.conftest import REPORTS, ROOT, SHARED, shared_or_skip
-from workreport.core import Document, Fact
-from workreport.digest import build_reading, digest, load_history, render_html, render_markdown
+from workreport.model import Document, Fact
+from workreport.publish.digest import build_reading, digest, load_history, render_html, render_markdown
 
 EXAMPLES = ROOT / "src" / "workreport" / "examples"
 DATA = ROOT / "tests" / "data" / "digest"
@@ -385,7 +385,7 @@ def _paths(db: object) -> dict[str, str]:
 
 def test_lower_is_better_ambition(registry_db: object) -> None:
     """A lower ceiling on CPI is raised ambition."""
-    from workreport.digest import ExternalNumber, PastTarget
+    from workreport.publish.digest import ExternalNumber, PastTarget
 
     text = (
         "政府工作报告\n——2023年1月10日在西咸新区工作会议上\n各位代表：\n一、2022年工作回顾\n"

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workreport
-from workreport.core import COMPARATORS, KINDS, MEASURES
-from workreport.normalise import normalise
+from workreport.model import COMPARATORS, KINDS, MEASURES
+from workreport.pipeline.normalise import normalise
 
 # --------------------------------------------------------------------------- properties
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import shared_or_skip
 from workreport.errors import RulesError
-from workreport.jurisdictions import Jurisdiction, Registry, level_of_name, load
+from workreport.pipeline.places import Jurisdiction, Registry, level_of_name, load
 
 HEADER = "code,name,level,parent_code,aliases,kind\n"
 MINI = (

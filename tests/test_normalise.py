@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workreport.normalise import cjk_count, fold_char, is_cjk, normalise, translation_table
+from workreport.pipeline.normalise import cjk_count, fold_char, is_cjk, normalise, translation_table
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from workreport.errors import NumeralError
-from workreport.numerals import NUMERAL_PATTERN, find_numerals, parse_numeral, to_chinese, to_mixed
+from workreport.pipeline.numerals import NUMERAL_PATTERN, find_numerals, parse_numeral, to_chinese, to_mixed
 
 THIRD = Decimal(1) / Decimal(3)
 

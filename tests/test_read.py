@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from workreport.errors import ReadError
-from workreport.normalise import cjk_count
-from workreport.read import read, read_bytes
+from workreport.pipeline.normalise import cjk_count
+from workreport.pipeline.read import read, read_bytes
 
 SAMPLE = "政府工作报告\n2024年国内生产总值增长5%左右，城镇新增就业1200万人以上。\n经济发展稳中有进。\n"
 TRAD = "政府工作報告\n國內生產總值增長5%，經濟發展穩中有進，這是來之不易的成績。\n"

@@ -14,7 +14,7 @@ import pytest
 
 import workreport
 from tests.variants import HTML_DEBRIS, html_offsets, to_fullwidth, to_html, to_traditional
-from workreport.normalise import normalise
+from workreport.pipeline.normalise import normalise
 
 REPORTS = sorted((Path(__file__).parent / "data" / "reports").glob("*.txt"))
 

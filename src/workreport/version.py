@@ -1,3 +1,7 @@
 """The package version: one place, read by pyproject and by the code."""
 
 __version__ = "0.1.0"
+
+# the extractor version recorded with every stored document and dataset row: a new version
+# re-extracts what an older one stored
+EXTRACTOR_VERSION = __version__

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..errors import RulesError
+from workreport.errors import RulesError
 
 
 @cache

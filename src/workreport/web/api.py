@@ -10,11 +10,14 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from .. import queries, registry
-from ..read import read_bytes
-from ..track import count_targets, track
-from .app import ApiError
-from .auth import User, same_token
+from workreport import registry
+from workreport.pipeline.read import read_bytes
+from workreport.registry.users import User
+from workreport.store import queries
+from workreport.track import count_targets, track
+
+from .auth import same_token
+from .errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -295,7 +298,7 @@ def export_table(
     table: Literal["documents", "facts", "commitments", "observations", "assessments", "jurisdictions"],
     fmt: Literal["csv", "jsonl"],
 ) -> StreamingResponse:
-    from ..publish import stream_table
+    from workreport.publish.exports import stream_table
 
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
 

@@ -18,10 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from ..errors import InputError, NotFoundError, ReadError, StoreError, WorkreportError
-from ..store import Database
-from ..version import __version__
-from .auth import SESSION_COOKIE, Sessions, User, secret_key, user_by_id, user_for_token
+from workreport.errors import WorkreportError
+from workreport.registry.users import User, user_by_id, user_for_token
+from workreport.store import Database
+from workreport.version import __version__
+
+from .api import router as api_router
+from .auth import SESSION_COOKIE, Sessions, secret_key
+from .errors import ApiError, classify, error_body
+from .pages import render_error
+from .pages import router as pages_router
 
 log = logging.getLogger("workreport.web")
 
@@ -35,45 +41,6 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     upload_suffixes: tuple[str, ...] = (".txt", ".html", ".htm", ".docx", ".pdf")
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-class ApiError(Exception):
-    """An error with an HTTP status, raised by routes for auth and CSRF failures."""
-
-    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details or []
-
-
-def error_body(status: int, code: str, message: str, details: list[Any] | None = None) -> dict[str, Any]:
-    """The one error shape of the API: {"error": {"status", "code", "message", "details"}}."""
-    return {"error": {"status": status, "code": code, "message": message, "details": details or []}}
-
-
-def _classify(exc: Exception) -> ApiError:
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, NotFoundError):
-        return ApiError(404, "not_found", exc.message)
-    if isinstance(exc, InputError):
-        return ApiError(400, "bad_request", exc.message, list(exc.problems))
-    if isinstance(exc, ReadError):
-        return ApiError(422, "unreadable_document", exc.message)
-    if isinstance(exc, StoreError):
-        return ApiError(503, "database_unavailable", exc.message)
-    if isinstance(exc, WorkreportError):
-        return ApiError(400, "bad_request", exc.message)
-    if isinstance(exc, HTTPException):
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
-            exc.status_code, "http_error"
-        )
-        return ApiError(exc.status_code, code, str(exc.detail))
-    if isinstance(exc, RequestValidationError):
-        details = [
-            {"loc": list(map(str, e.get("loc", ()))), "message": e.get("msg", "")} for e in exc.errors()
-        ]
-        return ApiError(422, "invalid_request", "the request is not valid", details)
-    return ApiError(500, "internal_error", "an internal error occurred; it has been logged")
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
@@ -129,7 +96,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         return await call_next(request)
 
     def _respond(request: Request, exc: Exception) -> Response:
-        err = _classify(exc)
+        err = classify(exc)
         if err.status >= 500:
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         if (
@@ -140,7 +107,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             return JSONResponse(
                 error_body(err.status, err.code, err.message, err.details), status_code=err.status
             )
-        from .pages import render_error
 
         return render_error(request, err.status, err.message)
 
@@ -150,8 +116,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     static = resources.files("workreport.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    from .api import router as api_router
-    from .pages import router as pages_router
 
     app.include_router(api_router)
     app.include_router(pages_router)

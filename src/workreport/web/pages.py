@@ -16,13 +16,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from .. import queries, registry
-from ..extract import indicator_names
-from ..read import read_bytes
-from ..track import track
-from . import charts
-from .app import ApiError
-from .auth import SESSION_COOKIE, SESSION_MAX_AGE, User, authenticate, same_token
+from workreport import registry
+from workreport.model import CORRECTABLE
+from workreport.pipeline.extract import indicator_names
+from workreport.pipeline.read import read_bytes
+from workreport.publish import charts
+from workreport.registry.users import User, authenticate
+from workreport.store import queries
+from workreport.track import track
+
+from .auth import SESSION_COOKIE, SESSION_MAX_AGE, same_token
+from .errors import ApiError
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("workreport.web").joinpath("templates")))
@@ -314,8 +318,8 @@ def digest_page(
     request: Request, document_id: Id, format: Annotated[str, Query(pattern="^(html|md)$")] = "html"
 ) -> Response:
     """The 数读 reading of a stored report, beside last year's targets and outcomes in the registry."""
-    from ..core import Document
-    from ..digest import digest
+    from workreport.model import Document
+    from workreport.publish.digest import digest
 
     db = request.app.state.db
     doc = queries.document(db, document_id)
@@ -348,7 +352,7 @@ def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
         f"{escape(doc['text'][fact['end'] : b])}"
     )
     return page(
-        request, "fact.html", fact=fact, doc=doc, sentence=sentence, fields=sorted(registry.CORRECTABLE)
+        request, "fact.html", fact=fact, doc=doc, sentence=sentence, fields=CORRECTABLE
     )
 
 

@@ -14,9 +14,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from .errors import InputError, NotFoundError
-from .registry import find_jurisdiction
-from .store import (
+from workreport.errors import InputError, NotFoundError
+from workreport.store import (
     AssessmentRow,
     AuditRow,
     CommitmentRow,
@@ -26,6 +25,7 @@ from .store import (
     JurisdictionRow,
     ObservationRow,
 )
+from workreport.store.places import find_jurisdiction
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
@@ -398,3 +398,36 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
                     break
             hits.append(Hit(document_dict(d), snippets))
         return Page(hits, page, per_page, total)
+
+
+def audit_log(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest ``limit`` entries of the audit log, newest first."""
+    with db.read() as session:
+        return [
+            {
+                "at": a.at.isoformat(timespec="seconds") if a.at else None,
+                "who": a.who,
+                "action": a.action,
+                "entity": a.entity,
+                "entity_key": a.entity_key,
+                "before": a.before,
+                "after": a.after,
+            }
+            for a in session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
+        ]
+
+
+TARGET_FIELDS = ("indicator_id", "indicator", "measure", "comparator", "value", "value_max", "unit", "quote", "period", "scope")
+
+
+def document_targets(db: Database, document_id: int) -> tuple[list[dict[str, Any]], str]:
+    """The targets of a stored document in text order, and a label naming the document."""
+    with db.read() as session:
+        doc = session.get(DocumentRow, document_id)
+        if doc is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        facts = session.scalars(
+            select(FactRow).where(FactRow.document_id == doc.id, FactRow.kind == "target").order_by(FactRow.start)
+        )
+        label = f"{doc.jurisdiction_name} {doc.plan_year} ({doc.path})"
+        return [{k: getattr(f, k) for k in TARGET_FIELDS} for f in facts], label

@@ -17,14 +17,16 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import PurePath
 
-from workreport.core import Document
 from workreport.errors import ReadError
-from workreport.normalise import cjk_count
+from workreport.model import Document
+from workreport.pipeline.normalise import cjk_count
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-_KNOWN = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
-SUPPORTED = ".txt, .html, .htm, .docx, .pdf"
+# the one list of report suffixes: what a folder walk picks up and what is read without sniffing
+REPORT_SUFFIXES = frozenset(TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"})
+_KNOWN = REPORT_SUFFIXES
+SUPPORTED = ", ".join(sorted(REPORT_SUFFIXES))
 # Suffixes that are surely not text: refused by name. Any other suffix (report.2018, .md)
 # is sniffed, because file names of reports often carry dots.
 _UNSUPPORTED = frozenset(
@@ -108,16 +110,21 @@ _NOT_UTF16 = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\uac00-\ud7af]
 def read(path: str | os.PathLike[str]) -> Document:
     """Read the report at ``path``; raise :class:`ReadError` if it cannot be read as one."""
     name = os.fspath(path)
+    return read_bytes(open_bytes(name), name)
+
+
+def open_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the file at ``path``: the one opener, whose errors name the file."""
+    name = os.fspath(path)
     if os.path.isdir(name):
         raise ReadError("is a directory, not a file", path=name)
     try:
         with open(name, "rb") as fh:
-            data = fh.read()
+            return fh.read()
     except FileNotFoundError:
         raise ReadError("no such file", path=name) from None
     except OSError as exc:
         raise ReadError(f"cannot be opened: {exc.strerror or _one_line(exc)}", path=name) from None
-    return read_bytes(data, name)
 
 
 def read_bytes(data: bytes, name: str, suffix: str | None = None) -> Document:

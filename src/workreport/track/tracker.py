@@ -1,4 +1,4 @@
-"""Track stage: every numeric target against the outcomes reported for it, rated by rules.
+"""The tracker: every numeric target against the outcomes reported for it, rated by rules.
 
 The rules are data (``rules/tracking.toml``) and documented in the README; :func:`rate`
 is a pure function of a target and an outcome. :func:`track` matches targets with
@@ -11,15 +11,12 @@ outrank the rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import rules
-from .registry import find_jurisdiction
-from .store import (
+from workreport.store import (
     AssessmentRow,
     CommitmentRow,
     Database,
@@ -28,66 +25,8 @@ from .store import (
     JurisdictionRow,
     ObservationRow,
 )
-
-RATE_MEASURES_POINTS = ("growth", "share", "change_pp")
-
-
-@dataclass(frozen=True, slots=True)
-class Bound:
-    """A target or an outcome as a number with its comparator."""
-
-    value: float
-    comparator: str = "="
-    value_max: float | None = None
-    measure: str = "level"
-    indicator_id: str | None = None
-
-
-@cache
-def _rules() -> dict[str, Any]:
-    return rules.load("tracking")
-
-
-def lower_is_better(target: Bound) -> bool:
-    if target.measure == "rank":
-        return True
-    return target.indicator_id in _rules()["direction"]["lower_is_better"]
-
-
-def _tolerances(target: Bound) -> tuple[float, float, str]:
-    """(about, partly) in the target's own terms, and how they are written in a rule."""
-    r = _rules()
-    if target.measure == "rank":
-        return float(r["rank"]["about"]), float(r["rank"]["partly"]), "places"
-    if target.measure in RATE_MEASURES_POINTS:
-        return float(r["points"]["about"]), float(r["points"]["partly"]), "points"
-    scale = abs(target.value) or 1.0
-    return float(r["relative"]["about"]) * scale, float(r["relative"]["partly"]) * scale, "of the target"
-
-
-def rate(target: Bound, outcome: Bound) -> tuple[str, str]:
-    """``(status, rule)`` for one target and one outcome: met, partly or missed."""
-    about, partly, units = _tolerances(target)
-    lower = lower_is_better(target)
-    value = outcome.value
-    t = target.value
-    cmp = target.comparator
-    if cmp == "range":
-        t = target.value_max if (lower and target.value_max is not None) else target.value
-    if cmp == "<=" or (cmp in ("=", "~", "range") and lower):
-        # a ceiling: met at or below it
-        limit = t + (about if cmp == "~" else 0.0)
-        shortfall = value - limit
-        rule = f"{cmp} {t:g}: met if outcome <= {limit:g}"
-    else:
-        limit = t - (about if cmp == "~" else 0.0)
-        shortfall = limit - value
-        rule = f"{cmp} {t:g}: met if outcome >= {limit:g}"
-    if shortfall <= 1e-9:
-        return "met", rule
-    if shortfall <= partly + 1e-9:
-        return "partly", f"{rule}; partly if short by at most {partly:g} {units}"
-    return "missed", f"{rule}; missed when short by more than {partly:g} {units}"
+from workreport.store.places import find_jurisdiction
+from workreport.track.rules import Bound, rate
 
 
 @dataclass(slots=True)
@@ -334,96 +273,3 @@ def _track_one(session: Session, ctx: _Context, c: CommitmentRow, record: bool) 
     )
 
 
-# --------------------------------------------------------------------------- diff
-
-
-@dataclass(slots=True)
-class DiffRow:
-    indicator_id: str | None
-    indicator: str
-    measure: str
-    a: dict[str, Any] | None
-    b: dict[str, Any] | None
-    change: str  # raised | lowered | same | new | dropped | reworded
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "indicator_id": self.indicator_id,
-            "indicator": self.indicator,
-            "measure": self.measure,
-            "a": self.a,
-            "b": self.b,
-            "change": self.change,
-        }
-
-
-def _target_key(t: dict[str, Any]) -> tuple[str, str]:
-    return (t.get("indicator_id") or t.get("indicator") or "", t.get("measure") or "")
-
-
-def compare_targets(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[DiffRow]:
-    """Targets of two reports side by side, matched by indicator and measure.
-
-    ``change`` reads from A to B: raised / lowered (by ambition, so a lower ceiling on a
-    lower-is-better indicator is raised ambition), same, new (only in B), dropped (only in A)."""
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for t in a:
-        first.setdefault(_target_key(t), t)
-    second: dict[tuple[str, str], dict[str, Any]] = {}
-    for t in b:
-        second.setdefault(_target_key(t), t)
-    rows: list[DiffRow] = []
-    for key in list(first) + [k for k in second if k not in first]:
-        ta, tb = first.get(key), second.get(key)
-        ref = ta or tb
-        assert ref is not None
-        if ta is None:
-            change = "new"
-        elif tb is None:
-            change = "dropped"
-        elif ta.get("unit") != tb.get("unit"):
-            change = "reworded"
-        else:
-            va, vb = float(ta["value"]), float(tb["value"])
-            lower = lower_is_better(Bound(va, measure=key[1], indicator_id=ref.get("indicator_id")))
-            if abs(va - vb) < 1e-9:
-                change = "same"
-            elif (vb > va) != lower:
-                change = "raised"
-            else:
-                change = "lowered"
-        rows.append(DiffRow(ref.get("indicator_id"), ref.get("indicator") or "", key[1], ta, tb, change))
-    return rows
-
-
-def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """One row per indicator and measure, one column per document (the escalation table): a
-    lower level usually sets a higher growth target than the level above it. ``spread`` is the
-    highest target minus the lowest, in the target's unit."""
-    keys: list[tuple[str, str]] = []
-    cells: dict[tuple[str, str], list[dict[str, Any] | None]] = {}
-    for n, targets in enumerate(documents):
-        for t in targets:
-            key = _target_key(t)
-            if key not in cells:
-                keys.append(key)
-                cells[key] = [None] * len(documents)
-            if cells[key][n] is None:
-                cells[key][n] = t
-    rows = []
-    for key in keys:
-        present = [t for t in cells[key] if t is not None]
-        ref = present[0]
-        same_unit = len({t.get("unit") for t in present}) == 1
-        values = [float(t["value"]) for t in present]
-        spread = f"{max(values) - min(values):g}" if same_unit and len(values) > 1 else ""
-        rows.append(
-            {
-                "indicator_id": ref.get("indicator_id"),
-                "indicator": ref.get("indicator") or "",
-                "measure": key[1],
-                "targets": cells[key],
-                "spread": spread,
-            }
-        )
-    return rows

@@ -28,16 +28,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from . import rules
-from .core import Document, Fact, Section, Structure
-from .errors import InputError
-from .extract import extract
-from .resolve import resolve
-from .structure import structure as structure_of
-from .track import Bound, lower_is_better
+from workreport import rules
+from workreport.errors import InputError
+from workreport.model import Document, Fact, Section, Structure
+from workreport.pipeline.extract import extract
+from workreport.pipeline.resolve import resolve
+from workreport.pipeline.structure import structure as structure_of
+from workreport.track import Bound, lower_is_better
 
 if TYPE_CHECKING:
-    from .store import Database
+    from workreport.store import Database
 
 FORMATS = ("md", "html")
 
@@ -1254,9 +1254,9 @@ def load_history(db: Database, jurisdiction: str, period: int) -> list[PastTarge
     """Targets the registry holds for ``jurisdiction`` and ``period``, rated, with their sources.
 
     Reads only: the ratings are not recorded as assessments."""
-    from .errors import NotFoundError
-    from .store import DocumentRow
-    from .track import track
+    from workreport.errors import NotFoundError
+    from workreport.store import DocumentRow
+    from workreport.track import track
 
     try:
         rows = track(db, jurisdiction=jurisdiction, period=period, record=False)

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .core import Commitment, Document, Fact, Observation, Section, Structure
+from workreport.model import Commitment, Document, Fact, Observation, Section, Structure
 
 _PROJECT_WORDS = ("实事", "民生工程", "惠民工程")
 _ITEM = re.compile(r"([一二三四五六七八九十]+)是([^。;；]*[。;；]?)")

@@ -1,4 +1,4 @@
-"""The data types every pipeline stage shares.
+"""A report as read, and what the structure stage finds in it.
 
 Offsets are always half-open ``[start, end)`` code-point offsets into
 ``Document.text``: the text exactly as decoded from the file's bytes (no newline
@@ -10,14 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["target", "actual", "estimate", "other"]
-Measure = Literal["level", "growth", "share", "change", "change_pp", "rank", "change_rank"]
-Comparator = Literal["=", ">=", "<=", "~", "range"]
 Role = Literal["review", "plan", "other"]
-
-KINDS: tuple[str, ...] = ("target", "actual", "estimate", "other")
-MEASURES: tuple[str, ...] = ("level", "growth", "share", "change", "change_pp", "rank", "change_rank")
-COMPARATORS: tuple[str, ...] = ("=", ">=", "<=", "~", "range")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,92 +137,3 @@ class Structure:
                 return path
             path.append(hit)
             level = hit.children
-
-
-@dataclass(slots=True)
-class Fact:
-    """One number that measures something, normalised, with its exact span (FACTS.md §2)."""
-
-    start: int
-    end: int
-    quote: str
-    value: float
-    unit: str
-    measure: str
-    comparator: str
-    kind: str
-    indicator: str
-    indicator_id: str | None = None
-    value_max: float | None = None
-    hedge: str | None = None
-    period: int | None = None
-    scope: str | None = None
-    classifier: str | None = None
-    section: list[str] = field(default_factory=list)
-    sentence_start: int | None = None
-    sentence_end: int | None = None
-
-    @property
-    def span(self) -> Span:
-        return Span(self.start, self.end)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "start": self.start,
-            "end": self.end,
-            "quote": self.quote,
-            "value": self.value,
-            "value_max": self.value_max,
-            "unit": self.unit,
-            "measure": self.measure,
-            "comparator": self.comparator,
-            "kind": self.kind,
-            "indicator": self.indicator,
-            "indicator_id": self.indicator_id,
-            "hedge": self.hedge,
-            "period": self.period,
-            "scope": self.scope,
-            "classifier": self.classifier,
-            "section": list(self.section),
-            "sentence_start": self.sentence_start,
-            "sentence_end": self.sentence_end,
-        }
-
-
-@dataclass(slots=True)
-class Commitment:
-    """A promise in a plan part: a numeric target, a key task, or a practical project (为民实事)."""
-
-    key: str  # stable within its document: the fact key for targets, the span otherwise
-    type: str  # target | task | project
-    start: int
-    end: int
-    period: int | None
-    scope: str | None = None  # the zone or district it is about, as written; None: the report's own
-    text: str | None = None
-    fact_key: str | None = None
-    indicator_id: str | None = None
-    indicator: str | None = None
-    measure: str | None = None
-    comparator: str | None = None
-    value: float | None = None
-    value_max: float | None = None
-    unit: str | None = None
-    hedge: str | None = None
-
-
-@dataclass(slots=True)
-class Observation:
-    """A value reported for an indicator, a period and a place: what a target is checked against."""
-
-    period: int
-    measure: str
-    unit: str
-    value: float
-    comparator: str
-    kind: str  # actual | estimate
-    scope: str | None = None
-    indicator_id: str | None = None
-    indicator: str | None = None
-    value_max: float | None = None
-    fact_key: str | None = None

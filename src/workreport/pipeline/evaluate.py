@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GoldError
+from workreport.errors import GoldError
 
 ATTRIBUTES = ("kind", "measure", "comparator", "indicator_id", "scope", "period")
 STRICT = ("kind", "measure", "comparator", "indicator_id")

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from . import rules
-from .core import Document, Metadata, Paragraph, Role, Section, Span, Structure
-from .jurisdictions import load as load_jurisdictions
-from .normalise import normalise
+from workreport import rules
+from workreport.model import Document, Metadata, Paragraph, Role, Section, Span, Structure
+from workreport.pipeline.normalise import normalise
+from workreport.pipeline.places import load as load_jurisdictions
 
 CN_DIGITS = "一二三四五六七八九十"
 _LINE = re.compile(r"[^\r\n]+")

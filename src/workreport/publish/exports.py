@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Float, Integer, select
 from sqlalchemy.sql.schema import Table
 
-from .errors import InputError
-from .store import (
+from workreport.errors import InputError
+from workreport.store import (
     AssessmentRow,
     Base,
     CommitmentRow,
@@ -25,7 +25,7 @@ from .store import (
     JurisdictionRow,
     ObservationRow,
 )
-from .version import __version__
+from workreport.version import __version__
 
 TABLES: dict[str, type[Base]] = {
     "documents": DocumentRow,

@@ -1,0 +1,422 @@
+"""Reading and extraction in worker processes or on a Dask cluster, a bounded number of documents in flight."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from workreport.errors import InputError, WorkreportError
+from workreport.model import Document, Fact, Structure
+from workreport.pipeline.extract import extract
+from workreport.pipeline.read import read_bytes
+from workreport.pipeline.structure import structure as structure_of
+from workreport.publish.datasets import (
+    UNKNOWN_LEVEL,
+    encode,
+)
+from workreport.version import EXTRACTOR_VERSION
+
+if TYPE_CHECKING:
+    pass
+
+TASKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, little memory
+CHUNK_DOCS = 16  # documents per Dask task at most (fewer when the corpus is small) …
+CHUNK_BYTES = 1 << 20  # … or this many bytes of them
+DIED = "its worker process died (out of memory? a crash?)"
+
+
+# --------------------------------------------------------------------------- the work in a worker
+
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a worker returns for one document: its part files, or why it failed."""
+
+    path: str
+    sha256: str
+    reason: str | None = None
+    year: int | None = None
+    level: str = UNKNOWN_LEVEL
+    n_facts: int = 0
+    chars: int = 0
+    facts: bytes | None = None
+    document: bytes | None = None
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, WorkreportError):
+        return exc.message
+    return "internal error: " + " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
+
+
+def _parse(name: str, data: bytes) -> tuple[Document, Structure, list[Fact]]:
+    doc = read_bytes(data, name)
+    st = structure_of(doc)
+    return doc, st, extract(doc, st)
+
+
+def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet") -> Outcome:
+    """Read and extract one document (in a worker); its facts and document rows, encoded."""
+    try:
+        doc, st, facts = _parse(name, data)
+    except Exception as exc:  # one bad document never stops the batch
+        return Outcome(name, sha256, reason=_failure(exc))
+    m = st.metadata
+    level = m.level or UNKNOWN_LEVEL
+    common = {"sha256": sha256, "path": name, "jurisdiction": m.jurisdiction}
+    rows = []
+    for f in facts:
+        d = f.to_dict()
+        d["section"] = json.dumps(d["section"], ensure_ascii=False)
+        rows.append({**common, **d})
+    document = {
+        **common,
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "title": m.title,
+        "delivered": m.delivered,
+        "plan_year": m.plan_year,
+        "review_year": m.review_year,
+        "speaker": m.speaker,
+        "source": m.source,
+        "doc_type": m.doc_type,
+        "n_facts": len(facts),
+        "chars": len(doc.text),
+    }
+    return Outcome(
+        name,
+        sha256,
+        year=m.plan_year,
+        level=level,
+        n_facts=len(facts),
+        chars=len(doc.text),
+        facts=encode("facts", rows, fmt) if rows else None,
+        document=encode("documents", [document], fmt),
+    )
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What a worker returns for one document to ingest."""
+
+    path: str
+    reason: str | None = None
+    doc: Document | None = None
+    structure: Structure | None = None
+    facts: list[Fact] = field(default_factory=list)
+
+
+def parse_document(name: str, data: bytes) -> Parsed:
+    """Read, structure and extract one document (in a worker), for the database."""
+    try:
+        doc, st, facts = _parse(name, data)
+    except Exception as exc:
+        return Parsed(name, reason=_failure(exc))
+    return Parsed(name, doc=doc, structure=st, facts=facts)
+
+
+# --------------------------------------------------------------------------- running in parallel
+
+
+
+@dataclass(slots=True)
+class Job:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    data: bytes
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+R = TypeVar("R")
+
+
+class Runner(Generic[R]):
+    """Runs ``fn(*args)`` per job in worker processes or on Dask, at most ``window`` in flight."""
+
+    def __init__(self, workers: int, dask: str | None, window: int | None) -> None:
+        self.workers = workers
+        self.dask = dask
+        self._executor: ProcessPoolExecutor | None = None
+        self._client: Any = None
+        self._cluster: Any = None
+        self._environ: dict[str, str] | None = None
+        if dask is not None:
+            try:
+                self._start_dask(dask)
+            except BaseException:
+                self.close()
+                raise
+        self.window = window or TASKS_PER_WORKER * max(1, self.workers)
+
+    def _start_dask(self, address: str) -> None:
+        try:
+            dist = importlib.import_module("distributed")  # typed loosely: its calls are untyped
+        except ImportError as exc:
+            raise InputError("--dask needs distributed: pip install 'workreport[dask]'") from exc
+        import logging
+
+        if address == "local":
+            self._environ = dict(os.environ)  # the nannies set OMP_NUM_THREADS=1 … here: undone in close()
+            self._cluster = dist.LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # a free port: 8787 may be taken by another cluster
+                silence_logs=logging.CRITICAL,  # shutdown races log errors; failures still raise
+            )
+            self._client = dist.Client(self._cluster)
+        else:
+            try:
+                self._client = dist.Client(address, timeout="30s")
+            except OSError as exc:
+                raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+            try:
+                versions = self._client.run(_version)
+            except Exception as exc:
+                raise InputError(f"the Dask workers at {address} cannot run workreport: {exc}") from exc
+            other = sorted({str(v) for v in versions.values()} - {EXTRACTOR_VERSION})
+            if other:
+                raise InputError(
+                    f"the Dask workers at {address} run workreport {', '.join(other)}, not "
+                    f"{EXTRACTOR_VERSION}: install the same version on them"
+                )
+            self.workers = max(1, sum(self._client.nthreads().values()))
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_quiet_worker)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+        if self._environ is not None:
+            for key in set(os.environ) - set(self._environ):
+                del os.environ[key]
+            os.environ.update(self._environ)
+            self._environ = None
+
+    def __enter__(self) -> Runner[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(
+        self,
+        fn: Callable[..., R],
+        jobs: Iterable[Job],
+        args: Callable[[Job], tuple[Any, ...]],
+        broken: Callable[[Job, str], R],
+        *,
+        ordered: bool = False,
+        total: int | None = None,
+    ) -> Iterator[tuple[Job, R]]:
+        """``(job, fn(*args(job)))`` for every job, as they finish (or in job order); a job
+        whose worker died gets ``broken(job, reason)``. ``total``: about how many jobs will
+        come (sizes the chunks sent to Dask)."""
+        if self._client is not None:
+            chunk = CHUNK_DOCS if total is None else total // (4 * max(1, self.workers))
+            yield from self._run_dask(fn, jobs, args, broken, ordered, max(1, min(CHUNK_DOCS, chunk)))
+        else:
+            yield from self._run_local(fn, jobs, args, broken, ordered)
+
+    def _fresh_executor(self) -> ProcessPoolExecutor:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._new_executor()
+        return self._executor
+
+    def _run_local(
+        self,
+        fn: Callable[..., R],
+        jobs: Iterable[Job],
+        args: Callable[[Job], tuple[Any, ...]],
+        broken: Callable[[Job, str], R],
+        ordered: bool,
+    ) -> Iterator[tuple[Job, R]]:
+        executor = self._executor or self._fresh_executor()
+        pending: deque[tuple[Future[R], Job]] = deque()
+        deaths = 0  # worker processes that died in a row, each running one task alone
+
+        def alone(job: Job) -> R:
+            """Run ``job`` in a pool of its own: the task that kills its process is found."""
+            nonlocal deaths
+            try:
+                result = self._fresh_executor().submit(fn, *args(job)).result()
+            except BrokenProcessPool:
+                deaths += 1
+                if deaths >= 3:
+                    raise WorkreportError(
+                        "worker processes die as they start (a script that runs a batch must "
+                        'guard it with `if __name__ == "__main__":`)'
+                    ) from None
+                return broken(job, DIED)
+            deaths = 0
+            return result
+
+        def recover(lost: list[tuple[Future[R], Job]]) -> Iterator[tuple[Job, R]]:
+            """A worker died and took the pool with it: keep what was done, redo the rest alone."""
+            nonlocal executor
+            for fut, job in lost:
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    result = alone(job)
+                yield job, result
+            executor = self._fresh_executor()
+
+        def finished() -> Iterator[tuple[Job, R]]:
+            waiting = [pending[0][0]] if ordered else [f for f, _ in pending]
+            wait(waiting, return_when=FIRST_COMPLETED)
+            keep: deque[tuple[Future[R], Job]] = deque()
+            while pending:
+                fut, job = pending.popleft()
+                if not fut.done() or (ordered and keep):
+                    keep.append((fut, job))
+                    continue
+                if fut.exception() is not None and isinstance(fut.exception(), BrokenProcessPool):
+                    lost = [(fut, job), *keep, *pending]  # in job order when ordered (keep is empty)
+                    keep.clear()
+                    pending.clear()
+                    yield from recover(lost)
+                    return
+                yield job, fut.result()
+            pending.extend(keep)
+
+        for job in jobs:
+            while len(pending) >= self.window:
+                yield from finished()
+            pending.append((executor.submit(fn, *args(job)), job))
+        while pending:
+            yield from finished()
+
+    def _run_dask(
+        self,
+        fn: Callable[..., R],
+        jobs: Iterable[Job],
+        args: Callable[[Job], tuple[Any, ...]],
+        broken: Callable[[Job, str], R],
+        ordered: bool,
+        chunk_docs: int,
+    ) -> Iterator[tuple[Job, R]]:
+        """Jobs go in chunks of ``chunk_docs`` documents, a task each: a task costs the scheduler
+        and the client a few milliseconds, a document costs its worker some tens."""
+        dist = importlib.import_module("distributed")
+        client = self._client
+        running: dict[str, list[Job]] = {}
+        payloads: dict[str, tuple[Any, str | None]] = {}  # task key -> its documents (a future), where
+        threads: dict[str, int] = dict(client.nthreads())  # worker address -> threads
+        busy = {a: 0 for a in threads}  # worker address -> chunks sent to it and not yet back
+        heads: deque[Any] = deque()
+        ac = dist.as_completed()
+        window = 2 * max(1, self.workers)  # chunks: one running and one waiting per worker
+        chunk: list[Job] = []
+        size = 0
+
+        def submit() -> None:
+            nonlocal chunk, size
+            # the documents travel as data, straight to the least busy worker, not inside the
+            # task: a scheduler keeps the tasks of its last 100 computations, documents and all
+            target = min(threads, key=lambda a: busy[a] / threads[a]) if threads else None
+            where = [target] if target is not None else None
+            try:
+                [payload] = client.scatter([[args(j) for j in chunk]], workers=where, hash=False)
+            except Exception:  # that worker is gone: let the scheduler place the chunk
+                threads.clear()
+                threads.update(client.nthreads())
+                busy.update({a: 0 for a in threads if a not in busy})
+                target, where = None, None
+                [payload] = client.scatter([[args(j) for j in chunk]], hash=False)
+            digest = hashlib.sha1(usedforsecurity=False)
+            for j in chunk:
+                digest.update(f"{j.sha256}\0{j.path}\0".encode("utf-8", "surrogateescape"))
+            fut = client.submit(
+                _call_each,
+                fn,
+                payload,
+                key=f"workreport-{digest.hexdigest()}",
+                pure=False,
+                retries=0,
+                workers=where,
+                allow_other_workers=True,
+            )
+            running[fut.key] = chunk
+            payloads[fut.key] = (payload, target)
+            if target is not None:
+                busy[target] += 1
+            if ordered:
+                heads.append(fut)
+            else:
+                ac.add(fut)
+            chunk, size = [], 0
+
+        def collect() -> Iterator[tuple[Job, R]]:
+            fut = heads.popleft() if ordered else next(ac)
+            done = running.pop(fut.key)
+            try:
+                results = fut.result()
+            except dist.KilledWorker:
+                results = [broken(j, "it killed its Dask worker (out of memory? a crash?)") for j in done]
+            finally:
+                fut.release()
+                payload, target = payloads.pop(fut.key)
+                payload.release()
+                if target in busy:
+                    busy[target] -= 1
+            yield from zip(done, results, strict=True)
+
+        for job in jobs:
+            chunk.append(job)
+            size += len(job.data)
+            if len(chunk) >= chunk_docs or size >= CHUNK_BYTES:
+                while len(running) >= window:
+                    yield from collect()
+                submit()
+        if chunk:
+            while len(running) >= window:
+                yield from collect()
+            submit()
+        while running:
+            yield from collect()
+
+
+def _version() -> str:
+    """The workreport version a Dask worker runs."""
+    return EXTRACTOR_VERSION
+
+
+def _call_each(fn: Callable[..., R], many: list[tuple[Any, ...]]) -> list[R]:
+    """``fn`` over a chunk of argument tuples (one Dask task)."""
+    return [fn(*a) for a in many]
+
+
+def check_workers(workers: int | None) -> int:
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n < 1:
+        raise InputError(f"workers must be 1 or more, not {n}")
+    return n

@@ -1,0 +1,5 @@
+"""``python -m workreport.cli``: the same as the ``workreport`` command."""
+
+from workreport.cli import main
+
+main()

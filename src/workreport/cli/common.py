@@ -1,0 +1,97 @@
+"""What every command shares: the command group, clean errors, aligned tables, the database option."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from workreport.errors import WorkreportError
+from workreport.model import Fact
+from workreport.version import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
+
+def fails_cleanly(fn: F) -> F:
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WorkreportError as exc:
+            click.echo(f"workreport: error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+@click.group()
+@click.version_option(__version__, prog_name="workreport")
+def main() -> None:
+    """Facts, targets and outcomes from Chinese government work reports (政府工作报告)."""
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * max(0, width - _width(s))
+
+def clip(s: str, width: int) -> str:
+    out, used = "", 0
+    for c in s:
+        w = _width(c)
+        if used + w > width - 1 and _width(s) > width:
+            return out + "…"
+        out, used = out + c, used + w
+    return out
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str], limits: Sequence[int] | None = None) -> str:
+    """A plain-text table whose columns stay aligned with Chinese (double-width) text."""
+    cells = [list(header)] + [[str(c) for c in r] for r in rows]
+    if limits:
+        cells = [[clip(c, limits[i]) for i, c in enumerate(r)] for r in cells]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["  ".join(_pad(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+def number_text(v: float | None) -> str:
+    if v is None:
+        return ""
+    return f"{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"{v:g}"
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)  # whole or nothing: no half-written output
+    click.echo(f"wrote {output}", err=True)
+
+DB_OPTION = click.option(
+    "--db",
+    envvar="WORKREPORT_DATABASE_URL",
+    default=None,
+    help="Database URL or SQLite path (default: WORKREPORT_DATABASE_URL, else the file `workreport info` shows).",
+)
+WHO_OPTION = click.option(
+    "--who",
+    default=lambda: os.environ.get("USER") or "cli",
+    show_default="$USER",
+    help="Who makes the change (kept in the audit log).",
+)
+
+def open_db(db: str | None) -> Any:
+    from workreport.store import Database
+
+    return Database(db)

@@ -1,0 +1,252 @@
+"""Commands on files: ``extract``, ``inspect``, ``eval``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workreport.cli.common import (
+    FACT_FIELDS,
+    clip,
+    emit,
+    fails_cleanly,
+    main,
+    number_text,
+    table,
+)
+from workreport.model import Fact, Section, Structure
+from workreport.pipeline.evaluate import brief, load_gold, score
+from workreport.pipeline.extract import extract as extract_facts
+from workreport.pipeline.read import read
+from workreport.pipeline.structure import structure as structure_of
+
+
+def _facts_table(facts: Iterable[Fact]) -> str:
+    rows = []
+    for f in facts:
+        value = number_text(f.value) + (f"–{number_text(f.value_max)}" if f.value_max is not None else "")
+        rows.append(
+            [
+                str(f.start),
+                f.quote,
+                value,
+                f.unit,
+                f.measure,
+                f.comparator,
+                f.kind,
+                f.indicator,
+                f.indicator_id or "",
+                str(f.period or ""),
+                f.scope or "",
+            ]
+        )
+    header = ["位置", "原文", "数值", "单位", "度量", "比较", "类型", "指标", "指标ID", "年份", "范围"]
+    return table(rows, header, limits=[7, 16, 20, 12, 11, 5, 8, 24, 24, 6, 12])
+
+def _fact_dict(f: Fact, document: str | None) -> dict[str, Any]:
+    d = f.to_dict()
+    if document is not None:
+        d = {"document": document, **d}
+    return d
+
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json", "csv", "table", "parquet"]),
+    default="table",
+    show_default=True,
+    help="jsonl: one fact a line (FACTS.md); json: metadata, sections and facts; parquet: datasets of facts "
+    "and documents partitioned by year and level (needs -o DIR).",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (a folder for parquet).")
+@click.option("--workers", type=int, default=None, help="Processes for a corpus (default: one per core).")
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS|local",
+    help="Run reading and extraction on a Dask cluster: a scheduler address or 'local'.",
+)
+@fails_cleanly
+def extract_cmd(
+    files: tuple[str, ...], fmt: str, output: Path | None, workers: int | None, dask_address: str | None
+) -> None:
+    """Extract every fact from FILE(s): .txt in any Chinese encoding, .html, .docx, .pdf.
+
+    FILES may be folders and globs. With --format parquet (or --workers/--dask and -o DIR) the
+    corpus is processed in parallel, resumably: run again, finished documents are skipped."""
+    if fmt == "parquet" or workers is not None or dask_address is not None:
+        from workreport.batch import extract_corpus
+        from workreport.batch.progress import ProgressBar
+        from workreport.errors import InputError
+
+        if output is None:
+            raise InputError("a corpus run writes datasets: give -o DIR")
+        batch_fmt = "parquet" if fmt in ("parquet", "table", "json", "csv") else "jsonl"
+        result = extract_corpus(
+            list(files),
+            output,
+            workers=workers,
+            dask=dask_address,
+            fmt=batch_fmt,
+            progress=ProgressBar("extracting", sys.stderr.isatty()),
+        )
+        for failed_path, reason in result.failed:
+            click.echo(f"failed: {failed_path}: {reason}", err=True)
+        click.echo(result.summary())
+        if not result.ok:
+            sys.exit(1)
+        return
+    from workreport.pipeline.sources import iter_sources
+
+    paths = list(iter_sources(files))
+    many = len(paths) > 1
+    out = io.StringIO()
+    documents = []
+    writer = None
+    for n, path in enumerate(paths, 1):
+        if many:
+            click.echo(f"[{n}/{len(paths)}] {path}", err=True)
+        doc = read(path)
+        st = structure_of(doc)
+        facts = extract_facts(doc, st)
+        name = str(path) if many else None
+        if fmt == "jsonl":
+            for f in facts:
+                out.write(json.dumps(_fact_dict(f, name), ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            if writer is None:
+                fields = (("document",) if many else ()) + FACT_FIELDS
+                writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+                writer.writeheader()
+            for f in facts:
+                row = _fact_dict(f, name)
+                row["section"] = " > ".join(f.section)
+                writer.writerow(row)
+        elif fmt == "json":
+            documents.append(
+                {
+                    "path": str(path),
+                    "format": doc.format,
+                    "encoding": doc.encoding,
+                    "sha256": doc.sha256,
+                    **st.to_dict(),
+                    "facts": [f.to_dict() for f in facts],
+                }
+            )
+        else:
+            if many:
+                out.write(f"== {path}\n")
+            out.write(_facts_table(facts) + f"\n({len(facts)} facts)\n")
+    if fmt == "json":
+        out.write(json.dumps(documents[0] if not many else documents, ensure_ascii=False, indent=2) + "\n")
+    emit(out.getvalue(), output)
+
+def _tree(sections: list[Section], depth: int = 0) -> list[str]:
+    lines = []
+    for s in sections:
+        label = f"[{s.role}{' ' + str(s.period) if s.period else ''}]"
+        lines.append(f"{'  ' * depth}{clip(s.title, 50)}  {label}  {s.span.start}–{s.span.end}")
+        lines.extend(_tree(s.children, depth + 1))
+    return lines
+
+def _describe(st: Structure) -> str:
+    m = st.metadata
+    rows = [
+        ["标题 title", m.title or ""],
+        ["地区 jurisdiction", m.jurisdiction or ""],
+        ["层级 level", m.level or ""],
+        ["日期 delivered", m.delivered or ""],
+        ["计划年 plan year", str(m.plan_year or "")],
+        ["回顾年 review year", str(m.review_year or "")],
+        ["报告人 speaker", m.speaker or ""],
+        ["来源 source", m.source or ""],
+        ["类型 type", m.doc_type],
+        ["正文 content", f"{st.content.start}–{st.content.end}"],
+    ]
+    return table(rows, ["field", "value"]) + "\n\nsections:\n" + "\n".join(_tree(st.sections))
+
+@main.command("inspect")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print metadata and the section tree as JSON.")
+@fails_cleanly
+def inspect_cmd(file: Path, as_json: bool) -> None:
+    """Show a report's metadata and section tree, each section labelled review / plan / other."""
+    doc = read(file)
+    st = structure_of(doc)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"path": str(file), "format": doc.format, "encoding": doc.encoding, **st.to_dict()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        click.echo(f"{file}  ({doc.format}, {doc.encoding or '-'}, {len(doc.text)} characters)\n")
+        click.echo(_describe(st))
+
+@main.command("eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--show", type=int, default=0, help="List up to N misses, false alarms and attribute errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    help="Score this JSONL file instead of running the extractor (one GOLD only).",
+)
+@fails_cleanly
+def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path | None) -> None:
+    """Score the extractor against answer keys (FACTS.md §6): precision, recall, F1, strict F1."""
+    from workreport.pipeline.evaluate import load_predictions
+
+    results = {}
+    for g in gold:
+        key = load_gold(g)
+        if predictions is not None:
+            pred = load_predictions(predictions)
+        else:
+            doc = read(key.source_path())
+            pred = [f.to_dict() for f in extract_facts(doc)]
+        s = score(key.facts, pred, key.regions)
+        results[str(g)] = s
+    if as_json:
+        click.echo(json.dumps({k: v.figures() for k, v in results.items()}, ensure_ascii=False, indent=2))
+        return
+    for name, s in results.items():
+        a = s.accuracy
+        click.echo(f"{name}")
+        click.echo(f"  gold {s.gold}  predicted {s.predicted}  matched {s.matched}")
+        click.echo(
+            f"  precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  strict F1 {s.strict_f1:.3f}"
+        )
+        click.echo("  attribute accuracy: " + "  ".join(f"{k} {v:.3f}" for k, v in a.items()))
+        if show:
+            for title, rows in (("missed", s.misses), ("false alarms", s.false_alarms)):
+                click.echo(f"\n  {title} ({len(rows)}):")
+                for f in rows[:show]:
+                    click.echo("    " + brief(f))
+            click.echo(f"\n  matched but attributes differ ({len(s.differing)}):")
+            for gf, pf in s.differing[:show]:
+                click.echo("    gold " + brief(gf))
+                click.echo("    pred " + brief(pf))
+    if len(results) > 1:
+        tot_g = sum(s.gold for s in results.values())
+        tot_p = sum(s.predicted for s in results.values())
+        tot_m = sum(s.matched for s in results.values())
+        p = tot_m / tot_p if tot_p else 0.0
+        r = tot_m / tot_g if tot_g else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        click.echo(
+            f"\nall {len(results)} keys: gold {tot_g}  predicted {tot_p}  matched {tot_m}  "
+            f"precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}"
+        )

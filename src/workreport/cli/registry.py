@@ -1,0 +1,437 @@
+"""Commands on the registry: ``demo``, ``info``, ``ingest``, ``track``, ``facts``, ``commitments``,
+``correct``, ``assess``, ``import``, ``diff``, ``export``, ``audit``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workreport.cli.common import (
+    DB_OPTION,
+    WHO_OPTION,
+    fails_cleanly,
+    main,
+    number_text,
+    open_db,
+    table,
+)
+from workreport.pipeline.extract import extract as extract_facts
+from workreport.pipeline.read import read
+from workreport.pipeline.structure import structure as structure_of
+
+
+def example_paths() -> list[Path]:
+    """The example reports shipped inside the package."""
+    folder = resources.files("workreport").joinpath("examples")
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
+
+@main.command("demo")
+@DB_OPTION
+@fails_cleanly
+def demo_cmd(db: str | None) -> None:
+    """Run the main job on the bundled examples: ingest into the database, then track."""
+    from workreport.registry import ingest
+    from workreport.track import track
+
+    database = open_db(db)
+    paths = example_paths()
+    result = ingest(database, paths)
+    click.echo(f"database: {database.safe_url}\ningested {len(paths)} example reports: {result.summary()}\n")
+    for path in paths:
+        doc = read(path)
+        st = structure_of(doc)
+        facts = extract_facts(doc, st)
+        m = st.metadata
+        click.echo(
+            f"== {path.name}: {m.jurisdiction} ({m.level}), plan year {m.plan_year}, {m.doc_type}, "
+            f"{len(facts)} facts"
+        )
+    rows = track(database)
+    click.echo("")
+    click.echo(_track_table([r for r in rows if r.status != "not_yet_due"]))
+    due = sum(r.status == "not_yet_due" for r in rows)
+    click.echo(
+        f"\n({len(rows)} targets; {due} not yet due are not shown: workreport track --db ... lists all)"
+    )
+
+def _track_table(rows: Iterable[Any]) -> str:
+    out = []
+    for r in rows:
+        t, o = r.target, r.outcome
+        target = f"{t['comparator']} {number_text(t['value'])}{t['unit'] if t['unit'] == '%' else ' ' + (t['unit'] or '')}"
+        outcome = ""
+        if o is not None:
+            outcome = f"{number_text(o['value'])}{o['unit'] if o['unit'] == '%' else ' ' + (o['unit'] or '')}"
+            outcome += f" ({o['kind']})" + (f" {o['quote']}" if o.get("quote") else "")
+        out.append(
+            [
+                str(r.commitment_id),
+                r.jurisdiction or "",
+                str(r.period or ""),
+                r.indicator or "",
+                r.indicator_id or "",
+                target,
+                outcome,
+                r.status + (" (provisional)" if r.provisional else ""),
+            ]
+        )
+    header = ["ID", "地区", "年份", "指标", "指标ID", "目标", "结果", "评价"]
+    return table(out, header, limits=[6, 12, 6, 22, 24, 22, 30, 26])
+
+@main.command("info")
+@DB_OPTION
+@fails_cleanly
+def info_cmd(db: str | None) -> None:
+    """Where the database is, and how many rows each table holds."""
+    from workreport.registry import info
+
+    data = info(open_db(db))
+    click.echo(f"database: {data['database']}\nextractor version: {data['extractor_version']}")
+    click.echo(table([[k, str(v)] for k, v in data["rows"].items()], ["table", "rows"]))
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes reading and extracting (default: one per core); writes stay in this one.",
+)
+@DB_OPTION
+@fails_cleanly
+def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None) -> None:
+    """Read, extract and store reports (files, folders, globs); re-ingesting changes nothing, and an
+    interrupted run, run again, picks up where it stopped."""
+    from workreport.batch import ingest_corpus
+    from workreport.batch.progress import ProgressBar
+
+    database = open_db(db)
+    result = ingest_corpus(database, list(paths), workers=workers, progress=ProgressBar("ingesting", True))
+    for path, reason in result.failed:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    click.echo(result.summary())
+    if not result.ok:
+        sys.exit(1)
+
+@main.command("track")
+@click.option("--jurisdiction", "-j", help="Only this jurisdiction (name or alias).")
+@click.option("--period", "-p", type=int, help="Only targets for this year.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
+)
+@DB_OPTION
+@fails_cleanly
+def track_cmd(jurisdiction: str | None, period: int | None, fmt: str, db: str | None) -> None:
+    """Rate numeric targets against reported outcomes: met / partly / missed / unknown / not yet due."""
+    from workreport.track import track
+
+    rows = track(open_db(db), jurisdiction=jurisdiction, period=period)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(
+            [
+                "commitment_id",
+                "jurisdiction",
+                "period",
+                "indicator",
+                "indicator_id",
+                "target_comparator",
+                "target_value",
+                "target_unit",
+                "target_quote",
+                "outcome_value",
+                "outcome_kind",
+                "outcome_quote",
+                "status",
+                "provisional",
+                "rule",
+            ]
+        )
+        for r in rows:
+            o = r.outcome or {}
+            w.writerow(
+                [
+                    r.commitment_id,
+                    r.jurisdiction,
+                    r.period,
+                    r.indicator,
+                    r.indicator_id,
+                    r.target["comparator"],
+                    r.target["value"],
+                    r.target["unit"],
+                    r.target["quote"],
+                    o.get("value"),
+                    o.get("kind"),
+                    o.get("quote"),
+                    r.status,
+                    r.provisional,
+                    r.rule,
+                ]
+            )
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(_track_table(rows))
+        click.echo(f"({len(rows)} targets)")
+
+@main.command("facts")
+@click.option("--document", type=int, help="Only facts of this document id.")
+@click.option("--indicator", help="Only this indicator id.")
+@click.option("--kind", type=click.Choice(["target", "actual", "estimate", "other"]))
+@click.option("--period", type=int)
+@click.option("--limit", type=int, default=200, show_default=True)
+@DB_OPTION
+@fails_cleanly
+def facts_cmd(
+    document: int | None,
+    indicator: str | None,
+    kind: str | None,
+    period: int | None,
+    limit: int,
+    db: str | None,
+) -> None:
+    """List stored facts with their ids (for `workreport correct`)."""
+    from workreport.store import queries
+
+    page = queries.facts(
+        open_db(db), document_id=document, indicator=indicator, kind=kind, period=period, per_page=limit
+    )
+    rows = [
+        [
+            str(f["id"]),
+            str(f["document_id"]),
+            f["quote"],
+            number_text(f["value"]),
+            f["unit"],
+            f["measure"],
+            f["kind"],
+            f["indicator"],
+            f["indicator_id"] or "",
+            str(f["period"] or ""),
+            f["scope"] or "",
+            "*" if f["corrected"] else "",
+        ]
+        for f in page.items
+    ]
+    click.echo(
+        table(
+            rows,
+            ["ID", "文档", "原文", "数值", "单位", "度量", "类型", "指标", "指标ID", "年份", "范围", "改"],
+            limits=[7, 5, 16, 18, 10, 10, 8, 22, 22, 6, 12, 3],
+        )
+    )
+
+@main.command("commitments")
+@click.option("--jurisdiction", "-j")
+@click.option("--period", "-p", type=int)
+@click.option("--type", "ctype", type=click.Choice(["target", "task", "project"]))
+@DB_OPTION
+@fails_cleanly
+def commitments_cmd(jurisdiction: str | None, period: int | None, ctype: str | None, db: str | None) -> None:
+    """List commitments (numeric targets, key tasks, 为民实事 projects) with ids and status."""
+    from workreport.store import queries
+
+    page = queries.commitments(
+        open_db(db), jurisdiction=jurisdiction, period=period, type=ctype, per_page=queries.MAX_PER_PAGE
+    )
+    rows = [
+        [
+            str(c["id"]),
+            c["type"],
+            str(c["period"] or ""),
+            c["indicator_id"] or "",
+            (c["text"] or c["indicator"] or ""),
+            c["status"] or "",
+        ]
+        for c in page.items
+    ]
+    click.echo(table(rows, ["ID", "类型", "年份", "指标ID", "内容", "状态"], limits=[7, 8, 6, 22, 50, 12]))
+
+@main.command("correct")
+@click.argument("fact_id", type=int)
+@click.argument("changes", nargs=-1, required=True)
+@WHO_OPTION
+@DB_OPTION
+@fails_cleanly
+def correct_cmd(fact_id: int, changes: tuple[str, ...], who: str, db: str | None) -> None:
+    """Correct a fact: workreport correct 42 value=13.5 kind=estimate. Kept across re-extraction."""
+    from workreport.errors import InputError
+    from workreport.registry import correct
+
+    parsed = {}
+    for c in changes:
+        if "=" not in c:
+            raise InputError(f"expected field=value, got {c!r}")
+        k, v = c.split("=", 1)
+        parsed[k.strip()] = v.strip()
+    fact = correct(open_db(db), fact_id, parsed, who=who)
+    click.echo(f"fact {fact.id} corrected: " + ", ".join(f"{k}={getattr(fact, k)!r}" for k in parsed))
+
+@main.command("assess")
+@click.argument("commitment_id", type=int)
+@click.option(
+    "--status",
+    required=True,
+    help="met, partly, missed, unknown, not_yet_due; for tasks also "
+    "planned, in_progress, done, delayed, dropped.",
+)
+@click.option("--note", help="Why.")
+@click.option("--evidence", help="Where the evidence is (a quote, a link).")
+@WHO_OPTION
+@DB_OPTION
+@fails_cleanly
+def assess_cmd(
+    commitment_id: int, status: str, note: str | None, evidence: str | None, who: str, db: str | None
+) -> None:
+    """Assess a commitment by hand; it outranks the rules and survives re-extraction."""
+    from workreport.registry import assess
+
+    row = assess(open_db(db), commitment_id, status, who=who, note=note, evidence=evidence)
+    click.echo(f"commitment {commitment_id}: {row.status} (assessment {row.id} by {row.rater})")
+
+@main.command("import")
+@click.argument("what", type=click.Choice(["observations", "assessments"]))
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@WHO_OPTION
+@DB_OPTION
+@fails_cleanly
+def import_cmd(what: str, file: Path, dry_run: bool, who: str, db: str | None) -> None:
+    """Import observations or assessments from CSV: all rows or none, errors reported per row."""
+    from workreport.errors import InputError
+    from workreport.registry import import_assessments, import_observations
+
+    fn = import_observations if what == "observations" else import_assessments
+    try:
+        result = fn(open_db(db), file, who=who, dry_run=dry_run)
+    except InputError as exc:
+        for p in exc.problems:
+            click.echo(p, err=True)
+        raise
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {result.rows} {what} from {file}")
+
+@main.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.argument("more", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@DB_OPTION
+@fails_cleanly
+def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, db: str | None) -> None:
+    """Targets of reports side by side: A B for two years of one place (raised, lowered, new,
+    dropped), or A B C... for one year at several levels (the escalation table: a province and
+    the cities under it). Each is a file or the id of an ingested document."""
+    from workreport.track import compare_many, compare_targets
+
+    refs = [a, b, *more]
+    loaded = [_targets_of(r, db) for r in refs]
+    labels = [label for _, label in loaded]
+    if len(refs) == 2:
+        rows = compare_targets(loaded[0][0], loaded[1][0])
+        if fmt == "json":
+            out = {"a": labels[0], "b": labels[1], "rows": [r.to_dict() for r in rows]}
+            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        body = [
+            [r.indicator_id or "", r.indicator, r.measure, _cell(r.a), _cell(r.b), r.change] for r in rows
+        ]
+        click.echo(f"A: {labels[0]}\nB: {labels[1]}\n")
+        click.echo(table(body, ["指标ID", "指标", "度量", "A", "B", "变化"], limits=[24, 24, 10, 20, 20, 10]))
+        return
+    grid = compare_many([t for t, _ in loaded])
+    if fmt == "json":
+        click.echo(json.dumps({"documents": labels, "rows": grid}, ensure_ascii=False, indent=2))
+        return
+    names = [chr(ord("A") + i) for i in range(len(refs))]
+    click.echo("\n".join(f"{n}: {label}" for n, label in zip(names, labels, strict=True)) + "\n")
+    body = [
+        [
+            g["indicator_id"] or "",
+            g["indicator"],
+            g["measure"],
+            *(_cell(t) for t in g["targets"]),
+            g["spread"],
+        ]
+        for g in grid
+    ]
+    click.echo(
+        table(body, ["指标ID", "指标", "度量", *names, "差距"], limits=[24, 20, 10, *[16] * len(names), 10])
+    )
+
+def _cell(t: dict[str, Any] | None) -> str:
+    if t is None:
+        return ""
+    unit = t["unit"] if t["unit"] == "%" else " " + (t["unit"] or "")
+    if t["comparator"] == "range" and t.get("value_max") is not None:
+        return f"{number_text(t['value'])}—{number_text(t['value_max'])}{unit}"
+    return f"{t['comparator']} {number_text(t['value'])}{unit}"
+
+def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str]:
+    """The targets of a document given as a file path or as the id of an ingested document."""
+    if ref.isdigit() and not Path(ref).exists():
+        from workreport.store import queries
+
+        return queries.document_targets(open_db(db), int(ref))
+    doc = read(Path(ref))
+    st = structure_of(doc)
+    targets = [f.to_dict() for f in extract_facts(doc, st) if f.kind == "target" and f.scope is None]
+    return targets, f"{st.metadata.jurisdiction} {st.metadata.plan_year} ({ref})"
+
+@main.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into.",
+)
+@click.option("--table", "tables", multiple=True, help="Only these tables (default: all).")
+@DB_OPTION
+@fails_cleanly
+def export_cmd(fmt: str, output: Path, tables: tuple[str, ...], db: str | None) -> None:
+    """Export documents, facts, commitments, observations and assessments, with JSON Schemas and a
+    Frictionless datapackage.json."""
+    from workreport.publish.exports import export
+
+    for path in export(open_db(db), output, fmt, list(tables) or None):
+        click.echo(str(path))
+
+@main.command("audit")
+@click.option("--limit", type=int, default=50, show_default=True)
+@DB_OPTION
+@fails_cleanly
+def audit_cmd(limit: int, db: str | None) -> None:
+    """The audit log: who changed what, when, before and after."""
+    from workreport.store import queries
+
+    rows = [
+        [
+            a["at"] or "",
+            a["who"],
+            a["action"],
+            f"{a['entity']} {a['entity_key']}",
+            json.dumps(a["before"], ensure_ascii=False),
+            json.dumps(a["after"], ensure_ascii=False),
+        ]
+        for a in queries.audit_log(open_db(db), limit=limit)
+    ]
+    click.echo(
+        table(rows, ["when", "who", "action", "what", "before", "after"], limits=[20, 12, 8, 20, 30, 30])
+    )
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,421 @@
+"""From mentions to facts: measure, kind, period, shared (均) and respective (分别) values, scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+from functools import cache
+
+from workreport.model import Fact, Paragraph, Span, Structure
+from workreport.model.fact import as_comparator, as_kind, as_measure
+from workreport.pipeline.extract.mentions import Mention, find_mentions
+from workreport.pipeline.extract.reading import (
+    GENERIC_HEADS,
+    PAST_YEAR,
+    Reading,
+    clause_start_at,
+    clean_indicator,
+    compose,
+    indicator_id,
+    read_phrase,
+)
+from workreport.pipeline.extract.vocabulary import extractor_rules
+from workreport.pipeline.places import load as load_jurisdictions
+
+# --------------------------------------------------------------------------- facts
+
+
+
+def _list_items(subject: str) -> list[str]:
+    items = [x for x in re.split(r"[、和及与]", subject) if x]
+    if len(items) == 1 and subject.startswith("城乡"):
+        rest = subject[2:]
+        return ["城镇" + rest, "农村" + rest]
+    if len(items) >= 2 and items[0].startswith("城乡") is False:
+        # 二氧化硫、氮氧化物排放量: earlier items share the last item's head
+        last = items[-1]
+        for head in ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额"):
+            if last.endswith(head):
+                items = [x if x.endswith(head) else x + head for x in items[:-1]] + [last]
+                break
+    return items
+
+
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
+
+
+def sentence_facts(
+    text: str,
+    sentence: Span,
+    para: Paragraph,
+    structure: Structure,
+    topic: str | None,
+) -> list[Fact]:
+    r = extractor_rules()
+    lo, hi = sentence.start, sentence.end
+    mentions = find_mentions(text, lo, hi)
+    if not mentions:
+        return []
+    role = para.role
+    facts: list[Fact] = []
+    previous: Mention | None = None
+    sentence_text = text[lo:hi]
+    respectively = sentence_text.find("分别")
+    groups: list[list[Mention]] = []
+    for idx, m in enumerate(mentions):
+        cs = clause_start_at(text, m.start, lo)
+        floor = cs
+        if previous is not None and previous.end > cs:
+            floor = previous.end
+        phrase = text[floor : m.start]
+        reading = read_phrase(phrase)
+        joined = previous is not None and previous.end > cs and previous.reading is not None
+        if reading.verb is None and not reading.to and joined and previous is not None:
+            prev = previous.reading
+            assert prev is not None
+            # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
+            bare = re.fullmatch(r"\s*[、和与及]\s*", phrase) is not None
+            if prev.verb is not None and (bare or prev.leading):
+                reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
+        if reading.verb is None and not reading.to:
+            # 按不低于5%的幅度压减: the verb follows the number
+            after = re.match(
+                r"^(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)", text[m.end : hi]
+            )
+            if after:
+                sign = -1 if after[1] in extractor_rules().words("verb", "down") else 1
+                reading = Reading(after[1], sign, False, reading.phrase, reading.links)
+        m.reading = reading
+        m.floor = floor
+        indicator = clean_indicator(reading.phrase)
+        # elided subject: 生产总值3420亿元、增长1.5%
+        inherited = False
+        if previous is not None and not indicator.strip("、 "):
+            m.indicator, m.indicator_id, m.scope = previous.indicator, previous.indicator_id, previous.scope
+            inherited = True
+        elif previous is not None and indicator in GENERIC_HEADS and previous.indicator:
+            m.indicator = compose(previous.indicator, indicator)
+            m.indicator_id = indicator_id(m.indicator)
+        else:
+            m.indicator = indicator
+            m.indicator_id = indicator_id(indicator)
+        if not m.indicator:
+            # 一是为5.95万名…学生提供…: the counted thing follows the number
+            tail = re.match(r"[^,，。;:!?、]{1,20}", text[m.end : hi])
+            m.indicator = tail[0] if tail else ""
+        m.verb_to = reading.to
+        # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
+        around = text[max(cs, m.start - 12) : m.start]
+        if re.search(r"[由从][^,，。;]{0,10}$", around) and re.search(
+            r"^[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)",
+            text[m.end : min(hi, m.end + 12)],
+        ):
+            nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
+            if nxt is not None and nxt.start - m.end <= 14:
+                m.baseline = True
+        _measure(m, reading, role)
+        if (
+            inherited
+            and m.measure == "level"
+            and reading.verb
+            and m.family not in ("money", "quantity", "count")
+        ):
+            pass
+        if respectively >= 0 and m.start > lo + respectively:
+            if groups and (
+                previous is not None and re.fullmatch(r"\s*[、和与及]\s*", text[previous.end : m.start])
+            ):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        previous = m
+    if respectively >= 0:
+        _respectively(text, lo, lo + respectively, groups)
+    # the shared-value list: A、B均增长20%以上
+    for m in mentions:
+        _shared(text, lo, m)
+    hedge_words = r.words("hedge", "words")
+    for m in mentions:
+        before = text[lo : m.start]
+        facts.extend(_to_facts(text, m, before, para, structure, topic, hedge_words, sentence))
+    return facts
+
+
+def _measure(m: Mention, reading: Reading, role: str) -> None:
+    r = extractor_rules()
+    cue = r.cue["measure"]
+    if m.measure in ("rank", "change_rank"):
+        return
+    if m.measure == "times":
+        m.measure = "growth" if reading.verb and reading.sign > 0 else "share"
+        return
+    if m.measure == "fraction":
+        if reading.verb:
+            m.measure, m.value = "growth", m.value * reading.sign
+        else:
+            m.measure = "share"
+        return
+    if m.measure == "growth":
+        return
+    if m.measure == "share":
+        return
+    head = reading.phrase
+    if m.family == "percent":
+        if reading.verb is not None:
+            m.measure = "growth"
+            m.value *= reading.sign
+            if m.value_max is not None:
+                m.value_max *= reading.sign
+        elif any(head.endswith(w) for w in cue["growth_heads"]):
+            m.measure = "growth"
+        elif (
+            any(w in head[-8:] for w in cue["share_heads"])
+            or reading.to
+            or (m.indicator_id in (None,) and re.search(r"全[国省市]$|的$", head))
+        ):
+            m.measure = "share"
+        else:
+            m.measure = "growth"
+    elif m.family == "points":
+        m.measure = "change_pp"
+        m.value *= reading.sign
+    elif (
+        m.family in ("money", "quantity", "count")
+        and reading.verb in r.words("verb", "change")
+        and not reading.to
+    ):
+        m.measure = "change"
+        m.value *= reading.sign
+    else:
+        m.measure = "level"
+    if m.measure in ("growth", "change", "change_pp") and m.value < 0:
+        m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
+    if m.family == "quantity" and m.unit == "household" and any(w in head for w in r.firm_words):
+        m.unit, m.family = "count", "count"
+
+
+def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> None:
+    """城乡居民人均可支配收入分别达到45406元和17162元、增长5%和6%."""
+    cs = clause_start_at(text, at, lo)
+    subject = clean_indicator(read_phrase(text[cs:at]).phrase)
+    items = _list_items(subject)
+    places = [x for x in items if _PLACE.match(x)]
+    for group in groups:
+        if len(group) < 2:
+            continue
+        # 以上 written once covers every value of the group
+        last = group[-1].comparator
+        if last != "=" and all(g.comparator == "=" for g in group[:-1]):
+            for g in group[:-1]:
+                g.comparator = last
+        if len(items) == len(group):
+            for g, item in zip(group, items, strict=True):
+                if places and len(places) == len(items):
+                    g.scope = item
+                    continue
+                g.indicator = item
+                g.indicator_id = indicator_id(item)
+        elif len(items) == 1 and len(places) == 0:
+            for g in group:
+                g.indicator = subject
+                g.indicator_id = indicator_id(subject)
+
+
+def _shared(text: str, lo: int, m: Mention) -> None:
+    """地区生产总值、固定资产投资…均增长20%以上: one fact per subject."""
+    cs = clause_start_at(text, m.start, lo)
+    phrase = text[cs : m.start]
+    at = phrase.rfind("均")
+    if at < 0:
+        at = phrase.rfind("都")
+    subject_text = phrase[:at] if at >= 0 else read_phrase(phrase).phrase
+    subject = clean_indicator(subject_text)
+    if "等" in subject or "、" not in subject:
+        return
+    items = [x for x in subject.split("、") if x]
+    if len(items) < 2:
+        return
+    # no 均: only lists of rates (学前教育毛入园率、高中毛入学率超过93%) or of places
+    if at < 0 and not (all(x.endswith("率") or indicator_id(x) for x in items) or _PLACE.match(items[0])):
+        return
+    if _PLACE.match(items[0]):
+        last = items[-1]
+        place_last = re.match(r"^([\u4e00-\u9fff]{1,4}?(?:市|县|区|州))(.+)$", last)
+        if place_last:
+            items = [*items[:-1], place_last[1]]
+            shared = place_last[2]
+            m.indicator, m.indicator_id = shared, indicator_id(shared)
+            m.scope = items[0]
+            m.extra = [(shared, m.indicator_id, x) for x in items[1:]]
+        return
+    m.indicator, m.indicator_id = items[0], indicator_id(items[0])
+    m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
+
+
+def _to_facts(
+    text: str,
+    m: Mention,
+    before: str,
+    para: Paragraph,
+    structure: Structure,
+    topic: str | None,
+    hedge_words: Sequence[str],
+    sentence: Span,
+) -> list[Fact]:
+    r = extractor_rules()
+    meta = structure.metadata
+    role = para.role
+    kind = {"review": "actual", "plan": "target"}.get(role, "other")
+    period = para.period
+    hedge = None
+    clause = text[clause_start_at(text, m.start, sentence.start) : m.start]
+    scope_text = before if role == "plan" else clause
+    # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
+    # number makes it a result of that year
+    past = [int(y.group(1)) for y in PAST_YEAR.finditer(before)]
+    if (
+        past
+        and role == "plan"
+        and meta.plan_year
+        and past[-1] < meta.plan_year
+        and not any(w in clause for w in r.words("kind", "target"))
+    ):
+        role, kind_override, year_override = "review", "actual", past[-1]
+    else:
+        kind_override, year_override = None, None
+    hedge_at = max(((scope_text.rfind(w), w) for w in hedge_words), default=(-1, ""))
+    if hedge_at[0] >= 0:
+        word = hedge_at[1]
+        if not (role == "review" and word in r.words("hedge", "review_not")):
+            hedge = word
+    if kind_override is not None:
+        kind, period = kind_override, year_override
+    if "预计" in before:
+        kind, hedge = "estimate", "预计"
+        if role == "plan":
+            period = meta.plan_year
+    elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
+        kind, period = "target", meta.plan_year
+    if role == "plan" and re.search(r"已(?!经济)|现有|已有", text[m.floor : m.start]) and kind == "target":
+        kind, period = "actual", None
+    if para.multi_year and kind == "actual":
+        period = _multi_year_period(m, clause, para)
+    if m.baseline:
+        kind = "other"
+        period = None
+        if re.search(r"[由从](?:上年|去年)", clause[-12:]):
+            period = (meta.review_year - 1) if meta.review_year else None
+    if m.measure is None:
+        m.measure = "level"
+    sec_path = [s.title for s in structure.path_at(m.start)]
+    scope = m.scope if m.scope is not None else topic
+    if (
+        scope is not None
+        and meta.jurisdiction
+        and scope in (meta.jurisdiction, meta.jurisdiction.rstrip("市省县区"))
+    ):
+        scope = None
+    base = Fact(
+        start=m.start,
+        end=m.end,
+        quote=text[m.start : m.end],  # replaced with the original by the caller
+        value=_as_float(m.value),
+        value_max=_as_float(m.value_max) if m.value_max is not None else None,
+        unit=m.unit,
+        measure=as_measure(m.measure),
+        comparator=as_comparator(m.comparator),
+        kind=as_kind(kind),
+        indicator=m.indicator,
+        indicator_id=m.indicator_id,
+        hedge=hedge,
+        period=period,
+        scope=scope,
+        classifier=m.classifier,
+        section=sec_path,
+        sentence_start=sentence.start,
+        sentence_end=sentence.end,
+    )
+    out = [base]
+    for indicator, key, extra_scope in m.extra:
+        out.append(
+            replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path))
+        )
+    return out
+
+
+def _multi_year_period(m: Mention, clause: str, para: Paragraph) -> int | None:
+    """In a five-year summary, a level reached at the end has the end year; flows have none."""
+    end = para.years[1] if para.years else para.period
+    if re.search(r"(保持|每年|年均|累计|连续)", clause):
+        return None
+    if m.measure in ("share", "rank"):
+        return end
+    if m.measure == "level" and re.search(
+        r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破)[^,，]{0,3}$", clause
+    ):
+        return end
+    if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
+        return end
+    return None
+
+
+def _as_float(d: Decimal) -> float:
+    return float(d)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+
+@cache
+def _zone_pattern() -> re.Pattern[str]:
+    scope = extractor_rules().cue["scope"]
+    suffixes = sorted(scope["suffixes"], key=len, reverse=True)
+    lead = sorted(scope["lead"], key=len, reverse=True)
+    return re.compile(
+        r"^(?:" + "|".join(map(re.escape, lead)) + r")?"
+        r"(?P<name>[\u4e00-\u9fff]{2,4}?(?:" + "|".join(map(re.escape, suffixes)) + r"))"
+    )
+
+
+_DISTRICT = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3}(?:区|县))(?=[\u4e00-\u9fff])")
+_NOT_DISTRICT = re.compile(
+    r"^(?:全|我|各|该|本|城乡|社区|景区|园区|市区|城区|片区|小区|街区|山区|库区|老区|特区|新区|辖区|地区|矿区|校区|郊区|牧区|灾区|功能区)"
+)
+
+
+@cache
+def _known_district(name: str, own: str | None) -> bool:
+    registry = load_jurisdictions()
+    return registry.resolve(name, context=own) is not None or registry.resolve(name) is not None
+
+
+def sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
+    """A zone or district named at the start of a sentence is what the sentence is about."""
+    head = text[sentence.start : min(sentence.end, sentence.start + 16)].lstrip()
+    m = _zone_pattern().match(head) or _DISTRICT.match(head)
+    if m is None:
+        return None
+    name = m["name"]
+    lead = next((w for w in extractor_rules().cue["scope"]["lead"] if name.startswith(w)), None)
+    if lead is not None:
+        name = name[len(lead) :]  # 发挥国际陆港…: the verb is no part of the name
+    if any(name == suffix for suffix in extractor_rules().cue["scope"]["suffixes"]):
+        return None  # a bare 新区 / 国际陆港 names no particular place
+    if any(name.startswith(w) for w in extractor_rules().cue["scope"]["not_zones"]) or _NOT_DISTRICT.match(name):
+        return None
+    if m.re is _DISTRICT and not _known_district(name, own):
+        return None  # 加快区域…: a district must be one the registry knows
+    if name.endswith(
+        ("地区", "社区", "园区", "城区", "景区", "片区", "小区", "街区", "山区", "校区", "辖区")
+    ):
+        return None
+    if own and (
+        name == own or own.startswith(name) or (name.startswith(own.rstrip("市省县区")) and name == own)
+    ):
+        return None
+    return name
+
+

@@ -1,0 +1,170 @@
+"""Reading the phrase before a number: what is measured, verbs, adjuncts and indicator ids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from workreport.model import Span
+from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, SENTENCE_END, extractor_rules
+
+# --------------------------------------------------------------------------- reading
+
+
+
+def clause_start_at(text: str, i: int, lo: int) -> int:
+    j = i
+    floor = max(lo, i - LOOKBACK)
+    while j > floor and text[j - 1] not in CLAUSE_END:
+        j -= 1
+    return j
+
+
+def sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
+    start = lo
+    for i in range(lo, hi):
+        if text[i] in SENTENCE_END:
+            if i + 1 > start:
+                yield Span(start, i + 1)
+            start = i + 1
+    if start < hi:
+        yield Span(start, hi)
+
+
+@cache
+def _phrase_words() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """(all linking words longest first, the "to" words, the lead words) from rules/cues.toml."""
+    phrase = extractor_rules().cue["phrase"]
+    to = tuple(phrase["to"])
+    links = tuple(sorted(set(to) | set(phrase["links"]), key=len, reverse=True))
+    return links, frozenset(to), tuple(phrase["lead"])
+
+
+@dataclass(slots=True)
+class Reading:
+    verb: str | None  # the up/down verb right before the number
+    sign: int
+    to: bool  # the number is where something ends up
+    phrase: str  # what is left: the indicator as written
+    links: list[str]
+    leading: bool = False  # the verb leads its object: 减少企业税负3500亿元
+
+
+def read_phrase(phrase: str) -> Reading:
+    r = extractor_rules()
+    up = sorted(r.words("verb", "up"), key=len, reverse=True)
+    down = sorted(r.words("verb", "down"), key=len, reverse=True)
+    links, to_words, _ = _phrase_words()
+    verb, sign, to = None, 1, False
+    peeled: list[str] = []
+    p = phrase.rstrip(" ")
+    for _ in range(12):
+        hit = next((w for w in links if p.endswith(w)), None)
+        if hit is not None and not (hit in ("至", "到") and verb is not None):
+            # 提高到: the verb before 到 makes a level, not a growth
+            if hit in to_words and verb is None:
+                to = True
+            peeled.append(hit)
+            p = p[: -len(hit)]
+            continue
+        v_up = next((w for w in up if p.endswith(w)), None)
+        v_down = next((w for w in down if p.endswith(w)), None)
+        v = max((x for x in (v_up, v_down) if x), key=len, default=None)
+        if v is not None and any(p.endswith(n) and n.endswith(v) and len(n) > len(v) for n, _ in r.names):
+            break  # 经济增长5.5%左右: the verb is part of the indicator's name
+        if v is not None and verb is None and not (v == "增" and p.endswith("新增")):
+            # 增加值 is a noun, not a verb
+            if v in ("增加", "增") and p.endswith("增加值"):
+                break
+            verb = v
+            sign = -1 if v == v_down and v != v_up else 1
+            peeled.append(v)
+            p = p[: -len(v)]
+            continue
+        break
+    if verb is not None and to and peeled and peeled[0] in ("到", "至") and len(peeled) >= 2:
+        pass
+    if verb is not None and to:
+        # 提高到 / 下降到: the number is the level reached
+        verb, sign = None, 1
+    leading = False
+    if verb is None and not to:
+        lead = re.match(r"^(?:全年|今年|再|进一步|累计|共)?(减少|增加|压减|削减|节约|压缩)(?!值)", p)
+        if lead:
+            verb, leading = lead[1], True
+            sign = -1 if lead[1] in down else 1
+    return Reading(verb, sign, to, p, peeled, leading)
+
+
+PAST_YEAR = re.compile(r"(?<![比较与同从由至到和\d])((?:19|20)\d{2})\s*年(?![\d底末初前后以来])")
+_ADJUNCT = re.compile(
+    r"(?:(?:由|从|较)(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末|时期)?|(?:19|20)\d{2}年(?:末|底)?)?的?"
+    r"|比(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末)?|(?:19|20)\d{2}年(?:末|底)?)"
+    r"|连续[\d一二三四五六七八九十]+年|预计|年均|累计|同比|每年|过|超|均|都|分别|继续|持续)$"
+)
+
+
+def _strip_adjuncts(phrase: str) -> str:
+    """地区生产总值由“十三五”末的 → 地区生产总值: what stands between a name and its number."""
+    p = phrase.rstrip("的 ")
+    for _ in range(6):
+        q = _ADJUNCT.sub("", p).rstrip("的 ")
+        if q == p or not q:
+            break
+        p = q
+    return p
+
+
+def indicator_id(phrase: str) -> str | None:
+    r = extractor_rules()
+    p = _strip_adjuncts(phrase)
+    for name, key in r.names:
+        if p.endswith(name):
+            before = p[: -len(name)]
+            if any(before.endswith(q) for q in r.narrower):
+                return None
+            return key
+    for tail in ("增速", "增长", "涨幅", "增幅", "总量", "规模", "总额"):
+        if p.endswith(tail) and len(p) > len(tail):
+            return indicator_id(p[: -len(tail)]) if tail not in ("总额",) else None
+    return None
+
+
+def clean_indicator(phrase: str) -> str:
+    p = phrase.strip(" 、,")
+    changed = True
+    while changed and p:
+        changed = False
+        for w in _phrase_words()[2]:
+            if p.startswith(w) and len(p) > len(w):
+                p, changed = p[len(w) :], True
+    return p.strip(" 、")
+
+
+GENERIC_HEADS = (
+    "增加值",
+    "产量",
+    "总产量",
+    "营收",
+    "营业收入",
+    "利润",
+    "利税",
+    "收入",
+    "投资",
+    "总额",
+    "面积",
+    "产值",
+)
+_SUBJECT_HEADS = ("播种面积", "面积", "企业", "产量", "总额", "增加值", "收入")
+
+
+def compose(previous: str, head: str) -> str:
+    """粮食播种面积 + 产量 → 粮食产量; 规模以上工业企业 + 增加值 → 规模以上工业增加值."""
+    for h in _SUBJECT_HEADS:
+        if previous.endswith(h) and len(previous) > len(h):
+            return previous[: -len(h)] + head
+    return head
+
+

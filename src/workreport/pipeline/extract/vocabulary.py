@@ -1,0 +1,77 @@
+"""The extractor's vocabularies: units, indicator names and cue words, loaded once from ``rules/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from workreport import rules
+
+SENTENCE_END = set("。!?;\n\r")
+CLAUSE_END = set(",，:。!?;\n\r")
+_LIST_SEP = "、和与及"
+CJK_NUMERAL = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
+MAGNITUDE_ONLY = set("十百千万亿")
+LOOKBACK = 60  # characters of a clause read before a number: bounds the work per number
+
+
+
+
+# --------------------------------------------------------------------------- rules
+
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    written: str
+    unit: str
+    scale: Decimal
+    family: str  # percent | points | rank | money | quantity | count
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    units: tuple[Unit, ...]  # longest written form first
+    guard: dict[str, str]  # one-character unit → characters that may not follow it
+    firm_words: tuple[str, ...]
+    names: tuple[tuple[str, str], ...]  # (name, id), longest first
+    narrower: tuple[str, ...]
+    cue: dict[str, dict[str, list[str]]]
+
+    def words(self, section: str, key: str) -> list[str]:
+        return self.cue[section][key]
+
+
+@cache
+def extractor_rules() -> _Rules:
+    u = rules.load("units")
+    units: list[Unit] = []
+    for family in ("percent", "points", "rank", "money", "quantity"):
+        for written, spec in u[family].items():
+            units.append(Unit(written, spec["unit"], Decimal(str(spec["scale"])), family))
+    for word in u["count"]["words"]:
+        units.append(Unit(word, "count", Decimal(1), "count"))
+    units.sort(key=lambda x: len(x.written), reverse=True)
+    ind = rules.load("indicators")
+    names = [(n, key) for key, spec in ind.items() if key != "narrower" for n in spec["names"]]
+    names.sort(key=lambda x: len(x[0]), reverse=True)
+    cues = rules.load("cues")
+    return _Rules(
+        units=tuple(units),
+        guard=dict(u.get("guard", {})),
+        firm_words=tuple(u["count"]["firm_words"]),
+        names=tuple(names),
+        narrower=tuple(ind["narrower"]["prefixes"]),
+        cue=cues,
+    )
+
+
+def indicator_names() -> dict[str, list[str]]:
+    """The vocabulary: indicator id → its Chinese names."""
+    out: dict[str, list[str]] = {}
+    for name, key in extractor_rules().names:
+        out.setdefault(key, []).append(name)
+    return out
+
+

@@ -1,0 +1,55 @@
+"""The one walker: the report files that a list of files, folders and globs names."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from workreport.pipeline.read import REPORT_SUFFIXES
+
+
+def _has_magic(name: str) -> bool:
+    return any(c in name for c in "*?[")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Report files under ``folder``, depth first, each folder's entries sorted by name (the
+    order of ``sorted(folder.rglob(...))``), one folder listing in memory at a time."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        if e.is_dir(follow_symlinks=False):
+            yield from _walk(Path(e.path))
+        elif e.is_file() and os.path.splitext(e.name)[1].lower() in REPORT_SUFFIXES:
+            yield Path(e.path)
+
+
+def iter_sources(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """The report files ``inputs`` name, in order: a file as it is; a folder's report files
+    (.txt .text .html .htm .docx .pdf, recursively, hidden names left out) sorted; a glob
+    (``corpus/**/*.txt``, ``**`` spans folders) its matching files sorted. A path named twice
+    comes once. A name that is neither (a missing file) comes as it is, to fail when read."""
+    seen: set[str] = set()
+    for item in inputs:
+        name = os.fspath(item)
+        p = Path(name)
+        found: Iterable[Path]
+        if p.is_dir():
+            found = _walk(p)
+        elif p.exists() or not _has_magic(name):
+            found = (p,)
+        else:
+            found = sorted(Path(m) for m in glob.iglob(name, recursive=True) if os.path.isfile(m))
+        for path in found:
+            key = os.path.abspath(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield path

@@ -1,0 +1,276 @@
+"""Ingest: read, extract and store reports, one transaction per document; one write path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workreport.errors import StoreError, WorkreportError
+from workreport.model import Document, Fact, Structure
+from workreport.pipeline.extract import extract
+from workreport.pipeline.read import read
+from workreport.pipeline.resolve import fact_keys, resolve
+from workreport.pipeline.sources import iter_sources
+from workreport.pipeline.structure import structure as structure_of
+from workreport.store import (
+    CommitmentRow,
+    CorrectionRow,
+    Database,
+    DocumentRow,
+    FactRow,
+    JurisdictionRow,
+    ObservationRow,
+)
+from workreport.store.places import jurisdiction_id, seed_jurisdictions
+from workreport.version import EXTRACTOR_VERSION
+
+# --------------------------------------------------------------------------- ingest
+
+
+
+@dataclass(slots=True)
+class IngestResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+            f"failed {len(self.failed)}"
+        )
+
+
+def ingest(
+    db: Database,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    progress: Callable[[Path], None] | None = None,
+) -> IngestResult:
+    """Read, extract and store every file; one transaction per document."""
+    result = IngestResult()
+    with db.session() as session:
+        seed_jurisdictions(session)
+    for path in iter_sources(paths):
+        if progress is not None:
+            progress(path)
+        try:
+            doc = read(path)
+        except WorkreportError as exc:
+            result.failed.append((str(path), exc.message))
+            continue
+        try:
+            status = ingest_document(db, doc)
+        except WorkreportError as exc:
+            result.failed.append((str(path), exc.message))
+            continue
+        getattr(result, status).append(str(path))
+    return result
+
+
+def ingest_document(db: Database, doc: Document) -> str:
+    """Store one document: ``added``, ``updated`` (re-extracted by a newer extractor) or ``unchanged``."""
+    with db.read() as session:
+        version = session.scalar(
+            select(DocumentRow.extractor_version).where(DocumentRow.sha256 == doc.sha256)
+        )
+    if version == EXTRACTOR_VERSION:
+        return "unchanged"  # known already: no need to extract it again
+    st = structure_of(doc)
+    facts = extract(doc, st)
+    for attempt in range(2):
+        try:
+            with db.session() as session:
+                seed_jurisdictions(session)  # a no-op once the table holds the registry
+                return store_document(session, doc, st, facts)
+        except StoreError as exc:
+            # another process stored the same document first: look again
+            if attempt == 1 or not isinstance(exc.__cause__, IntegrityError):
+                raise
+    return "unchanged"  # pragma: no cover
+
+
+def store_document(session: Session, doc: Document, st: Structure, facts: list[Fact]) -> str:
+    """Store one read and extracted document in the open transaction ``session``: ``added``,
+    ``updated`` (re-extracted by a newer extractor; people's work kept) or ``unchanged``.
+
+    The one write path of a document: single ingest, batch ingest and web uploads call it."""
+    existing = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == doc.sha256))
+    if existing is not None and existing.extractor_version == EXTRACTOR_VERSION:
+        return "unchanged"
+    if existing is None:
+        row = _document_row(session, doc, st)
+        session.add(row)
+        session.flush()
+        _store_extraction(session, row, doc, st, facts)
+        return "added"
+    _update_document(session, existing, doc, st)
+    _store_extraction(session, existing, doc, st, facts)
+    return "updated"
+
+
+def _document_row(session: Session, doc: Document, st: Structure) -> DocumentRow:
+    m = st.metadata
+    return DocumentRow(
+        sha256=doc.sha256 or "",
+        path=doc.path or "<text>",
+        format=doc.format,
+        encoding=doc.encoding,
+        text=doc.text,
+        title=m.title,
+        jurisdiction_name=m.jurisdiction,
+        jurisdiction_id=jurisdiction_id(session, m.jurisdiction) if m.jurisdiction else None,
+        level=m.level,
+        delivered=m.delivered,
+        plan_year=m.plan_year,
+        review_year=m.review_year,
+        speaker=m.speaker,
+        source=m.source,
+        doc_type=m.doc_type,
+        structure=st.to_dict(),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _update_document(session: Session, row: DocumentRow, doc: Document, st: Structure) -> None:
+    fresh = _document_row(session, doc, st)
+    for col in (
+        "title",
+        "jurisdiction_name",
+        "jurisdiction_id",
+        "level",
+        "delivered",
+        "plan_year",
+        "review_year",
+        "speaker",
+        "source",
+        "doc_type",
+        "structure",
+        "extractor_version",
+    ):
+        setattr(row, col, getattr(fresh, col))
+
+
+def _store_extraction(
+    session: Session, row: DocumentRow, doc: Document, st: Structure, facts: list[Fact]
+) -> None:
+    """Replace the document's facts, observations and commitments; keep people's work."""
+    own = session.get(JurisdictionRow, row.jurisdiction_id) if row.jurisdiction_id else None
+    corrections = _corrections(session, row.id)
+    keys = fact_keys(facts)
+    session.execute(delete(FactRow).where(FactRow.document_id == row.id))
+    session.execute(
+        delete(ObservationRow).where(ObservationRow.document_id == row.id, ObservationRow.source == "fact")
+    )
+    scope_ids: dict[str | None, int | None] = {}
+    for f, key in zip(facts, keys, strict=True):
+        for fld, value in corrections.get(key, {}).items():
+            setattr(f, fld, value)
+        if f.scope not in scope_ids:
+            scope_ids[f.scope] = (
+                jurisdiction_id(session, f.scope, own) if f.scope else (own.id if own else None)
+            )
+        session.add(
+            FactRow(
+                document_id=row.id,
+                key=key,
+                start=f.start,
+                end=f.end,
+                quote=f.quote,
+                value=f.value,
+                value_max=f.value_max,
+                unit=f.unit,
+                measure=f.measure,
+                comparator=f.comparator,
+                kind=f.kind,
+                indicator=f.indicator,
+                indicator_id=f.indicator_id,
+                hedge=f.hedge,
+                period=f.period,
+                scope=f.scope,
+                jurisdiction_id=scope_ids[f.scope],
+                classifier=f.classifier,
+                section=list(f.section),
+                sentence_start=f.sentence_start,
+                sentence_end=f.sentence_end,
+                extractor_version=EXTRACTOR_VERSION,
+                corrected=key in corrections,
+            )
+        )
+    resolution = resolve(doc, st, facts)
+    for o in resolution.observations:
+        session.add(
+            ObservationRow(
+                jurisdiction_id=scope_ids.get(o.scope, own.id if own else None),
+                indicator_id=o.indicator_id,
+                indicator=o.indicator,
+                period=o.period,
+                measure=o.measure,
+                unit=o.unit,
+                value=o.value,
+                value_max=o.value_max,
+                comparator=o.comparator,
+                kind=o.kind,
+                document_id=row.id,
+                fact_key=o.fact_key,
+                source="fact",
+            )
+        )
+    existing = {
+        c.key: c for c in session.scalars(select(CommitmentRow).where(CommitmentRow.document_id == row.id))
+    }
+    seen = set()
+    for c in resolution.commitments:
+        seen.add(c.key)
+        values = {
+            "type": c.type,
+            "fact_key": c.fact_key,
+            "jurisdiction_id": scope_ids.get(c.scope, own.id if own else None)
+            if c.scope
+            else (own.id if own else None),
+            "indicator_id": c.indicator_id,
+            "indicator": c.indicator,
+            "period": c.period,
+            "measure": c.measure,
+            "comparator": c.comparator,
+            "value": c.value,
+            "value_max": c.value_max,
+            "unit": c.unit,
+            "hedge": c.hedge,
+            "text": c.text,
+            "start": c.start,
+            "end": c.end,
+            "retired": False,
+        }
+        if c.key in existing:
+            for k, v in values.items():
+                setattr(existing[c.key], k, v)
+        else:
+            session.add(CommitmentRow(document_id=row.id, key=c.key, **values))
+    for key, old in existing.items():
+        if key not in seen:
+            old.retired = True  # kept: people may have assessed it
+
+
+def _corrections(session: Session, document_id: int) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    rows = session.scalars(
+        select(CorrectionRow).where(CorrectionRow.document_id == document_id).order_by(CorrectionRow.id)
+    )
+    for c in rows:
+        out.setdefault(c.fact_key, {})[c.field] = c.value
+    return out
+
+

@@ -1,0 +1,162 @@
+"""Observations and assessments from CSV files: every row checked, all rows or none."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workreport.errors import InputError, WorkreportError
+from workreport.model import STATUSES, TASK_STATUSES
+from workreport.registry.edits import audit
+from workreport.store import (
+    AssessmentRow,
+    CommitmentRow,
+    Database,
+    ObservationRow,
+)
+from workreport.store.places import find_jurisdiction, seed_jurisdictions
+
+# --------------------------------------------------------------------------- CSV imports
+
+
+
+OBSERVATION_COLUMNS = (
+    "jurisdiction",
+    "indicator_id",
+    "period",
+    "measure",
+    "unit",
+    "value",
+    "comparator",
+    "kind",
+)
+ASSESSMENT_COLUMNS = ("commitment_id", "status")
+
+
+@dataclass(slots=True)
+class ImportResult:
+    rows: int
+    written: int
+    dry_run: bool
+
+
+def import_observations(
+    db: Database, path: str | os.PathLike[str], *, who: str, dry_run: bool = False
+) -> ImportResult:
+    """Observations from CSV (columns: jurisdiction, indicator_id, period, measure, unit, value
+    [, value_max, comparator, kind, indicator, note]); all rows or none."""
+    rows = _read_csv(path, OBSERVATION_COLUMNS[:6])
+    problems: list[str] = []
+    parsed: list[dict[str, Any]] = []
+    with db.session() as session:
+        seed_jurisdictions(session)
+        for n, r in rows:
+            try:
+                juris = find_jurisdiction(session, r["jurisdiction"].strip())
+                parsed.append(
+                    {
+                        "jurisdiction_id": juris.id,
+                        "indicator_id": r["indicator_id"].strip() or None,
+                        "indicator": (r.get("indicator") or "").strip() or None,
+                        "period": int(r["period"]),
+                        "measure": _choice(
+                            r["measure"], ("level", "growth", "share", "change", "change_pp", "rank")
+                        ),
+                        "unit": r["unit"].strip(),
+                        "value": float(r["value"]),
+                        "value_max": float(r["value_max"]) if (r.get("value_max") or "").strip() else None,
+                        "comparator": _choice(r.get("comparator") or "=", ("=", ">=", "<=", "~", "range")),
+                        "kind": _choice(r.get("kind") or "actual", ("actual", "estimate")),
+                        "note": (r.get("note") or "").strip() or None,
+                    }
+                )
+            except (ValueError, KeyError, WorkreportError) as exc:
+                problems.append(f"{path}:{n}: {getattr(exc, 'message', exc)}")
+        if problems:
+            raise InputError(
+                f"{len(problems)} of {len(rows)} rows are not valid; nothing was imported",
+                path=str(path),
+                problems=problems,
+            )
+        if not dry_run:
+            for p in parsed:
+                session.add(ObservationRow(source="csv", **p))
+            audit(session, who, "import", "observations", str(path), None, {"rows": len(parsed)})
+    return ImportResult(len(rows), 0 if dry_run else len(parsed), dry_run)
+
+
+def import_assessments(
+    db: Database, path: str | os.PathLike[str], *, who: str, dry_run: bool = False
+) -> ImportResult:
+    """Assessments from CSV (columns: commitment_id, status [, note, evidence]); all rows or none."""
+    rows = _read_csv(path, ASSESSMENT_COLUMNS)
+    problems: list[str] = []
+    with db.session() as session:
+        for n, r in rows:
+            try:
+                cid = int(r["commitment_id"])
+                if session.get(CommitmentRow, cid) is None:
+                    raise InputError(f"no commitment with id {cid}")
+                _choice(r["status"], STATUSES + TASK_STATUSES)
+            except (ValueError, WorkreportError) as exc:
+                problems.append(f"{path}:{n}: {getattr(exc, 'message', exc)}")
+        if problems:
+            raise InputError(
+                f"{len(problems)} of {len(rows)} rows are not valid; nothing was imported",
+                path=str(path),
+                problems=problems,
+            )
+    if not dry_run:
+        with db.session() as session:
+            for _, r in rows:
+                c = session.get(CommitmentRow, int(r["commitment_id"]))
+                assert c is not None
+                status = r["status"].strip()
+                session.add(
+                    AssessmentRow(
+                        commitment_id=c.id,
+                        status=status,
+                        provisional=False,
+                        rule="manual",
+                        rater=who,
+                        evidence={"note": r.get("evidence")} if r.get("evidence") else {},
+                        note=(r.get("note") or None),
+                    )
+                )
+                if c.type != "target":
+                    c.status = status
+            audit(session, who, "import", "assessments", str(path), None, {"rows": len(rows)})
+    return ImportResult(len(rows), 0 if dry_run else len(rows), dry_run)
+
+
+def _choice(raw: str, allowed: Sequence[str]) -> str:
+    value = raw.strip()
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _read_csv(path: str | os.PathLike[str], required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text", path=str(path)) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"missing columns: {', '.join(missing)}", path=str(path))
+    rows = [(n, r) for n, r in enumerate(reader, start=2)]
+    if not rows:
+        raise InputError("no rows", path=str(path))
+    return rows
+
+

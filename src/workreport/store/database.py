@@ -1,0 +1,165 @@
+"""Connecting to the database: SQLite by default, PostgreSQL or any other by URL.
+
+The schema is created and changed only by the named Alembic migrations in
+``store/migrations/``, so SQLite and PostgreSQL run the same schema. The default database is
+a SQLite file (``default_url()``); any other comes from ``--db URL`` or
+``WORKREPORT_DATABASE_URL``. Writers and readers use separate sessions: on SQLite a reader
+never takes the write lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from workreport.errors import StoreError
+
+ENV_URL = "WORKREPORT_DATABASE_URL"
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "workreport" / "workreport.sqlite"
+
+
+def default_url() -> str:
+    return f"sqlite:///{default_path()}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """``url``, else WORKREPORT_DATABASE_URL, else the default SQLite file. A bare path means SQLite."""
+    url = url or os.environ.get(ENV_URL) or default_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN IMMEDIATE itself
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=60000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str, *, writer: bool = True) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; ask for it at the start so that a
+        # document's transaction takes the write lock before it reads, and waits instead of failing
+        # a writer's transaction takes the write lock at once (and waits for it) instead of failing
+        # half-way on upgrade; a reader's begins as a plain deferred BEGIN so that readers never queue
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
+    """Only one process runs migrations at a time (two first ingests may start together)."""
+    if url.startswith("sqlite") and "///" in url and not url.endswith(":memory:"):
+        lock_path = url.split("///", 1)[1] + ".lock"
+        with open(lock_path, "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    elif engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(727272)"))
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(727272)"))
+                conn.commit()
+    else:
+        yield
+
+
+def upgrade(engine: Engine, url: str) -> None:
+    """Bring the schema to the newest named migration."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("workreport.store").joinpath("migrations")))
+    with _migration_lock(engine, url), engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+
+
+class Database:
+    """An open database: an engine with the schema at head and the jurisdictions loaded."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_url(url)
+        try:
+            self.engine = make_engine(self.url)
+            upgrade(self.engine, self.url)
+        except StoreError:
+            raise
+        except Exception as exc:  # driver errors name the problem; keep the URL without password
+            raise StoreError(f"cannot open the database {self.safe_url}: {_one_line(exc)}") from exc
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = (
+            make_engine(self.url, writer=False) if self.url.startswith("sqlite") else self.engine
+        )
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def safe_url(self) -> str:
+        if "@" in self.url and "://" in self.url:
+            scheme, rest = self.url.split("://", 1)
+            creds, host = rest.rsplit("@", 1)
+            return f"{scheme}://{creds.split(':')[0]}:***@{host}" if ":" in creds else self.url
+        return self.url
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        A database error leaves as :class:`StoreError` (its cause kept), never as SQLAlchemy's."""
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database: {_one_line(getattr(exc, 'orig', None) or exc)}") from exc
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction: on SQLite it does not take the write lock."""
+        try:
+            with self.read_sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database: {_one_line(getattr(exc, 'orig', None) or exc)}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
