@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, settings
 
 from tests.conftest import REPORTS
 from workreport import registry
+from workreport.registry.users import add_user, create_token
 from workreport.store import Database
 from workreport.web import Settings, create_app
-from workreport.registry.users import add_user, create_token
 
 _DIR = tempfile.mkdtemp(prefix="workreport-fuzz-")
 _DB = Database(str(Path(_DIR) / "fuzz.sqlite"))

@@ -27,8 +27,8 @@ from workreport import registry
 from workreport.batch import BatchResult, extract_corpus, ingest_corpus, iter_sources, read_dataset
 from workreport.batch.corpus import FAILURES, MANIFEST
 from workreport.batch.runner import DIED, Job, Runner
-from workreport.publish.datasets import DATASETS
 from workreport.errors import InputError, StoreError
+from workreport.publish.datasets import DATASETS
 from workreport.store import Database
 from workreport.track import track
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED
+from workreport.registry.users import add_user
 from workreport.store import Database
 from workreport.web import Settings, create_app
-from workreport.registry.users import add_user
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"

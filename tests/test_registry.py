@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import REPORTS, SHARED
 import workreport
+from tests.conftest import REPORTS, SHARED
 from workreport import registry
 from workreport.errors import InputError, NotFoundError
 from workreport.store import AuditRow, CommitmentRow, Database, DocumentRow, FactRow

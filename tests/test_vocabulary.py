@@ -12,14 +12,14 @@ import pytest
 RULES = Path(__file__).resolve().parent.parent / "src" / "workreport" / "rules" / "indicators.toml"
 
 # FACTS.md §5: the answer keys use these ids
-FIXED = (
-    "gdp gdp_per_capita va_primary va_secondary va_tertiary va_industry_above_scale va_industry "
-    "va_construction fai fai_industry retail_sales online_retail budget_revenue tax_revenue "
-    "income_urban income_rural income cpi energy_intensity jobs_urban_new unemployment_surveyed "
-    "unemployment_registered trade exports fdi_actual fdi_contracted rd_intensity high_tech_firms_new "
-    "tech_contracts grain_output grain_area air_good_days_ratio urbanization market_entities_new "
-    "firms_above_scale_new"
-).split()
+FIXED = [
+    "gdp", "gdp_per_capita", "va_primary", "va_secondary", "va_tertiary", "va_industry_above_scale",
+    "va_industry", "va_construction", "fai", "fai_industry", "retail_sales", "online_retail",
+    "budget_revenue", "tax_revenue", "income_urban", "income_rural", "income", "cpi", "energy_intensity",
+    "jobs_urban_new", "unemployment_surveyed", "unemployment_registered", "trade", "exports", "fdi_actual",
+    "fdi_contracted", "rd_intensity", "high_tech_firms_new", "tech_contracts", "grain_output", "grain_area",
+    "air_good_days_ratio", "urbanization", "market_entities_new", "firms_above_scale_new",
+]
 MEASURES = {"level", "growth", "share", "change", "change_pp", "rank", "change_rank"}
 UNITS = {"CNY", "USD", "%", "pp", "person", "person_time", "household", "mu", "hectare", "km2", "m2", "km", "m",
          "ton", "steam_ton", "MW", "day", "rank", "count"}

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import REPORTS
 from workreport import registry
+from workreport.registry.users import add_user, create_token
 from workreport.store import Database
 from workreport.web import Settings, create_app
-from workreport.registry.users import add_user, create_token
 
 PASSWORD = "correct horse battery"
 

@@ -58,13 +58,16 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
+        """True if no document failed."""
         return not self.failed
 
     @property
     def total(self) -> int:
+        """Documents seen: extracted, skipped and failed."""
         return self.done + self.skipped + len(self.failed)
 
     def summary(self) -> str:
+        """One line for the terminal: counts, facts and documents per second."""
         rate = self.done / self.seconds if self.seconds > 0 else 0.0
         return (
             f"extracted {self.done} documents ({self.facts} facts, {rate:.1f} documents/s), "
@@ -238,7 +241,7 @@ def _prepare(out: Path, fmt: str) -> None:
         _write_whole(out / "schemas" / f"{name}.schema.json", text.encode("utf-8"))
 
 
-def extract_corpus(
+def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and failure closures share its manifest, counts and progress)
     inputs: Iterable[str | os.PathLike[str]],
     out_dir: str | os.PathLike[str],
     *,

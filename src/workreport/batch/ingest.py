@@ -57,7 +57,7 @@ def ingest_corpus(
         db.close()
 
 
-def _ingest_into(
+def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched commits share its counts and progress)
     db: Database,
     inputs: Iterable[str | os.PathLike[str]],
     n_workers: int,

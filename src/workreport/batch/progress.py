@@ -19,6 +19,7 @@ class ProgressBar:
         self.shown = 0.0
 
     def __call__(self, done: int, total: int, nbytes: int) -> None:
+        """Redraw the progress line on stderr, at most twice a second and once more at the end."""
         now = time.perf_counter()
         if not self.enabled or (now - self.shown < 0.5 and done < total):
             return

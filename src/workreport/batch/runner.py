@@ -133,6 +133,7 @@ def parse_document(name: str, data: bytes) -> Parsed:
 
 @dataclass(slots=True)
 class Job:
+    """One document to parse: its path, size, mtime, content hash and bytes."""
     path: str
     size: int
     mtime_ns: int
@@ -205,6 +206,7 @@ class Runner(Generic[R]):
         return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_quiet_worker)
 
     def close(self) -> None:
+        """Shut down the worker processes or the Dask client and cluster; safe to call twice."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -416,6 +418,7 @@ def _call_each(fn: Callable[..., R], many: list[tuple[Any, ...]]) -> list[R]:
 
 
 def check_workers(workers: int | None) -> int:
+    """The number of workers to use: ``workers``, else one per core; fewer than 1 is an InputError."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n < 1:
         raise InputError(f"workers must be 1 or more, not {n}")

@@ -22,6 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
 
 def fails_cleanly(fn: F) -> F:
+    """Wrap a command so a WorkreportError prints one line and exits 1, and a closed pipe exits 0."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -46,6 +47,7 @@ def _pad(s: str, width: int) -> str:
     return s + " " * max(0, width - _width(s))
 
 def clip(s: str, width: int) -> str:
+    """``s`` cut to ``width`` display columns, ending in … when cut (CJK characters count two)."""
     out, used = "", 0
     for c in s:
         w = _width(c)
@@ -65,11 +67,13 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], limits: Sequence
     return "\n".join(lines)
 
 def number_text(v: float | None) -> str:
+    """A value as the CLI shows it: thousands grouped when whole and large, empty for None."""
     if v is None:
         return ""
     return f"{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"{v:g}"
 
 def emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to stdout, or whole to ``output`` (through a .part file) and say so."""
     if output is None:
         click.echo(text, nl=False)
         return
@@ -92,6 +96,7 @@ WHO_OPTION = click.option(
 )
 
 def open_db(db: str | None) -> Any:
+    """The Database at ``db`` (a URL or SQLite path; None for the default), imported only when needed."""
     from workreport.store import Database
 
     return Database(db)

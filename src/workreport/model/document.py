@@ -28,6 +28,7 @@ class Span:
         return self.end - self.start
 
     def contains(self, other: Span) -> bool:
+        """True if ``other`` lies wholly inside this span."""
         return self.start <= other.start and other.end <= self.end
 
 
@@ -43,6 +44,7 @@ class Document:
 
     @property
     def name(self) -> str:
+        """The path, or ``<text>`` for a document read from a string."""
         return self.path or "<text>"
 
 
@@ -59,12 +61,14 @@ class Section:
     children: list[Section] = field(default_factory=list)
 
     def walk(self) -> list[Section]:
+        """This section and all below it, depth first, in document order."""
         out = [self]
         for child in self.children:
             out.extend(child.walk())
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The section and its children as plain JSON-ready data."""
         return {
             "title": self.title,
             "level": self.level,
@@ -80,6 +84,7 @@ class Section:
 
 @dataclass(slots=True)
 class Metadata:
+    """What the lines above the first heading say: title, place, date, speaker, source and kind."""
     title: str | None = None
     jurisdiction: str | None = None  # as written: 兰州市, 兰州新区, 国务院 → 中国
     level: str | None = None  # national | province | prefecture | county | new_area | zone
@@ -91,6 +96,7 @@ class Metadata:
     doc_type: str = "report"  # report | press_reading
 
     def to_dict(self) -> dict[str, Any]:
+        """The metadata as a plain dict."""
         return asdict(self)
 
 
@@ -115,6 +121,7 @@ class Structure:
     paragraphs: list[Paragraph] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """Metadata, content span and section tree as plain JSON-ready data."""
         return {
             "metadata": self.metadata.to_dict(),
             "content": [self.content.start, self.content.end],
@@ -122,6 +129,7 @@ class Structure:
         }
 
     def walk(self) -> list[Section]:
+        """Every section, depth first, in document order."""
         out: list[Section] = []
         for s in self.sections:
             out.extend(s.walk())

@@ -26,6 +26,7 @@ FactLike = Mapping[str, Any]
 
 @dataclass(slots=True)
 class Score:
+    """Extracted facts against an answer key: counts, P/R/F1, per-field accuracy and the differences."""
     gold: int
     predicted: int
     matched: int
@@ -39,6 +40,7 @@ class Score:
     differing: list[tuple[FactLike, FactLike]] = field(default_factory=list)
 
     def figures(self) -> dict[str, Any]:
+        """The headline numbers, rounded to four places, without the fact lists."""
         return {
             "gold": self.gold,
             "predicted": self.predicted,
@@ -53,6 +55,7 @@ class Score:
 
 @dataclass(slots=True)
 class GoldKey:
+    """An answer key: the document it is for, the regions it covers and the facts in them."""
     path: str
     document: str
     encoding: str | None
@@ -77,6 +80,7 @@ class GoldKey:
 
 
 def load_gold(path: str | os.PathLike[str]) -> GoldKey:
+    """The answer key at ``path``; a malformed key is a GoldError naming the file."""
     p = str(path)
     try:
         with open(p, encoding="utf-8") as fh:
@@ -96,6 +100,7 @@ def load_gold(path: str | os.PathLike[str]) -> GoldKey:
 
 
 def load_predictions(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Facts from a JSON Lines file, one per line; a bad line is a GoldError naming its number."""
     out = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -128,6 +133,7 @@ def _overlap(a: FactLike, b: FactLike) -> int:
 def score(
     gold: Sequence[FactLike], predicted: Iterable[FactLike], regions: Sequence[tuple[int, int]]
 ) -> Score:
+    """Score ``predicted`` against ``gold``, counting only predictions inside the key's ``regions``."""
     pred = [
         p
         for p in predicted
@@ -176,6 +182,7 @@ def score(
 
 
 def brief(f: FactLike) -> str:
+    """A fact's identifying fields as one JSON line, for listing misses and false alarms."""
     keys = (
         "start",
         "quote",

@@ -199,7 +199,7 @@ class _Parser:
             raise _Reject
         return value + rem_value, False
 
-    def _section(self, *, at_start: bool) -> tuple[Decimal, bool] | None:
+    def _section(self, *, at_start: bool) -> tuple[Decimal, bool] | None:  # noqa: C901  (one left-to-right read of a section below 万; each branch is one rule of the numeral grammar)
         total = Decimal(0)
         prev: int | None = None  # place of the last unit read
         while True:

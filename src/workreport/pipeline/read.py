@@ -571,7 +571,7 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def _docx_text(data: bytes, name: str) -> str:
+def _docx_text(data: bytes, name: str) -> str:  # noqa: C901  (its paragraph walk is nested to share the output; one branch per WordprocessingML tag)
     magic = _sniff(data)
     if magic == _OLE:
         raise ReadError("is encrypted or an old binary .doc, not a DOCX", path=name)

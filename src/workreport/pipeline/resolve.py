@@ -33,11 +33,13 @@ def fact_keys(facts: Sequence[Fact]) -> list[str]:
 
 @dataclass(slots=True)
 class Resolution:
+    """A document's facts resolved: the commitments it makes and the observations it reports."""
     commitments: list[Commitment]
     observations: list[Observation]
 
 
 def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resolution:
+    """Commitments from the dated targets (a repeated target once) and observations from dated outcomes."""
     keys = fact_keys(facts)
     commitments: list[Commitment] = []
     observations: list[Observation] = []

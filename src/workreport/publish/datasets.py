@@ -191,6 +191,7 @@ def _partition_schema() -> Any:
 
 
 def dataset_settings(out: Path) -> dict[str, Any] | None:
+    """The settings a dataset folder was written with, or None if it has none or they are unreadable."""
     try:
         value = json.loads((out / SETTINGS).read_text(encoding="utf-8"))
     except (OSError, ValueError):

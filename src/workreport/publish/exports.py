@@ -65,6 +65,7 @@ def _json_type(col: Any) -> dict[str, Any]:
 
 
 def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one exported table's rows."""
     cols = _columns(name)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

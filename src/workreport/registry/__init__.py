@@ -10,10 +10,10 @@ API tokens; ``info``: what the database holds.
 
 from __future__ import annotations
 
+from workreport.registry.documents import IngestResult, ingest, ingest_document, store_document
 from workreport.registry.edits import assess, audit, correct
 from workreport.registry.imports import ImportResult, import_assessments, import_observations
 from workreport.registry.info import info
-from workreport.registry.documents import IngestResult, ingest, ingest_document, store_document
 from workreport.store.places import find_jurisdiction, jurisdiction_id, seed_jurisdictions
 
 __all__ = [

@@ -37,6 +37,7 @@ from workreport.version import EXTRACTOR_VERSION
 
 @dataclass(slots=True)
 class IngestResult:
+    """The paths an ingest added, updated, left unchanged, and failed (with the reason)."""
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -44,9 +45,11 @@ class IngestResult:
 
     @property
     def ok(self) -> bool:
+        """True if no document failed."""
         return not self.failed
 
     def summary(self) -> str:
+        """One line: how many added, updated, unchanged and failed."""
         return (
             f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
             f"failed {len(self.failed)}"

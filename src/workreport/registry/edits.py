@@ -22,6 +22,7 @@ from workreport.store import (
 
 
 def audit(session: Session, who: str, action: str, entity: str, key: str, before: Any, after: Any) -> None:
+    """Add a row to the audit log: who did what to which entity, with its before and after."""
     session.add(AuditRow(who=who, action=action, entity=entity, entity_key=key, before=before, after=after))
 
 

@@ -40,6 +40,7 @@ ASSESSMENT_COLUMNS = ("commitment_id", "status")
 
 @dataclass(slots=True)
 class ImportResult:
+    """Rows read from an import file, rows written, and whether it was a dry run."""
     rows: int
     written: int
     dry_run: bool

@@ -23,6 +23,7 @@ from workreport.version import EXTRACTOR_VERSION
 
 
 def info(db: Database) -> dict[str, Any]:
+    """What the database holds: its URL (password masked), the extractor version and rows per table."""
     with db.session() as session:
         count = {
             t.__tablename__: session.scalar(select(func.count()).select_from(t))

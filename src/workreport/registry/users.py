@@ -19,15 +19,18 @@ _hasher = PasswordHasher()
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A signed-in person: id, username and role."""
     id: int
     username: str
     role: str
 
     def can(self, role: str) -> bool:
+        """True if this user's role is ``role`` or above it."""
         return ROLES.index(self.role) >= ROLES.index(role)
 
 
 def add_user(db: Database, username: str, password: str, role: str = "viewer", *, who: str = "cli") -> User:
+    """Create a user with a hashed password, logged in the audit; a bad role, name or password is an InputError."""
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     if not username or len(username) > 64:

@@ -28,11 +28,13 @@ ENV_URL = "WORKREPORT_DATABASE_URL"
 
 
 def default_path() -> Path:
+    """The default SQLite file, under $XDG_DATA_HOME (else ~/.local/share)/workreport."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "workreport" / "workreport.sqlite"
 
 
 def default_url() -> str:
+    """The SQLAlchemy URL of the default SQLite file."""
     return f"sqlite:///{default_path()}"
 
 
@@ -57,6 +59,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, *, writer: bool = True) -> Engine:
+    """An engine for ``url``; for SQLite its folder made, a 60 s lock wait, and BEGIN IMMEDIATE if ``writer``."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
@@ -129,6 +132,7 @@ class Database:
 
     @property
     def safe_url(self) -> str:
+        """The URL with any password masked, fit for messages and logs."""
         if "@" in self.url and "://" in self.url:
             scheme, rest = self.url.split("://", 1)
             creds, host = rest.rsplit("@", 1)
@@ -156,6 +160,7 @@ class Database:
             raise StoreError(f"database: {_one_line(getattr(exc, 'orig', None) or exc)}") from exc
 
     def close(self) -> None:
+        """Release the engines' connections."""
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()

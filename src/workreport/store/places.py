@@ -105,6 +105,7 @@ def jurisdiction_id(session: Session, name: str | None, context: JurisdictionRow
 
 
 def find_jurisdiction(session: Session, name: str) -> JurisdictionRow:
+    """The stored jurisdiction ``name`` resolves to (a name or alias), else of that exact name; NotFoundError if none."""
     registry = load_jurisdictions()
     j = registry.resolve(name)
     row = _row_for(session, j) if j is not None else None

@@ -33,6 +33,7 @@ MAX_PER_PAGE = 500
 
 @dataclass(slots=True)
 class Page(Generic[T]):
+    """One page of results, with the total across all pages."""
     items: list[T]
     page: int
     per_page: int
@@ -40,6 +41,7 @@ class Page(Generic[T]):
 
     @property
     def pages(self) -> int:
+        """How many pages the total fills (at least one)."""
         return max(1, math.ceil(self.total / self.per_page))
 
 
@@ -52,6 +54,7 @@ def _paginate(session: Session, query: Select[Any], page: int, per_page: int) ->
 
 
 def document_dict(d: DocumentRow, *, text: bool = False) -> dict[str, Any]:
+    """A document row as the API returns it; the full text only with ``text``."""
     out = {
         "id": d.id,
         "sha256": d.sha256,
@@ -107,6 +110,7 @@ FACT_FIELDS = (
 
 
 def fact_dict(f: FactRow) -> dict[str, Any]:
+    """A fact row as the API returns it: its id, document and every Fact field."""
     return {k: getattr(f, k) for k in FACT_FIELDS}
 
 
@@ -135,10 +139,12 @@ COMMITMENT_FIELDS = (
 
 
 def commitment_dict(c: CommitmentRow) -> dict[str, Any]:
+    """A commitment row as the API returns it."""
     return {k: getattr(c, k) for k in COMMITMENT_FIELDS}
 
 
 def assessment_dict(a: AssessmentRow) -> dict[str, Any]:
+    """An assessment row as the API returns it."""
     return {
         "id": a.id,
         "commitment_id": a.commitment_id,
@@ -153,6 +159,7 @@ def assessment_dict(a: AssessmentRow) -> dict[str, Any]:
 
 
 def jurisdiction_dict(j: JurisdictionRow) -> dict[str, Any]:
+    """A jurisdiction row as the API returns it."""
     return {
         "id": j.id,
         "code": j.code,
@@ -176,6 +183,7 @@ def documents(
     page: int = 1,
     per_page: int = 50,
 ) -> Page[dict[str, Any]]:
+    """One page of documents, filtered by jurisdiction, level and year."""
     with db.read() as session:
         q = select(DocumentRow)
         jid = _jurisdiction_filter(session, jurisdiction)
@@ -192,6 +200,7 @@ def documents(
 
 
 def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, Any]:
+    """The document with this id (with its text unless ``text`` is False); NotFoundError if none."""
     with db.read() as session:
         d = session.get(DocumentRow, document_id)
         if d is None:
@@ -200,6 +209,7 @@ def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, 
 
 
 def document_by_hash(db: Database, sha256: str) -> dict[str, Any]:
+    """The document whose file has this SHA-256; NotFoundError if none."""
     with db.read() as session:
         d = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
         if d is None:
@@ -208,6 +218,7 @@ def document_by_hash(db: Database, sha256: str) -> dict[str, Any]:
 
 
 def delete_document(db: Database, document_id: int, *, who: str) -> None:
+    """Delete a document with its facts, commitments and observations, and log who did it."""
     with db.session() as session:
         d = session.get(DocumentRow, document_id)
         if d is None:
@@ -241,6 +252,7 @@ def facts(
     page: int = 1,
     per_page: int = 100,
 ) -> Page[dict[str, Any]]:
+    """One page of facts, filtered by document, indicator, kind, jurisdiction and period."""
     if kind is not None and kind not in ("target", "actual", "estimate", "other"):
         raise InputError(f"unknown kind {kind!r}")
     with db.read() as session:
@@ -263,6 +275,7 @@ def facts(
 
 
 def fact(db: Database, fact_id: int) -> dict[str, Any]:
+    """The fact with this id; NotFoundError if none."""
     with db.read() as session:
         f = session.get(FactRow, fact_id)
         if f is None:
@@ -295,6 +308,7 @@ def commitments(
     page: int = 1,
     per_page: int = 100,
 ) -> Page[dict[str, Any]]:
+    """One page of current commitments, filtered by jurisdiction, period, type and document."""
     if type is not None and type not in ("target", "task", "project"):
         raise InputError(f"unknown commitment type {type!r}")
     with db.read() as session:
@@ -313,6 +327,7 @@ def commitments(
 
 
 def commitment(db: Database, commitment_id: int) -> dict[str, Any]:
+    """The commitment with this id; NotFoundError if none."""
     with db.read() as session:
         c = session.get(CommitmentRow, commitment_id)
         if c is None:
@@ -324,6 +339,7 @@ def commitment(db: Database, commitment_id: int) -> dict[str, Any]:
 
 
 def assessments(db: Database, commitment_id: int) -> list[dict[str, Any]]:
+    """A commitment's assessments, oldest first; NotFoundError if there is no such commitment."""
     with db.read() as session:
         if session.get(CommitmentRow, commitment_id) is None:
             raise NotFoundError(f"no commitment with id {commitment_id}")
@@ -340,6 +356,7 @@ def assessments(db: Database, commitment_id: int) -> list[dict[str, Any]]:
 def jurisdictions(
     db: Database, *, q: str | None = None, level: str | None = None, page: int = 1, per_page: int = 100
 ) -> Page[dict[str, Any]]:
+    """One page of jurisdictions, by name or alias containing ``q`` and by level."""
     with db.read() as session:
         query = select(JurisdictionRow)
         if q:
@@ -362,6 +379,7 @@ def _escape_like(q: str) -> str:
 
 @dataclass(slots=True)
 class Hit:
+    """A document that matches a search, with the passages around each match."""
     document: dict[str, Any]
     snippets: list[tuple[str, str, str]]  # (before, match, after): the caller escapes and marks
 

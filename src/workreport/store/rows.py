@@ -28,14 +28,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def now() -> datetime:
+    """The current time in UTC: the default of every timestamp column."""
     return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table."""
     pass
 
 
 class JurisdictionRow(Base):
+    """A place that issues reports, with its code, level, aliases and parent."""
     __tablename__ = "jurisdictions"
     __table_args__ = (UniqueConstraint("name", "parent_id", name="uq_jurisdiction_name_parent"),)
 
@@ -48,6 +51,7 @@ class JurisdictionRow(Base):
 
 
 class DocumentRow(Base):
+    """A stored report: its text, hash, metadata and the extractor version that read it."""
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,6 +76,7 @@ class DocumentRow(Base):
 
 
 class FactRow(Base):
+    """One extracted fact, keyed within its document so corrections survive re-extraction."""
     __tablename__ = "facts"
     __table_args__ = (UniqueConstraint("document_id", "key", name="uq_fact_document_key"),)
 
@@ -102,6 +107,7 @@ class FactRow(Base):
 
 
 class CommitmentRow(Base):
+    """A target a report sets for a period; retired, not deleted, when re-extraction drops it."""
     __tablename__ = "commitments"
     __table_args__ = (UniqueConstraint("document_id", "key", name="uq_commitment_document_key"),)
 
@@ -128,6 +134,7 @@ class CommitmentRow(Base):
 
 
 class ObservationRow(Base):
+    """An outcome for a place, indicator and period: from a fact, entered by hand, or imported from CSV."""
     __tablename__ = "observations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -151,6 +158,7 @@ class ObservationRow(Base):
 
 
 class AssessmentRow(Base):
+    """A person's judgement of whether a commitment was met, with the evidence."""
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -165,6 +173,7 @@ class AssessmentRow(Base):
 
 
 class CorrectionRow(Base):
+    """A person's change to one field of a fact, re-applied after every re-extraction."""
     __tablename__ = "corrections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -177,6 +186,7 @@ class CorrectionRow(Base):
 
 
 class AuditRow(Base):
+    """One change made by a person or import: who, when, what, before and after."""
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -190,6 +200,7 @@ class AuditRow(Base):
 
 
 class UserRow(Base):
+    """A person who can sign in: username, password hash and role."""
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -200,6 +211,7 @@ class UserRow(Base):
 
 
 class ApiTokenRow(Base):
+    """An API token of a user, stored as its SHA-256."""
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -28,6 +28,7 @@ Name = Annotated[str | None, Query(max_length=64)]
 
 
 def reader(request: Request) -> User | None:
+    """The signed-in user, or None; 401 when this server requires signing in to read."""
     if request.app.state.settings.read_requires_login and request.state.user is None:
         raise ApiError(401, "unauthorized", "this server requires signing in to read")
     user: User | None = request.state.user
@@ -35,6 +36,7 @@ def reader(request: Request) -> User | None:
 
 
 def writer(role: str = "editor") -> Callable[[Request], Coroutine[Any, Any, User]]:
+    """A dependency giving the signed-in user of role ``role`` or above; 401, or 403 for a lower role or a missing CSRF header."""
     async def dependency(request: Request) -> User:
         user: User | None = request.state.user
         if user is None:
@@ -51,6 +53,7 @@ def writer(role: str = "editor") -> Callable[[Request], Coroutine[Any, Any, User
 
 
 def page_json(p: queries.Page[Any], items: list[Any] | None = None) -> dict[str, Any]:
+    """A Page as the API's paged JSON: items, page, per_page, total and pages."""
     return {
         "items": items if items is not None else p.items,
         "page": p.page,
@@ -61,6 +64,7 @@ def page_json(p: queries.Page[Any], items: list[Any] | None = None) -> dict[str,
 
 
 class Paged(BaseModel):
+    """The shape of every paged list the API returns."""
     items: list[dict[str, Any]]
     page: int
     per_page: int
@@ -78,6 +82,7 @@ def list_documents(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
+    """List reports, filtered by jurisdiction, level and year."""
     return page_json(
         queries.documents(
             request.app.state.db,
@@ -99,6 +104,7 @@ async def upload_document(
     user: Annotated[User, Depends(writer())],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
+    """Read, extract and store an uploaded report; the same file again changes nothing."""
     settings = request.app.state.settings
     name = _SAFE_NAME.sub("_", (file.filename or "upload.txt").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:120]
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -123,6 +129,7 @@ async def upload_document(
 def get_document(
     request: Request, _: Annotated[User | None, Depends(reader)], document_id: Id, text: bool = True
 ) -> dict[str, Any]:
+    """A report with its metadata and, unless ``text=false``, its full text."""
     return queries.document(request.app.state.db, document_id, text=text)
 
 
@@ -130,6 +137,7 @@ def get_document(
 def delete_document(
     request: Request, user: Annotated[User, Depends(writer("editor"))], document_id: Id
 ) -> None:
+    """Delete a report with its facts, commitments and observations."""
     queries.delete_document(request.app.state.db, document_id, who=user.username)
 
 
@@ -145,6 +153,7 @@ def list_facts(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
+    """List facts, filtered by document, indicator, kind, jurisdiction and period."""
     return page_json(
         queries.facts(
             request.app.state.db,
@@ -161,10 +170,12 @@ def list_facts(
 
 @router.get("/facts/{fact_id}", summary="One fact, with its correction history")
 def get_fact(request: Request, _: Annotated[User | None, Depends(reader)], fact_id: Id) -> dict[str, Any]:
+    """One fact, with its quote and where it stands in the report."""
     return queries.fact(request.app.state.db, fact_id)
 
 
 class Correction(BaseModel):
+    """Fields of a fact to change, each to a new value written as text."""
     changes: dict[str, str] = Field(min_length=1, max_length=12, description="field → new value, as text")
 
 
@@ -172,6 +183,7 @@ class Correction(BaseModel):
 def correct_fact(
     request: Request, user: Annotated[User, Depends(writer())], fact_id: Id, body: Correction
 ) -> dict[str, Any]:
+    """Correct fields of a fact; the correction is kept when the report is extracted again."""
     registry.correct(request.app.state.db, fact_id, body.changes, who=user.username)
     return queries.fact(request.app.state.db, fact_id)
 
@@ -187,6 +199,7 @@ def list_commitments(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
+    """List current commitments, filtered by jurisdiction, period, type and document."""
     return page_json(
         queries.commitments(
             request.app.state.db,
@@ -204,10 +217,12 @@ def list_commitments(
 def list_assessments(
     request: Request, _: Annotated[User | None, Depends(reader)], commitment_id: Id
 ) -> list[dict[str, Any]]:
+    """A commitment's assessments, oldest first."""
     return queries.assessments(request.app.state.db, commitment_id)
 
 
 class NewAssessment(BaseModel):
+    """A judgement of a commitment: its status, with optional evidence and note."""
     status: Literal[
         "met",
         "partly",
@@ -230,6 +245,7 @@ class NewAssessment(BaseModel):
 def add_assessment(
     request: Request, user: Annotated[User, Depends(writer())], commitment_id: Id, body: NewAssessment
 ) -> dict[str, Any]:
+    """Record a judgement of whether a commitment was met."""
     row = registry.assess(
         request.app.state.db,
         commitment_id,
@@ -250,6 +266,7 @@ def get_track(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
+    """Each target against what was later reported for it, with the status that follows."""
     db = request.app.state.db
     rows = track(db, jurisdiction=jurisdiction, period=period, record=False, page=page, per_page=per_page)
     total = count_targets(db, jurisdiction=jurisdiction, period=period)
@@ -267,6 +284,7 @@ def list_jurisdictions(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
+    """List jurisdictions, by name or alias and by level."""
     return page_json(
         queries.jurisdictions(request.app.state.db, q=q, level=level, page=page, per_page=per_page)
     )
@@ -280,6 +298,7 @@ def search(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
+    """Full-text search of the reports, with the passages around each match."""
     p = queries.search(request.app.state.db, q, page=page, per_page=per_page)
     items = [
         {
@@ -298,6 +317,7 @@ def export_table(
     table: Literal["documents", "facts", "commitments", "observations", "assessments", "jurisdictions"],
     fmt: Literal["csv", "jsonl"],
 ) -> StreamingResponse:
+    """Stream a whole table as CSV or JSON Lines."""
     from workreport.publish.exports import stream_table
 
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"

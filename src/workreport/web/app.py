@@ -34,6 +34,7 @@ log = logging.getLogger("workreport.web")
 
 @dataclass(slots=True)
 class Settings:
+    """How the web app runs: database, session key, login to read, cookies and upload limits."""
     db_url: str | None = None
     secret_key: str | None = None
     read_requires_login: bool = False
@@ -44,7 +45,9 @@ class Settings:
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
+    """Adds the Content-Security-Policy and the other security headers to every response."""
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        """The response of the next handler, with the security headers set unless already present."""
         response = await call_next(request)
         response.headers.setdefault(
             "Content-Security-Policy",
@@ -58,6 +61,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """The FastAPI app: the API under /api, the HTML pages, static files and one error shape."""
     settings = settings or Settings()
     app = FastAPI(
         title="workreport",
@@ -127,9 +131,11 @@ def _wants_html(request: Request) -> bool:
 
 
 def current_user(request: Request) -> User | None:
+    """The user the request is signed in as, or None."""
     user: User | None = request.state.user
     return user
 
 
 def html(body: str, status: int = 200) -> HTMLResponse:
+    """``body`` as an HTML response with ``status``."""
     return HTMLResponse(body, status_code=status)

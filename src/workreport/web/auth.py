@@ -44,10 +44,12 @@ class Sessions:
         self._s = URLSafeTimedSerializer(key, salt="workreport-session")
 
     def new(self, user_id: int | None) -> tuple[str, str]:
+        """A fresh session cookie for ``user_id`` (None: signed out) and its CSRF token."""
         csrf = secrets.token_urlsafe(24)
         return self._s.dumps({"uid": user_id, "csrf": csrf}), csrf
 
     def load(self, cookie: str | None) -> dict[str, object] | None:
+        """The session in ``cookie``, or None if it is missing, forged or expired."""
         if not cookie:
             return None
         try:
@@ -58,4 +60,5 @@ class Sessions:
 
 
 def same_token(a: str | None, b: str | None) -> bool:
+    """True if both tokens are present and equal, compared in constant time."""
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))

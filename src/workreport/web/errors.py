@@ -24,6 +24,7 @@ def error_body(status: int, code: str, message: str, details: list[Any] | None =
 
 
 def classify(exc: Exception) -> ApiError:
+    """The ApiError an exception becomes: its HTTP status, code and message."""
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, NotFoundError):

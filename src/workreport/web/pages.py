@@ -52,6 +52,7 @@ def _session(request: Request) -> tuple[str, str | None]:
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``template`` with the user and CSRF token; to /login first if reading needs a login."""
     settings = request.app.state.settings
     if (
         settings.read_requires_login
@@ -84,6 +85,7 @@ def _set_cookie(request: Request, response: Response, value: str) -> None:
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    """The error page with ``status`` and ``message``."""
     return page(request, "error.html", status=status, status_code=status, message=message)
 
 
@@ -107,6 +109,7 @@ async def _form_writer(request: Request, role: str = "editor") -> tuple[User, di
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: Annotated[str, Query(max_length=200)] = "/") -> HTMLResponse:
+    """The sign-in form, returning to ``next`` (a local path only) afterwards."""
     return page(request, "login.html", next=_local(next), error=None)
 
 
@@ -117,6 +120,7 @@ def _local(target: str) -> str:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """Check the CSRF token and password, start a signed-in session and go to ``next``."""
     form = dict(await request.form())
     if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
         raise ApiError(403, "csrf_failed", "the form has expired; reload the page")
@@ -139,6 +143,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """Check the CSRF token, end the session and go to the library."""
     form = dict(await request.form())
     if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
         raise ApiError(403, "csrf_failed", "the form has expired; reload the page")
@@ -159,6 +164,7 @@ def library(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     p: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
+    """The library: stored reports, filtered by jurisdiction, level and year."""
     db = request.app.state.db
     try:
         docs = queries.documents(
@@ -179,6 +185,7 @@ def library(
 
 @router.post("/upload")
 async def upload_form(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+    """Store a report uploaded through the form and go to its reading page."""
     await _form_writer(request)
     settings = request.app.state.settings
     name = (file.filename or "upload.txt").replace("/", "_").replace("\\", "_")[:120]
@@ -251,6 +258,7 @@ def _outline(sections: list[dict[str, Any]], depth: int = 0) -> list[dict[str, A
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def reader(request: Request, document_id: Id) -> HTMLResponse:
+    """A report's text with its facts marked, counted by kind."""
     db = request.app.state.db
     doc = queries.document(db, document_id)
     facts = queries.facts(db, document_id=document_id, per_page=500).items
@@ -343,6 +351,7 @@ def digest_page(
 
 @router.get("/facts/{fact_id}", response_class=HTMLResponse)
 def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
+    """One fact with its sentence in context and the form to correct it."""
     db = request.app.state.db
     fact = queries.fact(db, fact_id)
     doc = queries.document(db, fact["document_id"], text=True)
@@ -358,6 +367,7 @@ def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
 
 @router.post("/facts/{fact_id}/correct")
 async def correct_fact(request: Request, fact_id: Id) -> Response:
+    """Apply a correction from the fact page's form and go back to the fact."""
     user, form = await _form_writer(request)
     field = str(form.get("field", ""))
     value = str(form.get("value", ""))
@@ -374,6 +384,7 @@ def tracker(
     jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
 ) -> HTMLResponse:
+    """The tracker: each target against its outcome, with the mix of statuses."""
     db = request.app.state.db
     rows = track(db, jurisdiction=jurisdiction or None, period=period, record=False)
     counts = {s: sum(r.status == s for r in rows) for s in STATUS_LABELS}
@@ -424,6 +435,7 @@ def commitment_page(request: Request, commitment_id: Id) -> HTMLResponse:
 
 @router.post("/commitments/{commitment_id}/assess")
 async def assess(request: Request, commitment_id: Id) -> Response:
+    """Record an assessment from a page's form and go back to that page."""
     user, form = await _form_writer(request)
     registry.assess(
         request.app.state.db,
@@ -442,6 +454,7 @@ async def assess(request: Request, commitment_id: Id) -> Response:
 
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators(request: Request) -> HTMLResponse:
+    """The indicator vocabulary: every id with its name."""
     names = indicator_names()
     return page(request, "indicators.html", indicators=sorted(names.items()))
 
@@ -450,6 +463,7 @@ def indicators(request: Request) -> HTMLResponse:
 def indicator(
     request: Request, indicator_id: Annotated[str, Path(max_length=48, pattern=r"^[a-z0-9_]+$")]
 ) -> HTMLResponse:
+    """One indicator across places and years: targets against outcomes, a growth chart, values by year."""
     db = request.app.state.db
     names = indicator_names()
     if indicator_id not in names:
@@ -494,5 +508,6 @@ def search(
     q: Annotated[str, Query(max_length=200)] = "",
     p: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
+    """The search page, with hits when there is a query."""
     hits = queries.search(request.app.state.db, q, page=p) if q.strip() else None
     return page(request, "search.html", q=q, hits=hits)

@@ -19,6 +19,7 @@ from workreport.pipeline.numerals import NUMERAL_PATTERN, parse_numeral
 
 @dataclass(slots=True)
 class Mention:
+    """A figure found in the text: its quote and numeral spans, value, unit, comparator and measure."""
     start: int  # quote span, comparators included
     end: int
     num_start: int  # the numeral itself
@@ -460,6 +461,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 
 def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
+    """Every figure in ``text[lo:hi]``, in text order; word forms win over numerals they overlap."""
     words = list(_word_mentions(text, lo, hi))
     taken = [(w.start, w.end) for w in words]
 

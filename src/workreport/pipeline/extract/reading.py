@@ -15,6 +15,7 @@ from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, SENTENC
 
 
 def clause_start_at(text: str, i: int, lo: int) -> int:
+    """Where the clause holding offset ``i`` begins: after the last clause break, not before ``lo``."""
     j = i
     floor = max(lo, i - LOOKBACK)
     while j > floor and text[j - 1] not in CLAUSE_END:
@@ -23,6 +24,7 @@ def clause_start_at(text: str, i: int, lo: int) -> int:
 
 
 def sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
+    """The sentences of ``text[lo:hi]``, each ending at its sentence-final punctuation."""
     start = lo
     for i in range(lo, hi):
         if text[i] in SENTENCE_END:
@@ -44,6 +46,7 @@ def _phrase_words() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
 
 @dataclass(slots=True)
 class Reading:
+    """What the words before a figure say: the verb, its direction, and the indicator phrase left."""
     verb: str | None  # the up/down verb right before the number
     sign: int
     to: bool  # the number is where something ends up
@@ -53,6 +56,7 @@ class Reading:
 
 
 def read_phrase(phrase: str) -> Reading:
+    """Read the words before a figure: the up or down verb, whether it is a level reached, the rest."""
     r = extractor_rules()
     up = sorted(r.words("verb", "up"), key=len, reverse=True)
     down = sorted(r.words("verb", "down"), key=len, reverse=True)
@@ -118,6 +122,7 @@ def _strip_adjuncts(phrase: str) -> str:
 
 
 def indicator_id(phrase: str) -> str | None:
+    """The vocabulary id of the indicator ``phrase`` names, or None if it names none (or a narrower one)."""
     r = extractor_rules()
     p = _strip_adjuncts(phrase)
     for name, key in r.names:
@@ -133,6 +138,7 @@ def indicator_id(phrase: str) -> str | None:
 
 
 def clean_indicator(phrase: str) -> str:
+    """``phrase`` without its leading link words and edge punctuation: the indicator as written."""
     p = phrase.strip(" 、,")
     changed = True
     while changed and p:

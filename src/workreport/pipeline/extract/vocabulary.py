@@ -24,6 +24,7 @@ LOOKBACK = 60  # characters of a clause read before a number: bounds the work pe
 
 @dataclass(frozen=True, slots=True)
 class Unit:
+    """A unit as written (亿元, 个百分点 …): its normal unit, scale and family."""
     written: str
     unit: str
     scale: Decimal
@@ -45,6 +46,7 @@ class _Rules:
 
 @cache
 def extractor_rules() -> _Rules:
+    """The units, indicator names and cue words from the rules files, loaded once."""
     u = rules.load("units")
     units: list[Unit] = []
     for family in ("percent", "points", "rank", "money", "quantity"):
