@@ -94,6 +94,7 @@ def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
 
 
 def role_of(title: str) -> Role:
+    """Whether a heading introduces the review of the past year, the plan for the next, or neither."""
     r = _rules()
     if any(w in title for w in r.review):
         return "review"
@@ -282,7 +283,7 @@ def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> N
         _label(s.children, meta, s)
 
 
-def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, set[int]]:
+def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, set[int]]:  # noqa: C901  (one pass over the head lines; each field's cue is a branch, and the fields fall back on one another)
     """Metadata from the lines before the first heading; returns the line starts it used."""
     r = _rules()
     meta = Metadata()
@@ -359,6 +360,7 @@ def _known_place(text: str) -> str | None:
 
 
 def level_of(place: str | None) -> str | None:
+    """The administrative level a place name's ending shows (national … county, new_area, zone), or None."""
     if not place:
         return None
     if place in {"中国", "全国", "国务院"}:

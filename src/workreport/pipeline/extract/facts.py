@@ -53,6 +53,7 @@ def sentence_facts(
     structure: Structure,
     topic: str | None,
 ) -> list[Fact]:
+    """The facts in one sentence of a paragraph, each with its quote span, kind, period and scope."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
     mentions = find_mentions(text, lo, hi)
