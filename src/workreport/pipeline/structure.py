@@ -406,12 +406,30 @@ def _years(meta: Metadata, sections: list[Section]) -> None:
         meta.plan_year = meta.review_year + 1
 
 
+_NOTES = re.compile(r"(?:注释|名词解释|附注|注)\s*[:：]?")
+_FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
+_NUMERAL = "一二三四五六七八九"
+
+
+def _plan_span(words: str, plan_year: int) -> tuple[int, int] | None:
+    """The years a multi-year plan part covers: a 十X五 plan's (十二五: 2011–2015), else the five
+    years from the plan year (今后五年)."""
+    m = _FIVE_YEAR_PLAN.search(words)
+    if m:
+        start = 2006 + 5 * _NUMERAL.index(m[1])  # the 11th five-year plan (十一五) ran 2006–2010
+        if start <= plan_year <= start + 4:
+            return (start, start + 4)
+    if "五年" in words:
+        return (plan_year, plan_year + 4)
+    return None
+
+
 def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Paragraph]:
     r = _rules()
     meta = structure.metadata
     default: Role = "plan" if meta.doc_type == "press_reading" else "other"
     out: list[Paragraph] = []
-    multi = False
+    multi = notes = False
     current_section: Section | None = None
     for sp in spans:
         if sp.start < structure.content.start or sp.end > structure.content.end:
@@ -421,7 +439,9 @@ def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Para
         top = path[0] if path else None
         if top is not current_section:
             current_section, multi = top, False
-        role: Role = next((s.role for s in reversed(path) if s.role != "other"), default)
+        if _NOTES.fullmatch(text[sp.start : sp.end].strip()):
+            notes = True  # the report's notes and glossary (注释：): background, not plan or review
+        role: Role = "other" if notes else next((s.role for s in reversed(path) if s.role != "other"), default)
         period = next((s.period for s in reversed(path) if s.period is not None), None)
         if period is None:
             period = meta.review_year if role == "review" else meta.plan_year if role == "plan" else None
@@ -434,6 +454,8 @@ def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Para
         years = None
         if multi and role == "review" and meta.review_year is not None:
             years = (meta.review_year - 4, meta.review_year)
+        elif multi and role == "plan" and meta.plan_year is not None:
+            years = _plan_span(lead + head_title + (top.title if top is not None else ""), meta.plan_year)
         lead_year = re.match(r"^(?:刚刚过去的)?((?:19|20)\d{2})\s*年", lead)
         if lead_year and role == "review":
             period = int(lead_year[1])

@@ -22,6 +22,7 @@ from workreport.pipeline.extract.reading import (
     read_phrase,
 )
 from workreport.pipeline.extract.vocabulary import extractor_rules
+from workreport.pipeline.numerals import parse_numeral
 from workreport.pipeline.places import load as load_jurisdictions
 
 # --------------------------------------------------------------------------- facts
@@ -293,6 +294,8 @@ def _to_facts(
             hedge = word
     if kind_override is not None:
         kind, period = kind_override, year_override
+    elif role == "plan":
+        kind, period = _plan_time(text, m, sentence, para, meta.plan_year, r.words("kind", "target"))
     if "预计" in before:
         kind, hedge = "estimate", "预计"
         if role == "plan":
@@ -344,6 +347,45 @@ def _to_facts(
             replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path))
         )
     return out
+
+
+_FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
+_PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
+_OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
+_SPAN_YEARS = re.compile(r"(?:用|在|今后|未来)?([两二三四五六七八九十\d]{1,2})年(?:内|时间|左右时间|以内)")
+_PRESENT_CUE = re.compile(r"今年|明年|全年|今后|(?:19|20)\d{2}\s*年")
+
+
+def _plan_time(
+    text: str, m: Mention, sentence: Span, para: Paragraph, plan_year: int | None, target_words: Sequence[str]
+) -> tuple[str, int | None]:
+    """Kind and period of a number in a plan part (TRACK.md §1).
+
+    A target is due in the plan year; in the year a deadline names (到2020年, 2025年前); at
+    the end of a span the sentence gives (五年内, 用两年时间) or of a multi-year plan's
+    (十二五, 今后五年); an open span (今后一个时期) has no due period. Last year's results
+    stated before the plan (过去一年…增长10.3%) are actuals of that year."""
+    before = text[sentence.start : m.start]
+    whole = text[sentence.start : sentence.end]
+    deadlines = [int(y[1]) for y in _FUTURE_YEAR.finditer(before) if plan_year and int(y[1]) > plan_year]
+    if deadlines:
+        return "target", deadlines[-1]
+    if _OPEN_SPAN.search(whole):
+        return "target", None
+    span = _SPAN_YEARS.search(whole)
+    if span and plan_year:
+        years = parse_numeral(span[1]) if not span[1].isdigit() else int(span[1])
+        if 1 < years <= 20:
+            return "target", plan_year + int(years) - 1
+    if para.multi_year and para.years is not None:
+        return "target", para.years[1]
+    lead = text[max(para.span.start, m.start - 400) : m.start]  # bounded: linear in the text
+    past = list(_PAST_CUE.finditer(lead))
+    if past and plan_year and not any(w in before for w in target_words):
+        present = [c for c in _PRESENT_CUE.finditer(lead) if c.start() > past[-1].start()]
+        if not present:
+            return "actual", plan_year - 1
+    return "target", para.period
 
 
 def _multi_year_period(m: Mention, clause: str, para: Paragraph) -> int | None:

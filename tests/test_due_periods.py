@@ -1,0 +1,45 @@
+"""Every target knows when it is due (TRACK.md §1), on a report of our own in the style of a
+province's: a five-year-plan year, deadlines, spans, an open span and a glossary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import workreport
+
+REPORT = Path(__file__).parent / "data" / "track" / "plan_2016.txt"
+
+
+def _facts() -> dict[str, workreport.Fact]:
+    doc = workreport.read(REPORT)
+    return {f.quote: f for f in workreport.extract(doc)}
+
+
+def test_annual_targets_are_due_in_the_plan_year() -> None:
+    facts = _facts()
+    assert (facts["7.5%左右"].kind, facts["7.5%左右"].period) == ("target", 2016)
+    assert facts["60万人以上"].period == 2016
+
+
+def test_five_year_plan_targets_are_due_at_the_end_of_the_plan() -> None:
+    facts = _facts()
+    assert (facts["60%"].kind, facts["60%"].period) == ("target", 2020)  # 十三五: 2016–2020
+    assert facts["300万人"].period == 2020
+    assert facts["7%以上"].period == 2020  # 到2020年: a deadline
+
+
+def test_spans_and_open_spans() -> None:
+    facts = _facts()
+    assert facts["20万套"].period == 2017  # 用两年时间: the plan year and the next
+    assert facts["约100万"].kind == "target" and facts["约100万"].period is None  # 今后一个时期
+
+
+def test_last_years_results_in_a_review_are_actuals_and_the_glossary_is_background() -> None:
+    facts = _facts()
+    assert (facts["8.1%"].kind, facts["8.1%"].period) == ("actual", 2015)
+    assert facts["4000亿元"].kind == "other"
+
+
+def test_last_years_results_at_the_head_of_a_plan_part_are_actuals_of_that_year() -> None:
+    facts = _facts()
+    assert (facts["2.3%"].kind, facts["2.3%"].period) == ("actual", 2015)
