@@ -27,6 +27,7 @@ from workreport.publish.datasets import (
     json_schema,
     partition,
 )
+from workreport.publish.files import write_atomic
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
@@ -73,14 +74,6 @@ class BatchResult:
             f"extracted {self.done} documents ({self.facts} facts, {rate:.1f} documents/s), "
             f"skipped {self.skipped} already done, failed {len(self.failed)}"
         )
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a hidden temporary name and a rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 def _fsync(path: Path, directory: bool = False) -> None:
@@ -234,11 +227,11 @@ def _prepare(out: Path, fmt: str) -> None:
             f"{out} holds a {old.get('format')} dataset; write {fmt} to another folder", path=str(out)
         )
     settings = {"format": fmt, "extractor_version": EXTRACTOR_VERSION, "partitioning": ["year", "level"]}
-    _write_whole(out / SETTINGS, (json.dumps(settings, indent=2) + "\n").encode("utf-8"))
+    write_atomic(out / SETTINGS, (json.dumps(settings, indent=2) + "\n").encode("utf-8"))
     (out / "schemas").mkdir(exist_ok=True)
     for name in DATASETS:
         text = json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n"
-        _write_whole(out / "schemas" / f"{name}.schema.json", text.encode("utf-8"))
+        write_atomic(out / "schemas" / f"{name}.schema.json", text.encode("utf-8"))
 
 
 def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and failure closures share its manifest, counts and progress)
@@ -337,7 +330,7 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
                 folder.mkdir(parents=True, exist_ok=True)
                 folders.add(folder)
             target = folder / f"part-{job.sha256}.{ext}"
-            _write_whole(target, blob)
+            write_atomic(target, blob)
             files.append(target)
         manifest.done[job.sha256] = (sys.intern(part), o.facts is not None)
         manifest.record(job.path, job.size, job.mtime_ns, job.sha256, "done", files=files, n_facts=o.n_facts)
@@ -357,7 +350,7 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
     _sweep(out, manifest.referenced())
     result.failed.sort()
     lines = "".join(json.dumps({"path": p, "reason": r}, ensure_ascii=False) + "\n" for p, r in result.failed)
-    _write_whole(out / FAILURES, lines.encode("utf-8"))
+    write_atomic(out / FAILURES, lines.encode("utf-8"))
     result.seconds = time.perf_counter() - started
     return result
 

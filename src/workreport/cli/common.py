@@ -77,9 +77,9 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)  # whole or nothing: no half-written output
+    from workreport.publish.files import write_atomic
+
+    write_atomic(output, text)  # whole or nothing: no half-written output
     click.echo(f"wrote {output}", err=True)
 
 DB_OPTION = click.option(

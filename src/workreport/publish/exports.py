@@ -9,12 +9,13 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Boolean, DateTime, Float, Integer, select
 from sqlalchemy.sql.schema import Table
 
 from workreport.errors import InputError
+from workreport.publish.files import atomic_open, write_atomic
 from workreport.store import (
     AssessmentRow,
     Base,
@@ -121,20 +122,16 @@ def export(
     resources = []
     for name in names:
         path = out / f"{name}.{fmt}"
-        tmp = path.with_name(path.name + ".part")
-        if fmt == "csv":
-            _write_csv(tmp, name, _rows(db, name))
-        elif fmt == "jsonl":
-            with tmp.open("w", encoding="utf-8") as fh:
+        with atomic_open(path, "wb" if fmt == "parquet" else "w") as fh:
+            if fmt == "csv":
+                _write_csv(fh, name, _rows(db, name))
+            elif fmt == "jsonl":
                 for r in _rows(db, name):
                     fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        else:
-            _write_parquet(tmp, name, _rows(db, name))
-        tmp.replace(path)
+            else:
+                _write_parquet(fh, name, _rows(db, name))
         schema_path = out / "schemas" / f"{name}.schema.json"
-        schema_path.write_text(
-            json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        write_atomic(schema_path, json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n")
         written += [path, schema_path]
         resources.append(
             {
@@ -164,26 +161,22 @@ def export(
         "resources": resources,
     }
     dp = out / "datapackage.json"
-    dp.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_atomic(dp, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     written.append(dp)
     return written
 
 
-def _write_csv(path: Path, name: str, rows: Iterator[dict[str, Any]]) -> None:
+def _write_csv(fh: IO[Any], name: str, rows: Iterator[dict[str, Any]]) -> None:
     cols = [c.name for c in _columns(name)]
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=cols)
-        writer.writeheader()
-        for r in rows:
-            writer.writerow(
-                {
-                    k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                    for k, v in r.items()
-                }
-            )
+    writer = csv.DictWriter(fh, fieldnames=cols)
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
+        )
 
 
-def _write_parquet(path: Path, name: str, rows: Iterator[dict[str, Any]]) -> None:
+def _write_parquet(fh: IO[Any], name: str, rows: Iterator[dict[str, Any]]) -> None:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -200,7 +193,7 @@ def _write_parquet(path: Path, name: str, rows: Iterator[dict[str, Any]]) -> Non
     }
     schema = pa.schema([(c.name, types[_frictionless_type(c)]) for c in cols])
     batch: dict[str, list[Any]] = {c.name: [] for c in cols}
-    writer = pq.ParquetWriter(str(path), schema)
+    writer = pq.ParquetWriter(fh, schema)
     try:
         for n, r in enumerate(rows, start=1):
             for c in cols:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workreport.errors import InputError, WorkreportError
-from workreport.model import STATUSES, TASK_STATUSES
+from workreport.model import STATUSES, TASK_STATUSES, coerce_field
 from workreport.registry.edits import audit
 from workreport.store import (
     AssessmentRow,
@@ -38,6 +38,11 @@ OBSERVATION_COLUMNS = (
 ASSESSMENT_COLUMNS = ("commitment_id", "status")
 
 
+# the Fact fields an observation row carries; checked by the one Fact schema
+_OBSERVATION_FIELDS = ("indicator_id", "indicator", "period", "measure", "unit", "value", "value_max")
+_REQUIRED = ("period", "measure", "unit", "value")
+
+
 @dataclass(slots=True)
 class ImportResult:
     """Rows read from an import file, rows written, and whether it was a dry run."""
@@ -59,20 +64,23 @@ def import_observations(
         for n, r in rows:
             try:
                 juris = find_jurisdiction(session, r["jurisdiction"].strip())
+                value = {
+                    name: coerce_field(name, r.get(name)) if name in _REQUIRED or (r.get(name) or "").strip() else None
+                    for name in _OBSERVATION_FIELDS
+                }
+                if not value["indicator_id"] and not value["indicator"]:
+                    raise InputError("give an indicator_id or an indicator")
+                if value["period"] is None:
+                    raise InputError("period: a value is required")
+                kind = (r.get("kind") or "actual").strip()
+                if kind not in ("actual", "estimate"):
+                    raise InputError(f"kind={kind!r}: an observation is an actual or an estimate")
                 parsed.append(
                     {
                         "jurisdiction_id": juris.id,
-                        "indicator_id": r["indicator_id"].strip() or None,
-                        "indicator": (r.get("indicator") or "").strip() or None,
-                        "period": int(r["period"]),
-                        "measure": _choice(
-                            r["measure"], ("level", "growth", "share", "change", "change_pp", "rank")
-                        ),
-                        "unit": r["unit"].strip(),
-                        "value": float(r["value"]),
-                        "value_max": float(r["value_max"]) if (r.get("value_max") or "").strip() else None,
-                        "comparator": _choice(r.get("comparator") or "=", ("=", ">=", "<=", "~", "range")),
-                        "kind": _choice(r.get("kind") or "actual", ("actual", "estimate")),
+                        **value,
+                        "comparator": coerce_field("comparator", r.get("comparator") or "="),
+                        "kind": kind,
                         "note": (r.get("note") or "").strip() or None,
                     }
                 )
