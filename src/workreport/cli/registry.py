@@ -63,6 +63,10 @@ def demo_cmd(db: str | None) -> None:
     )
 
 def _track_table(rows: Iterable[Any]) -> str:
+    """The ratings as a text table; the status in the words of rules/labels.toml (as the web and
+    the 数读 reading show it), then its code for scripts that grep for it."""
+    from workreport.rules.labels import status_label
+
     out = []
     for r in rows:
         t, o = r.target, r.outcome
@@ -80,7 +84,7 @@ def _track_table(rows: Iterable[Any]) -> str:
                 r.indicator_id or "",
                 target,
                 outcome,
-                r.status + (" (provisional)" if r.provisional else ""),
+                f"{status_label(r.status, provisional=r.provisional)} {r.status}",
             ]
         )
     header = ["ID", "地区", "年份", "指标", "指标ID", "目标", "结果", "评价"]

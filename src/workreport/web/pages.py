@@ -17,11 +17,19 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from workreport import registry
-from workreport.model import CORRECTABLE
+from workreport.model import CORRECTABLE, STATUSES
 from workreport.pipeline.extract import indicator_names
 from workreport.pipeline.read import read_bytes
 from workreport.publish import charts
 from workreport.registry.users import User, authenticate
+from workreport.rules.labels import (
+    kind_label,
+    labels,
+    level_label,
+    measure_label,
+    provisional_label,
+    status_label,
+)
 from workreport.store import queries
 from workreport.track import track
 
@@ -31,14 +39,16 @@ from .errors import ApiError
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("workreport.web").joinpath("templates")))
 
-STATUS_LABELS = {
-    "met": "完成",
-    "partly": "部分完成",
-    "missed": "未完成",
-    "unknown": "无结果",
-    "not_yet_due": "未到期",
-}
-KIND_LABELS = {"target": "目标", "actual": "实际", "estimate": "预计", "other": "其他"}
+# the words for stored codes come from rules/labels.toml, as on the command line and in the 数读 reading
+STATUS_LABELS = {s: status_label(s) for s in STATUSES}
+KIND_LABELS = labels("kind")
+templates.env.globals.update(
+    status_label=status_label,
+    kind_label=kind_label,
+    level_label=level_label,
+    measure_label=measure_label,
+    provisional_label=provisional_label,
+)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -227,7 +237,7 @@ def marked_text(text: str, facts: list[dict[str, Any]]) -> Markup:
             group = by_span[(a, b)]
             f = group[0]
             tip = "；".join(
-                f"{KIND_LABELS.get(g['kind'], g['kind'])} {g['indicator'] or ''} {g['comparator']} "
+                f"{kind_label(g['kind'])} {g['indicator'] or ''} {g['comparator']} "
                 f"{g['value']:g} {g['unit']}"
                 for g in group
             )
