@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workreport.model import CORRECTABLE, FACT_FIELDS, FACT_SCHEMA, coerce_field
 from workreport.errors import InputError
+from workreport.model import CORRECTABLE, FACT_FIELDS, FACT_SCHEMA, coerce_field
 
 
 def test_the_database_row_has_every_fact_field() -> None:

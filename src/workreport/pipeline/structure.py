@@ -407,6 +407,8 @@ def _years(meta: Metadata, sections: list[Section]) -> None:
 
 
 _NOTES = re.compile(r"(?:注释|名词解释|附注|注)\s*[:：]?")
+_PLAN_SPAN = re.compile(r"十[一二三四五六七八九]五|今后五年|未来五年")
+_PLAN_LEAD = re.compile(r"^\W{0,3}(?:今后五年|未来五年|“?十[一二三四五六七八九]五”?时期)")
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
 _NUMERAL = "一二三四五六七八九"
 
@@ -454,8 +456,13 @@ def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Para
         years = None
         if multi and role == "review" and meta.review_year is not None:
             years = (meta.review_year - 4, meta.review_year)
-        elif multi and role == "plan" and meta.plan_year is not None:
-            years = _plan_span(lead + head_title + (top.title if top is not None else ""), meta.plan_year)
+        elif role == "plan" and meta.plan_year is not None:
+            # a plan part is multi-year only where its heading or lead says so (十二五时期的主要目标,
+            # 今后五年): 今年是"十四五"的攻坚之年 speaks of one year
+            titles = [s.title for s in path if not _YEAR.search(s.title) and "今年" not in s.title]
+            spoken = [t for t in titles if _PLAN_SPAN.search(t)] or ([lead] if _PLAN_LEAD.match(lead) else [])
+            years = _plan_span(spoken[-1], meta.plan_year) if spoken else None
+            multi = years is not None
         lead_year = re.match(r"^(?:刚刚过去的)?((?:19|20)\d{2})\s*年", lead)
         if lead_year and role == "review":
             period = int(lead_year[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from workreport.store import (
     JurisdictionRow,
     ObservationRow,
 )
+from workreport.store.mapping import fact_columns
 from workreport.store.places import jurisdiction_id, seed_jurisdictions
 from workreport.version import EXTRACTOR_VERSION
 
@@ -189,27 +190,10 @@ def _store_extraction(
             FactRow(
                 document_id=row.id,
                 key=key,
-                start=f.start,
-                end=f.end,
-                quote=f.quote,
-                value=f.value,
-                value_max=f.value_max,
-                unit=f.unit,
-                measure=f.measure,
-                comparator=f.comparator,
-                kind=f.kind,
-                indicator=f.indicator,
-                indicator_id=f.indicator_id,
-                hedge=f.hedge,
-                period=f.period,
-                scope=f.scope,
                 jurisdiction_id=scope_ids[f.scope],
-                classifier=f.classifier,
-                section=list(f.section),
-                sentence_start=f.sentence_start,
-                sentence_end=f.sentence_end,
                 extractor_version=EXTRACTOR_VERSION,
                 corrected=key in corrections,
+                **fact_columns(f),
             )
         )
     resolution = resolve(doc, st, facts)
@@ -217,17 +201,8 @@ def _store_extraction(
         session.add(
             ObservationRow(
                 jurisdiction_id=scope_ids.get(o.scope, own.id if own else None),
-                indicator_id=o.indicator_id,
-                indicator=o.indicator,
-                period=o.period,
-                measure=o.measure,
-                unit=o.unit,
-                value=o.value,
-                value_max=o.value_max,
-                comparator=o.comparator,
-                kind=o.kind,
                 document_id=row.id,
-                fact_key=o.fact_key,
+                **{k: v for k, v in asdict(o).items() if k != "scope"},  # the scope is the jurisdiction
                 source="fact",
             )
         )

@@ -25,6 +25,7 @@ from workreport.store import (
     JurisdictionRow,
     ObservationRow,
 )
+from workreport.store.mapping import ROW_FIELDS
 from workreport.store.places import find_jurisdiction
 
 T = TypeVar("T")
@@ -81,32 +82,7 @@ def document_dict(d: DocumentRow, *, text: bool = False) -> dict[str, Any]:
     return out
 
 
-FACT_FIELDS = (
-    "id",
-    "document_id",
-    "key",
-    "start",
-    "end",
-    "quote",
-    "value",
-    "value_max",
-    "unit",
-    "measure",
-    "comparator",
-    "kind",
-    "indicator",
-    "indicator_id",
-    "hedge",
-    "period",
-    "scope",
-    "jurisdiction_id",
-    "classifier",
-    "section",
-    "sentence_start",
-    "sentence_end",
-    "extractor_version",
-    "corrected",
-)
+FACT_FIELDS = ROW_FIELDS  # a fact as the API shows it
 
 
 def fact_dict(f: FactRow) -> dict[str, Any]:
