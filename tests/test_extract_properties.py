@@ -344,7 +344,7 @@ CASES: list[tuple[str, str, str, list[F], tuple[pytest.MarkDecorator, ...]]] = [
         "decimal-wan-yi",
         "金融机构本外币存款余额达到1.2万亿元。",
         "",
-        [F("1.2万亿元", 1.2e12, "CNY", "level")],
+        [F("1.2万亿元", 1.2e12, "CNY", "level", indicator_id="deposits_balance")],
         (),
     ),
     (
@@ -397,7 +397,7 @@ CASES: list[tuple[str, str, str, list[F], tuple[pytest.MarkDecorator, ...]]] = [
         "快递业务量增长1倍，跨境电商进口额增长2倍，光伏装机容量翻两番。",
         "",
         [
-            F("1倍", 100, "%", "growth"),
+            F("1倍", 100, "%", "growth", indicator_id="express_parcels"),
             F("2倍", 200, "%", "growth"),
             F("翻两番", 300, "%", "growth"),
         ],
@@ -407,7 +407,7 @@ CASES: list[tuple[str, str, str, list[F], tuple[pytest.MarkDecorator, ...]]] = [
         "fraction-fall",
         "行政审批事项减少1/3。",
         "",
-        [F("1/3", -100 / 3, "%", "growth")],
+        [F("1/3", -100 / 3, "%", "growth", indicator_id="admin_approvals_cut")],
         (),
     ),
     (
