@@ -444,7 +444,7 @@ def test_two_first_ingests_into_a_database_without_schema(
     second_paths = make_corpus(second, range(4, 12))
     want = expectations(first_paths + second_paths)
     files = len(first_paths) + len(second_paths)
-    head = ScriptDirectory(str(resources.files("workreport").joinpath("migrations"))).get_current_head()
+    head = ScriptDirectory(str(resources.files("workreport.store").joinpath("migrations"))).get_current_head()
 
     for n in range(ROUNDS):
         if db_url.startswith("sqlite"):
