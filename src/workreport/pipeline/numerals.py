@@ -17,6 +17,11 @@ Decisions a reader may trip over:
 * A bare leading unit means one of it (``十``, ``百亿``, ``万亿``), but only at the start:
   ``一百十五`` is rejected.
 * No sign, no whitespace, no 兆, 成, 倍 or 番; ``多``/``余`` are left to the caller.
+* Approximate numerals, two neighbouring digits in one place (``五六十`` 50–60, ``十五六``
+  15–16, ``三四百万``, ``一两``, ``两三千``), are ranges: ``parse_approximate`` reads them and
+  ``read_numeral`` reads either kind; ``parse_numeral`` rejects them, except that a bare
+  pair such as ``三四`` reads digit by digit there (34) and as a range (3–4) in
+  ``read_numeral``.
 * Results are canonical: integers have exponent 0 (``Decimal('1200000000000')``), other
   values carry no trailing zeros (``0.50`` → ``Decimal('0.5')``).
 """
@@ -40,7 +45,15 @@ from decimal import (
 
 from workreport.errors import NumeralError
 
-__all__ = ["NUMERAL_PATTERN", "find_numerals", "parse_numeral", "to_chinese", "to_mixed"]
+__all__ = [
+    "NUMERAL_PATTERN",
+    "find_numerals",
+    "parse_approximate",
+    "parse_numeral",
+    "read_numeral",
+    "to_chinese",
+    "to_mixed",
+]
 
 # Sums and products of finite decimals are exact given enough digits; trapping Inexact
 # turns any silent rounding into a loud bug instead of a wrong number.
@@ -300,6 +313,54 @@ def parse_numeral(s: str) -> Decimal:
             return _canonical(value)
     except _Reject:
         raise NumeralError(f"not a numeral: {s!r}") from None
+
+
+# Two neighbouring digits written together mean "one or the other": 五六十, 十五六, 一两个.
+_NEXT_DIGIT: dict[str, str] = {
+    "一": "二", "二": "三", "三": "四", "四": "五", "五": "六", "六": "七", "七": "八", "八": "九",
+}  # fmt: skip
+_PAIRS: frozenset[tuple[str, str]] = frozenset({*_NEXT_DIGIT.items(), ("一", "两"), ("两", "三")})
+
+
+def parse_approximate(s: str) -> tuple[Decimal, Decimal]:
+    """The range an approximate numeral spans: ``五六十`` → (50, 60), ``十五六`` → (15, 16).
+
+    The numeral holds one pair of neighbouring digits (``一二``…``八九``, ``一两``,
+    ``两三``); each end is the numeral read with one digit of the pair left out, so
+    ``三四百万`` is 3000000–4000000 and ``百分之五六十`` is 50–60 (percent word kept off, as in
+    ``parse_numeral``). ``NumeralError`` if ``s`` is no such numeral.
+    """
+    body = s[3:] if s.startswith("百分之") else s
+    if len(body) <= 40 and "分之" not in body and "点" not in body:
+        for i in range(len(body) - 1):
+            if (body[i], body[i + 1]) in _PAIRS:
+                head, tail = body[:i], body[i + 2 :]
+                if (head and head[-1] in _DIGITS) or (tail and tail[0] in _DIGITS):
+                    break  # 一二三: a run of digits, not one pair
+                try:
+                    low = parse_numeral(head + body[i] + tail)
+                    high = parse_numeral(head + body[i + 1] + tail)
+                except NumeralError:
+                    break
+                if low < high:
+                    return low, high
+                break
+    raise NumeralError(f"not an approximate numeral: {s!r}")
+
+
+def read_numeral(s: str) -> tuple[Decimal, Decimal | None]:
+    """``(value, None)`` for an exact numeral, ``(low, high)`` for an approximate one.
+
+    A bare pair of neighbouring Chinese digits (``三四``, ``一两``) is a range here, not a
+    digit-by-digit reading; ``NumeralError`` if ``s`` is neither kind.
+    """
+    body = s[3:] if s.startswith("百分之") else s
+    if len(body) == 2 and (body[0], body[1]) in _PAIRS:
+        return parse_approximate(s)
+    try:
+        return parse_numeral(s), None
+    except NumeralError:
+        return parse_approximate(s)
 
 
 def find_numerals(text: str) -> list[tuple[int, int, Decimal]]:

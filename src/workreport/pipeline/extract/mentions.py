@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -9,9 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from workreport import rules
 from workreport.pipeline.extract.reading import Reading, clause_start_at
 from workreport.pipeline.extract.vocabulary import CJK_NUMERAL, MAGNITUDE_ONLY, Unit, extractor_rules
-from workreport.pipeline.numerals import NUMERAL_PATTERN, parse_numeral
+from workreport.pipeline.numerals import NUMERAL_PATTERN, parse_numeral, read_numeral
+from workreport.pipeline.places import load as load_jurisdictions
 
 # --------------------------------------------------------------------------- mentions
 
@@ -84,19 +87,54 @@ def _numeral_re() -> re.Pattern[str]:
     return re.compile(NUMERAL_PATTERN)
 
 
-def _numerals(text: str, lo: int, hi: int) -> list[tuple[int, int, Decimal | None]]:
-    """Numerals in ``text[lo:hi]`` (offsets relative to lo); None where the run does not parse
+_Found = tuple[int, int, Decimal | None, Decimal | None]
+
+
+def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
+    """Numerals in ``text[lo:hi]`` (offsets relative to lo) with their value and, for an
+    approximate numeral (五六十), the top of its range; None where the run does not parse
     alone (1亿3千 before 多万)."""
-    out: list[tuple[int, int, Decimal | None]] = []
+    out: list[_Found] = []
     for m in _numeral_re().finditer(text, lo, hi):
         if m.end() - m.start() > 40:
             continue
+        value: Decimal | None
+        top: Decimal | None
         try:
-            value: Decimal | None = parse_numeral(m.group(0))
+            value, top = read_numeral(m.group(0))
         except ValueError:
-            value = None
-        out.append((m.start() - lo, m.end() - lo, value))
+            value = top = None
+        out.append((m.start() - lo, m.end() - lo, value, top))
     return out
+
+
+# Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
+_CAPITAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
+_SIGNS = "-−－负"
+_PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
+
+
+def _sign_at(text: str, s: int, lo: int) -> bool:
+    """A minus sign written right before the numeral at ``s``: 增长-2.2%, 负3.9%, -22.2%.
+
+    A dash after a digit, a point, a percent sign or a Latin letter joins a range or a code
+    (4.5-5%, 2021-2025年, COVID-19) and is no sign."""
+    if s <= lo or text[s - 1] not in _SIGNS:
+        return False
+    prev = text[s - 2] if s - 2 >= lo else ""
+    if text[s - 1] == "负":
+        return prev not in ("正", "胜", "抱", "担", "自", "欺")
+    return not (prev and ((prev.isascii() and prev.isalnum()) or prev in ".%％‰" or prev in CJK_NUMERAL))
+
+
+def _year_unit(text: str, s: int, e: int, lo: int, hi: int, value: Decimal) -> Unit | None:
+    """Years as a quantity (受教育年限10.8年): a fraction of a year, or a number after 年限."""
+    if not text.startswith("年", e) or (e + 1 < hi and text[e + 1] in "底末初前后以来代度级内中"):
+        return None
+    head = text[max(lo, s - 8) : s]
+    if value != value.to_integral_value() or re.search(r"年限(?:达到|提高到|提高至|达|为|超过|是)?$", head):
+        return Unit("年", "年", Decimal(1), "quantity")
+    return None
 
 
 def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
@@ -107,11 +145,11 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
     found = _numerals(text, lo, hi)
     k = 0
     while k < len(found):
-        s0, e0, parsed = found[k]
+        s0, e0, parsed, top = found[k]
         k += 1
         s, e = lo + s0, lo + e0
         raw = text[s:e]
-        if e - s > 40:
+        if e - s > 40 or raw in _CAPITAL_DIGITS:
             continue
         after = text[e] if e < hi else ""
         if (
@@ -122,7 +160,7 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
         ):
             # 1.3亿千瓦: the 千 belongs to the unit
             try:
-                parsed = parse_numeral(raw[:-1])
+                parsed, top = parse_numeral(raw[:-1]), None
             except ValueError:
                 continue
             e -= 1
@@ -132,7 +170,7 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
         value = parsed if parsed is not None else Decimal(0)
         before = text[s - 1] if s > lo else ""
         after = text[e] if e < hi else ""
-        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or before in "./":
+        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or (before and before in "./"):
             continue
         if _in_short_quote(text, s, e, lo, hi):
             continue
@@ -143,7 +181,7 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             while j < hi and text[j] in "万亿千百":
                 j += 1
             try:
-                value = parse_numeral(raw + text[e + 1 : j])
+                value, top = parse_numeral(raw + text[e + 1 : j]), None
             except ValueError:
                 continue
             e, more = j, True
@@ -156,13 +194,22 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             continue
         if _suffix(text, e, nonfact["after"]):
             continue
-        magnitude_only = all(c in MAGNITUDE_ONLY for c in raw)
+        magnitude_only = raw != "十" and all(c in MAGNITUDE_ONLY for c in raw)  # 十件 is ten
         cn = all(c in CJK_NUMERAL for c in raw)
+        negative = _sign_at(text, s, lo)
+        signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
         while j < hi and text[j] == " ":
             j += 1
-        unit = _match_unit(text, j)
+        percent_word = next((w for w in _PERCENT_WORDS if raw.startswith(w)), None)
+        unit = (
+            Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
+            if percent_word is not None
+            else _match_unit(text, j)
+        )
+        if percent_word is not None:
+            j = e
         if unit is None and raw.endswith("千") and len(raw) > 1:
             # 300万千瓦: the 千 belongs to the unit
             alt = _match_unit(text, e - 1)
@@ -172,9 +219,9 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
                 except ValueError:
                     continue
                 e, j, unit = e - 1, e - 1, alt
-        pre_ge = _prefix(text, s, lo, cmp["prefix_ge"])
-        pre_le = _prefix(text, s, lo, cmp["prefix_le"])
-        pre_about = _prefix(text, s, lo, cmp["prefix_about"])
+        pre_ge = _prefix(text, signed, lo, cmp["prefix_ge"])
+        pre_le = _prefix(text, signed, lo, cmp["prefix_le"])
+        pre_about = _prefix(text, signed, lo, cmp["prefix_about"])
         prefix = max((p for p in (pre_ge, pre_le, pre_about) if p), key=len, default=None)
         if prefix == "上" and not magnitude_only:
             prefix = None
@@ -187,12 +234,13 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
                 continue
         if (
             unit is None
+            and top is None
             and k < len(found)
             and found[k][2] is not None
             and text[e : lo + found[k][0]] in "—–-~～至"
         ):
             # 4.5-5%: the unit is written once, after the second number
-            s2, e2, v2 = found[k]
+            s2, e2, v2, _top2 = found[k]
             u2 = _match_unit(text, lo + e2)
             if u2 is not None and lo + s2 - e == 1 and v2 is not None:
                 k += 1
@@ -210,13 +258,15 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
                 )
                 yield m
                 continue
+        end = -1 if unit is None else j + len(unit.written)
+        if unit is None:
+            unit = _year_unit(text, s, e, lo, hi, value)
+            end = -1 if unit is None else e + len(unit.written)
         if unit is None:
             unit = _infer_unit(text, s, e, lo, hi, value, bool(prefix))
             if unit is None:
                 continue
             end = e
-        else:
-            end = j + len(unit.written)
         if (
             cn
             and unit.unit in ("count", "person")
@@ -252,13 +302,19 @@ def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             else:
                 comparator = "~"
             end += len(suffix)
-        start = s - len(prefix) if prefix else s
+        if negative:
+            value, top = (-top, -value) if top is not None else (-value, None)
+        start = signed - len(prefix) if prefix else signed
         m = Mention(start, end, s, e, value * unit.scale, unit.unit, unit.family, comparator)
+        if top is not None:
+            m.comparator, m.value_max = "range", top * unit.scale  # 五六十, 二三十: approximate
         if unit.family == "count" or unit.unit == "household":
             m.classifier = unit.written
+        if percent_word in ("千分之", "万分之") or unit.written == "‰":
+            m.measure = "share"  # a per-mille rate: 千分之三点五 is 0.35%
         # a range: 4.5%—5%, 5—6%
         nxt = found[k] if k < len(found) else None
-        if nxt is not None and lo + nxt[0] - end <= 1 and lo + nxt[0] > end - 1:
+        if top is None and nxt is not None and lo + nxt[0] - end <= 1 and lo + nxt[0] > end - 1:
             sep = text[end : lo + nxt[0]]
             if sep in ("—", "–", "-", "~", "～", "至", "到") and not _prefix(text, start, lo, ["从", "由"]):
                 _s2, e2 = lo + nxt[0], lo + nxt[1]
@@ -315,19 +371,36 @@ def _infer_unit(
     return None
 
 
+# A numeral inside a word form: Arabic with a point, or Chinese with 点 (二点五倍, 十二点四倍).
+_W = r"(?:\d+(?:\.\d+)?|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:点[零〇一二三四五六七八九]+)?)"
+_NOT_AFTER_DIGIT = r"(?<![\d.零〇一二三四五六七八九十两百千点])"
+
+
+def _word_value(s: str) -> tuple[Decimal, Decimal | None] | None:
+    """A numeral of a word form read exactly or as an approximate range; None if neither."""
+    try:
+        return read_numeral(s)
+    except ValueError:
+        return None
+
+
 _RANK = re.compile(
     r"第\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名)(?!单)"
     r"|(?<=[居列排])(?:全[国省市区]|世界|全球|各省区|同类城市)?(首位|第一)(?![批个次届类产])"
 )
-_MOVE = re.compile(r"(?<![\d.一二三四五六七八九十两百])(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
+_MOVE = re.compile(_NOT_AFTER_DIGIT + r"(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
 _FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
 _DOUBLE = re.compile(r"翻(一|两|二|三)番|翻番")
 _ZERO = re.compile(r"零增长")
-_TIMES = re.compile(
-    r"(?<![\d.一二三四五六七八九十两百])(\d+(?:\.\d+)?|[一二三四五六七八九十两]+)\s*倍(多|以上)?"
-)
+_TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(多|以上|左右)?")
 _DOUBLING = re.compile(r"(?<=实现)倍增|倍增(?=[,，。;])")
-_TENTHS = re.compile(r"(?<![\d.一二三四五六七八九十两百])(\d+(?:\.\d+)?|[一二三四五六七八九十])\s*成")
+_TENTHS = re.compile(
+    _NOT_AFTER_DIGIT + r"(\d+(?:\.\d+)?|[一二三四五六七八九十]{1,2})\s*成(以上|左右|多|以下)?"
+)
+# 七成以上企业, 八成的村: N成 is a share when what follows is counted
+_TENTHS_COUNTED = re.compile(
+    r"的|[\u4e00-\u9fff]{0,4}(?:企业|居民|农户|群众|村|人|家庭|学校|医院|乡镇|社区|县|项目|产品|工程|地区|城市)"
+)
 _FRACTION = re.compile(
     r"(?<![\d.一二三四五六七八九十两百])(\d+)\s*/\s*(\d+)"
     r"|(?<![一二三四五六七八九十百])([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)"
@@ -343,24 +416,18 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
                 m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank"
             )
             continue
-        value = parse_numeral(m[1])
-        if text.startswith("第", m.start()) and m.end() < hi and text[m.end()] in "次":
+        read = _word_value(m[1])
+        if read is None or (text.startswith("第", m.start()) and m.end() < hi and text[m.end()] in "次"):
             continue
-        yield Mention(m.start(), m.end(), m.start(1), m.end(1), value, "rank", "rank", measure="rank")
+        yield _ranged(Mention(m.start(), m.end(), m.start(1), m.end(1), read[0], "rank", "rank", measure="rank"), read)
     for m in _FRONT.finditer(text, lo, hi):
-        if m[2] == "强":
+        read = _word_value(m[1])
+        if m[2] == "强" or read is None:
             continue
-        yield Mention(
-            m.start(),
-            m.end(),
-            m.start(1),
-            m.end(1),
-            parse_numeral(m[1]),
-            "rank",
-            "rank",
-            comparator="<=",
-            measure="rank",
+        front = Mention(
+            m.start(), m.end(), m.start(1), m.end(1), read[0], "rank", "rank", comparator="<=", measure="rank"
         )
+        yield _ranged(front, read)
     for m in _MOVE.finditer(text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第前":
             continue
@@ -370,19 +437,16 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             continue
         if not (verb_up or verb_down) and "位次" not in m[2]:
             continue
+        read = _word_value(m[1])
+        if read is None:
+            continue
         sign = -1 if verb_down else 1
         cls = "个" if m[2].startswith("个") else None
-        yield Mention(
-            m.start(),
-            m.end(),
-            m.start(1),
-            m.end(1),
-            parse_numeral(m[1]) * sign,
-            "rank",
-            "rank",
-            measure="change_rank",
-            classifier=cls,
-        )
+        move = Mention(
+            m.start(), m.end(), m.start(1), m.end(1), read[0] * sign, "rank", "rank",
+            measure="change_rank", classifier=cls,
+        )  # fmt: skip
+        yield _ranged(move, read, sign)
     for m in re.finditer(r"上([百千万亿])", text[lo:hi]):
         a, b = lo + m.start(), lo + m.end()
         unit = _match_unit(text, b)
@@ -414,45 +478,27 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
     for m in _ZERO.finditer(text, lo, hi):
         yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(0), "%", "percent", measure="growth")
     for m in _TIMES.finditer(text, lo, hi):
-        if m.start() > lo and (text[m.start() - 1].isdigit() or text[m.start() - 1] == "."):
+        read = _word_value(m[1])
+        if read is None:
             continue
-        yield Mention(
-            m.start(),
-            m.end(),
-            m.start(1),
-            m.end(1),
-            parse_numeral(m[1]) * 100,
-            "%",
-            "percent",
-            comparator=">=" if m[2] else "=",
-            measure="times",
+        cmp = {"多": ">=", "以上": ">=", "左右": "~"}.get(m[2] or "", "=")
+        times = Mention(
+            m.start(), m.end(), m.start(1), m.end(1), read[0] * 100, "%", "percent", comparator=cmp, measure="times"
         )
+        yield _ranged(times, read, 100)
     for m in _DOUBLING.finditer(text, lo, hi):
         yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100), "%", "percent", measure="growth")
-    for m in _TENTHS.finditer(text, lo, hi):
-        if m.start() > lo and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ".第"):
-            continue
-        if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
-            continue
-        if not _prefix(
-            text, m.start(), max(lo, m.start() - 4), ["占", "全国", "全省", "达", "近", "超", "约"]
-        ):
-            continue
-        yield Mention(
-            m.start(),
-            m.end(),
-            m.start(1),
-            m.end(1),
-            parse_numeral(m[1]) * 10,
-            "%",
-            "percent",
-            measure="share",
-        )
+    yield from _tenths(text, lo, hi)
     for m in _FRACTION.finditer(text, lo, hi):
         if m[1]:
             num, den = Decimal(m[1]), Decimal(m[2])
+        elif m[3] in ("百", "千", "万"):
+            continue  # 百分之五, 千分之三: percent words, read with the numerals
         else:
-            den, num = parse_numeral(m[3]), parse_numeral(m[4])
+            den_read, num_read = _word_value(m[3]), _word_value(m[4])
+            if den_read is None or num_read is None or den_read[1] is not None or num_read[1] is not None:
+                continue
+            den, num = den_read[0], num_read[0]
         if den == 0 or num >= den:
             continue
         yield Mention(
@@ -460,15 +506,93 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
         )
 
 
+def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | int = 1) -> Mention:
+    """``m`` as the range an approximate numeral spans (二三十倍, 前二三十位), else unchanged."""
+    if read[1] is not None:
+        low, high = sorted((read[0] * scale, read[1] * scale))
+        m.value, m.value_max, m.comparator = low, high, "range"
+    return m
+
+
+def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
+    """占全国9成, 七成以上企业, 七八成: N成 as a share (N×10 %)."""
+    for m in _TENTHS.finditer(text, lo, hi):
+        if m.start() > lo and text[m.start() - 1] in "第":
+            continue
+        if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
+            continue
+        counted = m[2] is not None or _TENTHS_COUNTED.match(text, m.end(), hi) is not None
+        if not counted and not _prefix(
+            text, m.start(), max(lo, m.start() - 4), ["占", "全国", "全省", "达", "近", "超", "约"]
+        ):
+            continue
+        read = _word_value(m[1])
+        if read is None:
+            continue
+        cmp = {"以上": ">=", "多": ">=", "左右": "~", "以下": "<="}.get(m[2] or "", "=")
+        share = Mention(
+            m.start(), m.end(), m.start(1), m.end(1), read[0] * 10, "%", "percent", comparator=cmp, measure="share"
+        )
+        yield _ranged(share, read, 10)
+
+
+@cache
+def _names_re() -> re.Pattern[str] | None:
+    """Place names (rules/jurisdictions*.csv) and idioms (rules/idioms.txt) holding a numeral."""
+    names = {j.name for j in load_jurisdictions()}
+    names.update(
+        line.strip() for line in rules.text("idioms.txt").splitlines() if line.strip() and not line.startswith("#")
+    )
+    held = sorted((n for n in names if len(n) >= 2 and any(c in CJK_NUMERAL for c in n)), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, held))) if held else None
+
+
+def _name_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Spans of place names and idioms in ``text[lo:hi]``: numerals inside them are no figures."""
+    pattern = _names_re()
+    return [] if pattern is None else [m.span() for m in pattern.finditer(text, lo, hi)]
+
+
+class _Taken:
+    """Disjoint-or-not spans, sorted, asked whether a span overlaps any: log time per question."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        # the furthest end among the spans up to each index: overlaps need only the prefix
+        self.reach = list(itertools.accumulate((b for _, b in self.spans), max))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether ``[a, b)`` overlaps one of the spans."""
+        i = bisect.bisect_left(self.starts, b)  # spans starting before b
+        return i > 0 and self.reach[i - 1] > a
+
+
+def _heads_subject(text: str, lo: int, a: Mention, b: Mention) -> bool:
+    """八家监管企业营收、利税均增长20%以上: a count opening its clause names the group a later
+    rate or amount of the same clause is about."""
+    between = text[a.end : b.start]
+    return (
+        a.family == "count"
+        and b.family in ("percent", "points", "money")
+        and len(between) <= 25
+        and not re.search(r"[,，;:。]", between)
+        and a.start - clause_start_at(text, a.start, lo) <= 2
+    )
+
+
 def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
-    """Every figure in ``text[lo:hi]``, in text order; word forms win over numerals they overlap."""
-    words = list(_word_mentions(text, lo, hi))
-    taken = [(w.start, w.end) for w in words]
+    """Every figure in ``text[lo:hi]``, in text order; word forms win over numerals they overlap.
 
-    def free(m: Mention) -> bool:
-        return not any(m.num_start < b and m.num_end > a for a, b in taken)
-
-    numbers = [m for m in _numeral_mentions(text, lo, hi) if free(m)]
+    Numerals inside a place name or an idiom (九台区, 八方支援) are dropped."""
+    names = _Taken(_name_spans(text, lo, hi))
+    words = [w for w in _word_mentions(text, lo, hi) if not names.overlaps(w.num_start, w.num_end)]
+    taken = _Taken((w.start, w.end) for w in words)
+    numbers = [
+        m
+        for m in _numeral_mentions(text, lo, hi)
+        if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
+    ]
     out = sorted(words + numbers, key=lambda m: (m.start, m.end))
     # 全国36个省会…城市中从第27位…, 74个重点城市…浓度下降9.1%: the count labels the subject
     labels = set()
@@ -480,7 +604,7 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
             and not re.search(r"[,，;:。、和与及等]", between)
             and not between.endswith("每")
             and not re.search(r"每[\u4e00-\u9fff]{0,3}$", between)
-        ):
+        ) or _heads_subject(text, lo, a, b):
             labels.add(id(a))
     out = [m for m in out if id(m) not in labels]
     # ordinals make what follows in the clause a class, not a measure: 第4个吞吐量超千万人次的机场
