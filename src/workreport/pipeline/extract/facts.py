@@ -18,8 +18,14 @@ from workreport.pipeline.extract.reading import (
     clause_start_at,
     clean_indicator,
     compose,
+    counted_object,
+    elide_examples,
     indicator_id,
+    is_fragment,
+    object_verb,
     read_phrase,
+    strip_comparator,
+    strip_marker,
 )
 from workreport.pipeline.extract.vocabulary import extractor_rules
 from workreport.pipeline.numerals import parse_numeral
@@ -34,14 +40,39 @@ def _list_items(subject: str) -> list[str]:
     if len(items) == 1 and subject.startswith("城乡"):
         rest = subject[2:]
         return ["城镇" + rest, "农村" + rest]
+    return _complete(items)
+
+
+def _complete(items: list[str]) -> list[str]:
+    """Items of a list that share a head or a tail get it written out."""
     if len(items) >= 2 and items[0].startswith("城乡") is False:
         # 二氧化硫、氮氧化物排放量: earlier items share the last item's head
         last = items[-1]
-        for head in ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额"):
+        for head in ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额", "产值"):
             if last.endswith(head):
-                items = [x if x.endswith(head) else x + head for x in items[:-1]] + [last]
+                items = [x if x.endswith(head) or len(x) <= 2 or indicator_id(x) else x + head for x in items[:-1]] + [last]
+                items = _parallel(items)
                 break
+        else:
+            items = _parallel(items)
     return items
+
+
+def _parallel(items: list[str]) -> list[str]:
+    """城镇、农村居民人均可支配收入 → 城镇… and 农村…; 企业营收、利税 → 企业营收, 企业利税."""
+    last, first = items[-1], items[0]
+    heads = [h for h in GENERIC_HEADS if first.endswith(h) and len(first) > len(h)]
+    if heads and all(x in GENERIC_HEADS or len(x) <= 2 for x in items[1:]):
+        subject = first[: -len(heads[0])]
+        return [first] + [subject + x for x in items[1:]]
+    out = []
+    for x in items[:-1]:
+        rest = last[len(x) :]
+        if len(x) <= 4 and len(rest) >= 2 and re.match(r"[\u4e00-\u9fff]", rest) and not indicator_id(x):
+            out.append(x + rest)
+        else:
+            out.append(x)
+    return [*out, last]
 
 
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
@@ -66,6 +97,7 @@ def sentence_facts(
     sentence_text = text[lo:hi]
     respectively = sentence_text.find("分别")
     groups: list[list[Mention]] = []
+    object_lead: str | None = None  # 实施3000个老旧小区、120个…: the verb the list of objects shares
     for idx, m in enumerate(mentions):
         cs = clause_start_at(text, m.start, lo)
         floor = cs
@@ -107,6 +139,7 @@ def sentence_facts(
             # 一是为5.95万名…学生提供…: the counted thing follows the number
             tail = re.match(r"[^,，。;:!?、]{1,20}", text[m.end : hi])
             m.indicator = tail[0] if tail else ""
+        m.indicator, object_lead = _label(text, m, hi, cs, lo, previous, object_lead)
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
         around = text[max(cs, m.start - 12) : m.start]
@@ -143,6 +176,59 @@ def sentence_facts(
         before = text[lo : m.start]
         facts.extend(_to_facts(text, m, before, para, structure, topic, hedge_words, sentence))
     return facts
+
+
+def _label(
+    text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
+) -> tuple[str, str | None]:
+    """The indicator label of ``m`` (FACTS.md §2), and the verb its counted object carries on.
+
+    No list marker (三是), comparator word (低于) or long example list (甲、乙等) stays in it; a
+    verb whose object follows the number (实施1088蒸吨燃气锅炉低氮改造) takes that object; a
+    fragment (占全国, 总数) continues the subject before it. The id is left as read."""
+    reading = m.reading
+    label = m.indicator
+    if reading is None:
+        return label, None
+    cleaned = clean_indicator(text[m.floor : m.start])
+    raw = strip_marker(cleaned)
+    verb = object_verb(raw) if raw else None
+    p = elide_examples(strip_comparator(raw if verb or raw != cleaned else strip_marker(label)))
+    counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
+    after = counted_object(text[m.end : hi]) if counts else ""
+    if m.family == "money" and not text.startswith("的", m.end):
+        after = ""
+    joined = previous is not None and previous.end > cs
+    if label and text.startswith(label, m.end):
+        return (after or label), None  # the name was read after the number already
+    if object_lead is not None and joined and after:
+        return f"{object_lead}…{after}", object_lead  # the list goes on: 、120个老旧街区改造
+    if after and (verb or not p.strip("…") or m.family != "money"):
+        return (f"{p}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
+    if p and is_fragment(p) and not m.indicator_id:
+        if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
+            m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
+        return _continued(text, p, cs, lo, previous), None
+    return (p or label), None
+
+
+def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) -> str:
+    """占全国 → 无人机产量…占全国: a fragment continues the subject named before it in the sentence."""
+    if (
+        previous is not None
+        and previous.indicator
+        and previous.indicator != p
+        and previous.end > lo
+        and not is_fragment(previous.indicator)
+        and (len(p) > 2 or previous.end <= cs)
+    ):
+        return f"{previous.indicator[-10:]}…{p}"
+    before = text[lo:cs].rstrip(",，、 ")
+    if not before or (previous is not None and previous.end > lo):
+        return p
+    start = clause_start_at(text, lo + len(before), lo)
+    context = strip_marker(clean_indicator(text[start : lo + len(before)]))[-16:]
+    return f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p
 
 
 def _measure(m: Mention, reading: Reading, role: str) -> None:
@@ -218,25 +304,33 @@ def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> N
                     g.scope = item
                     continue
                 g.indicator = item
-                g.indicator_id = indicator_id(item)
+                # a name written out by completion gets an id only where the written one has one
+                written = item in subject or indicator_id(items[-1]) is not None
+                g.indicator_id = indicator_id(item) if written else None
         elif len(items) == 1 and len(places) == 0:
             for g in group:
                 g.indicator = subject
                 g.indicator_id = indicator_id(subject)
 
 
+_SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超突在保实稳有要比较控低高降减不已实占])")
+
+
 def _shared(text: str, lo: int, m: Mention) -> None:
     """地区生产总值、固定资产投资…均增长20%以上: one fact per subject."""
     cs = clause_start_at(text, m.start, lo)
-    phrase = text[cs : m.start]
-    at = phrase.rfind("均")
-    if at < 0:
-        at = phrase.rfind("都")
+    phrase = text[max(cs, m.floor) : m.start]
+    if "分别" in phrase:
+        return  # respective values pair with their items one by one (_respectively)
+    marks = list(_SHARED_MARK.finditer(phrase))
+    at = marks[-1].start() if marks else -1
     subject_text = phrase[:at] if at >= 0 else read_phrase(phrase).phrase
     subject = clean_indicator(subject_text)
     if "等" in subject or "、" not in subject:
         return
     items = [x for x in subject.split("、") if x]
+    if not _PLACE.match(items[0]):
+        items = _complete(items)
     if len(items) < 2:
         return
     # no 均: only lists of rates (学前教育毛入园率、高中毛入学率超过93%) or of places

@@ -95,11 +95,21 @@ def read_phrase(phrase: str) -> Reading:
         verb, sign = None, 1
     leading = False
     if verb is None and not to:
-        lead = re.match(r"^(?:全年|今年|再|进一步|累计|共)?(减少|增加|压减|削减|节约|压缩)(?!值)", p)
+        lead = _lead_verb().match(p)
         if lead:
             verb, leading = lead[1], True
-            sign = -1 if lead[1] in down else 1
+            sign = -1 if lead[1] in r.words("lead", "down") else 1
     return Reading(verb, sign, to, p, peeled, leading)
+
+
+@cache
+def _lead_verb() -> re.Pattern[str]:
+    """再减少企业税负 / 过去一年减少贫困人口: a change verb leading its object (rules/cues.toml [lead])."""
+    r = extractor_rules()
+    before = sorted(r.words("lead", "before"), key=len, reverse=True)
+    verbs = sorted(r.words("lead", "up") + r.words("lead", "down"), key=len, reverse=True)
+    alt = "|".join(map(re.escape, before))
+    return re.compile(rf"^(?:(?:{alt}))*({'|'.join(map(re.escape, verbs))})(?!值|少|到|至|为)")
 
 
 PAST_YEAR = re.compile(r"(?<![比较与同从由至到和\d])((?:19|20)\d{2})\s*年(?![\d底末初前后以来])")
@@ -174,3 +184,83 @@ def compose(previous: str, head: str) -> str:
     return head
 
 
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@cache
+def _label_rules() -> tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+    """(list marker, comparator words, object verbs, adverbs, fragment heads, not-object chars)."""
+    lab = extractor_rules().cue["label"]
+    longest = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
+    return (
+        re.compile("|".join(lab["markers"])),
+        longest(lab["comparators"]),
+        longest(lab["object_verbs"]),
+        longest(lab["adverbs"]),
+        longest(lab["fragments"]),
+        "".join(lab["not_object"]),
+    )
+
+
+def strip_marker(phrase: str) -> str:
+    """三是支持 → 支持; (四)新建 → 新建: a list marker at the start is no part of a name."""
+    marker = _label_rules()[0]
+    for _ in range(2):
+        q = marker.sub("", phrase, count=1).lstrip(" ,、")
+        if q == phrase:
+            break
+        phrase = q
+    return phrase
+
+
+def strip_comparator(phrase: str) -> str:
+    """城镇登记失业率低于 → 城镇登记失业率: a comparator word is no part of a name."""
+    for w in _label_rules()[1]:
+        if phrase.endswith(w) and len(phrase) > len(w):
+            return phrase[: -len(w)].rstrip("的 ")
+    return phrase
+
+
+def object_verb(phrase: str) -> str | None:
+    """The verb ``phrase`` ends with when its object follows the number (实施, 办好, 年产), else None."""
+    p = phrase
+    for w in _label_rules()[2]:
+        if p.endswith(w):
+            return w
+    return None
+
+
+def elide_examples(phrase: str) -> str:
+    """新建甲、乙等科创平台 → 新建…科创平台: an example list ending in 等 is elided."""
+    at = phrase.rfind("等")
+    if at <= 0:
+        return phrase
+    head = phrase[:at]
+    lead = ""
+    if len(head) <= 20:
+        return phrase  # a short list of examples is kept: 新建改造供热、供气、供水等管网
+    for v in _label_rules()[2]:
+        i = head.find(v)
+        if 0 <= i <= 8:
+            lead = head[: i + len(v)]
+            break
+    if not lead or len(head) - len(lead) <= 20:
+        return phrase  # a short list of examples is kept: 新建改造供热、供气、供水等管网
+    return f"{lead}…{phrase[at + 1 :]}"
+
+
+def is_fragment(phrase: str) -> bool:
+    """占全国, 总数, 较“十三五”末, 转: a phrase that only continues the subject before it."""
+    return len(phrase) <= 2 or phrase.startswith(_label_rules()[4])
+
+
+def counted_object(after: str) -> str:
+    """The name right after a number that says what it counts (个 老旧街区改造), or ''."""
+    t = re.sub(r"^\([^()]{1,4}\)", "", after)  # 2.5万套(间)城市危旧房
+    t = t[1:] if t.startswith(("的", "等")) else t
+    m = re.match(r"[^,，。;；:：!?\n\r\d]{1,30}", t)
+    if m is None or m[0][0] in _label_rules()[5] or not re.match(r"[\u4e00-\u9fff“\"《]", m[0]):
+        return ""
+    return m[0].rstrip("、和与及 ")
