@@ -113,6 +113,23 @@ def test_eval_agrees_with_the_reference_scorer(key_name: str, tmp_path: Path) ->
         text=True,
     ).stdout
     assert json.loads(direct)[str(path)] == reference
+    # the indicator label accuracy (FACTS.md §6) agrees too
+    with_labels = json.loads(
+        subprocess.run(
+            [sys.executable, str(scorer), str(path), str(pred_file), "--json", "--labels"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    ours_labels = subprocess.run(
+        [sys.executable, "-m", "workreport.cli", "eval", str(path), "--predictions", str(pred_file), "--json", "--labels"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert json.loads(ours_labels)[str(path)] == with_labels
+    assert "indicator_label" in with_labels["accuracy"]
 
 
 def test_shared_folder_is_where_the_tests_look() -> None:

@@ -204,9 +204,12 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
     type=click.Path(path_type=Path),
     help="Score this JSONL file instead of running the extractor (one GOLD only).",
 )
+@click.option(
+    "--labels", is_flag=True, help="Add the indicator label accuracy to --json (as score_facts.py --labels)."
+)
 @fails_cleanly
-def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path | None) -> None:
-    """Score the extractor against answer keys (FACTS.md §6): precision, recall, F1, strict F1."""
+def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path | None, labels: bool) -> None:
+    """Score the extractor against answer keys (FACTS.md §6): precision, recall, F1, strict F1, labels."""
     from workreport.pipeline.evaluate import load_predictions
 
     results = {}
@@ -217,7 +220,7 @@ def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path
         else:
             doc = read(key.source_path())
             pred = [f.to_dict() for f in extract_facts(doc)]
-        s = score(key.facts, pred, key.regions)
+        s = score(key.facts, pred, key.regions, labels=labels or not as_json)
         results[str(g)] = s
     if as_json:
         click.echo(json.dumps({k: v.figures() for k, v in results.items()}, ensure_ascii=False, indent=2))

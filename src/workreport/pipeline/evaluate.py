@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,10 +132,29 @@ def _overlap(a: FactLike, b: FactLike) -> int:
     return int(min(a["end"], b["end"]) - max(a["start"], b["start"]))
 
 
+def label_ok(gold_label: str | None, pred_label: str | None) -> bool:
+    """Does the predicted indicator phrase name what the gold one names? (FACTS.md §6)
+
+    Bags of characters after NFKC, the elision mark and spaces removed: the prediction holds at
+    least 60% of the gold phrase's characters, and at least 30% of its own come from it."""
+    a = Counter(unicodedata.normalize("NFKC", (gold_label or "").replace("…", "")).replace(" ", ""))
+    b = Counter(unicodedata.normalize("NFKC", (pred_label or "").replace("…", "")).replace(" ", ""))
+    if not a or not b:
+        return not a and not b
+    common = sum((a & b).values())
+    return common / sum(a.values()) >= 0.6 and common / sum(b.values()) >= 0.3
+
+
 def score(
-    gold: Sequence[FactLike], predicted: Iterable[FactLike], regions: Sequence[tuple[int, int]]
+    gold: Sequence[FactLike],
+    predicted: Iterable[FactLike],
+    regions: Sequence[tuple[int, int]],
+    labels: bool = False,
 ) -> Score:
-    """Score ``predicted`` against ``gold``, counting only predictions inside the key's ``regions``."""
+    """Score ``predicted`` against ``gold``, counting only predictions inside the key's ``regions``.
+
+    ``labels`` adds the indicator label accuracy (``accuracy["indicator_label"]``) as
+    ``score_facts.py --labels`` does."""
     pred = [
         p
         for p in predicted
@@ -165,6 +186,11 @@ def score(
     accuracy = {
         a: (sum(_norm(g.get(a)) == _norm(p.get(a)) for g, p in pairs) / m if m else 0.0) for a in ATTRIBUTES
     }
+    differing = [(g, p) for g, p in pairs if not all(_norm(g.get(a)) == _norm(p.get(a)) for a in STRICT)]
+    if labels:
+        good = sum(label_ok(g.get("indicator"), p.get("indicator")) for g, p in pairs)
+        accuracy["indicator_label"] = good / m if m else 0.0
+        differing += [(g, p) for g, p in pairs if not label_ok(g.get("indicator"), p.get("indicator"))]
     matched = {id(g) for g, _ in pairs}
     return Score(
         gold=len(gold),
@@ -177,7 +203,7 @@ def score(
         accuracy=accuracy,
         misses=[g for g in gold if id(g) not in matched],
         false_alarms=[p for i, p in enumerate(pred) if i not in used],
-        differing=[(g, p) for g, p in pairs if not all(_norm(g.get(a)) == _norm(p.get(a)) for a in STRICT)],
+        differing=differing,
     )
 
 

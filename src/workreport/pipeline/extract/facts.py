@@ -68,7 +68,10 @@ def _parallel(items: list[str]) -> list[str]:
     out = []
     for x in items[:-1]:
         rest = last[len(x) :]
-        if len(x) <= 4 and len(rest) >= 2 and re.match(r"[\u4e00-\u9fff]", rest) and not indicator_id(x):
+        head = next((h for h in GENERIC_HEADS if last.endswith(h)), None)
+        if head and len(x) <= 2 and rest and x[-1] == rest[0]:
+            out.append(x + head)  # 农业、服务业增加值: not 农业业增加值
+        elif len(x) <= 4 and len(rest) >= 2 and re.match(r"[\u4e00-\u9fff]", rest) and not indicator_id(x):
             out.append(x + rest)
         else:
             out.append(x)
