@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from workreport import rules
 from workreport.pipeline.extract.reading import Reading, clause_start_at
@@ -46,31 +46,54 @@ class Mention:
     floor: int = 0  # where the phrase read before the number starts
 
 
+@cache
+def _units_by_first() -> dict[str, tuple[Unit, ...]]:
+    """The units by their first character, longest written form first: one lookup per number."""
+    out: dict[str, list[Unit]] = {}
+    for u in extractor_rules().units:
+        out.setdefault(u.written[:1], []).append(u)
+    return {c: tuple(us) for c, us in out.items()}
+
+
 def _match_unit(text: str, i: int) -> Unit | None:
-    r = extractor_rules()
-    for u in r.units:
+    if i >= len(text):
+        return None
+    guard = extractor_rules().guard
+    for u in _units_by_first().get(text[i], ()):
         if text.startswith(u.written, i):
             nxt = text[i + len(u.written) : i + len(u.written) + 1]
-            if nxt and nxt in r.guard.get(u.written, ""):
+            if nxt and nxt in guard.get(u.written, ""):
                 continue
             return u
     return None
 
 
+@cache
+def _by_edge(words: tuple[str, ...], last: bool) -> dict[str, tuple[str, ...]]:
+    """``words`` by their last (or first) character, longest first."""
+    out: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        if w:
+            out.setdefault(w[-1] if last else w[0], []).append(w)
+    return {c: tuple(ws) for c, ws in out.items()}
+
+
 def _prefix(text: str, i: int, lo: int, words: Iterable[str]) -> str | None:
-    best = None
-    for w in words:
-        if i - len(w) >= lo and text.startswith(w, i - len(w)) and (best is None or len(w) > len(best)):
-            best = w
-    return best
+    if i <= lo:
+        return None
+    for w in _by_edge(tuple(words), True).get(text[i - 1], ()):
+        if i - len(w) >= lo and text.startswith(w, i - len(w)):
+            return w
+    return None
 
 
 def _suffix(text: str, i: int, words: Iterable[str]) -> str | None:
-    best = None
-    for w in words:
-        if text.startswith(w, i) and (best is None or len(w) > len(best)):
-            best = w
-    return best
+    if i >= len(text):
+        return None
+    for w in _by_edge(tuple(words), False).get(text[i], ()):
+        if text.startswith(w, i):
+            return w
+    return None
 
 
 def _in_short_quote(text: str, s: int, e: int, lo: int, hi: int) -> bool:
@@ -88,6 +111,7 @@ def _numeral_re() -> re.Pattern[str]:
 
 
 _Found = tuple[int, int, Decimal | None, Decimal | None]
+_read_cached = lru_cache(maxsize=4096)(read_numeral)  # reports repeat their numerals
 
 
 def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
@@ -101,7 +125,7 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
         value: Decimal | None
         top: Decimal | None
         try:
-            value, top = read_numeral(m.group(0))
+            value, top = _read_cached(m.group(0))
         except ValueError:
             value = top = None
         out.append((m.start() - lo, m.end() - lo, value, top))

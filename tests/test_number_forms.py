@@ -1,0 +1,145 @@
+"""Every written form of a number, one class at a time, read as FACTS.md says.
+
+Each case is one report-like sentence and the fact its number must give (value, value_max,
+unit); each runs as written, with full-width digits and signs, and in traditional
+characters. Negative cases list quotes that must give no fact (names, idioms).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import workreport
+from workreport import Document
+from workreport.pipeline.numerals import parse_approximate, read_numeral
+
+# (sentence, value, value_max, unit): the fact the sentence's number must give
+Case = tuple[str, float, float | None, str]
+
+CLASSES: dict[str, list[Case]] = {
+    "approximate": [
+        ("约百分之五六十的企业实现盈利。", 50, 60, "%"),
+        ("全市工业产值增长二三十倍。", 2000, 3000, "%"),
+        ("主要指标进入全国前二三十位。", 20, 30, "rank"),
+        ("营商环境排名提升二三十个位次。", 20, 30, "rank"),
+        ("出口额增长三四倍。", 300, 400, "%"),
+        ("新增就业岗位三四百万个。", 3_000_000, 4_000_000, "count"),
+        ("七八成的农户参加了合作社。", 70, 80, "%"),
+    ],
+    "percent_words": [
+        ("地区生产总值增长百分之六点五。", 6.5, None, "%"),
+        ("农村自来水普及率达到百分之一百。", 100, None, "%"),
+        ("空气质量优良率达到百分之九十五点五。", 95.5, None, "%"),
+        ("义务教育巩固率达到百分之百。", 100, None, "%"),
+        ("贷款利率下降百分之零点五。", -0.5, None, "%"),
+        ("城镇居民人均可支配收入增长百分之2.4。", 2.4, None, "%"),
+        ("人口自然增长率为千分之三点五。", 0.35, None, "%"),
+        ("人口出生率为7.5‰。", 0.75, None, "%"),
+    ],
+    "multiples": [
+        ("全市生产总值是一九四九年的二点五倍。", 250, None, "%"),
+        ("工业产值是上年的十二点四倍。", 1240, None, "%"),
+        ("进出口总额增长2.5倍。", 250, None, "%"),
+        ("研发投入增长两倍。", 200, None, "%"),
+    ],
+    "sentence_start": [
+        ("22%的企业实现盈利。", 22, None, "%"),
+        ("199个项目开工建设。", 199, None, "count"),
+        ("8亿元用于保障和改善民生。", 800_000_000, None, "CNY"),
+        ("全年工作有序推进，3.5万人实现就业。", 35000, None, "person"),
+    ],
+    "shares_and_counts": [
+        ("七成以上企业实现增长。", 70, None, "%"),
+        ("全省粮食产量占全国9成。", 90, None, "%"),
+        ("今年将办好十件民生实事。", 10, None, "count"),
+        ("新建学校两万名学生受益。", 20000, None, "person"),
+        ("劳动年龄人口平均受教育年限达到10.8年。", 10.8, None, "年"),
+    ],
+    "signs": [
+        ("规模以上工业增加值增长-2.2%。", -2.2, None, "%"),
+        ("居民消费价格指数增长负3.9%。", -3.9, None, "%"),
+        ("利润总额-22.2%，降幅收窄。", -22.2, None, "%"),
+        ("进出口总额增长-5.6%。", -5.6, None, "%"),
+    ],
+    "mixed_and_chinese": [
+        ("全年地区生产总值达到1.2万亿元。", 1.2e12, None, "CNY"),
+        ("城镇新增就业5.95万名。", 59500, None, "person"),
+        ("改造老旧小区三千五百户。", 3500, None, "household"),
+        ("新增市场主体1亿3千万户。", 130_000_000, None, "count"),
+    ],
+}
+
+# quotes (as written) that must give no fact: names and idioms
+NOT_FACTS: list[tuple[str, str]] = [
+    ("陆家嘴金融城新增企业120家。", "陆家"),
+    ("伍家岗区新开工项目45个。", "伍家"),
+    ("九台区生产总值增长6%。", "九台"),
+    ("五台山景区接待游客增长12%。", "五台"),
+    ("着陆场建设顺利完成。", "陆场"),
+    ("一方有难、八方支援，抗灾救灾取得胜利。", "八方"),
+    ("千方百计稳就业，城镇新增就业1.2万人。", "千方"),
+]
+
+_TRAD = str.maketrans(
+    "长万亿达业产总个项实现约亩区场负点两进国经济发设动规模门数农户质优县农机构务营额兴岗级应",
+    "長萬億達業產總個項實現約畝區場負點兩進國經濟發設動規模門數農戶質優縣農機構務營額興崗級應",
+)
+_FULL = str.maketrans("0123456789%-.", "０１２３４５６７８９％－．")
+
+
+def _variants(s: str) -> list[str]:
+    return [s, s.translate(_FULL), s.translate(_TRAD)]
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+def _facts(text: str) -> list[workreport.Fact]:
+    facts = workreport.extract(Document(text=text))
+    for f in facts:
+        assert text[f.start : f.end] == f.quote
+    return facts
+
+
+@pytest.mark.parametrize(
+    ("cls", "case", "form"),
+    [(c, case, k) for c, cases in CLASSES.items() for case in cases for k in range(3)],
+)
+def test_number_form(cls: str, case: Case, form: int) -> None:
+    sentence, value, value_max, unit = case
+    text = _variants(sentence)[form]
+    facts = _facts(text)
+    hits = [f for f in facts if _close(f.value, value) and f.unit == unit and _close(f.value_max, value_max)]
+    got = [(f.quote, f.value, f.value_max, f.unit) for f in facts]
+    assert hits, f"{cls}: {text!r} gave {got}"
+    if value_max is not None:
+        assert hits[0].comparator == "range"
+
+
+@pytest.mark.parametrize(("sentence", "quote"), NOT_FACTS)
+@pytest.mark.parametrize("form", range(3))
+def test_names_and_idioms_are_no_facts(sentence: str, quote: str, form: int) -> None:
+    text = _variants(sentence)[form]
+    written = _variants(quote)[form]
+    facts = _facts(text)
+    assert not [f for f in facts if written in f.quote or f.quote in written], (text, facts)
+    assert facts or "有难" in sentence or "着陆" in sentence  # the real figure is still found
+
+
+@pytest.mark.parametrize(
+    ("numeral", "low", "high"),
+    [("五六十", 50, 60), ("二三十", 20, 30), ("十五六", 15, 16), ("三四百万", 3_000_000, 4_000_000),
+     ("一百五六十", 150, 160), ("两三千", 2000, 3000), ("百分之五六十", 50, 60)],
+)  # fmt: skip
+def test_approximate_numerals(numeral: str, low: int, high: int) -> None:
+    assert parse_approximate(numeral) == (low, high)
+    assert read_numeral(numeral) == (low, high)
+
+
+def test_exact_numerals_stay_exact() -> None:
+    assert read_numeral("二〇二二") == (2022, None)
+    assert read_numeral("一二三") == (123, None)
+    assert read_numeral("三四") == (3, 4)  # a bare pair of neighbours is approximate
