@@ -7,6 +7,9 @@
    repeated plus pathological runs (long digit runs, 万 runs, 、 runs, ...). Each
    pathological run is also probed alone at growing sizes to find super-linear cases.
 3. Peak memory (maxrss) of the 10 MB run.
+4. Shapes (bench/linearity.py): time per MB of distinct long lines, lists, number-dense
+   sentences and deep nesting against a normal report, for the number reader alone and for
+   the whole extract (``--shapes-size MB``, ``--no-shapes`` to skip).
 
 The 10 MB run happens in a child process with a time limit, so a super-linear case is
 reported (with its cProfile hotspot) instead of hanging the benchmark. See bench/README.md.
@@ -416,7 +419,7 @@ def verdict(met: bool | None) -> str:
     return "n/a" if met is None else ("MET" if met else "NOT MET")
 
 
-def print_text(r: dict[str, Any]) -> None:
+def print_text(r: dict[str, Any]) -> None:  # noqa: C901  (one printed section per figure, top to bottom)
     env = r["env"]
     print(
         f"workreport bench  (workreport {env['workreport']}, python {env['python']}, "
@@ -534,7 +537,17 @@ def print_text(r: dict[str, Any]) -> None:
             )
 
 
-def main() -> int:
+def shapes(size_mb: float, timeout: float) -> dict[str, Any]:
+    """Step 4: bench/linearity.py's shapes, each against a normal report."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    linearity = importlib.import_module("linearity")
+    log("4. shapes (bench/linearity.py) ...")
+    res: dict[str, Any] = linearity.run(size_mb, timeout)
+    res["text"] = linearity.report(res)
+    return res
+
+
+def main() -> int:  # noqa: C901  (the benchmark's steps in order, each guarded so the others still run)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ap.add_argument(
@@ -543,6 +556,9 @@ def main() -> int:
         default=None,
         help="time limit of the 10 MB run in seconds (default: adaptive, 30..90)",
     )
+    ap.add_argument("--shapes-size", type=float, default=1.0, help="MB per shape in step 4 (default 1)")
+    ap.add_argument("--shapes-timeout", type=float, default=60.0, help="seconds per run in step 4")
+    ap.add_argument("--no-shapes", action="store_true", help="skip step 4 (bench/linearity.py)")
     ap.add_argument("--_child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._child:
@@ -661,11 +677,18 @@ def main() -> int:
             r["memory"]["excluding_per_input_mb"] = ex["peak_rss_kb"] * 1024 / ex["bytes"]
     except Exception as exc:
         lin["error"] = f"{type(exc).__name__}: {exc}"
+    if not args.no_shapes:
+        try:
+            r["shapes"] = shapes(args.shapes_size, args.shapes_timeout)
+        except Exception as exc:  # the other figures are still worth printing
+            r["shapes"] = {"error": f"{type(exc).__name__}: {exc}"}
     r["runtime_s"] = time.perf_counter() - started
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=None, default=str))
     else:
         print_text(r)
+        if "shapes" in r:
+            print(r["shapes"].get("text") or f"shapes: {r['shapes'].get('error')}")
     return 0
 
 
