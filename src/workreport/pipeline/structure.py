@@ -283,35 +283,94 @@ def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> N
         _label(s.children, meta, s)
 
 
-def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, set[int]]:  # noqa: C901  (one pass over the head lines; each field's cue is a branch, and the fields fall back on one another)
-    """Metadata from the lines before the first heading; returns the line starts it used."""
+# A date as a report writes it: 2026年1月27日, 1 9 9 8 年3 月5 日 or 二〇二六年一月二十七日.
+_DATE = re.compile(
+    r"(?P<y>(?:1\s?9|2\s?0)\s?\d\s?\d|[一二][〇○零一二三四五六七八九]{3})\s*年\s*"
+    r"(?P<m>\d\s?\d?|十[一二]?|[一二三四五六七八九])\s*月\s*"
+    r"(?P<d>\d\s?\d?|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日"
+)
+# The report's own date line: ——2026年1月27日在吉林省第十四届人民代表大会第五次会议上
+_DELIVERY = re.compile(r"[^。在]{0,14}?在(?P<rest>.{0,60})")
+_SESSION = re.compile(r"人民代表大会|人大|第[\d一二三四五六七八九十]+\s*届|会议")
+_DATE_ONLY = re.compile(r"[\s(（—\-―─]*")
+_DATE_MARK = re.compile(r"(?:——|--|――|[(（])\s*$")
+# a web page's dateline: 2022/01/14/ 11:03 来源:兰州新区报 记者 魏晓倩 / 时间：2026-02-05
+_DATELINE = re.compile(r"((?:19|20)\d{2})[/\-.年]\s*(\d{1,2})[/\-.月]\s*(\d{1,2})")
+
+
+def _cn_int(written: str) -> int:
+    """一 → 1, 十二 → 12, 二十七 → 27; digits (possibly spaced) as they are."""
+    written = re.sub(r"\s", "", written)
+    if written.isdigit():
+        return int(written)
+    tens, _, units = written.rpartition("十")
+    if "十" not in written:
+        return CN_DIGITS.index(written) + 1
+    return (CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (CN_DIGITS.index(units) + 1 if units else 0)
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    """The ISO date a :data:`_DATE` match writes, or None if it is no calendar date."""
+    y = re.sub(r"\s", "", m["y"])
+    if not y.isdigit():  # 二〇二六, 一九九○: each numeral a digit, 〇 ○ 零 naught
+        y = "".join(str(CN_DIGITS.index(c) + 1) if c in CN_DIGITS else "0" for c in y)
+    year = int(y)
+    month, day = _cn_int(m["m"]), _cn_int(m["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
+
+
+def _own_date(line: str) -> tuple[str, str] | None:
+    """The date the report states on ``line`` and what follows 在, if the line is its date line.
+
+    A date line gives the day and the session the report was delivered at (——2026年1月27日在…
+    人民代表大会…上; a first day stands for 7月5日至6日), or is a bare date on a line of its own
+    (二〇二六年一月二十七日, under the title). A web page's publication date is neither."""
+    d = _DATE.search(line)
+    if d is None or (iso := _iso(d)) is None:
+        return None
+    alone = bool(_DATE_ONLY.fullmatch(line[: d.start()]))
+    after = _DELIVERY.match(line, d.end())
+    # the date line may run on from the title: 1954年政府工作报告——1954年5月23日在…
+    if after and _SESSION.search(after["rest"]) and (alone or _DATE_MARK.search(line, 0, d.start())):
+        return iso, after["rest"]
+    if alone and re.fullmatch(r"[\s)）]*", line[d.end() :]):
+        return iso, ""
+    return None
+
+
+def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, set[int], bool]:  # noqa: C901  (one pass over the head lines; each field's cue is a branch, and the fields fall back on one another)
+    """Metadata from the lines before the first heading; returns the line starts it used and
+    whether the delivery date is the report's own (not a web page's)."""
     r = _rules()
     meta = Metadata()
     used: set[int] = set()
     head = [sp for sp in spans[:40] if not _is_debris(text[sp.start : sp.end])]
     if not head:
-        return meta, used
+        return meta, used, False
     meta.title = text[head[0].start : head[0].end][:200]
     if not (_L1.match(meta.title) or _L2.match(meta.title)):
         used.add(head[0].start)
     top = text[head[0].start : head[min(len(head), 12) - 1].end]
-    # ——2022年12月19日在兰州市第十七届人民代表大会第二次会议上
-    m = re.search(
-        r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在\s*(.{0,20}?)\s*第[\d一二三四五六七八九十]+\s*届",
-        top,
-    )
-    if m:
-        meta.delivered = f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}"
-        place = m[4].strip()
-        meta.jurisdiction = place or None
-        if "全国人民代表大会" in top[m.end() : m.end() + 20]:
+    # the report's own date line wins over any web page date around it: a session line first,
+    # then a bare date (one in Chinese numerals first: web pages write theirs in digits)
+    own = [(o, sp) for sp in head[:12] if (o := _own_date(text[sp.start : sp.end])) is not None]
+    own.sort(key=lambda o: (not o[0][1], bool(re.search(r"\d", text[o[1].start : o[1].end]))))
+    for _, sp in own:
+        used.add(sp.start)
+    if own:
+        meta.delivered, rest = own[0][0]
+        place = re.match(r"\s*(.{0,20}?)\s*第[\d一二三四五六七八九十]+\s*届", rest)
+        if place:
+            meta.jurisdiction = place[1].strip() or None
+        if "全国人民代表大会" in rest[:30]:
             meta.jurisdiction = "中国"
     for sp in head[:12]:
         line = text[sp.start : sp.end]
         if line.startswith("——") or line.startswith("--"):
             used.add(sp.start)
-        # a dateline: 2022/01/14/ 11:03 来源:兰州新区报 记者 魏晓倩 / 时间：2026-02-05
-        d = re.search(r"((?:19|20)\d{2})[/\-.年]\s*(\d{1,2})[/\-.月]\s*(\d{1,2})", line)
+        d = _DATELINE.search(line)
         if d and meta.delivered is None and len(line) <= 60:
             meta.delivered = f"{d[1]}-{int(d[2]):02d}-{int(d[3]):02d}"
             used.add(sp.start)
@@ -341,7 +400,7 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, se
     press = any(w in title for w in r.press_words) or (reporter and "政府工作报告" not in title)
     meta.doc_type = "press_reading" if press else "report"
     meta.level = level_of(meta.jurisdiction)
-    return meta, used
+    return meta, used, bool(own)
 
 
 def _known_place(text: str) -> str | None:
@@ -378,28 +437,82 @@ def level_of(place: str | None) -> str | None:
     return None
 
 
-def _years(meta: Metadata, sections: list[Section]) -> None:
-    """The plan and review years, from headings first, then from the delivery date."""
+def _review_heading_years(title: str) -> tuple[list[int], int | None]:
+    """The years a review heading reviews, and the plan year it names or implies, if any.
+
+    Years before the review word are reviewed (1993年国内工作的回顾和1994年工作的基本方针
+    reviews 1993 and names the plan year 1994 after it); 今年 next to a reviewed year is the
+    year after it (2019年和今年以来工作回顾: the report is given in 2020)."""
+    years = [(m.start(), _year(m[1])) for m in _YEAR.finditer(title)]
+    cut = min((title.find(w) + len(w) for w in _rules().review if w in title), default=len(title))
+    before = [y for at, y in years if at < cut]
+    after = [y for at, y in years if at >= cut]
+    reviewed = before or [y for _, y in years]
+    plan = max(after) if after else None
+    if plan is None and reviewed and "今年" in title and "去年" not in title:
+        plan = max(reviewed) + 1
+    return reviewed, plan
+
+
+# What the text around says when headings, title and date do not: 今年（2020年）, 去年（2019年）,
+# a plan part opening 2020年是… and a review part opening 2019年，…
+_TODAY = re.compile(r"今年\s*[(（]\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*[(（]\s*今年")
+_LAST_YEAR = re.compile(r"去年\s*[(（]\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*[(（]\s*去年")
+_TODAY_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:和|及|以及|暨)今年以来")
+_PART_LEAD = re.compile(r"^(?:刚刚过去的|过去的)?\s*((?:19|20)\d{2})\s*年\s*(?:是|[，,])")
+
+
+def _context_year(text: str, sections: list[Section]) -> int | None:
+    """The plan year the report's text implies through 今年 and 去年, or None."""
+    body = text[sections[0].span.start : sections[-1].span.end] if sections else ""
+    for m in _TODAY.finditer(body):
+        return _year(m[1] or m[2])
+    for m in _LAST_YEAR.finditer(body):
+        return _year(m[1] or m[2]) + 1
+    for m in _TODAY_SINCE.finditer(body):
+        return _year(m[1]) + 1
+    for s in sections:
+        role = role_of(s.title)
+        first = next(lines(text, s.heading.end, s.span.end), None)
+        lead = _PART_LEAD.match(text[first.start : first.end]) if first and role != "other" else None
+        if lead:
+            return _year(lead[1]) + (1 if role == "review" else 0)
+    return None
+
+
+def _years(meta: Metadata, sections: list[Section], text: str, own_date: bool) -> None:
+    """The plan and review years: from headings first, then the title, the delivery date, and
+    what the text says of 今年 and 去年."""
+    implied: int | None = None  # a plan year a review heading implies
     for s in sections:
         years = [_year(y) for y in _YEAR.findall(s.title)]
-        if not years:
-            continue
-        if role_of(s.title) == "plan" and meta.plan_year is None:
+        role = role_of(s.title)
+        if role == "plan" and years and meta.plan_year is None:
             meta.plan_year = max(years)
-        if role_of(s.title) == "review" and meta.review_year is None:
-            meta.review_year = max(years)
-    title_year = _YEAR.search(meta.title or "")
+        if role == "review":
+            reviewed, plan = _review_heading_years(s.title)
+            if reviewed and meta.review_year is None:
+                meta.review_year = max(reviewed)
+            implied = implied or plan
+    title = meta.title or ""
+    # a first line that is a heading (一、2019年和今年以来工作回顾) is no title
+    title_year = None if _L1.match(title) or _L2.match(title) else _YEAR.search(title)
     if meta.plan_year is None and title_year and meta.doc_type == "report":
         meta.plan_year = _year(title_year[1])
+    if meta.plan_year is None and implied is not None:
+        meta.plan_year = implied
     if meta.plan_year is None and meta.delivered:
         year, month = int(meta.delivered[:4]), int(meta.delivered[5:7])
         meta.plan_year = year + 1 if month >= 11 else year
     if (
         meta.delivered
         and meta.plan_year
+        and not own_date
         and not meta.plan_year - 1 <= int(meta.delivered[:4]) <= meta.plan_year
     ):
         meta.delivered = None  # a web page's own date, not the report's
+    if meta.plan_year is None and meta.review_year is None:
+        meta.plan_year = _context_year(text, sections)
     if meta.review_year is None and meta.plan_year is not None:
         meta.review_year = meta.plan_year - 1
     if meta.plan_year is None and meta.review_year is not None:
@@ -477,10 +590,10 @@ def structure(doc: Document, normalised: str | None = None) -> Structure:
     text = normalised if normalised is not None else normalise(doc.text)
     spans = list(lines(text))
     content = _content(text, spans)
-    meta, used = _metadata(text, spans, doc)
+    meta, used, own_date = _metadata(text, spans, doc)
     head_span = next((sp for sp in spans[:40] if not _is_debris(text[sp.start : sp.end])), None)
     sections = _sections(text, spans, content, used)
-    _years(meta, sections)
+    _years(meta, sections, text, own_date)
     _label(sections, meta, None)
     result = Structure(metadata=meta, sections=sections, content=content)
     result.paragraphs = _paragraphs(text, spans, result)
