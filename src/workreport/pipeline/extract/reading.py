@@ -193,7 +193,10 @@ def compose(previous: str, head: str) -> str:
 def _label_rules() -> tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
     """(list marker, comparator words, object verbs, adverbs, fragment heads, not-object chars)."""
     lab = extractor_rules().cue["label"]
-    longest = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
+
+    def longest(words: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(words, key=len, reverse=True))
+
     return (
         re.compile("|".join(lab["markers"])),
         longest(lab["comparators"]),
