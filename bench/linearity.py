@@ -87,10 +87,19 @@ def _varied(text: str, rnd: random.Random) -> str:
 
 
 def normal(size: int) -> str:
-    """The seed reports, their digits changed from copy to copy."""
+    """The seed reports, their digits changed from copy to copy and every line made distinct
+    (a closing ``（编号N）``, which is no fact), so no paragraph repeats."""
     reports = _reports()
     rnd = random.Random(1)
-    return _fill(size, lambda _r: _varied(reports[rnd.randrange(len(reports))], rnd) + "\n")
+    serial = iter(range(1, 10**9))
+
+    def copy(_r: random.Random) -> str:
+        text = _varied(reports[rnd.randrange(len(reports))], rnd)
+        return "".join(
+            f"{line}（编号{next(serial)}）\n" if line.strip() else "\n" for line in text.splitlines()
+        )
+
+    return _fill(size, copy)
 
 
 def unpunctuated_line(size: int) -> str:
