@@ -374,7 +374,7 @@ def dump(path: Path) -> dict[str, list[dict[str, Any]]]:
         out = {}
         for table in ("documents", "facts", "commitments", "observations", "jurisdictions"):
             cols = [r[1] for r in conn.execute(f"pragma table_info({table})")]
-            cols = [c for c in cols if c not in ("ingested_at", "created_at")]
+            cols = [c for c in cols if c not in ("ingested_at", "created_at", "rated_at")]
             quoted = ", ".join('"' + c + '"' for c in cols)
             sql = f"select {quoted} from {table} order by id"
             out[table] = [dict(zip(cols, r, strict=True)) for r in conn.execute(sql)]

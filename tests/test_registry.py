@@ -195,34 +195,32 @@ def test_assessments_import(db: Database, tmp_path: Path) -> None:
         registry.import_assessments(db, bad, who="office")
 
 
-def test_diff_between_years_and_levels(tmp_path: Path) -> None:
+DIFF = Path(__file__).parent / "data" / "diff"
+
+
+def test_diff_matches_targets_by_meaning_across_years(tmp_path: Path) -> None:
     out = json.loads(
-        cli(
-            "diff",
-            str(EXAMPLES / "example_newarea_2022.txt"),
-            str(EXAMPLES / "example_city_2023.txt"),
-            "--format",
-            "json",
-        ).stdout
+        cli("diff", str(DIFF / "river_2023.txt"), str(DIFF / "river_2024.txt"), "--format", "json").stdout
     )
-    changes = {r["indicator_id"]: r["change"] for r in out["rows"] if r["indicator_id"]}
-    assert "gdp" in changes and set(changes.values()) <= {
-        "raised",
-        "lowered",
-        "same",
-        "new",
-        "dropped",
-        "reworded",
-    }
-    table = cli("diff", str(REPORTS / "city_2024.txt"), str(REPORTS / "province_2026.txt")).stdout
-    assert "变化" in table
-    # the escalation table: several reports of one year side by side
+    changes = {(r["a"] or r["b"])["quote"]: r["change"] for r in out["rows"]}
+    assert changes["6%左右"] == "lowered" and changes["2.5万人以上"] == "same"
+    assert changes["3%左右"] == "raised"  # a lower ceiling on prices is more ambitious
+    # 铁路建设投资 80亿 → 铁路投资 73.2亿: one target, lowered, not a dropped and a new one
+    rail = [r for r in out["rows"] if r["a"] and r["a"]["quote"] == "80亿元"]
+    assert rail and rail[0]["change"] == "lowered" and rail[0]["b"]["quote"] == "73.2亿元"
+    assert changes["120个"] == "dropped" and changes["8所"] == "new"
+
+
+def test_diff_of_different_places_needs_the_escalation_table(tmp_path: Path) -> None:
+    refused = cli("diff", str(REPORTS / "city_2024.txt"), str(REPORTS / "province_2026.txt"), ok=False)
+    assert refused.returncode != 0 and "--escalation" in refused.stderr and "Traceback" not in refused.stderr
     three = json.loads(
         cli(
             "diff",
             str(REPORTS / "province_2026.txt"),
             str(REPORTS / "city_2024.txt"),
             str(REPORTS / "county_2023.txt"),
+            "--escalation",
             "--format",
             "json",
         ).stdout

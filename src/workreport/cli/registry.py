@@ -330,18 +330,31 @@ def import_cmd(what: str, file: Path, dry_run: bool, who: str, db: str | None) -
 @click.argument("b")
 @click.argument("more", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--escalation",
+    is_flag=True,
+    help="The escalation table: one year's targets of several places side by side (levels may differ).",
+)
 @DB_OPTION
 @fails_cleanly
-def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, db: str | None) -> None:
-    """Targets of reports side by side: A B for two years of one place (raised, lowered, new,
-    dropped), or A B C... for one year at several levels (the escalation table: a province and
-    the cities under it). Each is a file or the id of an ingested document."""
+def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, escalation: bool, db: str | None) -> None:
+    """Targets of reports side by side, matched by meaning: A B for two years of one place
+    (raised, lowered, same, changed, new, dropped), or with --escalation A B C... for one year
+    at several levels (a province and the cities under it). Each is a file or the id of an
+    ingested document."""
+    from workreport.errors import InputError
     from workreport.track import compare_many, compare_targets
 
     refs = [a, b, *more]
     loaded = [_targets_of(r, db) for r in refs]
-    labels = [label for _, label in loaded]
-    if len(refs) == 2:
+    labels = [label for _, label, _ in loaded]
+    places = [place for _, _, place in loaded]
+    if not escalation and (len(refs) > 2 or places[0] != places[1]):
+        raise InputError(
+            "a year-on-year diff compares two reports of one place "
+            f"({' / '.join(str(p) for p in places)}); add --escalation for the table across places"
+        )
+    if not escalation:
         rows = compare_targets(loaded[0][0], loaded[1][0])
         if fmt == "json":
             out = {"a": labels[0], "b": labels[1], "rows": [r.to_dict() for r in rows]}
@@ -353,7 +366,7 @@ def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, db: str | None) ->
         click.echo(f"A: {labels[0]}\nB: {labels[1]}\n")
         click.echo(table(body, ["指标ID", "指标", "度量", "A", "B", "变化"], limits=[24, 24, 10, 20, 20, 10]))
         return
-    grid = compare_many([t for t, _ in loaded])
+    grid = compare_many([t for t, _, _ in loaded])
     if fmt == "json":
         click.echo(json.dumps({"documents": labels, "rows": grid}, ensure_ascii=False, indent=2))
         return
@@ -381,8 +394,9 @@ def _cell(t: dict[str, Any] | None) -> str:
         return f"{number_text(t['value'])}—{number_text(t['value_max'])}{unit}"
     return f"{t['comparator']} {number_text(t['value'])}{unit}"
 
-def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str]:
-    """The targets of a document given as a file path or as the id of an ingested document."""
+def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str, str | None]:
+    """The targets of a document's own place (a file path or the id of an ingested document),
+    a label naming it, and its jurisdiction."""
     if ref.isdigit() and not Path(ref).exists():
         from workreport.store import queries
 
@@ -390,7 +404,8 @@ def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str]:
     doc = read(Path(ref))
     st = structure_of(doc)
     targets = [f.to_dict() for f in extract_facts(doc, st) if f.kind == "target" and f.scope is None]
-    return targets, f"{st.metadata.jurisdiction} {st.metadata.plan_year} ({ref})"
+    m = st.metadata
+    return targets, f"{m.jurisdiction} {m.plan_year} ({Path(ref).name})", m.jurisdiction
 
 @main.command("export")
 @click.option(

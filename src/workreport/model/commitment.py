@@ -25,6 +25,7 @@ class Commitment:
     value_max: float | None = None
     unit: str | None = None
     hedge: str | None = None
+    classifier: str | None = None
 
 
 @dataclass(slots=True)
@@ -42,6 +43,7 @@ class Observation:
     indicator: str | None = None
     value_max: float | None = None
     fact_key: str | None = None
+    classifier: str | None = None
 
 
 # a numeric target's rating (TRACK.md §2), and a key task's or 为民实事's progress

@@ -76,6 +76,7 @@ def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resol
                     value_max=f.value_max,
                     unit=f.unit,
                     hedge=f.hedge,
+                    classifier=f.classifier,
                     text=_sentence(doc, f),
                 )
             )
@@ -93,6 +94,7 @@ def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resol
                     indicator=f.indicator,
                     value_max=f.value_max,
                     fact_key=key,
+                    classifier=f.classifier,
                 )
             )
     commitments.extend(_tasks(doc, structure))

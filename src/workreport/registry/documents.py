@@ -30,6 +30,7 @@ from workreport.store import (
 )
 from workreport.store.mapping import fact_columns
 from workreport.store.places import jurisdiction_id, seed_jurisdictions
+from workreport.track.tracker import refresh, targets_of_documents
 from workreport.version import EXTRACTOR_VERSION
 
 # --------------------------------------------------------------------------- ingest
@@ -118,11 +119,14 @@ def store_document(session: Session, doc: Document, st: Structure, facts: list[F
         row = _document_row(session, doc, st)
         session.add(row)
         session.flush()
-        _store_extraction(session, row, doc, st, facts)
-        return "added"
-    _update_document(session, existing, doc, st)
-    _store_extraction(session, existing, doc, st, facts)
-    return "updated"
+        status = "added"
+    else:
+        row, status = existing, "updated"
+        _update_document(session, row, doc, st)
+    _store_extraction(session, row, doc, st, facts)
+    session.flush()
+    refresh(session, targets_of_documents(session, [row.id]))  # ratings resting on it
+    return status
 
 
 def _document_row(session: Session, doc: Document, st: Structure) -> DocumentRow:
@@ -227,6 +231,7 @@ def _store_extraction(
             "value_max": c.value_max,
             "unit": c.unit,
             "hedge": c.hedge,
+            "classifier": c.classifier,
             "text": c.text,
             "start": c.start,
             "end": c.end,

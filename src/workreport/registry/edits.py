@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workreport.errors import InputError, NotFoundError
@@ -15,7 +16,9 @@ from workreport.store import (
     CorrectionRow,
     Database,
     FactRow,
+    ObservationRow,
 )
+from workreport.track.tracker import refresh, targets_of_places
 
 # --------------------------------------------------------------------------- people in the loop
 
@@ -38,7 +41,9 @@ def _coerce(field_name: str, raw: str) -> Any:
 
 
 def correct(db: Database, fact_id: int, changes: dict[str, str], *, who: str) -> FactRow:
-    """Change fields of a fact; the change is kept across re-ingestion and re-extraction."""
+    """Change fields of a fact; the change is kept across re-ingestion and re-extraction, and
+    flows through: the commitment or observation made from the fact follows it, and every
+    rating resting on either is made again."""
     values = {k: _coerce(k, v) for k, v in changes.items()}
     with db.session() as session:
         fact = session.get(FactRow, fact_id)
@@ -52,9 +57,69 @@ def correct(db: Database, fact_id: int, changes: dict[str, str], *, who: str) ->
             setattr(fact, k, v)
         fact.corrected = True
         audit(session, who, "correct", "fact", f"{fact.document_id}/{fact.key}", before, values)
+        refresh(session, follow_fact(session, fact))
         session.flush()
         session.expunge(fact)
         return fact
+
+
+def follow_fact(session: Session, fact: FactRow) -> set[int]:
+    """Make the commitment or observation of ``fact`` agree with it again (a target with a
+    period is a commitment; an actual or estimate with one an observation; anything else
+    neither), and return the targets whose rating may have changed."""
+    commitment = session.scalar(
+        select(CommitmentRow).where(
+            CommitmentRow.document_id == fact.document_id, CommitmentRow.fact_key == fact.key
+        )
+    )
+    observation = session.scalar(
+        select(ObservationRow).where(
+            ObservationRow.document_id == fact.document_id,
+            ObservationRow.fact_key == fact.key,
+            ObservationRow.source == "fact",
+        )
+    )
+    places: set[tuple[int, int]] = set()
+    if observation is not None and observation.jurisdiction_id is not None:
+        places.add((observation.jurisdiction_id, observation.period))
+    shared = {name: getattr(fact, name) for name in _SHARED}
+    affected: set[int] = set()
+    if fact.kind == "target" and fact.period is not None:
+        if commitment is None:
+            commitment = CommitmentRow(
+                document_id=fact.document_id,
+                key=fact.key,
+                type="target",
+                fact_key=fact.key,
+                start=fact.start,
+                end=fact.end,
+                text=fact.quote,
+            )
+            session.add(commitment)
+        for name, value in shared.items():
+            setattr(commitment, name, value)
+        commitment.hedge, commitment.jurisdiction_id, commitment.retired = fact.hedge, fact.jurisdiction_id, False
+    elif commitment is not None:
+        commitment.retired = True
+    if fact.kind in ("actual", "estimate") and fact.period is not None:
+        if observation is None:
+            observation = ObservationRow(document_id=fact.document_id, fact_key=fact.key, source="fact")
+            session.add(observation)
+        for name, value in shared.items():
+            setattr(observation, name, value)
+        observation.kind, observation.jurisdiction_id = fact.kind, fact.jurisdiction_id
+        if fact.jurisdiction_id is not None:
+            places.add((fact.jurisdiction_id, fact.period))
+    elif observation is not None:
+        session.delete(observation)
+    session.flush()
+    if commitment is not None:
+        affected.add(commitment.id)
+    return affected | targets_of_places(session, places)
+
+
+# the fields a commitment and an observation copy from their fact
+_SHARED = ("indicator_id", "indicator", "period", "measure", "comparator", "value", "value_max", "unit", "classifier")
 
 
 def assess(
@@ -89,6 +154,8 @@ def assess(
         before = c.status
         if c.type != "target":
             c.status = status
+        session.flush()
+        refresh(session, [c.id])  # a person's rating outranks the rules' from now on
         audit(
             session,
             who,

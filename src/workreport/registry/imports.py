@@ -20,6 +20,7 @@ from workreport.store import (
     ObservationRow,
 )
 from workreport.store.places import find_jurisdiction, seed_jurisdictions
+from workreport.track.tracker import refresh, targets_of_places
 
 # --------------------------------------------------------------------------- CSV imports
 
@@ -95,6 +96,8 @@ def import_observations(
         if not dry_run:
             for p in parsed:
                 session.add(ObservationRow(source="csv", **p))
+            session.flush()
+            refresh(session, targets_of_places(session, {(p["jurisdiction_id"], p["period"]) for p in parsed}))
             audit(session, who, "import", "observations", str(path), None, {"rows": len(parsed)})
     return ImportResult(len(rows), 0 if dry_run else len(parsed), dry_run)
 
@@ -139,6 +142,8 @@ def import_assessments(
                 )
                 if c.type != "target":
                     c.status = status
+            session.flush()
+            refresh(session, [int(r["commitment_id"]) for _, r in rows])
             audit(session, who, "import", "assessments", str(path), None, {"rows": len(rows)})
     return ImportResult(len(rows), 0 if dry_run else len(rows), dry_run)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, or_, select, text
@@ -414,14 +415,17 @@ def audit_log(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
 TARGET_FIELDS = ("indicator_id", "indicator", "measure", "comparator", "value", "value_max", "unit", "quote", "period", "scope")
 
 
-def document_targets(db: Database, document_id: int) -> tuple[list[dict[str, Any]], str]:
-    """The targets of a stored document in text order, and a label naming the document."""
+def document_targets(db: Database, document_id: int) -> tuple[list[dict[str, Any]], str, str | None]:
+    """The targets of a stored document's own place in text order, a label naming the
+    document, and its jurisdiction."""
     with db.read() as session:
         doc = session.get(DocumentRow, document_id)
         if doc is None:
             raise NotFoundError(f"no document with id {document_id}")
         facts = session.scalars(
-            select(FactRow).where(FactRow.document_id == doc.id, FactRow.kind == "target").order_by(FactRow.start)
+            select(FactRow)
+            .where(FactRow.document_id == doc.id, FactRow.kind == "target", FactRow.scope.is_(None))
+            .order_by(FactRow.start)
         )
-        label = f"{doc.jurisdiction_name} {doc.plan_year} ({doc.path})"
-        return [{k: getattr(f, k) for k in TARGET_FIELDS} for f in facts], label
+        label = f"{doc.jurisdiction_name} {doc.plan_year} ({Path(doc.path).name})"
+        return [{k: getattr(f, k) for k in TARGET_FIELDS} for f in facts], label, doc.jurisdiction_name

@@ -129,8 +129,28 @@ class CommitmentRow(Base):
     text: Mapped[str | None] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str | None] = mapped_column(String(16))  # set by a person for tasks and projects
+    classifier: Mapped[str | None] = mapped_column(String(16))
     retired: Mapped[bool] = mapped_column(Boolean, default=False)  # gone after re-extraction
+    # the current rating, kept up to date by track.refresh (a person's assessment outranks the
+    # rules'); for tasks and projects the status a person set
+    status: Mapped[str | None] = mapped_column(String(16), index=True)
+    provisional: Mapped[bool | None] = mapped_column(Boolean)
+    rule: Mapped[str | None] = mapped_column(Text)
+    rater: Mapped[str | None] = mapped_column(String(64))
+    match: Mapped[str | None] = mapped_column(String(16))  # id | phrase | person: how the outcome was found
+    review: Mapped[str | None] = mapped_column(Text)  # why a person should look at it, if they should
+    candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # the outcome the rating rests on
+    outcome_id: Mapped[int | None] = mapped_column(Integer)
+    outcome_document_id: Mapped[int | None] = mapped_column(Integer)
+    outcome_start: Mapped[int | None] = mapped_column(Integer)
+    outcome_end: Mapped[int | None] = mapped_column(Integer)
+    outcome_quote: Mapped[str | None] = mapped_column(Text)
+    outcome_value: Mapped[float | None] = mapped_column(Float)
+    outcome_value_max: Mapped[float | None] = mapped_column(Float)
+    outcome_kind: Mapped[str | None] = mapped_column(String(12))
+    outcome_source: Mapped[str | None] = mapped_column(String(16))
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ObservationRow(Base):
@@ -148,6 +168,7 @@ class ObservationRow(Base):
     value_max: Mapped[float | None] = mapped_column(Float)
     comparator: Mapped[str] = mapped_column(String(8))
     kind: Mapped[str] = mapped_column(String(12))  # actual | estimate
+    classifier: Mapped[str | None] = mapped_column(String(16))
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), index=True
     )

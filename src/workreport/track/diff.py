@@ -1,23 +1,35 @@
-"""Targets of one report against another's: raised, lowered, same, new, dropped."""
+"""Targets of one report against another's, matched by meaning: raised, lowered, same, new,
+dropped; and the escalation table of one year across levels.
+
+Two targets are the same target when they measure the same thing the same way: the same
+indicator id, or the same indicator phrase once verbs, hedges and list markers are set aside
+(``track.match``), with the same measure. A rephrasing (`要完成铁路建设投资8000亿` /
+`要完成铁路投资7320亿`) is therefore one row, lowered, not a dropped and a new target.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from workreport.track.match import STRONG, overlap, phrase_key
 from workreport.track.rules import Bound, lower_is_better
 
 
 @dataclass(slots=True)
 class DiffRow:
+    """One target of A beside the same target of B, and how ambition changed from A to B."""
+
     indicator_id: str | None
     indicator: str
     measure: str
     a: dict[str, Any] | None
     b: dict[str, Any] | None
-    change: str  # raised | lowered | same | new | dropped | reworded
+    change: str  # raised | lowered | same | changed (not comparable: another unit) | new | dropped
+    matched_by: str | None = None  # id | phrase
 
     def to_dict(self) -> dict[str, Any]:
+        """The row as JSON."""
         return {
             "indicator_id": self.indicator_id,
             "indicator": self.indicator,
@@ -25,76 +37,104 @@ class DiffRow:
             "a": self.a,
             "b": self.b,
             "change": self.change,
+            "matched_by": self.matched_by,
         }
 
 
-def _target_key(t: dict[str, Any]) -> tuple[str, str]:
-    return (t.get("indicator_id") or t.get("indicator") or "", t.get("measure") or "")
+def same_target(x: dict[str, Any], y: dict[str, Any]) -> str | None:
+    """``"id"`` or ``"phrase"`` when ``x`` and ``y`` measure the same thing the same way, else None."""
+    if x.get("measure") != y.get("measure"):
+        return None
+    if x.get("indicator_id") and y.get("indicator_id"):
+        return "id" if x["indicator_id"] == y["indicator_id"] else None
+    if overlap(phrase_key(x.get("indicator")), phrase_key(y.get("indicator"))) >= STRONG:
+        return "phrase"
+    return None
+
+
+def _pairs(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[tuple[int | None, int | None, str | None]]:
+    """Each target of A with the same target of B (ids first, then phrases), each used once."""
+    taken: set[int] = set()
+    pairs: list[tuple[int | None, int | None, str | None]] = []
+    for i, x in enumerate(a):
+        found = None
+        for want in ("id", "phrase"):
+            found = next(
+                (j for j, y in enumerate(b) if j not in taken and same_target(x, y) == want), None
+            )
+            if found is not None:
+                taken.add(found)
+                pairs.append((i, found, want))
+                break
+        if found is None:
+            pairs.append((i, None, None))
+    pairs += [(None, j, None) for j in range(len(b)) if j not in taken]
+    return pairs
+
+
+def _change(ta: dict[str, Any], tb: dict[str, Any]) -> str:
+    if ta.get("unit") != tb.get("unit"):
+        return "changed"
+    va, vb = float(ta["value"]), float(tb["value"])
+    if abs(va - vb) < 1e-9:
+        return "same"
+    lower = lower_is_better(Bound(va, measure=ta.get("measure") or "level", indicator_id=ta.get("indicator_id")))
+    return "raised" if (vb > va) != lower else "lowered"
 
 
 def compare_targets(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[DiffRow]:
-    """Targets of two reports side by side, matched by indicator and measure.
+    """Targets of two reports (of one place) side by side, matched by meaning.
 
     ``change`` reads from A to B: raised / lowered (by ambition, so a lower ceiling on a
-    lower-is-better indicator is raised ambition), same, new (only in B), dropped (only in A)."""
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for t in a:
-        first.setdefault(_target_key(t), t)
-    second: dict[tuple[str, str], dict[str, Any]] = {}
-    for t in b:
-        second.setdefault(_target_key(t), t)
+    lower-is-better indicator is raised ambition), same, changed (the same target in another
+    unit), new (only in B), dropped (only in A)."""
     rows: list[DiffRow] = []
-    for key in list(first) + [k for k in second if k not in first]:
-        ta, tb = first.get(key), second.get(key)
+    for i, j, how in _pairs(a, b):
+        ta, tb = (a[i] if i is not None else None), (b[j] if j is not None else None)
         ref = ta or tb
         assert ref is not None
-        if ta is None:
-            change = "new"
-        elif tb is None:
-            change = "dropped"
-        elif ta.get("unit") != tb.get("unit"):
-            change = "reworded"
-        else:
-            va, vb = float(ta["value"]), float(tb["value"])
-            lower = lower_is_better(Bound(va, measure=key[1], indicator_id=ref.get("indicator_id")))
-            if abs(va - vb) < 1e-9:
-                change = "same"
-            elif (vb > va) != lower:
-                change = "raised"
-            else:
-                change = "lowered"
-        rows.append(DiffRow(ref.get("indicator_id"), ref.get("indicator") or "", key[1], ta, tb, change))
+        change = "new" if ta is None else "dropped" if tb is None else _change(ta, tb)
+        rows.append(
+            DiffRow(
+                ref.get("indicator_id"), ref.get("indicator") or "", ref.get("measure") or "", ta, tb, change, how
+            )
+        )
     return rows
 
 
 def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """One row per indicator and measure, one column per document (the escalation table): a
-    lower level usually sets a higher growth target than the level above it. ``spread`` is the
-    highest target minus the lowest, in the target's unit."""
-    keys: list[tuple[str, str]] = []
-    cells: dict[tuple[str, str], list[dict[str, Any] | None]] = {}
+    """One row per target, one column per document (the escalation table of one year across
+    levels: a lower level usually sets a higher growth target than the level above it).
+    ``spread`` is the highest target minus the lowest, in the target's unit."""
+    rows: list[list[dict[str, Any] | None]] = []
     for n, targets in enumerate(documents):
         for t in targets:
-            key = _target_key(t)
-            if key not in cells:
-                keys.append(key)
-                cells[key] = [None] * len(documents)
-            if cells[key][n] is None:
-                cells[key][n] = t
-    rows = []
-    for key in keys:
-        present = [t for t in cells[key] if t is not None]
+            row = next(
+                (
+                    r
+                    for r in rows
+                    if r[n] is None and any(c is not None and same_target(c, t) for c in r)
+                ),
+                None,
+            )
+            if row is None:
+                row = [None] * len(documents)
+                rows.append(row)
+            row[n] = t
+    out = []
+    for cells in rows:
+        present = [t for t in cells if t is not None]
         ref = present[0]
         same_unit = len({t.get("unit") for t in present}) == 1
         values = [float(t["value"]) for t in present]
         spread = f"{max(values) - min(values):g}" if same_unit and len(values) > 1 else ""
-        rows.append(
+        out.append(
             {
                 "indicator_id": ref.get("indicator_id"),
                 "indicator": ref.get("indicator") or "",
-                "measure": key[1],
-                "targets": cells[key],
+                "measure": ref.get("measure") or "",
+                "targets": cells,
                 "spread": spread,
             }
         )
-    return rows
+    return out

@@ -29,10 +29,18 @@ def _rules() -> dict[str, Any]:
     return rules.load("tracking")
 
 
+@cache
+def _lower_is_better_ids() -> frozenset[str]:
+    vocabulary = rules.load("indicators")
+    return frozenset(k for k, v in vocabulary.items() if isinstance(v, dict) and v.get("better") == "lower")
+
+
 def lower_is_better(target: Bound) -> bool:
-    if target.measure == "rank":
+    """Is less better for this target? Ranks, reductions (a negative target: 下降3%, 减少1000万人)
+    and the indicators the vocabulary marks ``better = "lower"`` (CPI, energy intensity …)."""
+    if target.measure in ("rank",) or target.value < 0:
         return True
-    return target.indicator_id in _rules()["direction"]["lower_is_better"]
+    return target.indicator_id in _lower_is_better_ids()
 
 
 def _tolerances(target: Bound) -> tuple[float, float, str]:

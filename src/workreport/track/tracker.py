@@ -1,20 +1,26 @@
-"""The tracker: every numeric target against the outcomes reported for it, rated by rules.
+"""The tracker: every numeric target rated against the outcome reported for it, stored.
 
-The rules are data (``rules/tracking.toml``) and documented in the README; :func:`rate`
-is a pure function of a target and an outcome. :func:`track` matches targets with
-observations in the database (same jurisdiction, indicator, period and measure, from any
-report: a city's review of its new area counts for the new area), rates them, records
-each change of rating as an append-only assessment, and lets a person's assessment
-outrank the rules.
+:func:`refresh` rates targets and stores each one's current rating on its commitment row
+(status, provisional, rule, who rated it, how the outcome was matched, the outcome with its
+document and span), appending an assessment whenever the rules' rating changes. The registry
+calls it in the same transaction as every change a rating rests on: an ingest, a correction,
+an assessment, an import. :func:`track` only reads what is stored, a page at a time.
+
+Matching (``track.match``): the same jurisdiction (a city report's review of its new area
+counts for the new area), period, measure, unit and counting word, and the same indicator id
+or phrase. Outcome precedence (TRACK.md §1): a person's import over a report's figure, an
+actual over an estimate, the newest report, then the first statement in it. A person's
+assessment outranks the rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from workreport.store import (
     AssessmentRow,
@@ -24,13 +30,20 @@ from workreport.store import (
     FactRow,
     JurisdictionRow,
     ObservationRow,
+    now,
 )
 from workreport.store.places import find_jurisdiction
+from workreport.track.match import Side, choose
 from workreport.track.rules import Bound, rate
+
+CHUNK = 500  # ids per IN (…) clause
+CONTEXT = 40  # characters before an outcome's number that may name what it measures
 
 
 @dataclass(slots=True)
 class TrackRow:
+    """One target with its stored rating and the evidence on both sides."""
+
     commitment_id: int
     jurisdiction: str | None
     indicator_id: str | None
@@ -42,8 +55,12 @@ class TrackRow:
     provisional: bool
     rule: str
     rater: str
+    match: str | None = None
+    review: str | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The row as JSON (what `workreport track --format json` and /api/track give)."""
         return {
             "commitment_id": self.commitment_id,
             "jurisdiction": self.jurisdiction,
@@ -56,128 +73,335 @@ class TrackRow:
             "provisional": self.provisional,
             "rule": self.rule,
             "rater": self.rater,
+            "match": self.match,
+            "review": self.review,
+            "candidates": self.candidates,
         }
 
 
-def _same_indicator(c: CommitmentRow, o: ObservationRow) -> bool:
-    if c.indicator_id:
-        return o.indicator_id == c.indicator_id
-    return bool(c.indicator) and (o.indicator or "") == c.indicator
+# --------------------------------------------------------------------------- rating
 
 
-def _rank(o: ObservationRow, doc: DocumentRow | None) -> tuple[int, int, str, int]:
-    """Which outcome counts: an actual over an estimate, a person's over a report's, the newest."""
-    return (
-        1 if o.kind == "actual" else 0,
-        1 if o.source != "fact" else 0,
-        (doc.delivered or "") if doc is not None else "",
-        o.id,
-    )
+def _chunks(ids: list[int]) -> Iterable[list[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def _ancestry(session: Session, places: set[int]) -> dict[int, int | None]:
+    """Parent of every jurisdiction in ``places`` and of their ancestors (a few small queries)."""
+    parents: dict[int, int | None] = {}
+    todo = set(places)
+    while todo:
+        batch = list(todo)
+        todo = set()
+        for chunk in _chunks(batch):
+            for jid, parent in session.execute(
+                select(JurisdictionRow.id, JurisdictionRow.parent_id).where(JurisdictionRow.id.in_(chunk))
+            ):
+                parents[jid] = parent
+                if parent is not None and parent not in parents:
+                    todo.add(parent)
+    return parents
 
 
 @dataclass(slots=True)
-class _Context:
-    """Everything the ratings of a batch of targets need, loaded in a handful of queries."""
-
-    parents: dict[int, int | None]
-    names: dict[int, str]
-    reviewed: dict[int, int]  # jurisdiction id → the latest year a report of it reviews
-    observations: dict[tuple[int | None, int | None, str | None, str | None], list[ObservationRow]]
-    documents: dict[int, DocumentRow]
-    facts: dict[tuple[int, str], FactRow]
-    rules_last: dict[int, AssessmentRow]
-    manual_last: dict[int, AssessmentRow]
+class _Outcome:
+    row: ObservationRow
+    side: Side
+    preference: tuple[object, ...]
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None
 
 
-def _load(session: Session, targets: list[CommitmentRow]) -> _Context:
-    parents: dict[int, int | None] = {}
-    names: dict[int, str] = {}
-    for jid, name, parent in session.execute(
-        select(JurisdictionRow.id, JurisdictionRow.name, JurisdictionRow.parent_id)
-    ):
-        parents[jid], names[jid] = parent, name
-    reviewed: dict[int, int] = {}
-    for doc_jid, year in session.execute(
-        select(DocumentRow.jurisdiction_id, func.max(DocumentRow.review_year)).group_by(
-            DocumentRow.jurisdiction_id
-        )
-    ):
-        if doc_jid is not None and year is not None:
-            reviewed[doc_jid] = year
-    places = {c.jurisdiction_id for c in targets}
-    periods = {c.period for c in targets}
-    observations: dict[tuple[int | None, int | None, str | None, str | None], list[ObservationRow]] = {}
-    if targets:
+def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tuple[int, int], list[_Outcome]]:
+    """Observations of these places and periods, with the span, quote and sentence context of
+    the facts they come from."""
+    rows = [
+        o
+        for chunk in _chunks(sorted(places))
         for o in session.scalars(
             select(ObservationRow).where(
-                ObservationRow.jurisdiction_id.in_([p for p in places if p is not None]),
-                ObservationRow.period.in_([p for p in periods if p is not None]),
+                ObservationRow.jurisdiction_id.in_(chunk), ObservationRow.period.in_(sorted(periods))
             )
+        )
+    ]
+    docs = {o.document_id for o in rows if o.document_id is not None}
+    delivered: dict[int, str] = {}
+    facts: dict[tuple[int, str], tuple[int, int, str, str]] = {}
+    for chunk in _chunks(sorted(docs)):
+        for did, date in session.execute(
+            select(DocumentRow.id, DocumentRow.delivered).where(DocumentRow.id.in_(chunk))
         ):
-            observations.setdefault((o.jurisdiction_id, o.period, o.measure, o.unit), []).append(o)
-    doc_ids = {c.document_id for c in targets} | {
-        o.document_id for os in observations.values() for o in os if o.document_id is not None
-    }
-    documents = (
-        {d.id: d for d in session.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))}
-        if doc_ids
-        else {}
-    )
-    facts: dict[tuple[int, str], FactRow] = {}
-    if doc_ids:
-        keys = {c.fact_key for c in targets if c.fact_key} | {
-            o.fact_key for os in observations.values() for o in os if o.fact_key
-        }
-        for f in session.scalars(
-            select(FactRow).where(FactRow.document_id.in_(doc_ids), FactRow.key.in_(keys))
+            delivered[did] = date or ""
+        keys = {o.fact_key for o in rows if o.document_id in chunk and o.fact_key}
+        window = case((FactRow.start > CONTEXT, FactRow.start - CONTEXT), else_=0)
+        context = func.substr(DocumentRow.text, window + 1, FactRow.start - window)
+        for did, key, start, end, quote, sentence_start, text in session.execute(
+            select(
+                FactRow.document_id,
+                FactRow.key,
+                FactRow.start,
+                FactRow.end,
+                FactRow.quote,
+                FactRow.sentence_start,
+                context,
+            )
+            .join(DocumentRow, DocumentRow.id == FactRow.document_id)
+            .where(FactRow.document_id.in_(chunk), FactRow.key.in_(keys))
         ):
-            facts[(f.document_id, f.key)] = f
-    rules_last: dict[int, AssessmentRow] = {}
-    manual_last: dict[int, AssessmentRow] = {}
-    ids = [c.id for c in targets]
-    for chunk in range(0, len(ids), 900):
-        for a in session.scalars(
-            select(AssessmentRow)
-            .where(AssessmentRow.commitment_id.in_(ids[chunk : chunk + 900]))
-            .order_by(AssessmentRow.id)
-        ):
-            (rules_last if a.rater == "rules" else manual_last)[a.commitment_id] = a
-    return _Context(parents, names, reviewed, observations, documents, facts, rules_last, manual_last)
-
-
-def _bound_dict(ctx: _Context, obj: CommitmentRow | ObservationRow, kind: str | None) -> dict[str, Any]:
-    fact = ctx.facts.get((obj.document_id, obj.fact_key)) if obj.document_id and obj.fact_key else None
-    doc = ctx.documents.get(obj.document_id) if obj.document_id is not None else None
-    out: dict[str, Any] = {
-        "value": obj.value,
-        "value_max": obj.value_max,
-        "unit": obj.unit,
-        "measure": obj.measure,
-        "comparator": obj.comparator,
-        "hedge": fact.hedge if fact is not None else getattr(obj, "hedge", None),
-        "quote": fact.quote if fact is not None else None,
-        "document": doc.path if doc is not None else None,
-        "document_id": obj.document_id,
-        "start": fact.start if fact is not None else None,
-        "end": fact.end if fact is not None else None,
-    }
-    if kind is not None:
-        out["kind"] = kind
-        out["source"] = getattr(obj, "source", None)
+            text = text or ""
+            if sentence_start is not None:  # the words before the number, within its sentence
+                text = text[max(0, len(text) - (start - sentence_start)) :]
+            facts[(did, key)] = (start, end, quote, text)
+    out: dict[tuple[int, int], list[_Outcome]] = {}
+    for o in rows:
+        span = facts.get((o.document_id, o.fact_key)) if o.document_id and o.fact_key else None
+        side = Side(
+            o.measure, o.unit, o.value, o.classifier, o.indicator_id, o.indicator, span[3] if span else None
+        )
+        preference = (
+            o.source != "fact",
+            o.kind == "actual",
+            delivered.get(o.document_id or -1, ""),
+            -(span[0] if span else 0),
+            -o.id,
+        )
+        item = _Outcome(o, side, preference, *(span[:3] if span else (None, None, None)))
+        out.setdefault((o.jurisdiction_id or 0, o.period), []).append(item)
     return out
 
 
-def _due(ctx: _Context, c: CommitmentRow) -> bool:
-    """Has a report that reviews the target's period been ingested (for its place or above)?"""
-    if c.period is None:
-        return False
-    jid = c.jurisdiction_id
-    seen = 0
-    while jid is not None and seen < 12:
-        if ctx.reviewed.get(jid, -1) >= c.period:
+def _reviewed(session: Session, places: set[int]) -> dict[int, int]:
+    """The latest year a report of each of these places reviews."""
+    out: dict[int, int] = {}
+    for chunk in _chunks(sorted(places)):
+        for jid, year in session.execute(
+            select(DocumentRow.jurisdiction_id, func.max(DocumentRow.review_year))
+            .where(DocumentRow.jurisdiction_id.in_(chunk))
+            .group_by(DocumentRow.jurisdiction_id)
+        ):
+            if jid is not None and year is not None:
+                out[jid] = year
+    return out
+
+
+def _due(c: CommitmentRow, parents: dict[int, int | None], reviewed: dict[int, int]) -> bool:
+    """Has a report reviewing the target's period been ingested for its place or one above?"""
+    jid, seen = c.jurisdiction_id, 0
+    while c.period is not None and jid is not None and seen < 12:
+        if reviewed.get(jid, -1) >= c.period:
             return True
-        jid, seen = ctx.parents.get(jid), seen + 1
+        jid, seen = parents.get(jid), seen + 1
     return False
+
+
+def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
+    """Rate these commitments (targets; others are left alone) and store their ratings, in the
+    caller's transaction. Returns how many ratings changed."""
+    ids = sorted(set(commitment_ids))
+    targets = [
+        c
+        for chunk in _chunks(ids)
+        for c in session.scalars(
+            select(CommitmentRow).where(
+                CommitmentRow.id.in_(chunk), CommitmentRow.type == "target", CommitmentRow.retired.is_(False)
+            )
+        )
+    ]
+    if not targets:
+        return 0
+    places = {c.jurisdiction_id for c in targets if c.jurisdiction_id is not None}
+    periods = {c.period for c in targets if c.period is not None}
+    parents = _ancestry(session, places)
+    reviewed = _reviewed(session, set(parents))
+    outcomes = _outcomes(session, places, periods) if places and periods else {}
+    manual: dict[int, AssessmentRow] = {}
+    last_rules: dict[int, AssessmentRow] = {}
+    for chunk in _chunks([c.id for c in targets]):
+        for a in session.scalars(
+            select(AssessmentRow).where(AssessmentRow.commitment_id.in_(chunk)).order_by(AssessmentRow.id)
+        ):
+            (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
+    changed = 0
+    for c in targets:
+        changed += _rate_one(session, c, outcomes, parents, reviewed, manual.get(c.id), last_rules.get(c.id))
+    return changed
+
+
+def _rate_one(
+    session: Session,
+    c: CommitmentRow,
+    outcomes: dict[tuple[int, int], list[_Outcome]],
+    parents: dict[int, int | None],
+    reviewed: dict[int, int],
+    manual: AssessmentRow | None,
+    last: AssessmentRow | None,
+) -> int:
+    pool = outcomes.get((c.jurisdiction_id or 0, c.period or 0), [])
+    target = Side(c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator)
+    choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
+    best = pool[choice.index] if choice.index is not None else None
+    provisional = False
+    if best is not None:
+        b = Bound(c.value or 0.0, c.comparator or "=", c.value_max, c.measure or "level", c.indicator_id)
+        o = best.row
+        status, rule = rate(b, Bound(o.value, o.comparator, o.value_max, o.measure))
+        provisional = o.kind == "estimate"
+    elif choice.review is not None:
+        status, rule = "unknown", choice.review
+    elif _due(c, parents, reviewed):
+        status, rule = "unknown", "no outcome reported for this indicator and period"
+    else:
+        status, rule = "not_yet_due", "no report reviewing this period has been ingested"
+    evidence = {
+        "observation_id": best.row.id if best else None,
+        "document_id": best.row.document_id if best else None,
+        "start": best.start if best else None,
+        "end": best.end if best else None,
+        "match": choice.how if best else None,
+    }
+    changed = 0
+    if last is None or (last.status, last.provisional, last.evidence) != (status, provisional, evidence):
+        session.add(
+            AssessmentRow(
+                commitment_id=c.id,
+                status=status,
+                provisional=provisional,
+                rule=rule,
+                rater="rules",
+                evidence=evidence,
+            )
+        )
+        changed = 1
+    c.rater, c.match = "rules", choice.how if best else None
+    if manual is not None:  # a person outranks the rules
+        status, provisional, c.rater, c.match = manual.status, False, manual.rater, "person"
+        rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
+    c.status, c.provisional, c.rule, c.rated_at = status, provisional, rule, now()
+    c.review = choice.review if best is None and manual is None else None
+    c.candidates = (
+        [_candidate(pool[i], score) for i, score in choice.candidates[:5]] if choice.review else None
+    )
+    _set_outcome(c, best)
+    return changed
+
+
+def _candidate(o: _Outcome, score: float) -> dict[str, Any]:
+    return {
+        "observation_id": o.row.id,
+        "document_id": o.row.document_id,
+        "start": o.start,
+        "end": o.end,
+        "quote": o.quote,
+        "value": o.row.value,
+        "kind": o.row.kind,
+        "indicator": o.row.indicator,
+        "score": score,
+    }
+
+
+def _set_outcome(c: CommitmentRow, best: _Outcome | None) -> None:
+    o = best.row if best is not None else None
+    c.outcome_id = o.id if o else None
+    c.outcome_document_id = o.document_id if o else None
+    c.outcome_start = best.start if best else None
+    c.outcome_end = best.end if best else None
+    c.outcome_quote = best.quote if best else None
+    c.outcome_value = o.value if o else None
+    c.outcome_value_max = o.value_max if o else None
+    c.outcome_kind = o.kind if o else None
+    c.outcome_source = o.source if o else None
+
+
+# --------------------------------------------------------------------------- what to rate again
+
+
+def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[int]:
+    """Targets a change to these documents may re-rate: their own, those their outcomes may
+    answer (same place and period), and those a review of their years may make due."""
+    docs = sorted(set(document_ids))
+    if not docs:
+        return set()
+    ids: set[int] = set()
+    keys: set[tuple[int, int]] = set()
+    latest = 0
+    for chunk in _chunks(docs):
+        ids |= set(
+            session.scalars(
+                select(CommitmentRow.id).where(
+                    CommitmentRow.document_id.in_(chunk), CommitmentRow.type == "target"
+                )
+            )
+        )
+        keys |= {
+            (j, p)
+            for j, p in session.execute(
+                select(ObservationRow.jurisdiction_id, ObservationRow.period)
+                .where(ObservationRow.document_id.in_(chunk))
+                .distinct()
+            )
+            if j is not None
+        }
+        latest = max(
+            latest,
+            session.scalar(select(func.max(DocumentRow.review_year)).where(DocumentRow.id.in_(chunk))) or 0,
+        )
+    ids |= targets_of_places(session, keys)
+    if latest:  # a review makes the waiting targets of its place, and of places below it, due
+        own = {
+            j
+            for chunk in _chunks(docs)
+            for j in session.scalars(select(DocumentRow.jurisdiction_id).where(DocumentRow.id.in_(chunk)))
+            if j is not None
+        }
+        for chunk in _chunks(sorted(_descendants(session, own))):
+            ids |= set(
+                session.scalars(
+                    select(CommitmentRow.id).where(
+                        CommitmentRow.type == "target",
+                        or_(CommitmentRow.status == "not_yet_due", CommitmentRow.status.is_(None)),
+                        CommitmentRow.period <= latest,
+                        CommitmentRow.jurisdiction_id.in_(chunk),
+                    )
+                )
+            )
+    return ids
+
+
+def _descendants(session: Session, places: set[int]) -> set[int]:
+    """These jurisdictions and every one below them."""
+    found, level = set(places), set(places)
+    while level:
+        below: set[int] = set()
+        for chunk in _chunks(sorted(level)):
+            below |= set(session.scalars(select(JurisdictionRow.id).where(JurisdictionRow.parent_id.in_(chunk))))
+        level = below - found
+        found |= level
+    return found
+
+
+def targets_of_places(session: Session, keys: Iterable[tuple[int, int]]) -> set[int]:
+    """Targets of these (jurisdiction id, period) pairs."""
+    by_period: dict[int, list[int]] = {}
+    for jid, period in keys:
+        by_period.setdefault(period, []).append(jid)
+    ids: set[int] = set()
+    for period, places in by_period.items():
+        for chunk in _chunks(sorted(set(places))):
+            ids |= set(
+                session.scalars(
+                    select(CommitmentRow.id).where(
+                        CommitmentRow.type == "target",
+                        CommitmentRow.period == period,
+                        CommitmentRow.jurisdiction_id.in_(chunk),
+                    )
+                )
+            )
+    return ids
+
+
+# --------------------------------------------------------------------------- reading
 
 
 def _targets_query(session: Session, jurisdiction: str | None, period: int | None) -> Any:
@@ -194,82 +418,104 @@ def track(
     *,
     jurisdiction: str | None = None,
     period: int | None = None,
-    record: bool = True,
     page: int | None = None,
     per_page: int = 100,
 ) -> list[TrackRow]:
-    """Rate numeric targets (optionally of one jurisdiction and period, one page of them).
-
-    With ``record`` each change of a rating is stored as a new assessment (the CLI does this);
-    the web app reads without recording."""
-    opener = db.session if record else db.read
-    with opener() as session:
+    """The stored ratings of numeric targets (optionally of one jurisdiction and period, one page
+    of them). Targets stored before ratings were (an older database) are rated first."""
+    with db.read() as session:
+        unrated = list(
+            session.scalars(
+                _targets_query(session, jurisdiction, period)
+                .where(CommitmentRow.rated_at.is_(None))
+                .with_only_columns(CommitmentRow.id)
+            )
+        )
+    if unrated:
+        with db.session() as session:
+            refresh(session, unrated)
+    with db.read() as session:
         q = _targets_query(session, jurisdiction, period).order_by(
             CommitmentRow.jurisdiction_id, CommitmentRow.period, CommitmentRow.id
         )
         if page is not None:
             q = q.limit(per_page).offset((page - 1) * per_page)
-        targets = list(session.scalars(q))
-        ctx = _load(session, targets)
-        return [_track_one(session, ctx, c, record) for c in targets]
-
-
-def count_targets(db: Database, *, jurisdiction: str | None = None, period: int | None = None) -> int:
-    with db.read() as session:
-        q = _targets_query(session, jurisdiction, period)
-        return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
-
-
-def _track_one(session: Session, ctx: _Context, c: CommitmentRow, record: bool) -> TrackRow:
-    candidates = [
-        o
-        for o in ctx.observations.get((c.jurisdiction_id, c.period, c.measure, c.unit), [])
-        if _same_indicator(c, o)
-    ]
-    best = max(candidates, key=lambda o: _rank(o, ctx.documents.get(o.document_id or -1)), default=None)
-    target = Bound(c.value or 0.0, c.comparator or "=", c.value_max, c.measure or "level", c.indicator_id)
-    if best is not None:
-        status, rule = rate(target, Bound(best.value, best.comparator, best.value_max, best.measure))
-        provisional = best.kind == "estimate"
-    elif _due(ctx, c):
-        status, rule, provisional = "unknown", "no outcome reported for this indicator and period", False
-    else:
-        status, rule, provisional = "not_yet_due", "no report reviewing this period has been ingested", False
-    evidence = {
-        "observation_id": best.id if best is not None else None,
-        "fact_key": best.fact_key if best is not None else None,
-        "document_id": best.document_id if best is not None else None,
-    }
-    rater = "rules"
-    if record:
-        last = ctx.rules_last.get(c.id)
-        if last is None or (last.status, last.provisional, last.evidence) != (status, provisional, evidence):
-            session.add(
-                AssessmentRow(
-                    commitment_id=c.id,
-                    status=status,
-                    provisional=provisional,
-                    rule=rule,
-                    rater="rules",
-                    evidence=evidence,
-                )
+        target_doc, outcome_doc = aliased(DocumentRow), aliased(DocumentRow)
+        rows = session.execute(
+            q.add_columns(
+                JurisdictionRow.name,
+                FactRow.quote,
+                FactRow.hedge,
+                target_doc.path,
+                outcome_doc.path,
             )
-    manual = ctx.manual_last.get(c.id)
-    if manual is not None:
-        status, provisional, rater = manual.status, False, manual.rater
-        rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
+            .outerjoin(JurisdictionRow, JurisdictionRow.id == CommitmentRow.jurisdiction_id)
+            .outerjoin(
+                FactRow,
+                (FactRow.document_id == CommitmentRow.document_id) & (FactRow.key == CommitmentRow.fact_key),
+            )
+            .outerjoin(target_doc, target_doc.id == CommitmentRow.document_id)
+            .outerjoin(outcome_doc, outcome_doc.id == CommitmentRow.outcome_document_id)
+        )
+        return [_row(*r) for r in rows]
+
+
+def _row(
+    c: CommitmentRow,
+    place: str | None,
+    quote: str | None,
+    hedge: str | None,
+    target_path: str | None,
+    outcome_path: str | None,
+) -> TrackRow:
+    target = {
+        "value": c.value,
+        "value_max": c.value_max,
+        "unit": c.unit,
+        "measure": c.measure,
+        "comparator": c.comparator,
+        "hedge": hedge if hedge is not None else c.hedge,
+        "quote": quote,
+        "document": target_path,
+        "document_id": c.document_id,
+        "start": c.start,
+        "end": c.end,
+    }
+    outcome = None
+    if c.outcome_id is not None:
+        outcome = {
+            "value": c.outcome_value,
+            "value_max": c.outcome_value_max,
+            "unit": c.unit,
+            "measure": c.measure,
+            "quote": c.outcome_quote,
+            "document": outcome_path,
+            "document_id": c.outcome_document_id,
+            "start": c.outcome_start,
+            "end": c.outcome_end,
+            "kind": c.outcome_kind,
+            "source": c.outcome_source,
+        }
     return TrackRow(
         commitment_id=c.id,
-        jurisdiction=ctx.names.get(c.jurisdiction_id) if c.jurisdiction_id else None,
+        jurisdiction=place,
         indicator_id=c.indicator_id,
         indicator=c.indicator,
         period=c.period,
-        target=_bound_dict(ctx, c, None),
-        outcome=_bound_dict(ctx, best, best.kind) if best is not None else None,
-        status=status,
-        provisional=provisional,
-        rule=rule,
-        rater=rater,
+        target=target,
+        outcome=outcome,
+        status=c.status or "not_yet_due",
+        provisional=bool(c.provisional),
+        rule=c.rule or "",
+        rater=c.rater or "rules",
+        match=c.match,
+        review=c.review,
+        candidates=list(c.candidates or []),
     )
 
 
+def count_targets(db: Database, *, jurisdiction: str | None = None, period: int | None = None) -> int:
+    """How many targets :func:`track` would list."""
+    with db.read() as session:
+        q = _targets_query(session, jurisdiction, period)
+        return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)

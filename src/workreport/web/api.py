@@ -268,7 +268,7 @@ def get_track(
 ) -> dict[str, Any]:
     """Each target against what was later reported for it, with the status that follows."""
     db = request.app.state.db
-    rows = track(db, jurisdiction=jurisdiction, period=period, record=False, page=page, per_page=per_page)
+    rows = track(db, jurisdiction=jurisdiction, period=period, page=page, per_page=per_page)
     total = count_targets(db, jurisdiction=jurisdiction, period=period)
     return page_json(queries.Page([r.to_dict() for r in rows], page, per_page, total))
 

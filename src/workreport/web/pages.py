@@ -294,14 +294,14 @@ def targets(request: Request, document_id: Id) -> HTMLResponse:
     own = (
         [
             r
-            for r in track(db, jurisdiction=doc["jurisdiction"], period=doc["plan_year"], record=False)
+            for r in track(db, jurisdiction=doc["jurisdiction"], period=doc["plan_year"])
             if r.target["document_id"] == document_id
         ]
         if doc["jurisdiction"] and doc["plan_year"]
         else []
     )
     previous = (
-        track(db, jurisdiction=doc["jurisdiction"], period=doc["plan_year"] - 1, record=False)
+        track(db, jurisdiction=doc["jurisdiction"], period=doc["plan_year"] - 1)
         if doc["jurisdiction"] and doc["plan_year"]
         else []
     )
@@ -396,7 +396,7 @@ def tracker(
 ) -> HTMLResponse:
     """The tracker: each target against its outcome, with the mix of statuses."""
     db = request.app.state.db
-    rows = track(db, jurisdiction=jurisdiction or None, period=period, record=False)
+    rows = track(db, jurisdiction=jurisdiction or None, period=period)
     counts = {s: sum(r.status == s for r in rows) for s in STATUS_LABELS}
     mix = charts.status_mix(counts, labels=STATUS_LABELS) if rows else ""
     rated = [r for r in rows if r.outcome is not None and r.target["unit"] == "%"][:20]
@@ -478,7 +478,7 @@ def indicator(
     names = indicator_names()
     if indicator_id not in names:
         raise ApiError(404, "not_found", f"no indicator {indicator_id!r}")
-    rows = [r for r in track(db, record=False) if r.indicator_id == indicator_id]
+    rows = [r for r in track(db) if r.indicator_id == indicator_id]
     facts = queries.facts(db, indicator=indicator_id, per_page=500).items
     actuals = [f for f in facts if f["kind"] in ("actual", "estimate") and f["period"]]
     by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)

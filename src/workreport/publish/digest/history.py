@@ -26,7 +26,7 @@ def load_history(db: Database, jurisdiction: str, period: int) -> list[PastTarge
     from workreport.track import track
 
     try:
-        rows = track(db, jurisdiction=jurisdiction, period=period, record=False)
+        rows = track(db, jurisdiction=jurisdiction, period=period)
     except NotFoundError:
         return []
     texts: dict[int, tuple[str, str, str]] = {}
