@@ -43,3 +43,8 @@ def test_last_years_results_in_a_review_are_actuals_and_the_glossary_is_backgrou
 def test_last_years_results_at_the_head_of_a_plan_part_are_actuals_of_that_year() -> None:
     facts = _facts()
     assert (facts["2.3%"].kind, facts["2.3%"].period) == ("actual", 2015)
+
+
+def test_an_approximate_span_is_due_at_its_longer_end() -> None:
+    doc = workreport.Document(text="二、2024年工作安排\n用两三年时间完成棚户区改造20万套。\n")
+    assert [(f.quote, f.period) for f in workreport.extract(doc)] == [("20万套", 2026)]

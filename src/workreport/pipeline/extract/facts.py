@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 
+from workreport.errors import NumeralError
 from workreport.model import Fact, Paragraph, Span, Structure
 from workreport.model.fact import as_comparator, as_kind, as_measure
 from workreport.pipeline.extract.mentions import Mention, find_mentions
@@ -28,7 +29,7 @@ from workreport.pipeline.extract.reading import (
     strip_marker,
 )
 from workreport.pipeline.extract.vocabulary import extractor_rules
-from workreport.pipeline.numerals import parse_numeral
+from workreport.pipeline.numerals import read_numeral
 from workreport.pipeline.places import load as load_jurisdictions
 
 # --------------------------------------------------------------------------- facts
@@ -471,9 +472,13 @@ def _plan_time(
         return "target", None
     span = _SPAN_YEARS.search(whole)
     if span and plan_year:
-        years = parse_numeral(span[1]) if not span[1].isdigit() else int(span[1])
+        try:  # 用两三年时间: the longer end of an approximate span
+            low, high = read_numeral(span[1])
+        except NumeralError:
+            low, high = Decimal(0), None
+        years = int(high if high is not None else low)
         if 1 < years <= 20:
-            return "target", plan_year + int(years) - 1
+            return "target", plan_year + years - 1
     if para.multi_year and para.years is not None:
         return "target", para.years[1]
     lead = text[max(para.span.start, m.start - 400) : m.start]  # bounded: linear in the text
