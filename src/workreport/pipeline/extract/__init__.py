@@ -20,7 +20,7 @@ Modules, in pipeline order: ``vocabulary`` (rules loaded once), ``mentions`` (1)
 from __future__ import annotations
 
 from workreport.model import Document, Fact, Structure
-from workreport.pipeline.extract.facts import sentence_facts, sentence_zone
+from workreport.pipeline.extract.facts import hedged_sentence_facts, sentence_zone
 from workreport.pipeline.extract.reading import sentence_spans
 from workreport.pipeline.extract.vocabulary import indicator_names
 from workreport.pipeline.normalise import normalise
@@ -42,11 +42,9 @@ def extract(doc: Document, structure: Structure | None = None) -> list[Fact]:
             if zone is not None and (n < 2 or topic is not None):
                 topic = zone
             sentence_scope = zone or topic
-            for f in sentence_facts(norm, sentence, para, st, sentence_scope):
+            for f, at in hedged_sentence_facts(norm, sentence, para, st, sentence_scope):
                 f.quote = doc.text[f.start : f.end]
-                if f.hedge is not None:  # as written: 預計, not the folded 预计
-                    at = norm.rfind(f.hedge, sentence.start, f.start)
-                    if at >= 0:
-                        f.hedge = doc.text[at : at + len(f.hedge)]
+                if f.hedge is not None and at >= 0:  # as written: 預計, not the folded 预计
+                    f.hedge = doc.text[at : at + len(f.hedge)]
                 facts.append(f)
     return facts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -82,6 +83,70 @@ def _parallel(items: list[str]) -> list[str]:
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
 
 
+class _Cues:
+    """What ``text[lo:hi]`` holds before a given offset, each search run once per sentence.
+
+    ``pattern.finditer(before)`` and ``before.rfind(word)`` for every number of a sentence
+    would read the sentence once per number (quadratic on a long unpunctuated line): here
+    each pattern and word is searched once over the sentence and each number looks up the
+    last hit before it by bisection. ``before`` is ``text[lo:k]`` for the number at ``k``."""
+
+    _EDGE = 24  # a match ending at k may only hold in the cut text: searched again near k
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        self.lo = lo
+        self.sentence = text[lo:hi]
+        self._matches: dict[re.Pattern[str], tuple[list[int], list[re.Match[str]]]] = {}
+        self._words: dict[str, list[int]] = {}
+        self._searched: dict[re.Pattern[str], re.Match[str] | None] = {}
+
+    def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
+        """The last match of ``pattern`` in ``text[lo:at]`` (offsets relative to ``lo``)."""
+        k = at - self.lo
+        found = self._matches.get(pattern)
+        if found is None:
+            ms = list(pattern.finditer(self.sentence))
+            found = self._matches[pattern] = ([x.end() for x in ms], ms)
+        ends, ms = found
+        i = bisect_right(ends, k) - 1
+        best = ms[i] if i >= 0 else None
+        near = list(pattern.finditer(self.sentence, max(0, k - self._EDGE), k))
+        edge = near[-1] if near else None
+        if edge is not None and (best is None or edge.start() > best.start()):
+            return edge
+        return best
+
+    def matches_before(self, pattern: re.Pattern[str], at: int) -> list[re.Match[str]]:
+        """Every match of ``pattern`` in ``text[lo:at]``, as ``pattern.finditer`` would give them."""
+        last = self.last_match(pattern, at)
+        if last is None:
+            return []
+        ends, ms = self._matches[pattern]
+        i = bisect_right(ends, last.end())
+        out = ms[:i]
+        if not out or out[-1].start() != last.start():
+            out = [x for x in out if x.end() <= last.start()] + [last]
+        return out
+
+    def word_before(self, word: str, at: int) -> int:
+        """``text[lo:at].rfind(word)``."""
+        pos = self._words.get(word)
+        if pos is None:
+            pos, i = [], self.sentence.find(word)
+            while i >= 0:
+                pos.append(i)
+                i = self.sentence.find(word, i + 1)
+            self._words[word] = pos
+        i = bisect_right(pos, at - self.lo - len(word)) - 1
+        return pos[i] if i >= 0 else -1
+
+    def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``pattern.search`` over the whole sentence, run once."""
+        if pattern not in self._searched:
+            self._searched[pattern] = pattern.search(self.sentence)
+        return self._searched[pattern]
+
+
 def sentence_facts(
     text: str,
     sentence: Span,
@@ -90,13 +155,24 @@ def sentence_facts(
     topic: str | None,
 ) -> list[Fact]:
     """The facts in one sentence of a paragraph, each with its quote span, kind, period and scope."""
+    return [f for f, _ in hedged_sentence_facts(text, sentence, para, structure, topic)]
+
+
+def hedged_sentence_facts(
+    text: str,
+    sentence: Span,
+    para: Paragraph,
+    structure: Structure,
+    topic: str | None,
+) -> list[tuple[Fact, int]]:
+    """``sentence_facts``, each fact with the offset in ``text`` of its hedge word (-1: no hedge)."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
     mentions = find_mentions(text, lo, hi)
     if not mentions:
         return []
     role = para.role
-    facts: list[Fact] = []
+    facts: list[tuple[Fact, int]] = []
     previous: Mention | None = None
     sentence_text = text[lo:hi]
     respectively = sentence_text.find("分别")
@@ -176,9 +252,10 @@ def sentence_facts(
     for m in mentions:
         _shared(text, lo, m)
     hedge_words = r.words("hedge", "words")
+    cues = _Cues(text, lo, hi)
     for m in mentions:
-        before = text[lo : m.start]
-        facts.extend(_to_facts(text, m, before, para, structure, topic, hedge_words, sentence))
+        out, hedge_at = _to_facts(text, m, cues, para, structure, topic, hedge_words, sentence)
+        facts.extend((f, hedge_at) for f in out)
     return facts
 
 
@@ -357,45 +434,53 @@ def _shared(text: str, lo: int, m: Mention) -> None:
 def _to_facts(
     text: str,
     m: Mention,
-    before: str,
+    cues: _Cues,
     para: Paragraph,
     structure: Structure,
     topic: str | None,
     hedge_words: Sequence[str],
     sentence: Span,
-) -> list[Fact]:
+) -> tuple[list[Fact], int]:
+    """The facts of ``m`` (one per subject of a shared value) and the offset of their hedge word (-1: none)."""
     r = extractor_rules()
     meta = structure.metadata
     role = para.role
     kind = {"review": "actual", "plan": "target"}.get(role, "other")
     period = para.period
     hedge = None
-    clause = text[clause_start_at(text, m.start, sentence.start) : m.start]
-    scope_text = before if role == "plan" else clause
+    cs = clause_start_at(text, m.start, sentence.start)
+    clause = text[cs : m.start]
     # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
     # number makes it a result of that year
-    past = [int(y.group(1)) for y in PAST_YEAR.finditer(before)]
+    last_past = cues.last_match(PAST_YEAR, m.start)
+    past = int(last_past[1]) if last_past is not None else None
     if (
-        past
+        past is not None
         and role == "plan"
         and meta.plan_year
-        and past[-1] < meta.plan_year
+        and past < meta.plan_year
         and not any(w in clause for w in r.words("kind", "target"))
     ):
-        role, kind_override, year_override = "review", "actual", past[-1]
+        role, kind_override, year_override = "review", "actual", past
     else:
         kind_override, year_override = None, None
-    hedge_at = max(((scope_text.rfind(w), w) for w in hedge_words), default=(-1, ""))
+    if para.role == "plan":  # the words before the number in the sentence
+        hedge_at = max(((cues.word_before(w, m.start), w) for w in hedge_words), default=(-1, ""))
+    else:  # the words before the number in its clause
+        hedge_at = max(((clause.rfind(w), w) for w in hedge_words), default=(-1, ""))
+    hedge_offset = -1  # where the hedge word stands in the text (the caller quotes it as written)
     if hedge_at[0] >= 0:
         word = hedge_at[1]
         if not (role == "review" and word in r.words("hedge", "review_not")):
             hedge = word
+            hedge_offset = (sentence.start if para.role == "plan" else cs) + hedge_at[0]
     if kind_override is not None:
         kind, period = kind_override, year_override
     elif role == "plan":
-        kind, period = _plan_time(text, m, sentence, para, meta.plan_year, r.words("kind", "target"))
-    if "预计" in before:
-        kind, hedge = "estimate", "预计"
+        kind, period = _plan_time(text, m, cues, para, meta.plan_year, r.words("kind", "target"))
+    estimated = cues.word_before("预计", m.start)
+    if estimated >= 0:
+        kind, hedge, hedge_offset = "estimate", "预计", sentence.start + estimated
         if role == "plan":
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
@@ -444,7 +529,7 @@ def _to_facts(
         out.append(
             replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path))
         )
-    return out
+    return out, hedge_offset
 
 
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
@@ -455,7 +540,7 @@ _PRESENT_CUE = re.compile(r"今年|明年|全年|今后|(?:19|20)\d{2}\s*年")
 
 
 def _plan_time(
-    text: str, m: Mention, sentence: Span, para: Paragraph, plan_year: int | None, target_words: Sequence[str]
+    text: str, m: Mention, cues: _Cues, para: Paragraph, plan_year: int | None, target_words: Sequence[str]
 ) -> tuple[str, int | None]:
     """Kind and period of a number in a plan part (TRACK.md §1).
 
@@ -463,14 +548,14 @@ def _plan_time(
     the end of a span the sentence gives (五年内, 用两年时间) or of a multi-year plan's
     (十二五, 今后五年); an open span (今后一个时期) has no due period. Last year's results
     stated before the plan (过去一年…增长10.3%) are actuals of that year."""
-    before = text[sentence.start : m.start]
-    whole = text[sentence.start : sentence.end]
-    deadlines = [int(y[1]) for y in _FUTURE_YEAR.finditer(before) if plan_year and int(y[1]) > plan_year]
+    deadlines = [
+        int(y[1]) for y in cues.matches_before(_FUTURE_YEAR, m.start) if plan_year and int(y[1]) > plan_year
+    ]
     if deadlines:
         return "target", deadlines[-1]
-    if _OPEN_SPAN.search(whole):
+    if cues.search(_OPEN_SPAN):
         return "target", None
-    span = _SPAN_YEARS.search(whole)
+    span = cues.search(_SPAN_YEARS)
     if span and plan_year:
         try:  # 用两三年时间: the longer end of an approximate span
             low, high = read_numeral(span[1])
@@ -483,7 +568,7 @@ def _plan_time(
         return "target", para.years[1]
     lead = text[max(para.span.start, m.start - 400) : m.start]  # bounded: linear in the text
     past = list(_PAST_CUE.finditer(lead))
-    if past and plan_year and not any(w in before for w in target_words):
+    if past and plan_year and not any(cues.word_before(w, m.start) >= 0 for w in target_words):
         present = [c for c in _PRESENT_CUE.finditer(lead) if c.start() > past[-1].start()]
         if not present:
             return "actual", plan_year - 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,17 +55,49 @@ class Reading:
     leading: bool = False  # the verb leads its object: 减少企业税负3500亿元
 
 
+class _Suffixes:
+    """Words found as the longest one ``text`` ends with: one dict look-up per distinct length."""
+
+    __slots__ = ("_lengths", "_words")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words: dict[str, str] = {}
+        for w in words:
+            self._words.setdefault(w, w)
+        self._lengths = tuple(sorted({len(w) for w in self._words}, reverse=True))
+
+    def longest(self, text: str) -> str | None:
+        """The longest word ``text`` ends with, or None."""
+        n = len(text)
+        for k in self._lengths:
+            if k <= n and text[n - k :] in self._words:
+                return text[n - k :]
+        return None
+
+
+@cache
+def _verb_suffixes() -> tuple[_Suffixes, _Suffixes, _Suffixes]:
+    """(links, up verbs, down verbs) as suffix tables, built once."""
+    r = extractor_rules()
+    return _Suffixes(_phrase_words()[0]), _Suffixes(r.words("verb", "up")), _Suffixes(r.words("verb", "down"))
+
+
+@cache
+def _names_holding(verb: str) -> tuple[str, ...]:
+    """The indicator names longer than ``verb`` that end with it (经济增长 for 增长)."""
+    return tuple(n for n, _ in extractor_rules().names if n.endswith(verb) and len(n) > len(verb))
+
+
 def read_phrase(phrase: str) -> Reading:
     """Read the words before a figure: the up or down verb, whether it is a level reached, the rest."""
     r = extractor_rules()
-    up = sorted(r.words("verb", "up"), key=len, reverse=True)
-    down = sorted(r.words("verb", "down"), key=len, reverse=True)
-    links, to_words, _ = _phrase_words()
+    link_words, up, down = _verb_suffixes()
+    _, to_words, _ = _phrase_words()
     verb, sign, to = None, 1, False
     peeled: list[str] = []
     p = phrase.rstrip(" ")
     for _ in range(12):
-        hit = next((w for w in links if p.endswith(w)), None)
+        hit = link_words.longest(p)
         if hit is not None and not (hit in ("至", "到") and verb is not None):
             # 提高到: the verb before 到 makes a level, not a growth
             if hit in to_words and verb is None:
@@ -73,10 +105,10 @@ def read_phrase(phrase: str) -> Reading:
             peeled.append(hit)
             p = p[: -len(hit)]
             continue
-        v_up = next((w for w in up if p.endswith(w)), None)
-        v_down = next((w for w in down if p.endswith(w)), None)
+        v_up = up.longest(p)
+        v_down = down.longest(p)
         v = max((x for x in (v_up, v_down) if x), key=len, default=None)
-        if v is not None and any(p.endswith(n) and n.endswith(v) and len(n) > len(v) for n, _ in r.names):
+        if v is not None and p.endswith(_names_holding(v)):
             break  # 经济增长5.5%左右: the verb is part of the indicator's name
         if v is not None and verb is None and not (v == "增" and p.endswith("新增")):
             # 增加值 is a noun, not a verb
@@ -131,16 +163,23 @@ def _strip_adjuncts(phrase: str) -> str:
     return p
 
 
+@cache
+def _name_table() -> tuple[_Suffixes, dict[str, str]]:
+    """The indicator names as a suffix table, and name → id (the first id a name is listed under)."""
+    keys: dict[str, str] = {}
+    for name, key in extractor_rules().names:
+        keys.setdefault(name, key)
+    return _Suffixes(keys), keys
+
+
 def indicator_id(phrase: str) -> str | None:
     """The vocabulary id of the indicator ``phrase`` names, or None if it names none (or a narrower one)."""
     r = extractor_rules()
     p = _strip_adjuncts(phrase)
-    for name, key in r.names:
-        if p.endswith(name):
-            before = p[: -len(name)]
-            if any(before.endswith(q) for q in r.narrower):
-                return None
-            return key
+    names, keys = _name_table()
+    name = names.longest(p)
+    if name is not None:
+        return None if p[: -len(name)].endswith(r.narrower) else keys[name]
     for tail in ("增速", "增长", "涨幅", "增幅", "总量", "规模", "总额"):
         if p.endswith(tail) and len(p) > len(tail):
             return indicator_id(p[: -len(tail)]) if tail not in ("总额",) else None
