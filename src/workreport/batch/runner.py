@@ -9,6 +9,9 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -16,10 +19,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from workreport.errors import InputError, WorkreportError
+from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.model import Document, Fact, Structure
 from workreport.pipeline.extract import extract
-from workreport.pipeline.read import read_bytes
+from workreport.pipeline.read import Limits, read_bytes
 from workreport.pipeline.structure import structure as structure_of
 from workreport.publish.datasets import (
     UNKNOWN_LEVEL,
@@ -28,12 +31,148 @@ from workreport.publish.datasets import (
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
-    pass
+    from multiprocessing.connection import Connection
 
 TASKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, little memory
 CHUNK_DOCS = 16  # documents per Dask task at most (fewer when the corpus is small) …
 CHUNK_BYTES = 1 << 20  # … or this many bytes of them
 DIED = "its worker process died (out of memory? a crash?)"
+
+
+# --------------------------------------------------------------------------- budgets
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What reading and extracting one document may take: wall-clock seconds and memory (MB).
+
+    Each document runs in a process of its own, killed when its time is up; its memory (the
+    address space it may add) is capped by ``setrlimit``. Either way the document fails with
+    one :class:`ReadError` saying which limit it crossed; nothing else is affected."""
+
+    seconds: float = 60.0
+    memory_mb: int = 1024
+
+    @classmethod
+    def from_env(cls) -> Budget:
+        """The budget set by WORKREPORT_DOC_SECONDS and WORKREPORT_DOC_MEMORY_MB, else the defaults."""
+        try:
+            seconds = float(os.environ.get("WORKREPORT_DOC_SECONDS") or 60.0)
+            memory = int(os.environ.get("WORKREPORT_DOC_MEMORY_MB") or 1024)
+        except ValueError as exc:
+            raise InputError(f"WORKREPORT_DOC_SECONDS / WORKREPORT_DOC_MEMORY_MB: {exc}") from None
+        return cls(seconds, memory).checked()
+
+    def checked(self) -> Budget:
+        """This budget, if its limits are positive; else an InputError."""
+        if not self.seconds > 0 or self.memory_mb < 16:
+            raise InputError("a document's budget needs more than 0 seconds and at least 16 MB")
+        return self
+
+
+def die_with_parent() -> None:
+    """Make this process exit when its parent does (Linux: PR_SET_PDEATHSIG; elsewhere a watcher thread)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before the call
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _limit_memory(megabytes: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on POSIX: no cap, the time limit still holds
+        return
+    try:
+        with open("/proc/self/statm") as fh:
+            base = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        base = 0
+    cap = base + megabytes * (1 << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _budgeted_child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], budget: Budget) -> None:
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_memory(budget.memory_mb)
+    result: tuple[str, Any, str | None]
+    try:
+        result = ("ok", fn(*args), None)
+    except MemoryError:
+        result = ("memory", None, None)
+    except RecursionError:
+        result = ("error", "is nested too deeply to read", None)
+    except WorkreportError as exc:
+        result = ("read" if isinstance(exc, ReadError) else "error", exc.message, exc.path)
+    except BaseException as exc:  # one clean error, whatever broke
+        result = ("error", _failure(exc), None)
+    try:
+        conn.send(result)
+    except MemoryError:
+        conn.send(("memory", None, None))
+    conn.close()
+
+
+def _budget_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    # fork only from a process with one thread (a batch worker); else a fork server
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["workreport.batch.runner"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def run_budgeted(fn: Callable[..., R], args: tuple[Any, ...], budget: Budget, *, name: str) -> R:
+    """``fn(*args)`` in a process of its own within ``budget``; over time, over memory or
+    crashed, one :class:`ReadError` naming ``name`` (the document) and the limit."""
+    ctx = _budget_context()
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_budgeted_child, args=(send, fn, args, budget), daemon=True)  # type: ignore[attr-defined]
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(budget.seconds):
+            raise ReadError(
+                f"took longer than {budget.seconds:g} s to read and extract (the limit per document)", path=name
+            )
+        try:
+            kind, value, path = recv.recv()
+        except (EOFError, OSError):
+            proc.join(5)
+            kind, value, path = "died", proc.exitcode, None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    if kind == "ok":
+        return value  # type: ignore[no-any-return]
+    if kind == "memory" or (kind == "died" and value in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT)):
+        raise ReadError(f"needs more than {budget.memory_mb} MB to read and extract (the limit per document)", path=name)
+    if kind == "died":
+        raise ReadError(f"could not be read: its reading process died (exit code {value})", path=name)
+    if kind == "read":
+        raise ReadError(str(value), path=path or name)
+    raise WorkreportError(str(value), path=path or name)
 
 
 # --------------------------------------------------------------------------- the work in a worker
@@ -61,10 +200,24 @@ def _failure(exc: BaseException) -> str:
     return "internal error: " + " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
 
 
-def _parse(name: str, data: bytes) -> tuple[Document, Structure, list[Fact]]:
-    doc = read_bytes(data, name)
+def parse_plain(
+    name: str, data: bytes, suffix: str | None = None, limits: Limits | None = None
+) -> tuple[Document, Structure, list[Fact]]:
+    """Read, structure and extract one document here, with no budget."""
+    doc = read_bytes(data, name, suffix, limits)
     st = structure_of(doc)
     return doc, st, extract(doc, st)
+
+
+def parse_within(
+    name: str, data: bytes, budget: Budget, suffix: str | None = None, limits: Limits | None = None
+) -> tuple[Document, Structure, list[Fact]]:
+    """Read, structure and extract one document in a process of its own, within ``budget``."""
+    return run_budgeted(parse_plain, (name, data, suffix, limits), budget, name=name)
+
+
+def _parse(name: str, data: bytes) -> tuple[Document, Structure, list[Fact]]:
+    return parse_within(name, data, Budget.from_env())
 
 
 def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet") -> Outcome:
@@ -143,6 +296,7 @@ class Job:
 
 def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with_parent()  # a killed batch leaves no workers behind
 
 
 R = TypeVar("R")

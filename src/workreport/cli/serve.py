@@ -53,19 +53,40 @@ def digest_cmd(file: Path, fmt: str, output: Path | None, db: str | None) -> Non
 @click.option(
     "--insecure-cookies", is_flag=True, help="Send session cookies over plain HTTP (local testing only)."
 )
+@click.option("--max-upload-mb", type=click.FloatRange(min=0.001), default=20, show_default=True,
+              help="The largest upload; DOCX and PDF limits follow from it.")
+@click.option("--doc-seconds", type=click.FloatRange(min=0.1), default=None,
+              help="Time to read and extract one upload [env WORKREPORT_DOC_SECONDS, default 60].")
+@click.option("--doc-memory-mb", type=click.IntRange(min=16), default=None,
+              help="Memory to read and extract one upload [env WORKREPORT_DOC_MEMORY_MB, default 1024].")
 @DB_OPTION
 @fails_cleanly
 def serve_cmd(
-    host: str, port: int, workers: int, login_to_read: bool, insecure_cookies: bool, db: str | None
+    host: str,
+    port: int,
+    workers: int,
+    login_to_read: bool,
+    insecure_cookies: bool,
+    max_upload_mb: float,
+    doc_seconds: float | None,
+    doc_memory_mb: int | None,
+    db: str | None,
 ) -> None:
     """Run the web app and HTTP API (uvicorn, with request logs). Docs at /docs, schema at /openapi.json."""
     import uvicorn
 
+    from workreport.batch.runner import Budget
     from workreport.store import resolve_url
 
     os.environ["WORKREPORT_DATABASE_URL"] = resolve_url(db)
     os.environ["WORKREPORT_LOGIN_TO_READ"] = "1" if login_to_read else ""
     os.environ["WORKREPORT_INSECURE_COOKIES"] = "1" if insecure_cookies else ""
+    os.environ["WORKREPORT_MAX_UPLOAD_MB"] = str(max_upload_mb)
+    if doc_seconds is not None:
+        os.environ["WORKREPORT_DOC_SECONDS"] = str(doc_seconds)
+    if doc_memory_mb is not None:
+        os.environ["WORKREPORT_DOC_MEMORY_MB"] = str(doc_memory_mb)
+    Budget.from_env()  # a bad value fails here, once
     open_db(db)  # migrate once, before the workers start
     click.echo(f"workreport on http://{host}:{port}  (database {resolve_url(db)})", err=True)
     uvicorn.run(
@@ -93,12 +114,72 @@ def user_add(username: str, role: str, password_stdin: bool, db: str | None) -> 
     """Add a user (asks for the password)."""
     from workreport.registry.users import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    user = add_user(open_db(db), username, password, role)
+    user = add_user(open_db(db), username, _password(password_stdin), role, who=_who())
     click.echo(f"added {user.username} ({user.role})")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+
+
+def _who() -> str:
+    return os.environ.get("USER") or "cli"
+
+
+@user_group.command("remove")
+@click.argument("username")
+@DB_OPTION
+@fails_cleanly
+def user_remove(username: str, db: str | None) -> None:
+    """Remove USERNAME with their API tokens and sessions."""
+    from workreport.registry.users import remove_user
+
+    remove_user(open_db(db), username, who=_who())
+    click.echo(f"removed {username}")
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@DB_OPTION
+@fails_cleanly
+def user_passwd(username: str, password_stdin: bool, db: str | None) -> None:
+    """Change the password of USERNAME (asks for it); every session of theirs ends."""
+    from workreport.registry.users import set_password
+
+    ended = set_password(open_db(db), username, _password(password_stdin), who=_who())
+    click.echo(f"password of {username} changed; {ended} session(s) ended")
+
+
+@user_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@DB_OPTION
+@fails_cleanly
+def user_list(as_json: bool, db: str | None) -> None:
+    """Every user with role, API tokens and live sessions."""
+    import json
+
+    from workreport.registry.users import list_users
+
+    users = list_users(open_db(db))
+    if as_json:
+        click.echo(json.dumps(users, ensure_ascii=False, indent=2))
+        return
+    for u in users:
+        click.echo(f"{u['username']}\t{u['role']}\ttokens={u['tokens']}\tsessions={u['sessions']}\t{u['created_at']}")
+
+
+@user_group.command("logout")
+@click.argument("username")
+@DB_OPTION
+@fails_cleanly
+def user_logout(username: str, db: str | None) -> None:
+    """End every session of USERNAME (signed out everywhere); API tokens stay."""
+    from workreport.registry.users import end_sessions
+
+    click.echo(f"{end_sessions(open_db(db), username, who=_who())} session(s) of {username} ended")
 
 @main.group("token")
 def token_group() -> None:
@@ -113,4 +194,28 @@ def token_add(username: str, name: str, db: str | None) -> None:
     """Make an API token for USERNAME; it is shown once."""
     from workreport.registry.users import create_token
 
-    click.echo(create_token(open_db(db), username, name))
+    click.echo(create_token(open_db(db), username, name, who=_who()))
+
+
+@token_group.command("list")
+@click.argument("username", required=False)
+@DB_OPTION
+@fails_cleanly
+def token_list(username: str | None, db: str | None) -> None:
+    """API tokens (id, user, name, created) of USERNAME, or of everyone; never the tokens."""
+    from workreport.registry.users import list_tokens
+
+    for t in list_tokens(open_db(db), username):
+        click.echo(f"{t['id']}\t{t['user']}\t{t['name']}\t{t['created_at']}")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@DB_OPTION
+@fails_cleanly
+def token_revoke(token_id: int, db: str | None) -> None:
+    """Revoke the API token with id TOKEN_ID (see `workreport token list`)."""
+    from workreport.registry.users import revoke_token
+
+    revoke_token(open_db(db), token_id, who=_who())
+    click.echo(f"token {token_id} revoked")

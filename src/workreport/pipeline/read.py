@@ -11,11 +11,13 @@ import hashlib
 import io
 import os
 import re
-import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO, Any, cast
+
+from lxml import etree
 
 from workreport.errors import ReadError
 from workreport.model import Document
@@ -107,10 +109,36 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc, less \t \
 _NOT_UTF16 = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\uac00-\ud7af]")
 
 
-def read(path: str | os.PathLike[str]) -> Document:
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much a file may make the readers do, in proportion to the largest file accepted.
+
+    ``max_bytes``: the largest file; a DOCX may unpack its text part to ``xml_factor`` times
+    that, and a PDF may have one page per ``bytes_per_page`` of it. Beyond any limit the file
+    fails with one :class:`ReadError` saying which."""
+
+    max_bytes: int = 64 << 20
+    xml_factor: int = 8
+    bytes_per_page: int = 8192
+
+    @property
+    def max_xml_bytes(self) -> int:
+        """The most bytes a DOCX's word/document.xml may unpack to."""
+        return self.max_bytes * self.xml_factor
+
+    @property
+    def max_pages(self) -> int:
+        """The most pages a PDF may have."""
+        return max(64, self.max_bytes // self.bytes_per_page)
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def read(path: str | os.PathLike[str], limits: Limits | None = None) -> Document:
     """Read the report at ``path``; raise :class:`ReadError` if it cannot be read as one."""
     name = os.fspath(path)
-    return read_bytes(open_bytes(name), name)
+    return read_bytes(open_bytes(name), name, limits=limits)
 
 
 def open_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -127,13 +155,17 @@ def open_bytes(path: str | os.PathLike[str]) -> bytes:
         raise ReadError(f"cannot be opened: {exc.strerror or _one_line(exc)}", path=name) from None
 
 
-def read_bytes(data: bytes, name: str, suffix: str | None = None) -> Document:
-    """Read a report from ``data``; ``name`` labels it, ``suffix`` overrides the name's."""
+def read_bytes(data: bytes, name: str, suffix: str | None = None, limits: Limits | None = None) -> Document:
+    """Read a report from ``data``; ``name`` labels it, ``suffix`` overrides the name's;
+    ``limits`` bound the work (:data:`DEFAULT_LIMITS` unless given)."""
+    limits = limits or DEFAULT_LIMITS
     ext = (PurePath(name).suffix if suffix is None else suffix).lower()
     if ext and not ext.startswith("."):
         ext = "." + ext
     if not data:
         raise ReadError("is empty (0 bytes)", path=name)
+    if len(data) > limits.max_bytes:
+        raise ReadError(f"is larger than the limit of {limits.max_bytes // (1 << 20)} MB", path=name)
     if ext in _UNSUPPORTED:
         raise ReadError(f"unsupported file type {ext!r}: supported are {SUPPORTED}", path=name)
     magic = _sniff(data)
@@ -144,9 +176,9 @@ def read_bytes(data: bytes, name: str, suffix: str | None = None) -> Document:
             ext = ".docx"
     enc: str | None = None
     if ext == ".pdf":
-        text, fmt = _pdf_text(data, name), "pdf"
+        text, fmt = _pdf_text(data, name, limits), "pdf"
     elif ext == ".docx":
-        text, fmt = _docx_text(data, name), "docx"
+        text, fmt = _docx_text(data, name, limits), "docx"
     elif ext in HTML_SUFFIXES:
         text, enc = _html_text(data, name)
         fmt = "html"
@@ -385,11 +417,11 @@ class _Node:
                 yield from c.walk()
 
 
-class _TreeBuilder(HTMLParser):
-    """A forgiving tree builder: pages in the wild leave <p>, <li>, <td> and <head> open."""
+class _TreeBuilder:
+    """A forgiving tree builder fed by lxml's HTML parser (libxml2: linear time, no recursion):
+    pages in the wild leave <p>, <li>, <td> and <head> open."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.root = _Node("#root", {}, None)
         self.stack = [self.root]
 
@@ -402,7 +434,11 @@ class _TreeBuilder(HTMLParser):
             if t in within:
                 return
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrs: Any) -> None:
+        """An element starts (lxml's parser-target interface)."""
+        if not isinstance(tag, str):
+            return
+        tag = tag.lower()
         if tag not in _IN_HEAD:
             self._close("head")
         if tag in _CLOSES_P:
@@ -416,26 +452,30 @@ class _TreeBuilder(HTMLParser):
             self._close("tr", within=("table",))
         if len(self.stack) >= _MAX_DEPTH and tag not in _DROP_TAGS:
             return
-        node = _Node(tag, {k: v or "" for k, v in attrs}, self.stack[-1])
+        node = _Node(tag, {str(k).lower(): str(v or "") for k, v in dict(attrs).items()}, self.stack[-1])
         self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID:
-            self.handle_endtag(tag)
+    def end(self, tag: str) -> None:
+        """An element ends."""
+        if isinstance(tag, str) and tag.lower() not in _VOID:
+            self._close(tag.lower())
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "br":  # browsers read </br> as <br>
-            self.handle_starttag("br", [])
-        elif tag not in _VOID:
-            self._close(tag)
-
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
+        """Text."""
         if data.strip() and self.stack[-1].tag == "head":
             self._close("head")
         self.stack[-1].children.append(data)
+
+    def comment(self, text: str) -> None:
+        """A comment: dropped."""
+
+    def close(self) -> None:
+        """The end of the page."""
+
+
+_END_BR = re.compile(r"</br\s*>", re.I)  # browsers read </br> as <br>; libxml2 drops it
 
 
 def _count_cjk(node: _Node) -> int:
@@ -525,8 +565,12 @@ def _render(node: _Node) -> list[str]:
 def html_to_text(markup: str) -> str:
     """The report text of an HTML page: body paragraphs one per line, site debris dropped."""
     builder = _TreeBuilder()
-    builder.feed(markup)
-    builder.close()
+    parser = etree.HTMLParser(target=builder, no_network=True, recover=True, remove_pis=True)
+    try:
+        parser.feed(_END_BR.sub("<br>", markup.replace("\x00", "\ufffd")))
+        parser.close()
+    except etree.LxmlError:  # recover=True: only a page with nothing in it gets here
+        pass
     root = builder.root
     _drop_tags(root)
     _drop_named(root, _count_cjk(root))
@@ -556,7 +600,6 @@ def _html_text(data: bytes, name: str) -> tuple[str, str]:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_MAX_XML = 256 << 20  # a zip bomb, not a report
 
 
 def _one_line(exc: BaseException) -> str:
@@ -567,62 +610,104 @@ def _is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return "word/document.xml" in zf.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         return False
 
 
-def _docx_text(data: bytes, name: str) -> str:  # noqa: C901  (its paragraph walk is nested to share the output; one branch per WordprocessingML tag)
+class _Capped(io.RawIOBase):
+    """A stream that fails once more than ``cap`` bytes have come out of it (a zip bomb)."""
+
+    def __init__(self, raw: IO[bytes], cap: int) -> None:
+        super().__init__()
+        self.raw, self.cap, self.seen = raw, cap, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.raw.read(min(n, 1 << 20) if n and n > 0 else 1 << 20)
+        self.seen += len(chunk)
+        if self.seen > self.cap:
+            raise _TooBig()
+        return chunk
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Paragraph:
+    __slots__ = ("later", "out")
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.later: list[str] = []  # paragraphs of text boxes anchored here: they follow it
+
+
+def _docx_text(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     magic = _sniff(data)
     if magic == _OLE:
         raise ReadError("is encrypted or an old binary .doc, not a DOCX", path=name)
     if magic and magic != _ZIP:
         raise ReadError(f"looks like {magic}, not a DOCX", path=name)
+    cap = limits.max_xml_bytes
+    too_big = f"is not a plausible DOCX: word/document.xml unpacks to over {cap // (1 << 20)} MB"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if zf.getinfo("word/document.xml").file_size > _MAX_XML:
-                raise ReadError("is not a plausible DOCX: word/document.xml is over 256 MB", path=name)
-            xml = zf.read("word/document.xml")
-        root = ET.fromstring(xml)
+            if zf.getinfo("word/document.xml").file_size > cap:
+                raise ReadError(too_big, path=name)
+            with zf.open("word/document.xml") as raw:
+                return _docx_paragraphs(cast(IO[bytes], _Capped(raw, cap)))
+    except _TooBig:
+        raise ReadError(too_big, path=name) from None
     except KeyError:
         raise ReadError("is not a DOCX: no word/document.xml inside", path=name) from None
-    except (zipfile.BadZipFile, ET.ParseError, OSError, RuntimeError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, etree.LxmlError, OSError, RuntimeError, EOFError, ValueError) as exc:
         raise ReadError(f"is not a valid DOCX (corrupt: {_one_line(exc)})", path=name) from None
+
+
+def _docx_paragraphs(stream: IO[bytes]) -> str:
+    """The paragraphs of a WordprocessingML body, streamed: memory stays small whatever its size,
+    and nesting costs no recursion (libxml2 refuses depth over 256)."""
     paragraphs: list[str] = []
-
-    def runs(el: ET.Element, out: list[str], later: list[ET.Element]) -> None:
-        for c in el:
-            if c.tag == _W + "t":
-                out.append(c.text or "")
-            elif c.tag == _W + "tab":
-                out.append("\t")
-            elif c.tag in (_W + "br", _W + "cr"):
-                out.append("\n")
-            elif c.tag == _W + "txbxContent":  # a text box: its paragraphs follow the host's
-                later.append(c)
-            elif c.tag != _MC_FALLBACK:  # Fallback repeats the Choice's text box
-                runs(c, out, later)
-
-    def blocks(el: ET.Element) -> None:
-        for c in el:
-            if c.tag == _W + "p":
-                out: list[str] = []
-                later: list[ET.Element] = []
-                runs(c, out, later)
-                paragraphs.append("".join(out))
-                for box in later:
-                    blocks(box)
-            elif c.tag != _MC_FALLBACK:
-                blocks(c)
-
-    body = root.find(_W + "body")
-    blocks(body if body is not None else root)
+    open_paragraphs: list[_Paragraph] = []
+    fallback = 0  # inside mc:Fallback, which repeats the mc:Choice's text box
+    events = etree.iterparse(
+        stream, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    for event, el in events:
+        tag = el.tag
+        if event == "start":
+            if tag == _MC_FALLBACK:
+                fallback += 1
+            elif tag == _W + "p" and not fallback:
+                open_paragraphs.append(_Paragraph())
+            continue
+        if tag == _MC_FALLBACK:
+            fallback -= 1
+        elif not fallback and open_paragraphs:
+            if tag == _W + "t":
+                open_paragraphs[-1].out.append(el.text or "")
+            elif tag == _W + "tab":
+                open_paragraphs[-1].out.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                open_paragraphs[-1].out.append("\n")
+            elif tag == _W + "p":
+                done = open_paragraphs.pop()
+                lines = ["".join(done.out), *done.later]
+                (open_paragraphs[-1].later if open_paragraphs else paragraphs).extend(lines)
+        el.clear()
+        parent = el.getparent()
+        if parent is not None:
+            while el.getprevious() is not None:
+                del parent[0]
     return "\n".join(paragraphs)
 
 
 # --- PDF -----------------------------------------------------------------------------------
 
 
-def _pdf_text(data: bytes, name: str) -> str:
+def _pdf_text(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     from pypdf import PdfReader  # only PDF readers pay for importing pypdf
 
     magic = _sniff(data)
@@ -633,7 +718,12 @@ def _pdf_text(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReadError("is encrypted (cannot be opened without a password)", path=name)
+        count = cast(Any, reader.trailer["/Root"])["/Pages"]["/Count"]
+        if not isinstance(count, int) or count > limits.max_pages:
+            raise ReadError(f"has {count} pages, over the limit of {limits.max_pages}", path=name)
         pages = list(reader.pages)
+        if len(pages) > limits.max_pages:
+            raise ReadError(f"has {len(pages)} pages, over the limit of {limits.max_pages}", path=name)
     except ReadError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged files

@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, DateTime, Float, Integer, select
 from sqlalchemy.sql.schema import Table
 
 from workreport.errors import InputError
+from workreport.publish.cells import csv_row
 from workreport.publish.files import atomic_open, write_atomic
 from workreport.store import (
     AssessmentRow,
@@ -171,9 +172,7 @@ def _write_csv(fh: IO[Any], name: str, rows: Iterator[dict[str, Any]]) -> None:
     writer = csv.DictWriter(fh, fieldnames=cols)
     writer.writeheader()
     for r in rows:
-        writer.writerow(
-            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
-        )
+        writer.writerow(csv_row(r))
 
 
 def _write_parquet(fh: IO[Any], name: str, rows: Iterator[dict[str, Any]]) -> None:
@@ -224,9 +223,7 @@ def stream_table(db: Database, name: str, fmt: str) -> Iterator[str]:
     writer = csv.DictWriter(buf, fieldnames=cols)
     writer.writeheader()
     for n, r in enumerate(_rows(db, name), start=1):
-        writer.writerow(
-            {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in r.items()}
-        )
+        writer.writerow(csv_row(r))
         if n % 500 == 0:
             yield buf.getvalue()
             buf.seek(0)

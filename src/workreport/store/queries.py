@@ -194,17 +194,39 @@ def document_by_hash(db: Database, sha256: str) -> dict[str, Any]:
         return document_dict(d)
 
 
+def _record(row: Any) -> dict[str, Any]:
+    """Every column of a row, as JSON-safe values (times as ISO 8601)."""
+    out: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        out[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
 def delete_document(db: Database, document_id: int, *, who: str) -> None:
-    """Delete a document with its facts, commitments and observations, and log who did it."""
+    """Delete a document with its facts, commitments, observations, assessments and corrections;
+    the audit log keeps every row deleted (the whole document, text and all), so nothing is lost."""
+    from workreport.store import CorrectionRow
+
     with db.session() as session:
         d = session.get(DocumentRow, document_id)
         if d is None:
             raise NotFoundError(f"no document with id {document_id}")
-        before = document_dict(d)
-        for model in (FactRow, CommitmentRow, ObservationRow):
-            for row in session.scalars(select(model).where(model.document_id == d.id)):
+        record: dict[str, Any] = {"document": _record(d)}
+        commitment_ids = list(session.scalars(select(CommitmentRow.id).where(CommitmentRow.document_id == d.id)))
+        doomed: list[tuple[str, Any]] = [
+            ("assessments", select(AssessmentRow).where(AssessmentRow.commitment_id.in_(commitment_ids))),
+            ("corrections", select(CorrectionRow).where(CorrectionRow.document_id == d.id)),
+            ("observations", select(ObservationRow).where(ObservationRow.document_id == d.id)),
+            ("commitments", select(CommitmentRow).where(CommitmentRow.document_id == d.id)),
+            ("facts", select(FactRow).where(FactRow.document_id == d.id)),
+        ]
+        for name, query in doomed:
+            rows = list(session.scalars(query))
+            record[name] = [_record(r) for r in rows]
+            for row in rows:
                 session.delete(row)
-        session.flush()
+            session.flush()
         session.delete(d)
         session.add(
             AuditRow(
@@ -212,7 +234,7 @@ def delete_document(db: Database, document_id: int, *, who: str) -> None:
                 action="delete",
                 entity="document",
                 entity_key=str(document_id),
-                before=before,
+                before=record,
                 after=None,
             )
         )

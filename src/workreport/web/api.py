@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any, Literal
 
@@ -11,13 +10,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from workreport import registry
-from workreport.pipeline.read import read_bytes
-from workreport.registry.users import User
+from workreport.registry.users import User, end_sessions
 from workreport.store import queries
 from workreport.track import count_targets, track
 
 from .auth import same_token
 from .errors import ApiError
+from .uploads import ingest_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -95,34 +94,15 @@ def list_documents(
     )
 
 
-_SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
-
-
 @router.post("/documents", status_code=201, summary="Upload and ingest a report")
 async def upload_document(
     request: Request,
     user: Annotated[User, Depends(writer())],
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
-    """Read, extract and store an uploaded report; the same file again changes nothing."""
-    settings = request.app.state.settings
-    name = _SAFE_NAME.sub("_", (file.filename or "upload.txt").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:120]
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in settings.upload_suffixes:
-        raise ApiError(
-            415, "unsupported_type", f"{name}: upload one of {', '.join(settings.upload_suffixes)}"
-        )
-    data = await file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise ApiError(
-            413, "too_large", f"{name}: larger than {settings.max_upload_bytes // (1024 * 1024)} MB"
-        )
-    doc = read_bytes(data, f"upload:{name}", suffix)  # nothing from the request names a path on disk
-    db = request.app.state.db
-    status = registry.ingest_document(db, doc)
-    out = queries.document_by_hash(db, doc.sha256 or "")
-    out["status"] = status
-    return out
+    """Read, extract and store an uploaded report (in a process of its own, within the server's
+    time and memory budget per document); the same file again changes nothing."""
+    return await ingest_upload(request, file, user)
 
 
 @router.get("/documents/{document_id}", summary="One report, with its text and structure")
@@ -135,10 +115,21 @@ def get_document(
 
 @router.delete("/documents/{document_id}", status_code=204, summary="Delete a report and what came from it")
 def delete_document(
-    request: Request, user: Annotated[User, Depends(writer("editor"))], document_id: Id
+    request: Request, user: Annotated[User, Depends(writer("admin"))], document_id: Id
 ) -> None:
-    """Delete a report with its facts, commitments and observations."""
+    """Delete a report with its facts, commitments, observations, assessments and corrections
+    (admin only); the audit log keeps all of it."""
     queries.delete_document(request.app.state.db, document_id, who=user.username)
+
+
+@router.delete("/users/{username}/sessions", summary="End every session of a user (admin)")
+def revoke_sessions(
+    request: Request,
+    user: Annotated[User, Depends(writer("admin"))],
+    username: Annotated[str, Path(max_length=64)],
+) -> dict[str, int]:
+    """Sign a user out everywhere: every session of theirs ends now."""
+    return {"ended": end_sessions(request.app.state.db, username, who=user.username)}
 
 
 @router.get("/facts", response_model=Paged, summary="Facts, filtered")
@@ -176,7 +167,9 @@ def get_fact(request: Request, _: Annotated[User | None, Depends(reader)], fact_
 
 class Correction(BaseModel):
     """Fields of a fact to change, each to a new value written as text."""
-    changes: dict[str, str] = Field(min_length=1, max_length=12, description="field → new value, as text")
+    changes: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=2000)]] = Field(
+        min_length=1, max_length=12, description="field → new value, as text"
+    )
 
 
 @router.patch("/facts/{fact_id}", summary="Correct a fact (kept across re-extraction)")

@@ -38,7 +38,14 @@ def classify(exc: Exception) -> ApiError:
     if isinstance(exc, WorkreportError):
         return ApiError(400, "bad_request", exc.message)
     if isinstance(exc, HTTPException):
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}.get(
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthorized",
+            403: "forbidden",
+            413: "too_large",
+            429: "too_many_requests",
+        }.get(
             exc.status_code, "http_error"
         )
         return ApiError(exc.status_code, code, str(exc.detail))

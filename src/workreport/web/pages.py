@@ -6,11 +6,14 @@ text is always escaped by the templates (Jinja2 autoescaping) or by :func:`marku
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
+import anyio
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -19,9 +22,17 @@ from markupsafe import Markup, escape
 from workreport import registry
 from workreport.model import CORRECTABLE, STATUSES
 from workreport.pipeline.extract import indicator_names
-from workreport.pipeline.read import read_bytes
 from workreport.publish import charts
-from workreport.registry.users import User, authenticate
+from workreport.registry.users import (
+    User,
+    authenticate,
+    clear_failures,
+    end_session,
+    record_failure,
+    start_session,
+    throttle_keys,
+    throttled,
+)
 from workreport.rules.labels import (
     kind_label,
     labels,
@@ -35,6 +46,7 @@ from workreport.track import track
 
 from .auth import SESSION_COOKIE, SESSION_MAX_AGE, same_token
 from .errors import ApiError
+from .uploads import ingest_upload
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("workreport.web").joinpath("templates")))
@@ -56,7 +68,7 @@ def _session(request: Request) -> tuple[str, str | None]:
     """The CSRF token of this browser's session, making a session (signed in or not) if there is none."""
     if request.state.csrf:
         return request.state.csrf, None
-    cookie, csrf = request.app.state.sessions.new(None)
+    cookie, csrf = request.app.state.sessions.anonymous()
     request.state.csrf = csrf
     return csrf, cookie
 
@@ -130,14 +142,29 @@ def _local(target: str) -> str:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    """Check the CSRF token and password, start a signed-in session and go to ``next``."""
+    """Check the CSRF token and password (throttled per account and per address; Argon2 off the
+    event loop), start a server-side session and go to ``next``."""
     form = dict(await request.form())
     if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
         raise ApiError(403, "csrf_failed", "the form has expired; reload the page")
-    user = authenticate(
-        request.app.state.db, str(form.get("username", ""))[:64], str(form.get("password", ""))
-    )
+    db = request.app.state.db
+    username = str(form.get("username", ""))[:64]
+    keys = throttle_keys(username, request.client.host if request.client else None)
+    wait = await anyio.to_thread.run_sync(throttled, db, keys)
+    response: Response
+    if wait:
+        response = page(
+            request,
+            "login.html",
+            status=429,
+            next=_local(str(form.get("next", "/"))),
+            error=f"尝试次数过多，请 {math.ceil(wait / 60)} 分钟后再试 (too many failed sign-ins; try again later)",
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = await anyio.to_thread.run_sync(authenticate, db, username, str(form.get("password", "")))
     if user is None:
+        await anyio.to_thread.run_sync(record_failure, db, keys)
         return page(
             request,
             "login.html",
@@ -145,22 +172,41 @@ async def login(request: Request) -> Response:
             next=_local(str(form.get("next", "/"))),
             error="用户名或密码不正确 (wrong username or password)",
         )
-    cookie, _ = request.app.state.sessions.new(user.id)
+    await anyio.to_thread.run_sync(clear_failures, db, username)
+    if request.state.session_id:
+        await anyio.to_thread.run_sync(end_session, db, request.state.session_id)
+    sid, _ = await anyio.to_thread.run_sync(start_session, db, user, SESSION_MAX_AGE)
     response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
-    _set_cookie(request, response, cookie)
+    _set_cookie(request, response, request.app.state.sessions.signed_in(sid))
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    """Check the CSRF token, end the session and go to the library."""
+    """Check the CSRF token, end the session on the server and go to the library."""
     form = dict(await request.form())
     if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
         raise ApiError(403, "csrf_failed", "the form has expired; reload the page")
+    if request.state.session_id:
+        await anyio.to_thread.run_sync(end_session, request.app.state.db, request.state.session_id)
     response = RedirectResponse("/", status_code=303)
-    cookie, _ = request.app.state.sessions.new(None)
+    cookie, _ = request.app.state.sessions.anonymous()
     _set_cookie(request, response, cookie)
     return response
+
+
+def _pager(request: Request, page_no: int, per_page: int, total: int) -> dict[str, Any]:
+    """What the pager needs: this page, the number of pages, and the URL to add ``p=N`` to."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "p"]
+    return {
+        "page": page_no,
+        "pages": max(1, math.ceil(total / per_page)),
+        "total": total,
+        "base": request.url.path + "?" + (urlencode(query) + "&" if query else ""),
+    }
+
+
+PER_PAGE = 100
 
 
 # --------------------------------------------------------------------------- library
@@ -196,18 +242,8 @@ def library(
 @router.post("/upload")
 async def upload_form(request: Request, file: Annotated[UploadFile, File()]) -> Response:
     """Store a report uploaded through the form and go to its reading page."""
-    await _form_writer(request)
-    settings = request.app.state.settings
-    name = (file.filename or "upload.txt").replace("/", "_").replace("\\", "_")[:120]
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in settings.upload_suffixes:
-        raise ApiError(415, "unsupported_type", f"upload one of {', '.join(settings.upload_suffixes)}")
-    data = await file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise ApiError(413, "too_large", "file too large")
-    doc = read_bytes(data, f"upload:{name}", suffix)
-    registry.ingest_document(request.app.state.db, doc)
-    found = queries.document_by_hash(request.app.state.db, doc.sha256 or "")
+    user, _ = await _form_writer(request)
+    found = await ingest_upload(request, file, user)
     return RedirectResponse(f"/documents/{found['id']}", status_code=303)
 
 
@@ -266,14 +302,21 @@ def _outline(sections: list[dict[str, Any]], depth: int = 0) -> list[dict[str, A
     return out
 
 
+def all_facts(db: Any, document_id: int) -> list[dict[str, Any]]:
+    """Every fact of a document, page by page."""
+    first = queries.facts(db, document_id=document_id, per_page=500)
+    facts = list(first.items)
+    for n in range(2, first.pages + 1):
+        facts.extend(queries.facts(db, document_id=document_id, per_page=500, page=n).items)
+    return facts
+
+
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def reader(request: Request, document_id: Id) -> HTMLResponse:
     """A report's text with its facts marked, counted by kind."""
     db = request.app.state.db
     doc = queries.document(db, document_id)
-    facts = queries.facts(db, document_id=document_id, per_page=500).items
-    more = queries.facts(db, document_id=document_id, per_page=500, page=2).items if len(facts) == 500 else []
-    facts += more
+    facts = all_facts(db, document_id)
     counts = Counter(f["kind"] for f in facts)
     return page(
         request,
@@ -393,11 +436,13 @@ def tracker(
     request: Request,
     jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
     period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    """The tracker: each target against its outcome, with the mix of statuses."""
+    """The tracker: each target against its outcome, with the mix of statuses; a page at a time."""
     db = request.app.state.db
-    rows = track(db, jurisdiction=jurisdiction or None, period=period)
-    counts = {s: sum(r.status == s for r in rows) for s in STATUS_LABELS}
+    every = track(db, jurisdiction=jurisdiction or None, period=period)
+    rows = every[(p - 1) * PER_PAGE : p * PER_PAGE]
+    counts = {s: sum(r.status == s for r in every) for s in STATUS_LABELS}
     mix = charts.status_mix(counts, labels=STATUS_LABELS) if rows else ""
     rated = [r for r in rows if r.outcome is not None and r.target["unit"] == "%"][:20]
     chart = (
@@ -430,6 +475,7 @@ def tracker(
         jurisdiction=jurisdiction or "",
         period=period or "",
         projects=tasks,
+        pager=_pager(request, p, PER_PAGE, len(every)),
     )
 
 
@@ -471,9 +517,12 @@ def indicators(request: Request) -> HTMLResponse:
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
 def indicator(
-    request: Request, indicator_id: Annotated[str, Path(max_length=48, pattern=r"^[a-z0-9_]+$")]
+    request: Request,
+    indicator_id: Annotated[str, Path(max_length=48, pattern=r"^[a-z0-9_]+$")],
+    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    """One indicator across places and years: targets against outcomes, a growth chart, values by year."""
+    """One indicator across places and years: targets against outcomes (a page at a time), a
+    growth chart, values by year."""
     db = request.app.state.db
     names = indicator_names()
     if indicator_id not in names:
@@ -503,7 +552,8 @@ def indicator(
         "indicator.html",
         indicator_id=indicator_id,
         names=names[indicator_id],
-        rows=rows,
+        rows=rows[(p - 1) * PER_PAGE : p * PER_PAGE],
+        pager=_pager(request, p, PER_PAGE, len(rows)),
         actuals=sorted(actuals, key=lambda f: (f["period"], f["document_id"])),
         chart=Markup(chart),
     )
