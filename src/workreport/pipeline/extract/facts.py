@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -29,7 +29,7 @@ from workreport.pipeline.extract.reading import (
     strip_comparator,
     strip_marker,
 )
-from workreport.pipeline.extract.vocabulary import extractor_rules
+from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, extractor_rules
 from workreport.pipeline.numerals import read_numeral
 from workreport.pipeline.places import load as load_jurisdictions
 
@@ -81,6 +81,10 @@ def _parallel(items: list[str]) -> list[str]:
 
 
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
+_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
+_VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)")
+_TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
+_OBJECT_REACH = 40  # counted_object reads at most this far after a number
 
 
 class _Cues:
@@ -99,6 +103,8 @@ class _Cues:
         self._matches: dict[re.Pattern[str], tuple[list[int], list[re.Match[str]]]] = {}
         self._words: dict[str, list[int]] = {}
         self._searched: dict[re.Pattern[str], re.Match[str] | None] = {}
+        self._breaks: list[int] | None = None
+        self._present: dict[int, list[str]] = {}
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
         """The last match of ``pattern`` in ``text[lo:at]`` (offsets relative to ``lo``)."""
@@ -140,6 +146,27 @@ class _Cues:
         i = bisect_right(pos, at - self.lo - len(word)) - 1
         return pos[i] if i >= 0 else -1
 
+    def clause_start(self, at: int) -> int:
+        """``clause_start_at(text, at, lo)`` by bisection over the sentence's clause marks."""
+        if self._breaks is None:
+            self._breaks = [x.start() for x in _CLAUSE_MARK.finditer(self.sentence)]
+        k = at - self.lo
+        i = bisect_left(self._breaks, k) - 1
+        floor = max(0, k - LOOKBACK)
+        return self.lo + (max(floor, self._breaks[i] + 1) if i >= 0 else floor)
+
+    def last_word(self, words: Sequence[str], at: int, floor: int) -> tuple[int, str]:
+        """``max((text[floor:at].rfind(w), w) for w in words)`` with offsets in ``text``; (-1, "") for none."""
+        present = self._present.get(id(words))
+        if present is None:
+            present = self._present[id(words)] = [w for w in words if w in self.sentence]
+        best = (-1, "")
+        for w in present:
+            i = self.word_before(w, at)
+            if i >= 0 and self.lo + i >= floor:
+                best = max(best, (self.lo + i, w))
+        return best
+
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search`` over the whole sentence, run once."""
         if pattern not in self._searched:
@@ -174,12 +201,13 @@ def hedged_sentence_facts(
     role = para.role
     facts: list[tuple[Fact, int]] = []
     previous: Mention | None = None
-    sentence_text = text[lo:hi]
-    respectively = sentence_text.find("分别")
+    cues = _Cues(text, lo, hi)
+    respectively = cues.sentence.find("分别")
     groups: list[list[Mention]] = []
     object_lead: str | None = None  # 实施3000个老旧小区、120个…: the verb the list of objects shares
+    starts = [cues.clause_start(m.start) for m in mentions]
     for idx, m in enumerate(mentions):
-        cs = clause_start_at(text, m.start, lo)
+        cs = starts[idx]
         floor = cs
         if previous is not None and previous.end > cs:
             floor = previous.end
@@ -195,9 +223,7 @@ def hedged_sentence_facts(
                 reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
-            after = re.match(
-                r"^(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)", text[m.end : hi]
-            )
+            after = _VERB_AFTER.match(text, m.end, hi)
             if after:
                 sign = -1 if after[1] in extractor_rules().words("verb", "down") else 1
                 reading = Reading(after[1], sign, False, reading.phrase, reading.links)
@@ -217,7 +243,7 @@ def hedged_sentence_facts(
             m.indicator_id = indicator_id(indicator)
         if not m.indicator:
             # 一是为5.95万名…学生提供…: the counted thing follows the number
-            tail = re.match(r"[^,，。;:!?、]{1,20}", text[m.end : hi])
+            tail = _TAIL.match(text, m.end, hi)
             m.indicator = tail[0] if tail else ""
         m.indicator, object_lead = _label(text, m, hi, cs, lo, previous, object_lead)
         m.verb_to = reading.to
@@ -249,12 +275,11 @@ def hedged_sentence_facts(
     if respectively >= 0:
         _respectively(text, lo, lo + respectively, groups)
     # the shared-value list: A、B均增长20%以上
-    for m in mentions:
-        _shared(text, lo, m)
+    for m, cs in zip(mentions, starts, strict=True):
+        _shared(text, cs, m)
     hedge_words = r.words("hedge", "words")
-    cues = _Cues(text, lo, hi)
-    for m in mentions:
-        out, hedge_at = _to_facts(text, m, cues, para, structure, topic, hedge_words, sentence)
+    for m, cs in zip(mentions, starts, strict=True):
+        out, hedge_at = _to_facts(text, m, cues, cs, para, structure, topic, hedge_words, sentence)
         facts.extend((f, hedge_at) for f in out)
     return facts
 
@@ -276,7 +301,7 @@ def _label(
     verb = object_verb(raw) if raw else None
     p = elide_examples(strip_comparator(raw if verb or raw != cleaned else strip_marker(label)))
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
-    after = counted_object(text[m.end : hi]) if counts else ""
+    after = counted_object(text[m.end : min(hi, m.end + _OBJECT_REACH)]) if counts else ""
     if m.family == "money" and not text.startswith("的", m.end):
         after = ""
     joined = previous is not None and previous.end > cs
@@ -304,11 +329,12 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
         and (len(p) > 2 or previous.end <= cs)
     ):
         return f"{previous.indicator[-10:]}…{p}"
-    before = text[lo:cs].rstrip(",，、 ")
+    reach = max(lo, cs - LOOKBACK)  # the clause before is read back at most LOOKBACK characters
+    before = text[reach:cs].rstrip(",，、 ")
     if not before or (previous is not None and previous.end > lo):
         return p
-    start = clause_start_at(text, lo + len(before), lo)
-    context = strip_marker(clean_indicator(text[start : lo + len(before)]))[-16:]
+    start = clause_start_at(text, reach + len(before), lo)
+    context = strip_marker(clean_indicator(text[start : reach + len(before)]))[-16:]
     return f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p
 
 
@@ -397,12 +423,11 @@ def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> N
 _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超突在保实稳有要比较控低高降减不已实占])")
 
 
-def _shared(text: str, lo: int, m: Mention) -> None:
-    """地区生产总值、固定资产投资…均增长20%以上: one fact per subject."""
-    cs = clause_start_at(text, m.start, lo)
+def _shared(text: str, cs: int, m: Mention) -> None:
+    """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
     phrase = text[max(cs, m.floor) : m.start]
-    if "分别" in phrase:
-        return  # respective values pair with their items one by one (_respectively)
+    if "分别" in phrase or "、" not in phrase:
+        return  # respective values pair with their items one by one (_respectively); no list
     marks = list(_SHARED_MARK.finditer(phrase))
     at = marks[-1].start() if marks else -1
     subject_text = phrase[:at] if at >= 0 else read_phrase(phrase).phrase
@@ -435,6 +460,7 @@ def _to_facts(
     text: str,
     m: Mention,
     cues: _Cues,
+    cs: int,
     para: Paragraph,
     structure: Structure,
     topic: str | None,
@@ -448,7 +474,6 @@ def _to_facts(
     kind = {"review": "actual", "plan": "target"}.get(role, "other")
     period = para.period
     hedge = None
-    cs = clause_start_at(text, m.start, sentence.start)
     clause = text[cs : m.start]
     # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
     # number makes it a result of that year
@@ -464,16 +489,13 @@ def _to_facts(
         role, kind_override, year_override = "review", "actual", past
     else:
         kind_override, year_override = None, None
-    if para.role == "plan":  # the words before the number in the sentence
-        hedge_at = max(((cues.word_before(w, m.start), w) for w in hedge_words), default=(-1, ""))
-    else:  # the words before the number in its clause
-        hedge_at = max(((clause.rfind(w), w) for w in hedge_words), default=(-1, ""))
+    # the last hedge word before the number: in the sentence in a plan part, else in its clause
+    hedge_at = cues.last_word(hedge_words, m.start, sentence.start if para.role == "plan" else cs)
     hedge_offset = -1  # where the hedge word stands in the text (the caller quotes it as written)
     if hedge_at[0] >= 0:
         word = hedge_at[1]
         if not (role == "review" and word in r.words("hedge", "review_not")):
-            hedge = word
-            hedge_offset = (sentence.start if para.role == "plan" else cs) + hedge_at[0]
+            hedge, hedge_offset = word, hedge_at[0]
     if kind_override is not None:
         kind, period = kind_override, year_override
     elif role == "plan":

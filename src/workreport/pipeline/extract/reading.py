@@ -16,11 +16,11 @@ from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, SENTENC
 
 def clause_start_at(text: str, i: int, lo: int) -> int:
     """Where the clause holding offset ``i`` begins: after the last clause break, not before ``lo``."""
-    j = i
     floor = max(lo, i - LOOKBACK)
-    while j > floor and text[j - 1] not in CLAUSE_END:
-        j -= 1
-    return j
+    return max(floor, *(text.rfind(c, floor, i) + 1 for c in _CLAUSE_MARKS))
+
+
+_CLAUSE_MARKS = tuple(sorted(CLAUSE_END))
 
 
 def sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
@@ -186,13 +186,19 @@ def indicator_id(phrase: str) -> str | None:
     return None
 
 
+@cache
+def _first_chars(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w[:1] for w in words)
+
+
 def clean_indicator(phrase: str) -> str:
     """``phrase`` without its leading link words and edge punctuation: the indicator as written."""
     p = phrase.strip(" 、,")
-    changed = True
+    leads = _phrase_words()[2]
+    changed = bool(p) and p[0] in _first_chars(leads)  # most phrases open with no lead word
     while changed and p:
         changed = False
-        for w in _phrase_words()[2]:
+        for w in leads:
             if p.startswith(w) and len(p) > len(w):
                 p, changed = p[len(w) :], True
     return p.strip(" 、")
@@ -259,6 +265,8 @@ def strip_marker(phrase: str) -> str:
 
 def strip_comparator(phrase: str) -> str:
     """城镇登记失业率低于 → 城镇登记失业率: a comparator word is no part of a name."""
+    if not phrase.endswith(_label_rules()[1]):
+        return phrase
     for w in _label_rules()[1]:
         if phrase.endswith(w) and len(phrase) > len(w):
             return phrase[: -len(w)].rstrip("的 ")
@@ -267,11 +275,12 @@ def strip_comparator(phrase: str) -> str:
 
 def object_verb(phrase: str) -> str | None:
     """The verb ``phrase`` ends with when its object follows the number (实施, 办好, 年产), else None."""
-    p = phrase
-    for w in _label_rules()[2]:
-        if p.endswith(w):
-            return w
-    return None
+    return _object_verbs().longest(phrase)
+
+
+@cache
+def _object_verbs() -> _Suffixes:
+    return _Suffixes(_label_rules()[2])
 
 
 def elide_examples(phrase: str) -> str:
