@@ -76,10 +76,11 @@ class _Suffixes:
 
 
 @cache
-def _verb_suffixes() -> tuple[_Suffixes, _Suffixes, _Suffixes]:
-    """(links, up verbs, down verbs) as suffix tables, built once."""
+def _verb_suffixes() -> tuple[_Suffixes, _Suffixes, frozenset[str]]:
+    """(links, up and down verbs, the down verbs that are no up verb) as suffix tables, built once."""
     r = extractor_rules()
-    return _Suffixes(_phrase_words()[0]), _Suffixes(r.words("verb", "up")), _Suffixes(r.words("verb", "down"))
+    up, down = r.words("verb", "up"), r.words("verb", "down")
+    return _Suffixes(_phrase_words()[0]), _Suffixes(up + down), frozenset(down) - frozenset(up)
 
 
 @cache
@@ -91,7 +92,7 @@ def _names_holding(verb: str) -> tuple[str, ...]:
 def read_phrase(phrase: str) -> Reading:
     """Read the words before a figure: the up or down verb, whether it is a level reached, the rest."""
     r = extractor_rules()
-    link_words, up, down = _verb_suffixes()
+    link_words, verbs, down_only = _verb_suffixes()
     _, to_words, _ = _phrase_words()
     verb, sign, to = None, 1, False
     peeled: list[str] = []
@@ -105,9 +106,7 @@ def read_phrase(phrase: str) -> Reading:
             peeled.append(hit)
             p = p[: -len(hit)]
             continue
-        v_up = up.longest(p)
-        v_down = down.longest(p)
-        v = max((x for x in (v_up, v_down) if x), key=len, default=None)
+        v = verbs.longest(p)  # the longer of the up and the down verb it ends with
         if v is not None and p.endswith(_names_holding(v)):
             break  # 经济增长5.5%左右: the verb is part of the indicator's name
         if v is not None and verb is None and not (v == "增" and p.endswith("新增")):
@@ -115,7 +114,7 @@ def read_phrase(phrase: str) -> Reading:
             if v in ("增加", "增") and p.endswith("增加值"):
                 break
             verb = v
-            sign = -1 if v == v_down and v != v_up else 1
+            sign = -1 if v in down_only else 1
             peeled.append(v)
             p = p[: -len(v)]
             continue
