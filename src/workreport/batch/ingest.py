@@ -108,20 +108,23 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             seen.add(sha)
             yield Job(path, len(data), 0, sha, data)
 
-    def store_one(session: Any, p: Parsed) -> str:
+    def store_one(session: Any, p: Parsed, lost: list[str]) -> str:
         assert p.doc is not None and p.structure is not None
-        return registry.store_document(session, p.doc, p.structure, p.facts)
+        return registry.store_document(session, p.doc, p.structure, p.facts, lost)
 
     def commit(batch: list[tuple[Job, Parsed]]) -> None:
         statuses: list[tuple[Job, str, str | None]] = []
+        unplaced: list[tuple[str, str]] = []
         with db.session() as session:
             for job, p in batch:
                 if p.reason is not None:
                     statuses.append((job, "failed", p.reason))
                     continue
+                lost: list[str] = []
                 try:
                     with session.begin_nested():  # the document whole, or nothing of it
-                        statuses.append((job, store_one(session, p), None))
+                        statuses.append((job, store_one(session, p, lost), None))
+                    unplaced.extend((job.path, what) for what in lost)
                 except WorkreportError as exc:
                     statuses.append((job, "failed", exc.message))
                 except IntegrityError:
@@ -129,6 +132,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                     if session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == job.sha256)) is None:
                         raise
                     statuses.append((job, "unchanged", None))
+        result.unplaced += unplaced
         for job, status, reason in statuses:  # counted once the transaction is committed
             if status == "failed":
                 result.failed.append((job.path, reason or ""))

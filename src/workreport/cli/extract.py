@@ -207,10 +207,23 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
 @click.option(
     "--labels", is_flag=True, help="Add the indicator label accuracy to --json (as score_facts.py --labels)."
 )
+@click.option(
+    "--track",
+    "tracking",
+    is_flag=True,
+    help="GOLD are tracking keys (*.track.json): score the tracker (TRACK.md §4), per key and micro-averaged.",
+)
 @fails_cleanly
-def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path | None, labels: bool) -> None:
-    """Score the extractor against answer keys (FACTS.md §6): precision, recall, F1, strict F1, labels."""
+def eval_cmd(
+    gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path | None, labels: bool, tracking: bool
+) -> None:
+    """Score the extractor against answer keys (FACTS.md §6): precision, recall, F1, strict F1,
+    labels; with --track, the tracker against tracking keys (TRACK.md §4)."""
     from workreport.pipeline.evaluate import load_predictions
+
+    if tracking:
+        _eval_track(gold, show, as_json)
+        return
 
     results = {}
     for g in gold:
@@ -253,3 +266,27 @@ def eval_cmd(gold: tuple[Path, ...], show: int, as_json: bool, predictions: Path
             f"\nall {len(results)} keys: gold {tot_g}  predicted {tot_p}  matched {tot_m}  "
             f"precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}"
         )
+
+
+def _eval_track(keys: tuple[Path, ...], show: int, as_json: bool) -> None:
+    from workreport.registry.evaluate import evaluate_track_key
+    from workreport.track.evaluate import TrackScore
+
+    scores = {str(k): evaluate_track_key(k) for k in keys}
+    total = sum(scores.values(), TrackScore())
+    if as_json:
+        out = {k: s.figures() for k, s in scores.items()} | {"micro": total.figures()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for name, s in [*scores.items(), (f"all {len(scores)} keys (micro-averaged)", total)]:
+        f = s.figures()
+        click.echo(
+            f"{name}\n  track F1 {f['f1']:.3f} (P {f['precision']:.3f} R {f['recall']:.3f}); targets found "
+            f"{f['targets_found']:.3f}, outcome right {f['outcome_right']:.3f}, status right "
+            f"{f['status_right']:.3f}, outcomes linked {f['outcomes_linked']}/{f['key_outcomes']}, "
+            f"wrong period {f['wrong_period']}"
+        )
+        if name in scores:
+            for note in s.notes[:show]:
+                click.echo("    " + " | ".join(note))
+

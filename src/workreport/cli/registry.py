@@ -121,6 +121,8 @@ def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None) -> N
     result = ingest_corpus(database, list(paths), workers=workers, progress=ProgressBar("ingesting", True))
     for path, reason in result.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
+    for path, what in result.unplaced:
+        click.echo(f"not carried over to the new version of {path}: {what}", err=True)
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)

@@ -562,6 +562,13 @@ def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Para
             period = meta.review_year if role == "review" else meta.plan_year if role == "plan" else None
         lead = text[sp.start : min(sp.end, sp.start + 40)]
         head_title = section.title if section is not None and section.heading.start == sp.start else ""
+        # under a heading that names one year (一、2011年工作回顾) a paragraph that mentions a
+        # plan period speaks for itself only; under a five-year review the mood carries on
+        one_year = top is not None and len(set(_YEAR.findall(top.title))) == 1 and not any(
+            w in top.title for w in r.multi_year
+        )
+        if one_year and not any(w in head_title for w in r.multi_year):
+            multi = False
         if any(w in lead for w in r.multi_year) or any(w in head_title for w in r.multi_year):
             multi = True
         elif any(w in lead[:12] for w in r.single_year) or re.match(r"^(?:19|20)\d{2}\s*年", lead):

@@ -19,6 +19,8 @@ from workreport.pipeline.read import read
 from workreport.pipeline.resolve import fact_keys, resolve
 from workreport.pipeline.sources import iter_sources
 from workreport.pipeline.structure import structure as structure_of
+from workreport.registry.edits import audit
+from workreport.registry.versions import carry_over
 from workreport.store import (
     CommitmentRow,
     CorrectionRow,
@@ -42,8 +44,10 @@ class IngestResult:
     """The paths an ingest added, updated, left unchanged, and failed (with the reason)."""
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # changed versions of stored reports
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # people's work not carried over
 
     @property
     def ok(self) -> bool:
@@ -51,11 +55,14 @@ class IngestResult:
         return not self.failed
 
     def summary(self) -> str:
-        """One line: how many added, updated, unchanged and failed."""
-        return (
-            f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
-            f"failed {len(self.failed)}"
-        )
+        """One line: how many added, updated, replaced, unchanged and failed."""
+        line = f"added {len(self.added)}, updated {len(self.updated)}"
+        if self.replaced:
+            line += f", replaced {len(self.replaced)}"
+        line += f", unchanged {len(self.unchanged)}, failed {len(self.failed)}"
+        if self.unplaced:
+            line += f"; {len(self.unplaced)} corrections or assessments could not be carried over"
+        return line
 
 
 def ingest(
@@ -76,17 +83,20 @@ def ingest(
         except WorkreportError as exc:
             result.failed.append((str(path), exc.message))
             continue
+        lost: list[str] = []
         try:
-            status = ingest_document(db, doc)
+            status = ingest_document(db, doc, lost)
         except WorkreportError as exc:
             result.failed.append((str(path), exc.message))
             continue
         getattr(result, status).append(str(path))
+        result.unplaced += [(str(path), what) for what in lost]
     return result
 
 
-def ingest_document(db: Database, doc: Document) -> str:
-    """Store one document: ``added``, ``updated`` (re-extracted by a newer extractor) or ``unchanged``."""
+def ingest_document(db: Database, doc: Document, unplaced: list[str] | None = None) -> str:
+    """Read, extract and store one document (see :func:`store_document`); what of people's work
+    on an earlier version cannot be carried over is appended to ``unplaced``."""
     with db.read() as session:
         version = session.scalar(
             select(DocumentRow.extractor_version).where(DocumentRow.sha256 == doc.sha256)
@@ -99,7 +109,11 @@ def ingest_document(db: Database, doc: Document) -> str:
         try:
             with db.session() as session:
                 seed_jurisdictions(session)  # a no-op once the table holds the registry
-                return store_document(session, doc, st, facts)
+                lost: list[str] = []
+                status = store_document(session, doc, st, facts, lost)
+            if unplaced is not None:  # only once the transaction has committed
+                unplaced.extend(lost)
+            return status
         except StoreError as exc:
             # another process stored the same document first: look again
             if attempt == 1 or not isinstance(exc.__cause__, IntegrityError):
@@ -107,15 +121,29 @@ def ingest_document(db: Database, doc: Document) -> str:
     return "unchanged"  # pragma: no cover
 
 
-def store_document(session: Session, doc: Document, st: Structure, facts: list[Fact]) -> str:
+def store_document(
+    session: Session, doc: Document, st: Structure, facts: list[Fact], unplaced: list[str] | None = None
+) -> str:
     """Store one read and extracted document in the open transaction ``session``: ``added``,
-    ``updated`` (re-extracted by a newer extractor; people's work kept) or ``unchanged``.
+    ``updated`` (re-extracted by a newer extractor; people's work kept), ``replaced`` (a changed
+    version of a stored report: corrections and assessments carried over to the same text,
+    what cannot be placed appended to ``unplaced``) or ``unchanged``.
 
     The one write path of a document: single ingest, batch ingest and web uploads call it."""
     existing = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == doc.sha256))
     if existing is not None and existing.extractor_version == EXTRACTOR_VERSION:
         return "unchanged"
-    if existing is None:
+    earlier = _earlier_version(session, doc, st) if existing is None else None
+    if earlier is not None:  # a changed version of a stored report replaces it
+        row, status = earlier, "replaced"
+        lost, record = carry_over(session, row, doc.text, facts)
+        audit(session, "ingest", "replace", "document", str(row.id), {"sha256": row.sha256}, {"sha256": doc.sha256, **record})
+        if unplaced is not None:
+            unplaced.extend(lost)
+        row.sha256, row.path, row.text = doc.sha256 or "", doc.path or row.path, doc.text
+        row.format, row.encoding = doc.format, doc.encoding
+        _update_document(session, row, doc, st)
+    elif existing is None:
         row = _document_row(session, doc, st)
         session.add(row)
         session.flush()
@@ -127,6 +155,29 @@ def store_document(session: Session, doc: Document, st: Structure, facts: list[F
     session.flush()
     refresh(session, targets_of_documents(session, [row.id]))  # ratings resting on it
     return status
+
+
+def _earlier_version(session: Session, doc: Document, st: Structure) -> DocumentRow | None:
+    """A stored report this one is a changed version of: the same source (path), or a file of the
+    same name reporting for the same place, year and type."""
+    if doc.path:
+        same = session.scalar(select(DocumentRow).where(DocumentRow.path == doc.path).limit(1))
+        if same is not None:
+            return same
+    m = st.metadata
+    if not doc.path or m.jurisdiction is None or m.plan_year is None:
+        return None
+    name = Path(doc.path).name
+    for row in session.scalars(
+        select(DocumentRow).where(
+            DocumentRow.jurisdiction_name == m.jurisdiction,
+            DocumentRow.plan_year == m.plan_year,
+            DocumentRow.doc_type == m.doc_type,
+        )
+    ):
+        if Path(row.path).name == name:
+            return row
+    return None
 
 
 def _document_row(session: Session, doc: Document, st: Structure) -> DocumentRow:

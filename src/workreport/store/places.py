@@ -90,8 +90,10 @@ def jurisdiction_id(session: Session, name: str | None, context: JurisdictionRow
     )
     if existing is not None:
         return existing.id
-    if context is None and level_of(name) != "national":
-        return None
+    if context is None and level_of(name) is None:
+        return None  # not a place's name (a misread title): no row for it
+    # a report's own place the shipped registry does not know (a fictional or a new one) gets a
+    # row of its own, so that its targets are never mixed with another unknown place's
     row = JurisdictionRow(
         code=None,
         name=name,

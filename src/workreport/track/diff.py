@@ -52,16 +52,16 @@ def same_target(x: dict[str, Any], y: dict[str, Any]) -> str | None:
     return None
 
 
-def _pairs(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[tuple[int | None, int | None, str | None]]:
+def _pairs(
+    a: list[dict[str, Any]], b: list[dict[str, Any]]
+) -> list[tuple[int | None, int | None, str | None]]:
     """Each target of A with the same target of B (ids first, then phrases), each used once."""
     taken: set[int] = set()
     pairs: list[tuple[int | None, int | None, str | None]] = []
     for i, x in enumerate(a):
         found = None
         for want in ("id", "phrase"):
-            found = next(
-                (j for j, y in enumerate(b) if j not in taken and same_target(x, y) == want), None
-            )
+            found = next((j for j, y in enumerate(b) if j not in taken and same_target(x, y) == want), None)
             if found is not None:
                 taken.add(found)
                 pairs.append((i, found, want))
@@ -78,7 +78,9 @@ def _change(ta: dict[str, Any], tb: dict[str, Any]) -> str:
     va, vb = float(ta["value"]), float(tb["value"])
     if abs(va - vb) < 1e-9:
         return "same"
-    lower = lower_is_better(Bound(va, measure=ta.get("measure") or "level", indicator_id=ta.get("indicator_id")))
+    lower = lower_is_better(
+        Bound(va, measure=ta.get("measure") or "level", indicator_id=ta.get("indicator_id"))
+    )
     return "raised" if (vb > va) != lower else "lowered"
 
 
@@ -96,7 +98,13 @@ def compare_targets(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[Di
         change = "new" if ta is None else "dropped" if tb is None else _change(ta, tb)
         rows.append(
             DiffRow(
-                ref.get("indicator_id"), ref.get("indicator") or "", ref.get("measure") or "", ta, tb, change, how
+                ref.get("indicator_id"),
+                ref.get("indicator") or "",
+                ref.get("measure") or "",
+                ta,
+                tb,
+                change,
+                how,
             )
         )
     return rows
@@ -110,11 +118,7 @@ def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     for n, targets in enumerate(documents):
         for t in targets:
             row = next(
-                (
-                    r
-                    for r in rows
-                    if r[n] is None and any(c is not None and same_target(c, t) for c in r)
-                ),
+                (r for r in rows if r[n] is None and any(c is not None and same_target(c, t) for c in r)),
                 None,
             )
             if row is None:

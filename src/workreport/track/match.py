@@ -66,7 +66,9 @@ def phrase_key(text: str | None) -> Counter[str]:
     t = re.sub(r"^[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]", "", t)
     words, chars = _noise()
     t = words.sub("", t)
-    return Counter(c for c in t if ("\u4e00" <= c <= "\u9fff" and c not in chars) or (c.isalnum() and c.isascii()))
+    return Counter(
+        c for c in t if ("\u4e00" <= c <= "\u9fff" and c not in chars) or (c.isalnum() and c.isascii())
+    )
 
 
 def overlap(a: Counter[str], b: Counter[str]) -> float:

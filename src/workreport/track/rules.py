@@ -77,5 +77,3 @@ def rate(target: Bound, outcome: Bound) -> tuple[str, str]:
     if shortfall <= partly + 1e-9:
         return "partly", f"{rule}; partly if short by at most {partly:g} {units}"
     return "missed", f"{rule}; missed when short by more than {partly:g} {units}"
-
-

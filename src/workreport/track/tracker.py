@@ -38,6 +38,7 @@ from workreport.track.rules import Bound, rate
 
 CHUNK = 500  # ids per IN (…) clause
 CONTEXT = 40  # characters before an outcome's number that may name what it measures
+ITEM_BREAKS = "，,、；;：:。！？!?"  # where the words naming one figure of a list begin
 
 
 @dataclass(slots=True)
@@ -151,9 +152,10 @@ def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tup
             .where(FactRow.document_id.in_(chunk), FactRow.key.in_(keys))
         ):
             text = text or ""
-            if sentence_start is not None:  # the words before the number, within its sentence
+            if sentence_start is not None:  # the words before the number, within its sentence …
                 text = text[max(0, len(text) - (start - sentence_start)) :]
-            facts[(did, key)] = (start, end, quote, text)
+            cut = max(text.rfind(c) for c in ITEM_BREAKS)  # … and within its item of a list
+            facts[(did, key)] = (start, end, quote, text[cut + 1 :])
     out: dict[tuple[int, int], list[_Outcome]] = {}
     for o in rows:
         span = facts.get((o.document_id, o.fact_key)) if o.document_id and o.fact_key else None
@@ -239,13 +241,22 @@ def _rate_one(
     last: AssessmentRow | None,
 ) -> int:
     pool = outcomes.get((c.jurisdiction_id or 0, c.period or 0), [])
-    target = Side(c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator)
+    target = Side(
+        c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator
+    )
     choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
     best = pool[choice.index] if choice.index is not None else None
     provisional = False
     if best is not None:
-        b = Bound(c.value or 0.0, c.comparator or "=", c.value_max, c.measure or "level", c.indicator_id)
         o = best.row
+        # which direction is better: the target's indicator, else the one its outcome names
+        b = Bound(
+            c.value or 0.0,
+            c.comparator or "=",
+            c.value_max,
+            c.measure or "level",
+            c.indicator_id or o.indicator_id,
+        )
         status, rule = rate(b, Bound(o.value, o.comparator, o.value_max, o.measure))
         provisional = o.kind == "estimate"
     elif choice.review is not None:
@@ -375,7 +386,9 @@ def _descendants(session: Session, places: set[int]) -> set[int]:
     while level:
         below: set[int] = set()
         for chunk in _chunks(sorted(level)):
-            below |= set(session.scalars(select(JurisdictionRow.id).where(JurisdictionRow.parent_id.in_(chunk))))
+            below |= set(
+                session.scalars(select(JurisdictionRow.id).where(JurisdictionRow.parent_id.in_(chunk)))
+            )
         level = below - found
         found |= level
     return found
