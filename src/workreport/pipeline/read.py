@@ -114,12 +114,19 @@ class Limits:
     """How much a file may make the readers do, in proportion to the largest file accepted.
 
     ``max_bytes``: the largest file; a DOCX may unpack its text part to ``xml_factor`` times
-    that, and a PDF may have one page per ``bytes_per_page`` of it. Beyond any limit the file
+    that, a PDF may have one page per ``bytes_per_page`` of it and an HTML page one element
+    per ``bytes_per_element``. Beyond any limit the file
     fails with one :class:`ReadError` saying which."""
 
     max_bytes: int = 64 << 20
     xml_factor: int = 8
     bytes_per_page: int = 8192
+    bytes_per_element: int = 100
+
+    @property
+    def max_elements(self) -> int:
+        """The most elements an HTML page may have."""
+        return max(10_000, self.max_bytes // self.bytes_per_element)
 
     @property
     def max_xml_bytes(self) -> int:
@@ -180,7 +187,7 @@ def read_bytes(data: bytes, name: str, suffix: str | None = None, limits: Limits
     elif ext == ".docx":
         text, fmt = _docx_text(data, name, limits), "docx"
     elif ext in HTML_SUFFIXES:
-        text, enc = _html_text(data, name)
+        text, enc = _html_text(data, name, limits)
         fmt = "html"
     else:
         if magic:
@@ -421,14 +428,20 @@ class _TreeBuilder:
     """A forgiving tree builder fed by lxml's HTML parser (libxml2: linear time, no recursion):
     pages in the wild leave <p>, <li>, <td> and <head> open."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_elements: int) -> None:
         self.root = _Node("#root", {}, None)
         self.stack = [self.root]
+        self.left = max_elements
+        self.open: dict[str, int] = {}  # open elements by tag: most closes need no search
 
     def _close(self, tag: str, within: tuple[str, ...] = ()) -> None:
+        if not self.open.get(tag):
+            return
         for i in range(len(self.stack) - 1, 0, -1):
             t = self.stack[i].tag
             if t == tag:
+                for node in self.stack[i:]:
+                    self.open[node.tag] -= 1
                 del self.stack[i:]
                 return
             if t in within:
@@ -438,6 +451,9 @@ class _TreeBuilder:
         """An element starts (lxml's parser-target interface)."""
         if not isinstance(tag, str):
             return
+        self.left -= 1
+        if self.left < 0:
+            raise _TooBig()
         tag = tag.lower()
         if tag not in _IN_HEAD:
             self._close("head")
@@ -456,6 +472,7 @@ class _TreeBuilder:
         self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
+            self.open[tag] = self.open.get(tag, 0) + 1
 
     def end(self, tag: str) -> None:
         """An element ends."""
@@ -562,15 +579,19 @@ def _render(node: _Node) -> list[str]:
     return lines
 
 
-def html_to_text(markup: str) -> str:
-    """The report text of an HTML page: body paragraphs one per line, site debris dropped."""
-    builder = _TreeBuilder()
+def html_to_text(markup: str, max_elements: int | None = None) -> str:
+    """The report text of an HTML page: body paragraphs one per line, site debris dropped;
+    a page of more than ``max_elements`` elements is a ReadError."""
+    limit = max_elements or DEFAULT_LIMITS.max_elements
+    builder = _TreeBuilder(limit)
     parser = etree.HTMLParser(target=builder, no_network=True, recover=True, remove_pis=True)
     try:
         parser.feed(_END_BR.sub("<br>", markup.replace("\x00", "\ufffd")))
         parser.close()
     except etree.LxmlError:  # recover=True: only a page with nothing in it gets here
         pass
+    except _TooBig:
+        raise ReadError(f"has more than {limit} HTML elements (the limit for this size of upload)") from None
     root = builder.root
     _drop_tags(root)
     _drop_named(root, _count_cjk(root))
@@ -579,7 +600,7 @@ def html_to_text(markup: str) -> str:
     return "\n".join(_render(_choose(body)))
 
 
-def _html_text(data: bytes, name: str) -> tuple[str, str]:
+def _html_text(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str]:
     # The declaration only chooses between the legacy encodings: a BOM outranks it, and so
     # does valid UTF-8, since sites often keep charset=gb2312 on pages re-saved as UTF-8.
     m = _DECLARED.search(data[:4096])
@@ -589,11 +610,18 @@ def _html_text(data: bytes, name: str) -> tuple[str, str]:
             data.decode("utf-8")
         except UnicodeDecodeError:
             try:
-                return html_to_text(data.decode(_CODECS[declared])), declared
+                return _html_within(data.decode(_CODECS[declared]), name, limits), declared
             except UnicodeDecodeError:
                 pass
     markup, enc = decode(data, name)
-    return html_to_text(markup), enc
+    return _html_within(markup, name, limits), enc
+
+
+def _html_within(markup: str, name: str, limits: Limits) -> str:
+    try:
+        return html_to_text(markup, limits.max_elements)
+    except ReadError as exc:
+        raise ReadError(exc.message, path=name) from None
 
 
 # --- DOCX ----------------------------------------------------------------------------------
