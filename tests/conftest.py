@@ -13,11 +13,37 @@ SHARED = Path(os.environ.get("WORKREPORT_SHARED", ROOT.parent / "shared"))
 REPORTS = ROOT / "tests" / "data" / "reports"
 
 
+MISSING = "not present"  # every skip for missing material says so: in CI it is a failure
+
+
 def shared_or_skip(*parts: str) -> Path:
+    """A path under the shared folder; the test is skipped (failed in CI) if it is missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared material not present: {path}")
+        pytest.skip(f"shared material {MISSING}: {path} (set WORKREPORT_SHARED)")
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI (CI=true) a test skipped because material is missing fails, saying what is missing:
+    a green run must never hide that the accuracy floors or the browser tests did not run."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and os.environ.get("CI") and MISSING in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"in CI this must run, but: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests were skipped for missing material, and what to do about it."""
+    missing = [r for r in terminalreporter.stats.get("skipped", []) if MISSING in str(r.longrepr)]
+    if missing:
+        terminalreporter.write_line(
+            f"{len(missing)} tests skipped because material is not present (the shared folder "
+            f"{SHARED}, chromium, a database server): in CI they fail instead",
+            yellow=True,
+        )
 
 
 # --------------------------------------------------------------------------- databases

@@ -442,7 +442,7 @@ def test_national_reports_ingest_in_parallel_and_track(db_url: str) -> None:
     folder = shared_or_skip("corpus", "national")
     files = sorted(folder.glob("*.txt"))
     if not files:
-        pytest.skip(f"no reports in {folder}")
+        pytest.skip(f"reports not present in {folder}")
     result = ingest_corpus(db_url, [str(p) for p in files], workers=2)
     assert result.failed == [] and len(result.added) == len(files)
     db = Database(db_url)

@@ -39,7 +39,7 @@ def _need_browser() -> None:
             pytest.fail("CI must install chromium (scripts/install-browser) and playwright")
         pytest.skip("no chromium or playwright here")
     if not SEEDS.exists():
-        pytest.skip("seeds not present")
+        pytest.skip("seeds not present (set WORKREPORT_SHARED)")
 
 
 def _free_port() -> int:

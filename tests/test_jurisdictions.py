@@ -290,7 +290,7 @@ def test_corpus_file_names_are_provinces(reg: Registry) -> None:
     folder = shared_or_skip("corpus", "provinces-2026")
     stems = sorted(p.stem for p in folder.glob("*.txt"))
     if not stems:
-        pytest.skip(f"no .txt files in {folder}")
+        pytest.skip(f".txt files not present in {folder}")
     for stem in stems:
         j = reg.resolve(stem)
         assert j is not None and j.level == "province", stem

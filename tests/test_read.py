@@ -297,7 +297,7 @@ def test_docx_without_text(tmp_path: Path) -> None:
 CORPUS_FILES = sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else []
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not present")
+@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not present (set WORKREPORT_SHARED)")
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_reads(path: Path) -> None:
     doc = read(path)

@@ -42,7 +42,7 @@ def counts(db: Database) -> dict[str, int]:
 
 def test_new_area_targets_against_the_city_review(db: Database, db_url: str) -> None:
     if not SEEDS.exists():
-        pytest.skip("seeds not present")
+        pytest.skip("seeds not present (set WORKREPORT_SHARED)")
     result = registry.ingest(db, [SEEDS])
     assert result.ok and len(result.added) == 2
     rows = json.loads(

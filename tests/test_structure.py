@@ -121,7 +121,7 @@ PROVINCES = sorted((SHARED / "corpus" / "provinces-2026").glob("*.txt"))
 NATIONAL = sorted((SHARED / "corpus" / "national").glob("*.txt"))
 
 
-@pytest.mark.skipif(not PROVINCES, reason="shared corpus not present")
+@pytest.mark.skipif(not PROVINCES, reason="shared corpus not present (set WORKREPORT_SHARED)")
 @pytest.mark.parametrize("path", PROVINCES, ids=lambda p: p.stem)
 def test_provincial_reports_metadata(path: Path) -> None:
     st = workreport.inspect(workreport.read(path))
@@ -137,7 +137,7 @@ def test_provincial_reports_metadata(path: Path) -> None:
     assert "plan" in roles
 
 
-@pytest.mark.skipif(not NATIONAL, reason="shared corpus not present")
+@pytest.mark.skipif(not NATIONAL, reason="shared corpus not present (set WORKREPORT_SHARED)")
 @pytest.mark.parametrize("path", NATIONAL, ids=lambda p: p.stem)
 def test_national_reports_metadata(path: Path) -> None:
     d = workreport.read(path)
@@ -169,14 +169,14 @@ NATIONAL_FIXED = {
 }
 
 
-@pytest.mark.skipif(not NATIONAL, reason="shared corpus not present")
+@pytest.mark.skipif(not NATIONAL, reason="shared corpus not present (set WORKREPORT_SHARED)")
 @pytest.mark.parametrize("year", sorted(NATIONAL_FIXED))
 def test_national_plan_review_and_delivery(year: str) -> None:
     m = workreport.inspect(workreport.read(SHARED / "corpus" / "national" / f"{year}.txt")).metadata
     assert (m.plan_year, m.review_year, m.delivered) == NATIONAL_FIXED[year]
 
 
-@pytest.mark.skipif(not NATIONAL, reason="shared corpus not present")
+@pytest.mark.skipif(not NATIONAL, reason="shared corpus not present (set WORKREPORT_SHARED)")
 def test_a_plans_execution_is_reviewed() -> None:
     st = workreport.inspect(workreport.read(SHARED / "corpus" / "national" / "1991.txt"))
     first = next(s for s in st.sections if s.title.startswith("一、"))
