@@ -227,3 +227,14 @@ def test_an_export_row_carries_the_rating_and_both_spans(db: Database, tmp_path:
     assert got[0]["document_id"] and got[0]["outcome_document_id"]
     schema = json.loads((tmp_path / "schemas" / "commitments.schema.json").read_text(encoding="utf-8"))
     assert {"status", "rule", "outcome_start", "outcome_end"} <= set(schema["properties"])
+
+
+def test_documents_are_listed_and_unknown_ids_are_errors(db: Database) -> None:
+    listing = cli("documents", db=db).stdout
+    assert "river_2023.txt" in listing and "河湾市" in listing and "(2 reports" in listing
+    unknown = subprocess.run(
+        [sys.executable, "-m", "workreport.cli", "facts", "--document", "9999", "--db", db.url],
+        capture_output=True,
+        text=True,
+    )
+    assert unknown.returncode != 0 and "no document with id 9999" in unknown.stderr

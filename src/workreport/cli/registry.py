@@ -59,7 +59,7 @@ def demo_cmd(db: str | None) -> None:
     click.echo(_track_table([r for r in rows if r.status != "not_yet_due"]))
     due = sum(r.status == "not_yet_due" for r in rows)
     click.echo(
-        f"\n({len(rows)} targets; {due} not yet due are not shown: workreport track --db ... lists all)"
+        f"\n({len(rows)} targets; {due} not yet due are not shown: `workreport track` lists all)"
     )
 
 def _track_table(rows: Iterable[Any]) -> str:
@@ -190,6 +190,40 @@ def track_cmd(jurisdiction: str | None, period: int | None, fmt: str, db: str | 
         click.echo(_track_table(rows))
         click.echo(f"({len(rows)} targets)")
 
+@main.command("documents")
+@click.option("--jurisdiction", "-j", help="Only reports of this place (name or alias).")
+@click.option("--level", help="Only this level: national, province, prefecture, county, new_area, zone.")
+@click.option("--year", type=int, help="Only reports planning for this year.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=50, show_default=True)
+@DB_OPTION
+@fails_cleanly
+def documents_cmd(
+    jurisdiction: str | None, level: str | None, year: int | None, page: int, per_page: int, db: str | None
+) -> None:
+    """List the stored reports with their ids (for `facts --document`, `diff`, the web app)."""
+    from workreport.store import queries
+
+    found = queries.documents(
+        open_db(db), jurisdiction=jurisdiction, level=level, year=year, page=page, per_page=per_page
+    )
+    rows = [
+        [
+            str(d["id"]),
+            d["jurisdiction"] or "",
+            d["level"] or "",
+            str(d["plan_year"] or ""),
+            d["delivered"] or "",
+            f"{d['chars']:,}",
+            d["title"] or "",
+            Path(d["path"]).name,
+        ]
+        for d in found.items
+    ]
+    click.echo(table(rows, ["ID", "地区", "层级", "计划年", "日期", "字数", "标题", "来源"]))
+    click.echo(f"({found.total} reports; page {found.page} of {found.pages})")
+
+
 @main.command("facts")
 @click.option("--document", type=int, help="Only facts of this document id.")
 @click.option("--indicator", help="Only this indicator id.")
@@ -209,8 +243,11 @@ def facts_cmd(
     """List stored facts with their ids (for `workreport correct`)."""
     from workreport.store import queries
 
+    database = open_db(db)
+    if document is not None:
+        queries.document(database, document, text=False)  # an unknown id is an error, not an empty list
     page = queries.facts(
-        open_db(db), document_id=document, indicator=indicator, kind=kind, period=period, per_page=limit
+        database, document_id=document, indicator=indicator, kind=kind, period=period, per_page=limit
     )
     rows = [
         [
