@@ -70,27 +70,44 @@ class Budget:
         return self
 
 
-def die_with_parent() -> None:
-    """Make this process exit when its parent does (Linux: PR_SET_PDEATHSIG; elsewhere a watcher thread)."""
+_WATCHER = "workreport-parent-watch"
+
+
+def die_with_parent(main_pid: int | None = None) -> None:
+    """Make this process exit when its parent does (Linux: PR_SET_PDEATHSIG) and, if given,
+    when process ``main_pid`` does (a watcher thread: a fork server's child outlives the fork
+    server's parent otherwise)."""
     parent = os.getppid()
-    if sys.platform.startswith("linux"):
+    linux = sys.platform.startswith("linux")
+    if linux:
         import ctypes
 
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
-                if os.getppid() != parent:  # the parent died before the call
-                    os._exit(1)
-                return
+            if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0 and os.getppid() != parent:  # PR_SET_PDEATHSIG
+                os._exit(1)  # the parent died before the call
         except (OSError, AttributeError):
-            pass
+            linux = False
+    watched = main_pid if main_pid is not None else (None if linux else parent)
+    if watched is None or (watched == parent and linux):
+        return
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while True:
             time.sleep(0.5)
-        os._exit(1)
+            try:
+                os.kill(watched, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # alive, but another user's: the pid was reused
+                os._exit(1)
 
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    threading.Thread(target=watch, daemon=True, name=_WATCHER).start()
+
+
+def _threads() -> int:
+    """Threads of this process, less the parent watcher (which holds no locks a fork could copy)."""
+    return sum(1 for t in threading.enumerate() if t.name != _WATCHER)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -107,10 +124,20 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+def _limit_cpu(seconds: float) -> None:
+    try:
+        import resource
+    except ImportError:
+        return
+    limit = int(seconds) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+
+
 def _budgeted_child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], budget: Budget) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(budget.memory_mb)
+    _limit_cpu(budget.seconds)  # a backstop, should the process waiting for this one be gone
     result: tuple[str, Any, str | None]
     try:
         result = ("ok", fn(*args), None)
@@ -132,7 +159,7 @@ def _budgeted_child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, .
 def _budget_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     # fork only from a process with one thread (a batch worker); else a fork server
-    if threading.active_count() == 1 and "fork" in methods:
+    if _threads() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
@@ -294,9 +321,9 @@ class Job:
     data: bytes
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(main_pid: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    die_with_parent()  # a killed batch leaves no workers behind
+    die_with_parent(main_pid)  # a killed batch (even kill -9) leaves no workers behind
 
 
 R = TypeVar("R")
@@ -357,7 +384,9 @@ class Runner(Generic[R]):
     def _new_executor(self) -> ProcessPoolExecutor:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_quiet_worker)
+        return ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_quiet_worker, initargs=(os.getpid(),)
+        )
 
     def close(self) -> None:
         """Shut down the worker processes or the Dask client and cluster; safe to call twice."""
