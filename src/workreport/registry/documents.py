@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -234,6 +234,7 @@ def _store_extraction(
         delete(ObservationRow).where(ObservationRow.document_id == row.id, ObservationRow.source == "fact")
     )
     scope_ids: dict[str | None, int | None] = {}
+    fact_rows: list[dict[str, Any]] = []
     for f, key in zip(facts, keys, strict=True):
         for fld, value in corrections.get(key, {}).items():
             setattr(f, fld, value)
@@ -241,30 +242,36 @@ def _store_extraction(
             scope_ids[f.scope] = (
                 jurisdiction_id(session, f.scope, own) if f.scope else (own.id if own else None)
             )
-        session.add(
-            FactRow(
-                document_id=row.id,
-                key=key,
-                jurisdiction_id=scope_ids[f.scope],
-                extractor_version=EXTRACTOR_VERSION,
-                corrected=key in corrections,
+        fact_rows.append(
+            {
+                "document_id": row.id,
+                "key": key,
+                "jurisdiction_id": scope_ids[f.scope],
+                "extractor_version": EXTRACTOR_VERSION,
+                "corrected": key in corrections,
                 **fact_columns(f),
-            )
+            }
         )
+    # one multi-row INSERT per table (executemany), not an ORM object and flush per row
+    if fact_rows:
+        session.execute(insert(FactRow), fact_rows)
     resolution = resolve(doc, st, facts)
-    for o in resolution.observations:
-        session.add(
-            ObservationRow(
-                jurisdiction_id=scope_ids.get(o.scope, own.id if own else None),
-                document_id=row.id,
-                **{k: v for k, v in asdict(o).items() if k != "scope"},  # the scope is the jurisdiction
-                source="fact",
-            )
-        )
+    observation_rows = [
+        {
+            "jurisdiction_id": scope_ids.get(o.scope, own.id if own else None),
+            "document_id": row.id,
+            "source": "fact",
+            **{k: v for k, v in asdict(o).items() if k != "scope"},  # the scope is the jurisdiction
+        }
+        for o in resolution.observations
+    ]
+    if observation_rows:
+        session.execute(insert(ObservationRow), observation_rows)
     existing = {
         c.key: c for c in session.scalars(select(CommitmentRow).where(CommitmentRow.document_id == row.id))
     }
     seen = set()
+    fresh: list[dict[str, Any]] = []
     for c in resolution.commitments:
         seen.add(c.key)
         values = {
@@ -292,7 +299,9 @@ def _store_extraction(
             for k, v in values.items():
                 setattr(existing[c.key], k, v)
         else:
-            session.add(CommitmentRow(document_id=row.id, key=c.key, **values))
+            fresh.append({"document_id": row.id, "key": c.key, **values})
+    if fresh:
+        session.execute(insert(CommitmentRow), fresh)
     for key, old in existing.items():
         if key not in seen:
             old.retired = True  # kept: people may have assessed it
