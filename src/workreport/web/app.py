@@ -124,7 +124,11 @@ class Gate:
             elif int(length) > limit:
                 refusal = ApiError(413, "too_large", f"the request body is larger than {limit} bytes")
         if refusal is None:
-            await self._identify(request)
+            if path.startswith("/static/"):  # open files: no need to know who asks
+                state = request.state
+                state.user, state.via_token, state.csrf, state.session_id = None, False, None, None
+            else:
+                await self._identify(request)
             refusal = access(method, path, request.state.user, settings)
         if refusal is not None:
             await _refuse(request, refusal, scope, receive, send)
@@ -174,9 +178,9 @@ def _malformed(request: Request) -> ApiError | None:
 async def _refuse(request: Request, err: ApiError, scope: Scope, receive: Receive, send: Send) -> None:
     response: Response
     if err.status == 401 and request.method in ("GET", "HEAD") and _wants_html(request):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        response = Response(status_code=303, headers={"location": "/login" + (
-            "" if target == "/" else "?next=" + quote(target, safe="/"))})
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/")
+        back = "" if target == "/" or len(target) > 200 else "?next=" + target
+        response = Response(status_code=303, headers={"location": "/login" + back})
     else:
         response = JSONResponse(error_body(err.status, err.code, err.message, err.details), status_code=err.status)
     if err.status == 413:
