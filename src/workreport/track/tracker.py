@@ -454,8 +454,11 @@ def track(
         if page is not None:
             q = q.limit(per_page).offset((page - 1) * per_page)
         target_doc, outcome_doc = aliased(DocumentRow), aliased(DocumentRow)
+        # plain rows, not ORM objects: a whole registry's ratings read in one pass
+        columns = CommitmentRow.__table__.columns
         rows = session.execute(
-            q.add_columns(
+            q.with_only_columns(
+                *columns,
                 JurisdictionRow.name,
                 FactRow.quote,
                 FactRow.hedge,
@@ -470,11 +473,12 @@ def track(
             .outerjoin(target_doc, target_doc.id == CommitmentRow.document_id)
             .outerjoin(outcome_doc, outcome_doc.id == CommitmentRow.outcome_document_id)
         )
-        return [_row(*r) for r in rows]
+        width = len(columns)
+        return [_row(r, *r[width:]) for r in rows]
 
 
 def _row(
-    c: CommitmentRow,
+    c: Any,  # a row of the commitments table
     place: str | None,
     quote: str | None,
     hedge: str | None,
