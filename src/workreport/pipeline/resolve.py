@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
-from workreport.model import Commitment, Document, Fact, Observation, Section, Structure
+from workreport.model import FACT_FIELDS, Commitment, Document, Fact, Observation, Section, Structure
 
+T = TypeVar("T", Commitment, Observation)
 _PROJECT_WORDS = ("实事", "民生工程", "惠民工程")
 _ITEM = re.compile(r"([一二三四五六七八九十]+)是([^。;；]*[。;；]?)")
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+)、(.+)$")
@@ -34,6 +36,7 @@ def fact_keys(facts: Sequence[Fact]) -> list[str]:
 @dataclass(slots=True)
 class Resolution:
     """A document's facts resolved: the commitments it makes and the observations it reports."""
+
     commitments: list[Commitment]
     observations: list[Observation]
 
@@ -60,46 +63,20 @@ def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resol
         seen.add(signature)
         if f.kind == "target" and f.period is not None:
             commitments.append(
-                Commitment(
-                    key=key,
-                    type="target",
-                    start=f.start,
-                    end=f.end,
-                    period=f.period,
-                    scope=f.scope,
-                    fact_key=key,
-                    indicator_id=f.indicator_id,
-                    indicator=f.indicator,
-                    measure=f.measure,
-                    comparator=f.comparator,
-                    value=f.value,
-                    value_max=f.value_max,
-                    unit=f.unit,
-                    hedge=f.hedge,
-                    classifier=f.classifier,
-                    text=_sentence(doc, f),
-                )
+                _from_fact(f, Commitment, key=key, type="target", fact_key=key, text=_sentence(doc, f))
             )
         elif f.kind in ("actual", "estimate") and f.period is not None:
-            observations.append(
-                Observation(
-                    period=f.period,
-                    measure=f.measure,
-                    unit=f.unit,
-                    value=f.value,
-                    comparator=f.comparator,
-                    kind=f.kind,
-                    scope=f.scope,
-                    indicator_id=f.indicator_id,
-                    indicator=f.indicator,
-                    value_max=f.value_max,
-                    fact_key=key,
-                    classifier=f.classifier,
-                )
-            )
+            observations.append(_from_fact(f, Observation, fact_key=key))
     commitments.extend(_tasks(doc, structure))
     commitments.extend(_projects(doc, structure))
     return Resolution(commitments, observations)
+
+
+def _from_fact(f: Fact, cls: type[T], **extra: Any) -> T:
+    """A commitment or an observation made from fact ``f``: the fields they share, copied."""
+    shared = {x.name for x in fields(cls)} & set(FACT_FIELDS) - set(extra)
+    values: dict[str, Any] = {name: getattr(f, name) for name in shared}
+    return cls(**values, **extra)
 
 
 def _sentence(doc: Document, f: Fact) -> str | None:
