@@ -276,7 +276,10 @@ def test_an_admin_ends_every_session_of_a_user(db: Database) -> None:
     assert editor.delete("/api/users/vi/sessions").status_code == 401
 
 
-def test_user_and_token_commands(db: Database) -> None:
+def test_user_and_token_commands(tmp_path: Path) -> None:
+    # the commands on SQLite only: each opens the database of its own, as on the command line
+    db = Database(f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    add_user(db, "ed", PASSWORD, "editor")
     runner = CliRunner()
     base = ["--db", db.url]
 
