@@ -133,13 +133,26 @@ def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None) -> N
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
+@click.option(
+    "--dataset",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Rate the Parquet datasets `extract --format parquet -o DIR` wrote, in DuckDB, instead of "
+    "the database (for a corpus too large for one; needs `pip install 'workreport[duckdb]'`).",
+)
 @DB_OPTION
 @fails_cleanly
-def track_cmd(jurisdiction: str | None, period: int | None, fmt: str, db: str | None) -> None:
+def track_cmd(
+    jurisdiction: str | None, period: int | None, fmt: str, dataset: Path | None, db: str | None
+) -> None:
     """Rate numeric targets against reported outcomes: met / partly / missed / unknown / not yet due."""
     from workreport.track import track
 
-    rows = track(open_db(db), jurisdiction=jurisdiction, period=period)
+    if dataset is not None:
+        from workreport.batch.analysis import track_dataset
+
+        rows = track_dataset(dataset, jurisdiction=jurisdiction, period=period)
+    else:
+        rows = track(open_db(db), jurisdiction=jurisdiction, period=period)
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
     elif fmt == "csv":
