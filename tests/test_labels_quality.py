@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 import workreport
 from tests.conftest import shared_or_skip
 
@@ -59,7 +57,6 @@ def test_narrower_series_gets_no_broad_id() -> None:
     assert ids.get("7%") == "va_industry_above_scale"
 
 
-@pytest.mark.xfail(reason="issue 10: old national reports still leave 1-character labels (从, 以, 年)", strict=False)
 def test_no_target_in_the_corpus_has_a_one_character_or_marker_label() -> None:
     root = shared_or_skip("corpus")
     bad = []
@@ -68,3 +65,25 @@ def test_no_target_in_the_corpus_has_a_one_character_or_marker_label() -> None:
             if f.kind == "target" and (len(f.indicator.replace("…", "")) <= 1 or MARKER.match(f.indicator)):
                 bad.append((path.name, f.quote, f.indicator))
     assert not bad, bad[:20]
+
+
+def _plan(sentence: str) -> list[workreport.Fact]:
+    text = f"某某省2025年政府工作报告\n一、2024年工作回顾\n过去一年，经济平稳运行。\n二、2025年工作安排\n{sentence}\n"
+    return workreport.extract(workreport.Document(text=text))
+
+
+def test_a_growth_target_is_a_growth() -> None:
+    for sentence in ("今年经济增长预期目标为7%左右。", "全省生产总值增长目标定为6%。", "经济增长预期目标7%左右。"):
+        (f,) = _plan(sentence)
+        assert (f.measure, f.indicator_id, f.kind) == ("growth", "gdp", "target"), (sentence, f)
+
+
+def test_a_rate_of_a_group_is_a_share() -> None:
+    f = {x.quote: x for x in _plan("推动30%的企业完成改造，约百分之五六十的村实现集体增收，保持6%的增长。")}
+    assert f["30%"].measure == "share"
+    assert f["约百分之五六十"].measure == "share"
+    assert f["6%"].measure == "growth"
+
+
+def test_a_heading_number_is_no_fact() -> None:
+    assert not _plan("三、一张蓝图绘到底")

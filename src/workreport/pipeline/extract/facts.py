@@ -29,7 +29,7 @@ from workreport.pipeline.extract.reading import (
     strip_comparator,
     strip_marker,
 )
-from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, extractor_rules
+from workreport.pipeline.extract.vocabulary import CJK_NUMERAL, CLAUSE_END, LOOKBACK, extractor_rules
 from workreport.pipeline.numerals import read_numeral
 from workreport.pipeline.places import load as load_jurisdictions
 
@@ -195,10 +195,9 @@ def hedged_sentence_facts(
     """``sentence_facts``, each fact with the offset in ``text`` of its hedge word (-1: no hedge)."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
-    mentions = find_mentions(text, lo, hi)
+    mentions = [m for m in find_mentions(text, lo, hi) if not _heading_number(text, m, para)]
     if not mentions:
         return []
-    role = para.role
     facts: list[tuple[Fact, int]] = []
     previous: Mention | None = None
     cues = _Cues(text, lo, hi)
@@ -256,7 +255,7 @@ def hedged_sentence_facts(
             nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
-        _measure(m, reading, role)
+        _measure(m, reading, text[m.floor : m.start], text[m.end : min(hi, m.end + 8)])
         if (
             inherited
             and m.measure == "level"
@@ -284,7 +283,94 @@ def hedged_sentence_facts(
     return facts
 
 
+def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
+    """二、一张蓝图绘到底: the number of a heading (FACTS.md §1: `(一)`, `一是` are no facts)."""
+    return (
+        text.startswith("、", m.end)
+        and not text[para.span.start : m.start].strip()
+        and all(c in CJK_NUMERAL for c in text[m.start : m.end])
+    )
+
+
 def _label(
+    text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
+) -> tuple[str, str | None]:
+    """The indicator label of ``m`` and the verb its counted object carries on (``_read_label``).
+
+    A label of one character or a list marker names nothing by itself (从, 以, 年, 钢): it takes
+    the subject named before it in the sentence, or the clause's named object."""
+    label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead)
+    if _names_nothing(label):
+        label = _named_before(text, label, m, hi, cs, lo, previous)
+    return label, lead
+
+
+_FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年调了至到并或之把将被")
+_MARKER_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，、])")
+
+
+def _names_nothing(label: str) -> bool:
+    return len(label.replace("…", "").strip()) <= 1 or _MARKER_LABEL.match(label) is not None
+
+
+def _named_before(
+    text: str, label: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None
+) -> str:
+    """A one-character or marker label completed by the subject before it, or the object after it."""
+    core = strip_marker(label.replace("…", "").strip())
+    if core in _FUNCTION_CHARS:
+        core = ""  # 从, 以, 年: a preposition or a time word, no name
+    if previous is not None and previous.end > lo and not _names_nothing(previous.indicator):
+        name = previous.indicator  # 钢：从135万吨增加到412万吨，增长2.1倍
+        if core and not name.endswith(core):  # 有：钢42万吨，电53万千瓦: each item takes the shared subject
+            return f"{name.rsplit('…', 1)[0][-10:]}…{core}"
+        return name
+    context = _context_before(text, cs, max(0, lo - 2 * LOOKBACK))
+    if context and core:
+        head = next((h for h in _SUBJECT_HEADS if context.endswith(h) and len(context) > len(h)), None)
+        if head is not None and core not in context:
+            return core + head  # 棉纱产量286.5万吨；纸520万吨: the next item of the list shares the head
+        return f"{context}…{core}" if core not in context else context
+    if context:
+        return context
+    after = counted_object(text[m.end : min(hi, m.end + _OBJECT_REACH)])
+    if after and not _names_nothing(after):
+        return f"{core}…{after}" if core else after
+    return label
+
+
+_SUBJECT_HEADS = ("产量", "产值", "总产值", "增加值", "收入", "投资", "面积", "人数", "总额")
+_NUMBER_ON = re.compile(r"[\d.．,，%％]|[〇零一二两三四五六七八九十百千]{2,}")
+
+
+def _context_before(text: str, cs: int, floor: int) -> str:
+    """The name that the nearest clause before ``cs`` opens with (read no further back than ``floor``):
+    the words before its first number, without link words; clauses naming nothing are passed over."""
+    end = cs
+    for _ in range(4):
+        before = text[max(floor, end - LOOKBACK) : end].rstrip(",，、:：;；。 \n\r\u3000")
+        if not before:
+            return ""
+        end = max(floor, end - LOOKBACK) + len(before)
+        start = end
+        while start > floor and start > end - LOOKBACK and text[start - 1] not in CLAUSE_END:
+            start -= 1
+        numbers = find_mentions(text, start, end)
+        first = _NUMBER_ON.search(text, start, end)
+        cut = min(numbers[0].start if numbers else end, first.start() if first else end)
+        name = text[start:cut]
+        name = strip_marker(clean_indicator(read_phrase(_strip_year(name)).phrase)).rstrip("从由比较和与及的")[-16:]
+        if not _names_nothing(name) and name[:1] not in _FUNCTION_CHARS:
+            return name
+        end = start
+    return ""
+
+
+def _strip_year(phrase: str) -> str:
+    return re.sub(r"(?:(?:19|20)\d{2}|[一二三四五六七八九○〇零]{4})年(?:比[^,，]*)?$", "", phrase)
+
+
+def _read_label(
     text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
 ) -> tuple[str, str | None]:
     """The indicator label of ``m`` (FACTS.md §2), and the verb its counted object carries on.
@@ -338,7 +424,8 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
     return f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p
 
 
-def _measure(m: Mention, reading: Reading, role: str) -> None:
+def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:
+    """The measure of ``m`` from its reading, the phrase before it (``raw``) and the words after it."""
     r = extractor_rules()
     cue = r.cue["measure"]
     if m.measure in ("rank", "change_rank"):
@@ -363,8 +450,10 @@ def _measure(m: Mention, reading: Reading, role: str) -> None:
             m.value *= reading.sign
             if m.value_max is not None:
                 m.value_max *= reading.sign
-        elif any(head.endswith(w) for w in cue["growth_heads"]):
-            m.measure = "growth"
+        elif any(head.endswith(w) for w in cue["growth_heads"]) or _GROWTH_TARGET.search(raw):
+            m.measure = "growth"  # 涨幅3%以内; 经济增长预期目标为7%左右: the target of a growth
+        elif after.startswith("的") and not after.startswith(tuple(cue["not_share_after"]), 1):
+            m.measure = "share"  # 22%的企业实现盈利: a part of a whole, not a growth
         elif (
             any(w in head[-8:] for w in cue["share_heads"])
             or reading.to
@@ -389,6 +478,9 @@ def _measure(m: Mention, reading: Reading, role: str) -> None:
         m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
     if m.family == "quantity" and m.unit == "household" and any(w in head for w in r.firm_words):
         m.unit, m.family = "count", "count"
+
+
+_GROWTH_TARGET = re.compile(r"(?:增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?[均都]?(?:为|是)?\s*$")
 
 
 def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> None:

@@ -162,6 +162,9 @@ def _strip_adjuncts(phrase: str) -> str:
     return p
 
 
+_GROWTH_TARGET_TAIL = re.compile(r"(?:预期)?(增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?$")
+
+
 @cache
 def _name_table() -> tuple[_Suffixes, dict[str, str]]:
     """The indicator names as a suffix table, and name → id (the first id a name is listed under)."""
@@ -179,6 +182,9 @@ def indicator_id(phrase: str) -> str | None:
     name = names.longest(p)
     if name is not None:
         return None if p[: -len(name)].endswith(r.narrower) else keys[name]
+    target = _GROWTH_TARGET_TAIL.search(p)
+    if target is not None and target.start() > 0:  # 生产总值增长目标: the target of 生产总值增长
+        return indicator_id(p[: target.start()] + target[1])
     for tail in ("增速", "增长", "涨幅", "增幅", "总量", "规模", "总额"):
         if p.endswith(tail) and len(p) > len(tail):
             return indicator_id(p[: -len(tail)]) if tail not in ("总额",) else None
