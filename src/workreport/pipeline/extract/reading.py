@@ -191,16 +191,11 @@ def indicator_id(phrase: str) -> str | None:
     return None
 
 
-@cache
-def _first_chars(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w[:1] for w in words)
-
-
 def clean_indicator(phrase: str) -> str:
     """``phrase`` without its leading link words and edge punctuation: the indicator as written."""
     p = phrase.strip(" 、,")
     leads = _phrase_words()[2]
-    changed = bool(p) and p[0] in _first_chars(leads)  # most phrases open with no lead word
+    changed = p.startswith(leads)  # most phrases open with no lead word
     while changed and p:
         changed = False
         for w in leads:
