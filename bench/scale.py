@@ -23,6 +23,25 @@ plus all its descendants (worker processes, forkserver, Dask nannies), sampled e
 with psutil if it is installed, else from /proc, as it stood when 1,000 documents were done
 and at the end. About the same figure at 1,000 and at 10,000 documents means memory is flat.
 Progress goes to stderr. Exit status 0 whenever the runs completed.
+
+    python bench/scale.py --project               # 300 distinct reports → 100,000 reports
+    python bench/scale.py --project --docs 500 --json
+
+``--project`` answers "how long would the whole corpus take here?": 100,000 reports of 25,000
+characters (2.5 × 10⁹ characters), extracted to Parquet and ingested into SQLite, on this
+machine and with every added core. It measures, on ``--docs`` distinct synthetic reports
+(default 300): ``extract_corpus`` and ``ingest_corpus`` with 1 and with 2 worker processes
+(the wall time of each, start-up included), and the same files read + structured + extracted
+in this process (the pure work, characters per second). Each batch's time is fitted as
+``T(n) = S + P / n`` (Amdahl: ``S`` the serial part, the writes in the calling process; ``P``
+what the workers share) from its 1- and 2-worker runs, ``P`` is split into the pure work (scaled
+by characters) and the per-document overhead of the batch machinery (scaled by documents), and
+``S`` by documents (the writes and the bookkeeping per document; a real 25,000-character report
+has about 100–300 facts, a synthetic one about 60, so the writes may cost up to a few times
+more than this says). The load average is printed: on a machine others share, 2 workers cannot
+get 2 cores, and the fit then calls serial what was waiting. Goals, printed
+as lines that say met or not: extract to Parquet in under 20 minutes and ingest in under
+1 hour on 2 cores. The fit trusts two points on a shared machine: read it as an estimate.
 """
 
 from __future__ import annotations
@@ -200,9 +219,176 @@ def run_one(
     }
 
 
+# --------------------------------------------------------------------------- projection
+
+TARGET_DOCS = 100_000
+TARGET_CHARS = 25_000  # characters per report
+GOALS = {"extract": 20 * 60, "ingest": 60 * 60}  # seconds on 2 cores
+CORES = (1, 2, 3, 4, 6, 8, 16, 32)
+
+
+def pure_work(files: list[Path]) -> dict[str, float]:
+    """Read + structure + extract every file in this process: the work without the batch."""
+    from workreport.batch.runner import parse_plain
+
+    chars = facts = 0
+    started = time.perf_counter()
+    for p in files:
+        try:
+            doc, _st, found = parse_plain(str(p), p.read_bytes())
+        except Exception:  # a report that fails is left out of both sides
+            continue
+        chars += len(doc.text)
+        facts += len(found)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "chars": chars, "facts": facts, "chars_per_s": chars / seconds}
+
+
+def time_ingest(files: list[Path], db: Path, workers: int) -> float:
+    from workreport.batch import ingest_corpus
+
+    started = time.perf_counter()
+    result = ingest_corpus(f"sqlite:///{db}", files, workers=workers)
+    seconds = time.perf_counter() - started
+    if result.failed:
+        log(f"  ingest: {len(result.failed)} failed, e.g. {result.failed[0]}")
+    return seconds
+
+
+def fit(t1: float, t2: float, pure: float, docs: int, chars: int) -> dict[str, float]:
+    """``T(n) = S + P/n`` from two runs, scaled to the target corpus: P's pure work by
+    characters, the rest of P by documents, S by characters."""
+    parallel = max(2 * (t1 - t2), 0.0)
+    serial = max(t1 - parallel, 0.0)
+    parallel = t1 - serial
+    per_char = min(pure, parallel)
+    by_chars = TARGET_DOCS * TARGET_CHARS / chars
+    by_docs = TARGET_DOCS / docs
+    return {
+        "serial_s": serial * by_docs,
+        "parallel_s": per_char * by_chars + (parallel - per_char) * by_docs,
+        "overhead_per_doc_ms": 1000 * (parallel - per_char) / docs,
+        "speedup_2": t1 / t2 if t2 > 0 else 0.0,
+    }
+
+
+def projected(model: dict[str, float], cores: int) -> float:
+    return model["serial_s"] + model["parallel_s"] / cores
+
+
+def hms(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def project(files: list[Path], note: str) -> dict[str, Any]:
+    """Measure the runs ``--project`` describes and project them to the target corpus."""
+    from workreport.batch import read_dataset
+
+    log(f"pure work: read + structure + extract {len(files):,} reports in this process …")
+    pure = pure_work(files)
+    measure, _how = tree_rss_function()
+    runs: dict[str, dict[int, float]] = {"extract": {}, "ingest": {}}
+    chars = docs = 0
+    with tempfile.TemporaryDirectory(prefix="workreport-project-") as tmp:
+        for workers in (1, 2):
+            log(f"extract to Parquet, {workers} worker(s) …")
+            out = Path(tmp) / f"out{workers}"
+            r = run_one(f"extract {workers}", files, out, measure, workers=workers)
+            runs["extract"][workers] = r["seconds"]
+            chars = sum(read_dataset(out, "documents").column("chars").to_pylist())
+            docs = r["documents"]
+            shutil.rmtree(out, ignore_errors=True)
+            log(f"ingest into SQLite, {workers} worker(s) …")
+            runs["ingest"][workers] = time_ingest(files, Path(tmp) / f"db{workers}.sqlite", workers)
+    models = {
+        name: fit(t[1], t[2], pure["seconds"] * docs / max(len(files), 1), docs, chars)
+        for name, t in runs.items()
+    }
+    return {
+        "measured": {
+            "documents": docs,
+            "chars": chars,
+            "chars_per_doc": chars / max(docs, 1),
+            "corpus": note,
+            "pure": pure,
+            "seconds": {k: {str(n): v for n, v in t.items()} for k, t in runs.items()},
+        },
+        "target": {"documents": TARGET_DOCS, "chars_per_doc": TARGET_CHARS},
+        "models": models,
+        "projection_s": {name: {str(n): projected(m, n) for n in CORES} for name, m in models.items()},
+        "goals": {
+            name: {
+                "seconds_on_2_cores": GOALS[name],
+                "projected_on_2_cores": projected(m, 2),
+                "met": projected(m, 2) <= GOALS[name],
+                "cores_needed": next((n for n in range(1, 4097) if projected(m, n) <= GOALS[name]), None),
+            }
+            for name, m in models.items()
+        },
+        "cpus": os.cpu_count(),
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def print_projection(p: dict[str, Any]) -> None:
+    m = p["measured"]
+    print(
+        f"projection: {TARGET_DOCS:,} reports of {TARGET_CHARS:,} characters, from a real run on "
+        f"{m['documents']:,} distinct synthetic reports ({m['chars']:,} characters, "
+        f"{m['chars_per_doc']:,.0f} a report); {p['cpus']} CPUs here"
+    )
+    print(f"corpus: {m['corpus']}; load average at the end {p['load_average']}")
+    print(
+        f"pure work (read + structure + extract in one process): {m['pure']['chars_per_s']:,.0f} characters/s"
+    )
+    for name in ("extract", "ingest"):
+        t, model = m["seconds"][name], p["models"][name]
+        print(
+            f"{name}: measured {t['1']:.1f} s with 1 worker, {t['2']:.1f} s with 2 "
+            f"(speed-up {model['speedup_2']:.2f}); batch overhead {model['overhead_per_doc_ms']:.0f} ms "
+            f"a document; serial part at full scale {hms(model['serial_s'])}"
+        )
+    print()
+    header = ["cores", "extract to Parquet", "ingest (SQLite)"]
+    rows = [
+        [
+            str(n) + (" (this machine)" if n == p["cpus"] else ""),
+            hms(p["projection_s"]["extract"][str(n)]),
+            hms(p["projection_s"]["ingest"][str(n)]),
+        ]
+        for n in CORES
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    for r in [header, ["-" * w for w in widths], *rows]:
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    print()
+    for name, label in (("extract", "extract to Parquet"), ("ingest", "ingest")):
+        g = p["goals"][name]
+        need = g["cores_needed"]
+        print(
+            f"goal: {label} under {hms(g['seconds_on_2_cores'])} on 2 cores: projected "
+            f"{hms(g['projected_on_2_cores'])}: {'MET' if g['met'] else 'NOT MET'}"
+            + (
+                ""
+                if g["met"]
+                else f" ({need} cores would do)"
+                if need
+                else " (no number of cores would: the serial part alone is longer)"
+            )
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--docs", type=int, default=10_000, help="reports per run (default 10,000)")
+    parser.add_argument(
+        "--docs", type=int, default=None, help="reports per run (default 10,000; 300 with --project)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--cache",
@@ -211,12 +397,26 @@ def main(argv: list[str] | None = None) -> int:
         help="corpus folder (default: $TMPDIR/workreport-bench/corpus-seed<SEED>)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--project",
+        action="store_true",
+        help=f"project {TARGET_DOCS:,} reports of {TARGET_CHARS:,} characters (extract, ingest) from a run on --docs (default 300)",
+    )
     args = parser.parse_args(argv)
+    if args.docs is None:
+        args.docs = 300 if args.project else 10_000
     if args.docs < 1:
         parser.error("--docs must be 1 or more")
     cache = args.cache or Path(tempfile.gettempdir()) / "workreport-bench" / f"corpus-seed{args.seed}"
     files, note = corpus(args.docs, cache, args.seed)
     log(note)
+    if args.project:
+        figures = project(files, note)
+        if args.json:
+            print(json.dumps(figures, ensure_ascii=False, indent=2))
+        else:
+            print_projection(figures)
+        return 0
     measure, how = tree_rss_function()
     has_dask = importlib.util.find_spec("distributed") is not None
     configs: list[tuple[str, dict[str, Any]]] = [
