@@ -247,6 +247,8 @@ def parse_within(
 
 
 def _parse(name: str, data: bytes) -> tuple[Document, Structure, list[Fact]]:
+    if multiprocessing.current_process().daemon:  # a Dask worker may not start processes: its
+        return parse_plain(name, data)  # nanny's memory limit and restarts guard it instead
     return parse_within(name, data, Budget.from_env())
 
 
