@@ -285,11 +285,12 @@ def hedged_sentence_facts(
 
 def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
     """二、一张蓝图绘到底: the number of a heading (FACTS.md §1: `(一)`, `一是` are no facts)."""
-    return (
-        text.startswith("、", m.end)
-        and not text[para.span.start : m.start].strip()
-        and all(c in CJK_NUMERAL for c in text[m.start : m.end])
-    )
+    if not text.startswith("、", m.end):
+        return False
+    j = m.start
+    while j > para.span.start and text[j - 1].isspace():
+        j -= 1
+    return j == para.span.start and all(c in CJK_NUMERAL for c in text[m.start : m.end])
 
 
 def _label(
