@@ -48,3 +48,16 @@ def test_last_years_results_at_the_head_of_a_plan_part_are_actuals_of_that_year(
 def test_an_approximate_span_is_due_at_its_longer_end() -> None:
     doc = workreport.Document(text="二、2024年工作安排\n用两三年时间完成棚户区改造20万套。\n")
     assert [(f.quote, f.period) for f in workreport.extract(doc)] == [("20万套", 2026)]
+
+
+def test_a_year_named_in_a_five_year_review_is_that_years_outcome() -> None:
+    text = (
+        "一、过去五年工作回顾\n"
+        "五年来，全市生产总值年均增长7.1%，城镇新增就业累计12万人。\n"
+        "2023年，面对多重困难，全市生产总值增长5.4%，城镇新增就业2.6万人。\n"
+        "二、2024年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["7.1%"].period is None  # an average over the five years
+    assert (facts["5.4%"].kind, facts["5.4%"].period) == ("actual", 2023)
+    assert facts["2.6万人"].period == 2023

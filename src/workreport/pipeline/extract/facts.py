@@ -603,7 +603,13 @@ def _to_facts(
     if role == "plan" and re.search(r"已(?!经济)|现有|已有", text[m.floor : m.start]) and kind == "target":
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
-        period = _multi_year_period(m, clause, para)
+        # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
+        # speaks of that year; otherwise a level at the end has the end year, a flow none
+        span = para.years or ((meta.review_year, meta.review_year) if meta.review_year else None)
+        if past is not None and span is not None and span[0] <= past <= span[1]:
+            period = past
+        else:
+            period = _multi_year_period(m, clause, para)
     if m.baseline:
         kind = "other"
         period = None
