@@ -33,12 +33,11 @@ from workreport.store import (
     now,
 )
 from workreport.store.places import find_jurisdiction
+from workreport.track.context import CONTEXT, item_context
 from workreport.track.match import Side, choose
 from workreport.track.rules import Bound, rate
 
 CHUNK = 500  # ids per IN (…) clause
-CONTEXT = 40  # characters before an outcome's number that may name what it measures
-ITEM_BREAKS = "，,、；;：:。！？!?"  # where the words naming one figure of a list begin
 
 
 @dataclass(slots=True)
@@ -151,11 +150,7 @@ def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tup
             .join(DocumentRow, DocumentRow.id == FactRow.document_id)
             .where(FactRow.document_id.in_(chunk), FactRow.key.in_(keys))
         ):
-            text = text or ""
-            if sentence_start is not None:  # the words before the number, within its sentence …
-                text = text[max(0, len(text) - (start - sentence_start)) :]
-            cut = max(text.rfind(c) for c in ITEM_BREAKS)  # … and within its item of a list
-            facts[(did, key)] = (start, end, quote, text[cut + 1 :])
+            facts[(did, key)] = (start, end, quote, item_context(text, start, sentence_start))
     out: dict[tuple[int, int], list[_Outcome]] = {}
     for o in rows:
         span = facts.get((o.document_id, o.fact_key)) if o.document_id and o.fact_key else None
