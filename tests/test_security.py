@@ -229,6 +229,25 @@ def test_batch_runs_have_the_same_budget(monkeypatch: pytest.MonkeyPatch) -> Non
         Budget.from_env()
 
 
+def test_a_batch_worker_keeps_the_budget_without_a_process_per_document(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from workreport.batch.runner import parse_in_worker
+
+    with pytest.raises(ReadError, match="limit per document"):
+        parse_in_worker("a.txt", ("生产总值增长5%。" * 20000).encode(), Budget(0.001, 1024))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "long.txt").write_text("二、2024年工作安排\n" + "生产总值增长5%左右，" * 20000, encoding="utf-8")
+    (folder / "short.txt").write_text("二、2024年工作安排\n生产总值增长5%左右。\n", encoding="utf-8")
+    monkeypatch.setenv("WORKREPORT_DOC_SECONDS", "0.5")
+    from workreport.batch import extract_corpus
+
+    result = extract_corpus([folder], tmp_path / "out", workers=1, fmt="jsonl")
+    assert [Path(p).name for p, _ in result.failed] == ["long.txt"] and "limit per document" in result.failed[0][1]
+    assert result.done == 1
+
+
 def test_a_pdf_of_100000_pages_is_refused_at_once() -> None:
     from tests.test_hostile_files import pdf
 

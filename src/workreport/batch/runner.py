@@ -47,9 +47,11 @@ DIED = "its worker process died (out of memory? a crash?)"
 class Budget:
     """What reading and extracting one document may take: wall-clock seconds and memory (MB).
 
-    Each document runs in a process of its own, killed when its time is up; its memory (the
-    address space it may add) is capped by ``setrlimit``. Either way the document fails with
-    one :class:`ReadError` saying which limit it crossed; nothing else is affected."""
+    An upload to the web app runs in a process of its own, killed when its time is up, its
+    memory (the address space it may add) capped by ``setrlimit``. A batch worker keeps the
+    same budget without a process per document (:func:`parse_in_worker`): a timer, and its
+    address space capped once. Either way the document fails with one :class:`ReadError`
+    saying which limit it crossed; nothing else is affected."""
 
     seconds: float = 60.0
     memory_mb: int = 1024
@@ -246,7 +248,43 @@ def parse_within(
     return run_budgeted(parse_plain, (name, data, suffix, limits), budget, name=name)
 
 
+class _OverTime(Exception):
+    """Raised in a batch worker when a document's time is up."""
+
+
+def _over_time(signum: int, frame: object) -> None:
+    raise _OverTime
+
+
+def parse_in_worker(name: str, data: bytes, budget: Budget) -> tuple[Document, Structure, list[Fact]]:
+    """Read, structure and extract one document in this batch worker, within ``budget``: a
+    timer interrupts it when its time is up, and the worker's address space is capped (once,
+    when it starts) so that a document needing more fails with MemoryError. No process per
+    document: a worker keeps its loaded rules and gazetteer from one document to the next."""
+    signal.signal(signal.SIGALRM, _over_time)
+    signal.setitimer(signal.ITIMER_REAL, budget.seconds)
+    try:
+        return parse_plain(name, data)
+    except _OverTime:
+        raise ReadError(
+            f"took longer than {budget.seconds:g} s to read and extract (the limit per document)", path=name
+        ) from None
+    except MemoryError:
+        raise ReadError(
+            f"needs more than {budget.memory_mb} MB to read and extract (the limit per document)", path=name
+        ) from None
+    except RecursionError:
+        raise ReadError("is nested too deeply to read", path=name) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+_IN_BATCH_WORKER = False  # set in the batch's worker processes (see _quiet_worker)
+
+
 def _parse(name: str, data: bytes) -> tuple[Document, Structure, list[Fact]]:
+    if _IN_BATCH_WORKER:
+        return parse_in_worker(name, data, Budget.from_env())
     if multiprocessing.current_process().daemon:  # a Dask worker may not start processes: its
         return parse_plain(name, data)  # nanny's memory limit and restarts guard it instead
     return parse_within(name, data, Budget.from_env())
@@ -327,8 +365,11 @@ class Job:
 
 
 def _quiet_worker(main_pid: int | None = None) -> None:
+    global _IN_BATCH_WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     die_with_parent(main_pid)  # a killed batch (even kill -9) leaves no workers behind
+    _IN_BATCH_WORKER = True
+    _limit_memory(Budget.from_env().memory_mb)  # each document's cap, on top of what the worker holds
 
 
 R = TypeVar("R")
