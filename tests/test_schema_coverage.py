@@ -57,3 +57,15 @@ def test_an_observation_with_change_rank_imports(tmp_path: Path) -> None:
         "jurisdiction,indicator_id,period,measure,unit,value\n兰州市,gdp,2022,change_rank,rank,3\n", encoding="utf-8"
     )
     assert registry.import_observations(db, rows, who="analyst").written == 1
+
+
+def test_the_api_fact_model_is_made_from_the_schema() -> None:
+    from workreport.web.models import FactOut
+
+    fields = FactOut.model_fields
+    assert set(FACT_FIELDS) <= set(fields)
+    for spec in FACT_SCHEMA:
+        assert fields[spec.name].description == spec.description
+    schema = FactOut.model_json_schema()
+    kind = schema["properties"]["kind"]
+    assert set(kind["enum"]) == {"target", "actual", "estimate", "other"}

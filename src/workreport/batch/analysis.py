@@ -43,8 +43,8 @@ from workreport.pipeline.read import open_bytes, read_bytes
 from workreport.pipeline.structure import level_of
 from workreport.publish.datasets import dataset_settings
 from workreport.track.context import context_in
-from workreport.track.match import Side, choose
-from workreport.track.rules import Bound, rate
+from workreport.track.match import Side, choose, verdict
+from workreport.track.rules import Bound
 from workreport.track.tracker import TrackRow
 
 __all__ = ["track_dataset"]
@@ -345,23 +345,13 @@ def _rate(
     )
     choice = choose(target, [_side(o, contexts.get(o.ordinal)) for o in pool], [_preference(o) for o in pool])
     best = pool[choice.index] if choice.index is not None else None
-    provisional = False
-    if best is not None:
-        b = Bound(
-            t.value or 0.0,
-            t.comparator or "=",
-            t.value_max,
-            t.measure or "level",
-            t.indicator_id or best.indicator_id,
-        )
-        status, rule = rate(b, Bound(best.value, best.comparator, best.value_max, best.measure))
-        provisional = best.kind == "estimate"
-    elif choice.review is not None:
-        status, rule = "unknown", choice.review
-    elif places.due(t.place, t.period, reviewed):
-        status, rule = "unknown", "no outcome reported for this indicator and period"
-    else:
-        status, rule = "not_yet_due", "no report reviewing this period has been ingested"
+    status, rule, provisional = verdict(
+        Bound(t.value or 0.0, t.comparator or "=", t.value_max, t.measure or "level", t.indicator_id),
+        Bound(best.value, best.comparator, best.value_max, best.measure, best.indicator_id) if best else None,
+        estimate=best is not None and best.kind == "estimate",
+        review=choice.review,
+        due=places.due(t.place, t.period, reviewed),
+    )
     outcome = None
     if best is not None:
         outcome = {

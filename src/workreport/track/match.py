@@ -14,10 +14,11 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from workreport import rules
+from workreport.track.rules import Bound, rate
 
 # how much of the shorter phrase must be found in the longer for a phrase match, and how close
 # a second candidate may come before the two compete
@@ -125,3 +126,29 @@ def choose(target: Side, outcomes: Sequence[Side], preference: Sequence[tuple[ob
     if how == "phrase" and best_score < STRONG:
         return Choice(None, how, best_score, "指标表述匹配较弱：请人工确认", ranked)
     return Choice(best, how, best_score, None, ranked)
+
+
+NO_OUTCOME = "no outcome reported for this indicator and period"
+NOT_DUE = "no report reviewing this period has been ingested"
+
+
+def verdict(
+    target: Bound,
+    outcome: Bound | None,
+    *,
+    estimate: bool = False,
+    review: str | None = None,
+    due: bool = False,
+) -> tuple[str, str, bool]:
+    """``(status, rule, provisional)`` of a target (TRACK.md §2): rated against its outcome
+    (provisional when that is an estimate); without one, unknown (left for a person, with
+    ``review``'s reason, or no outcome although its period was reviewed) or not yet due.
+    Which direction is better falls back on the outcome's indicator when the target has none."""
+    if outcome is not None:
+        if target.indicator_id is None and outcome.indicator_id is not None:
+            target = replace(target, indicator_id=outcome.indicator_id)
+        status, rule = rate(target, outcome)
+        return status, rule, estimate
+    if review is not None:
+        return "unknown", review, False
+    return ("unknown", NO_OUTCOME, False) if due else ("not_yet_due", NOT_DUE, False)

@@ -34,8 +34,8 @@ from workreport.store import (
 )
 from workreport.store.places import find_jurisdiction
 from workreport.track.context import CONTEXT, item_context
-from workreport.track.match import Side, choose
-from workreport.track.rules import Bound, rate
+from workreport.track.match import Side, choose, verdict
+from workreport.track.rules import Bound
 
 CHUNK = 500  # ids per IN (…) clause
 
@@ -241,25 +241,14 @@ def _rate_one(
     )
     choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
     best = pool[choice.index] if choice.index is not None else None
-    provisional = False
-    if best is not None:
-        o = best.row
-        # which direction is better: the target's indicator, else the one its outcome names
-        b = Bound(
-            c.value or 0.0,
-            c.comparator or "=",
-            c.value_max,
-            c.measure or "level",
-            c.indicator_id or o.indicator_id,
-        )
-        status, rule = rate(b, Bound(o.value, o.comparator, o.value_max, o.measure))
-        provisional = o.kind == "estimate"
-    elif choice.review is not None:
-        status, rule = "unknown", choice.review
-    elif _due(c, parents, reviewed):
-        status, rule = "unknown", "no outcome reported for this indicator and period"
-    else:
-        status, rule = "not_yet_due", "no report reviewing this period has been ingested"
+    o = best.row if best is not None else None
+    status, rule, provisional = verdict(
+        Bound(c.value or 0.0, c.comparator or "=", c.value_max, c.measure or "level", c.indicator_id),
+        Bound(o.value, o.comparator, o.value_max, o.measure, o.indicator_id) if o is not None else None,
+        estimate=o is not None and o.kind == "estimate",
+        review=choice.review,
+        due=_due(c, parents, reviewed),
+    )
     evidence = {
         "observation_id": best.row.id if best else None,
         "document_id": best.row.document_id if best else None,

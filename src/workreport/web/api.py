@@ -10,12 +10,14 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from workreport import registry
+from workreport.model import Kind
 from workreport.registry.users import User, end_sessions
 from workreport.store import queries
 from workreport.track import count_targets, track
 
 from .auth import same_token
 from .errors import ApiError
+from .models import FactPage
 from .uploads import ingest_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -82,16 +84,8 @@ def list_documents(
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """List reports, filtered by jurisdiction, level and year."""
-    return page_json(
-        queries.documents(
-            request.app.state.db,
-            jurisdiction=jurisdiction,
-            level=level,
-            year=year,
-            page=page,
-            per_page=per_page,
-        )
-    )
+    db = request.app.state.db
+    return page_json(queries.documents(db, jurisdiction=jurisdiction, level=level, year=year, page=page, per_page=per_page))
 
 
 @router.post("/documents", status_code=201, summary="Upload and ingest a report")
@@ -132,31 +126,22 @@ def revoke_sessions(
     return {"ended": end_sessions(request.app.state.db, username, who=user.username)}
 
 
-@router.get("/facts", response_model=Paged, summary="Facts, filtered")
+@router.get("/facts", response_model=FactPage, summary="Facts, filtered")
 def list_facts(
     request: Request,
     _: Annotated[User | None, Depends(reader)],
     document_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     indicator: Annotated[str | None, Query(max_length=48)] = None,
-    kind: Literal["target", "actual", "estimate", "other"] | None = None,
+    kind: Kind | None = None,
     jurisdiction: Name = None,
     period: Year = None,
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
     """List facts, filtered by document, indicator, kind, jurisdiction and period."""
-    return page_json(
-        queries.facts(
-            request.app.state.db,
-            document_id=document_id,
-            indicator=indicator,
-            kind=kind,
-            jurisdiction=jurisdiction,
-            period=period,
-            page=page,
-            per_page=per_page,
-        )
-    )
+    db = request.app.state.db
+    found = queries.facts(db, document_id=document_id, indicator=indicator, kind=kind, jurisdiction=jurisdiction, period=period, page=page, per_page=per_page)  # fmt: skip
+    return page_json(found)
 
 
 @router.get("/facts/{fact_id}", summary="One fact, with its correction history")
