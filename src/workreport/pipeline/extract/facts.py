@@ -185,7 +185,7 @@ def sentence_facts(
     return [f for f, _ in hedged_sentence_facts(text, sentence, para, structure, topic)]
 
 
-def hedged_sentence_facts(
+def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: its rules share the previous subject and list; split, they would scatter)
     text: str,
     sentence: Span,
     para: Paragraph,
@@ -425,7 +425,7 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
     return f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p
 
 
-def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:
+def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noqa: C901  (one decision table: the measure from the figure's form, unit family and the words before it)
     """The measure of ``m`` from its reading, the phrase before it (``raw``) and the words after it."""
     r = extractor_rules()
     cue = r.cue["measure"]
@@ -549,7 +549,7 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
 
 
-def _to_facts(
+def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue overrides the position in FACTS.md §3's order)
     text: str,
     m: Mention,
     cues: _Cues,

@@ -168,7 +168,7 @@ def _year_unit(text: str, s: int, e: int, lo: int, hi: int, value: Decimal) -> U
     return None
 
 
-def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
+def _numeral_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per written form of a figure (ranges, ranks, percent words, multiples, signs))
     r = extractor_rules()
     cmp = r.cue["comparator"]
     nonfact = r.cue["nonfact"]
@@ -438,7 +438,7 @@ _FRACTION = re.compile(
 )
 
 
-def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:
+def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
     """Facts written with words or special forms: ranks, 翻番, 零增长, 倍, 成, fractions."""
     cue = extractor_rules().cue["measure"]
     for m in _RANK.finditer(text, lo, hi):
