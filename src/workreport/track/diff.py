@@ -72,16 +72,19 @@ def _pairs(
     return pairs
 
 
+def change_in_ambition(before: Bound, after: float) -> str:
+    """From target ``before`` to the same target set at ``after`` (in the same unit): raised,
+    lowered or same, by ambition: a lower ceiling on a lower-is-better indicator is raised."""
+    if abs(before.value - after) < 1e-9:
+        return "same"
+    return "raised" if (after > before.value) != lower_is_better(before) else "lowered"
+
+
 def _change(ta: dict[str, Any], tb: dict[str, Any]) -> str:
     if ta.get("unit") != tb.get("unit"):
         return "changed"
-    va, vb = float(ta["value"]), float(tb["value"])
-    if abs(va - vb) < 1e-9:
-        return "same"
-    lower = lower_is_better(
-        Bound(va, measure=ta.get("measure") or "level", indicator_id=ta.get("indicator_id"))
-    )
-    return "raised" if (vb > va) != lower else "lowered"
+    before = Bound(float(ta["value"]), measure=ta.get("measure") or "level", indicator_id=ta.get("indicator_id"))
+    return change_in_ambition(before, float(tb["value"]))
 
 
 def compare_targets(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[DiffRow]:

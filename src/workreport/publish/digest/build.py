@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from workreport.model import Document, Fact, Section, Structure
 from workreport.pipeline.resolve import resolve
-from workreport.track import Bound, lower_is_better
+from workreport.track import Bound
+from workreport.track.diff import change_in_ambition
 
 from .model import (
     Bar,
@@ -100,11 +101,7 @@ def _internal(ext: ExternalNumber | None, doc: Document, src: Source) -> Number 
 def _change(row: TargetRow, prev: ExternalNumber) -> str:
     if prev.unit != row.number.unit:
         return "new"
-    a, b = prev.value, row.number.value
-    if abs(a - b) < 1e-9:
-        return "same"
-    lower = lower_is_better(Bound(a, measure=row.measure, indicator_id=row.indicator_id))
-    return "raised" if (b > a) != lower else "lowered"
+    return change_in_ambition(Bound(prev.value, measure=row.measure, indicator_id=row.indicator_id), row.number.value)
 
 
 def _target_signature(f: Fact) -> tuple[object, ...]:
