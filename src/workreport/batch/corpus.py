@@ -20,6 +20,7 @@ from workreport.batch.runner import Job, Outcome, Runner, check_workers, extract
 from workreport.errors import InputError, ReadError
 from workreport.pipeline.read import open_bytes
 from workreport.pipeline.sources import iter_sources
+from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_table, iter_rows
 from workreport.publish.datasets import (
     DATASETS,
     SETTINGS,
@@ -243,6 +244,8 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
     fmt: str = "parquet",
     progress: Progress | None = None,
     in_flight: int | None = None,
+    columns: Columns | None = None,
+    tables: bool = False,
 ) -> BatchResult:
     """Read and extract every report ``inputs`` name (files, folders, globs) into datasets
     under ``out_dir`` (see the module's doc); resumable, and a failed document is recorded,
@@ -253,7 +256,9 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
     ``fmt``: ``parquet`` or ``jsonl``; ``progress(done, total, bytes)`` after every document;
     ``in_flight``: documents submitted at once to the worker processes (default 4 per
     worker); on Dask, documents go in chunks (up to 16, fewer for a small corpus), two chunks
-    per worker in flight."""
+    per worker in flight. A table of reports (.csv .tsv .parquet .jsonl .ndjson; in folders
+    only with ``tables``) gives one document per row, named ``file#row-N`` or by its source
+    URL, its text and metadata from the ``columns`` (:mod:`workreport.pipeline.tables`)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
@@ -265,8 +270,8 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
     ext = "parquet" if fmt == "parquet" else "jsonl"
     manifest = _Manifest(out, ext)
     _sweep(out, manifest.referenced())
-    paths = [os.fspath(p) for p in iter_sources(inputs)]
-    total = len(paths)
+    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
+    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
     result = BatchResult(out_dir=out)
     finished = 0
     done_bytes = 0
@@ -285,8 +290,40 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
         manifest.record(path, size, mtime_ns, sha, "failed", reason=reason)
         tick(size)
 
+    def fresh(path: str, sha: str, size: int, mtime_ns: int) -> bool:
+        """True if no document of this content is done or under way (else it is recorded)."""
+        if sha in in_run or sha in manifest.done:
+            # the same content as a document done (or under way): one row per content
+            prior = manifest.latest.get(path)
+            same = prior is not None and prior[2:] == (sha, "done") and sha in manifest.done
+            manifest.record(path, size, mtime_ns, sha, "done" if same else "duplicate")
+            result.skipped += 1
+            tick(size)
+            return False
+        in_run.add(sha)
+        return True
+
+    def row_jobs(path: str) -> Iterator[Job]:
+        try:
+            mtime_ns = os.stat(path).st_mtime_ns
+            for row in iter_rows(path, columns):
+                if row.error is not None:
+                    fail(row.name, None, row.error, 0, None)
+                    continue
+                data, sha = row.data, row.sha256
+                if manifest.is_done(row.name, len(data), mtime_ns):
+                    result.skipped += 1
+                    tick(len(data))
+                elif fresh(row.name, sha, len(data), mtime_ns):
+                    yield Job(row.name, len(data), mtime_ns, sha, data, ROW_SUFFIX)
+        except (OSError, ReadError) as exc:
+            fail(path, None, exc.message if isinstance(exc, ReadError) else str(exc), 0, None)
+
     def jobs() -> Iterator[Job]:
         for path in paths:
+            if is_table(path):
+                yield from row_jobs(path)
+                continue
             try:
                 st = os.stat(path)
             except OSError:
@@ -302,16 +339,8 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
                 continue
             sha = hashlib.sha256(data).hexdigest()
             size, mtime_ns = len(data), st.st_mtime_ns if st is not None else 0
-            if sha in in_run or sha in manifest.done:
-                # the same content as a document done (or under way): one row per content
-                prior = manifest.latest.get(path)
-                same = prior is not None and prior[2:] == (sha, "done") and sha in manifest.done
-                manifest.record(path, size, mtime_ns, sha, "done" if same else "duplicate")
-                result.skipped += 1
-                tick(size)
-                continue
-            in_run.add(sha)
-            yield Job(path, size, mtime_ns, sha, data)
+            if fresh(path, sha, size, mtime_ns):
+                yield Job(path, size, mtime_ns, sha, data)
 
     def broken(job: Job, reason: str) -> Outcome:
         return Outcome(job.path, job.sha256, reason=reason)
@@ -342,7 +371,7 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
     try:
         with Runner[Outcome](n_workers, dask, in_flight) as runner:
             for job, outcome in runner.run(
-                extract_part, jobs(), lambda j: (j.path, j.data, j.sha256, fmt), broken, total=total
+                extract_part, jobs(), lambda j: (j.path, j.data, j.sha256, fmt, j.suffix), broken, total=total
             ):
                 write(job, outcome)
     finally:

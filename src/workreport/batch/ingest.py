@@ -14,6 +14,7 @@ from workreport.batch.runner import TASKS_PER_WORKER, Job, Parsed, Runner, check
 from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.pipeline.read import open_bytes
 from workreport.pipeline.sources import iter_sources
+from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_table, iter_rows
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ def ingest_corpus(
     progress: Progress | None = None,
     batch_size: int = INGEST_BATCH,
     in_flight: int | None = None,
+    columns: Columns | None = None,
+    tables: bool = False,
 ) -> IngestResult:
     """Ingest every report ``inputs`` name into the database: reading and extraction in
     ``workers`` processes, the writes here, ``batch_size`` documents a transaction and each
@@ -42,17 +45,21 @@ def ingest_corpus(
     extractor version are skipped without being extracted (``unchanged``), so an interrupted
     ingest, run again, picks up where it stopped. Documents are stored in input order, as
     :func:`workreport.registry.documents` stores them. ``db_url``: a URL (the database is opened
-    and closed here), or an open :class:`~workreport.store.Database`."""
+    and closed here), or an open :class:`~workreport.store.Database`.
+
+    A table of reports (.csv .tsv .parquet .jsonl .ndjson; in folders only with ``tables``)
+    gives one document per row (:mod:`workreport.pipeline.tables`), its text and metadata from
+    the ``columns``; a table without its text column is an InputError before anything is done."""
     from workreport.store import Database
 
     n_workers = check_workers(workers)
     if batch_size < 1:
         raise InputError(f"batch_size must be 1 or more, not {batch_size}")
     if isinstance(db_url, Database):
-        return _ingest_into(db_url, inputs, n_workers, progress, batch_size, in_flight)
+        return _ingest_into(db_url, inputs, n_workers, progress, batch_size, in_flight, columns, tables)
     db = Database(db_url)
     try:
-        return _ingest_into(db, inputs, n_workers, progress, batch_size, in_flight)
+        return _ingest_into(db, inputs, n_workers, progress, batch_size, in_flight, columns, tables)
     finally:
         db.close()
 
@@ -64,6 +71,8 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     progress: Progress | None,
     batch_size: int,
     in_flight: int | None,
+    columns: Columns | None = None,
+    tables: bool = False,
 ) -> IngestResult:
     from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError
@@ -78,8 +87,9 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             sha: version
             for sha, version in session.execute(select(DocumentRow.sha256, DocumentRow.extractor_version))
         }
-    paths = [os.fspath(p) for p in iter_sources(inputs)]
-    total = len(paths)
+    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
+    # a table's rows are its documents; its columns are checked before anything is done
+    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
     finished = 0
     done_bytes = 0
 
@@ -92,8 +102,28 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
 
     seen: set[str] = set()
 
+    def row_jobs(path: str) -> Iterator[Job]:
+        try:
+            for row in iter_rows(path, columns):
+                if row.error is not None:
+                    result.failed.append((row.name, row.error))
+                    tick(0)
+                    continue
+                data, sha = row.data, row.sha256
+                if stored.get(sha) == EXTRACTOR_VERSION or sha in seen:
+                    result.unchanged.append(row.name)
+                    tick(len(data))
+                    continue
+                seen.add(sha)
+                yield Job(row.name, len(data), 0, sha, data, ROW_SUFFIX)
+        except ReadError as exc:
+            result.failed.append((path, exc.message))
+
     def jobs() -> Iterator[Job]:
         for path in paths:
+            if is_table(path):
+                yield from row_jobs(path)
+                continue
             try:
                 data = open_bytes(path)
             except ReadError as exc:
@@ -149,7 +179,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     window = in_flight or batch_size + TASKS_PER_WORKER * n_workers
     with Runner[Parsed](n_workers, None, window) as runner:
         for job, parsed in runner.run(
-            parse_document, jobs(), lambda j: (j.path, j.data), broken, ordered=True
+            parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True
         ):
             batch.append((job, parsed))
             if len(batch) >= batch_size or time.monotonic() - last >= 10 * FLUSH_SECONDS:

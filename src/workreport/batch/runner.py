@@ -25,6 +25,7 @@ from workreport.model import Document, Fact, Structure
 from workreport.pipeline.extract import extract
 from workreport.pipeline.read import Limits, read_bytes
 from workreport.pipeline.structure import structure as structure_of
+from workreport.pipeline.tables import ROW_SUFFIX, parse_row_bytes
 from workreport.publish.datasets import (
     UNKNOWN_LEVEL,
     encode,
@@ -235,7 +236,10 @@ def _failure(exc: BaseException) -> str:
 def parse_plain(
     name: str, data: bytes, suffix: str | None = None, limits: Limits | None = None
 ) -> tuple[Document, Structure, list[Fact]]:
-    """Read, structure and extract one document here, with no budget."""
+    """Read, structure and extract one document here, with no budget; ``suffix``
+    :data:`~workreport.pipeline.tables.ROW_SUFFIX`: ``data`` is a table's row."""
+    if suffix == ROW_SUFFIX:
+        return parse_row_bytes(data, name)
     doc = read_bytes(data, name, suffix, limits)
     st = structure_of(doc)
     return doc, st, extract(doc, st)
@@ -256,7 +260,9 @@ def _over_time(signum: int, frame: object) -> None:
     raise _OverTime
 
 
-def parse_in_worker(name: str, data: bytes, budget: Budget) -> tuple[Document, Structure, list[Fact]]:
+def parse_in_worker(
+    name: str, data: bytes, budget: Budget, suffix: str | None = None
+) -> tuple[Document, Structure, list[Fact]]:
     """Read, structure and extract one document in this batch worker, within ``budget``: a
     timer interrupts it when its time is up, and the worker's address space is capped (once,
     when it starts) so that a document needing more fails with MemoryError. No process per
@@ -264,7 +270,7 @@ def parse_in_worker(name: str, data: bytes, budget: Budget) -> tuple[Document, S
     signal.signal(signal.SIGALRM, _over_time)
     signal.setitimer(signal.ITIMER_REAL, budget.seconds)
     try:
-        return parse_plain(name, data)
+        return parse_plain(name, data, suffix)
     except _OverTime:
         raise ReadError(
             f"took longer than {budget.seconds:g} s to read and extract (the limit per document)", path=name
@@ -282,18 +288,19 @@ def parse_in_worker(name: str, data: bytes, budget: Budget) -> tuple[Document, S
 _IN_BATCH_WORKER = False  # set in the batch's worker processes (see _quiet_worker)
 
 
-def _parse(name: str, data: bytes) -> tuple[Document, Structure, list[Fact]]:
+def _parse(name: str, data: bytes, suffix: str | None = None) -> tuple[Document, Structure, list[Fact]]:
     if _IN_BATCH_WORKER:
-        return parse_in_worker(name, data, Budget.from_env())
+        return parse_in_worker(name, data, Budget.from_env(), suffix)
     if multiprocessing.current_process().daemon:  # a Dask worker may not start processes: its
-        return parse_plain(name, data)  # nanny's memory limit and restarts guard it instead
-    return parse_within(name, data, Budget.from_env())
+        return parse_plain(name, data, suffix)  # nanny's memory limit and restarts guard it instead
+    return parse_within(name, data, Budget.from_env(), suffix)
 
 
-def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet") -> Outcome:
-    """Read and extract one document (in a worker); its facts and document rows, encoded."""
+def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet", suffix: str | None = None) -> Outcome:
+    """Read and extract one document (in a worker); its facts and document rows, encoded.
+    ``suffix``: as :func:`parse_plain`'s (a table's row)."""
     try:
-        doc, st, facts = _parse(name, data)
+        doc, st, facts = _parse(name, data, suffix)
     except Exception as exc:  # one bad document never stops the batch
         return Outcome(name, sha256, reason=_failure(exc))
     m = st.metadata
@@ -341,10 +348,11 @@ class Parsed:
     facts: list[Fact] = field(default_factory=list)
 
 
-def parse_document(name: str, data: bytes) -> Parsed:
-    """Read, structure and extract one document (in a worker), for the database."""
+def parse_document(name: str, data: bytes, suffix: str | None = None) -> Parsed:
+    """Read, structure and extract one document (in a worker), for the database; ``suffix``:
+    as :func:`parse_plain`'s (a table's row)."""
     try:
-        doc, st, facts = _parse(name, data)
+        doc, st, facts = _parse(name, data, suffix)
     except Exception as exc:
         return Parsed(name, reason=_failure(exc))
     return Parsed(name, doc=doc, structure=st, facts=facts)
@@ -356,12 +364,14 @@ def parse_document(name: str, data: bytes) -> Parsed:
 
 @dataclass(slots=True)
 class Job:
-    """One document to parse: its path, size, mtime, content hash and bytes."""
+    """One document to parse: its path, size, mtime, content hash and bytes; ``suffix``
+    :data:`~workreport.pipeline.tables.ROW_SUFFIX` if the bytes are a table's row."""
     path: str
     size: int
     mtime_ns: int
     sha256: str
     data: bytes
+    suffix: str | None = None
 
 
 def _quiet_worker(main_pid: int | None = None) -> None:

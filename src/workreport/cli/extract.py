@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from workreport.pipeline.evaluate import brief, load_gold, score
 from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
+from workreport.pipeline.tables import Columns, check_table, is_table, iter_rows, parse_row
 
 
 def _facts_table(facts: Iterable[Fact]) -> str:
@@ -56,6 +58,77 @@ def _fact_dict(f: Fact, document: str | None) -> dict[str, Any]:
         d = {"document": document, **d}
     return d
 
+_TABLE_OPTIONS = [
+    click.option(
+        "--text-column",
+        default=None,
+        metavar="NAME",
+        help="Tables of reports (.csv .tsv .parquet .jsonl): the column of the text "
+        "(default: full_text, else text, else content).",
+    ),
+    click.option("--title-column", default=None, metavar="NAME", help="Tables: the title column (default: title)."),
+    click.option(
+        "--place-column",
+        default=None,
+        metavar="NAME",
+        help="Tables: the place column (default: province, else jurisdiction).",
+    ),
+    click.option(
+        "--year-column", default=None, metavar="NAME", help="Tables: the report's (plan) year column (default: year)."
+    ),
+    click.option(
+        "--date-column", default=None, metavar="NAME", help="Tables: the publication date column (default: publish_date)."
+    ),
+    click.option(
+        "--source-column",
+        default=None,
+        metavar="NAME",
+        help="Tables: the source URL column, which names a row's document (default: source_url).",
+    ),
+    click.option(
+        "--tables",
+        "tables",
+        is_flag=True,
+        help="Read the tables of reports in folders too (a table named as a file is always read).",
+    ),
+]
+
+
+def table_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options naming the columns of a table of reports, handed to ``fn`` as
+    ``columns`` (a :class:`~workreport.pipeline.tables.Columns`) and ``tables``."""
+
+    @functools.wraps(fn)
+    def wrapper(
+        *args: Any,
+        text_column: str | None,
+        title_column: str | None,
+        place_column: str | None,
+        year_column: str | None,
+        date_column: str | None,
+        source_column: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        columns = Columns(text_column, title_column, place_column, year_column, date_column, source_column)
+        return fn(*args, columns=columns, **kwargs)
+
+    for option in reversed(_TABLE_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _parsed(paths: list[Path], columns: Columns) -> Iterable[tuple[str, Any, Structure, list[Fact]]]:
+    """``(name, document, structure, facts)`` of each report file and each row of each table."""
+    for path in paths:
+        if not is_table(path):
+            doc = read(path)
+            st = structure_of(doc)
+            yield str(path), doc, st, extract_facts(doc, st)
+            continue
+        for row in iter_rows(path, columns):
+            yield (row.name, *parse_row(row))
+
+
 @main.command("extract")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
@@ -77,8 +150,15 @@ def _fact_dict(f: Fact, document: str | None) -> dict[str, Any]:
     help="Run reading and extraction on a Dask cluster: a scheduler address or 'local'.",
 )
 @fails_cleanly
+@table_options
 def extract_cmd(
-    files: tuple[str, ...], fmt: str, output: Path | None, workers: int | None, dask_address: str | None
+    files: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+    columns: Columns,
+    tables: bool,
 ) -> None:
     """Extract every fact from FILE(s): .txt in any Chinese encoding, .html, .docx, .pdf.
 
@@ -99,6 +179,8 @@ def extract_cmd(
             dask=dask_address,
             fmt=batch_fmt,
             progress=ProgressBar("extracting", sys.stderr.isatty()),
+            columns=columns,
+            tables=tables,
         )
         for failed_path, reason in result.failed:
             click.echo(f"failed: {failed_path}: {reason}", err=True)
@@ -108,17 +190,15 @@ def extract_cmd(
         return
     from workreport.pipeline.sources import iter_sources
 
-    paths = list(iter_sources(files))
-    many = len(paths) > 1
+    paths = list(iter_sources(files, tables=tables))
+    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
+    many = len(paths) > 1 or any(is_table(p) for p in paths)
     out = io.StringIO()
     documents = []
     writer = None
-    for n, path in enumerate(paths, 1):
+    for n, (path, doc, st, facts) in enumerate(_parsed(paths, columns), 1):
         if many:
-            click.echo(f"[{n}/{len(paths)}] {path}", err=True)
-        doc = read(path)
-        st = structure_of(doc)
-        facts = extract_facts(doc, st)
+            click.echo(f"[{n}/{total}] {path}", err=True)
         name = str(path) if many else None
         if fmt == "jsonl":
             for f in facts:

@@ -8,15 +8,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from workreport.pipeline.read import REPORT_SUFFIXES
+from workreport.pipeline.tables import TABLE_SUFFIXES
 
 
 def _has_magic(name: str) -> bool:
     return any(c in name for c in "*?[")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Report files under ``folder``, depth first, each folder's entries sorted by name (the
-    order of ``sorted(folder.rglob(...))``), one folder listing in memory at a time."""
+def _walk(folder: Path, suffixes: frozenset[str] = REPORT_SUFFIXES) -> Iterator[Path]:
+    """Files under ``folder`` with one of ``suffixes``, depth first, each folder's entries sorted
+    by name (the order of ``sorted(folder.rglob(...))``), one folder listing in memory at a time."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -26,23 +27,26 @@ def _walk(folder: Path) -> Iterator[Path]:
         if e.name.startswith("."):
             continue
         if e.is_dir(follow_symlinks=False):
-            yield from _walk(Path(e.path))
-        elif e.is_file() and os.path.splitext(e.name)[1].lower() in REPORT_SUFFIXES:
+            yield from _walk(Path(e.path), suffixes)
+        elif e.is_file() and os.path.splitext(e.name)[1].lower() in suffixes:
             yield Path(e.path)
 
 
-def iter_sources(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def iter_sources(inputs: Iterable[str | os.PathLike[str]], *, tables: bool = False) -> Iterator[Path]:
     """The report files ``inputs`` name, in order: a file as it is; a folder's report files
-    (.txt .text .html .htm .docx .pdf, recursively, hidden names left out) sorted; a glob
+    (.txt .text .html .htm .docx .pdf, recursively, hidden names left out) sorted, and its
+    tables of reports (.csv .tsv .parquet .jsonl .ndjson) only if ``tables``; a glob
     (``corpus/**/*.txt``, ``**`` spans folders) its matching files sorted. A path named twice
-    comes once. A name that is neither (a missing file) comes as it is, to fail when read."""
+    comes once. A name that is neither (a missing file) comes as it is, to fail when read.
+    A table named as a file or matched by a glob comes as it is: the caller reads its rows."""
+    suffixes = REPORT_SUFFIXES | TABLE_SUFFIXES if tables else REPORT_SUFFIXES
     seen: set[str] = set()
     for item in inputs:
         name = os.fspath(item)
         p = Path(name)
         found: Iterable[Path]
         if p.is_dir():
-            found = _walk(p)
+            found = _walk(p, suffixes)
         elif p.exists() or not _has_magic(name):
             found = (p,)
         else:

@@ -19,6 +19,7 @@ from workreport.pipeline.read import read
 from workreport.pipeline.resolve import fact_keys, resolve
 from workreport.pipeline.sources import iter_sources
 from workreport.pipeline.structure import structure as structure_of
+from workreport.pipeline.tables import Columns, Row, check_table, is_table, iter_rows, parse_row
 from workreport.registry.edits import audit
 from workreport.registry.versions import carry_over
 from workreport.store import (
@@ -70,14 +71,25 @@ def ingest(
     paths: Iterable[str | os.PathLike[str]],
     *,
     progress: Callable[[Path], None] | None = None,
+    columns: Columns | None = None,
+    tables: bool = False,
 ) -> IngestResult:
-    """Read, extract and store every file; one transaction per document."""
+    """Read, extract and store every file; one transaction per document. A table of reports
+    (.csv .tsv .parquet .jsonl .ndjson; in folders only with ``tables``) gives one document a
+    row, its text and metadata from ``columns`` (:mod:`workreport.pipeline.tables`)."""
     result = IngestResult()
     with db.session() as session:
         seed_jurisdictions(session)
-    for path in iter_sources(paths):
+    sources = list(iter_sources(paths, tables=tables))
+    for path in sources:
+        if is_table(path):
+            check_table(path, columns)  # no text column: an InputError before anything is done
+    for path in sources:
         if progress is not None:
             progress(path)
+        if is_table(path):
+            _ingest_rows(db, path, columns, result)
+            continue
         try:
             doc = read(path)
         except WorkreportError as exc:
@@ -92,6 +104,38 @@ def ingest(
         getattr(result, status).append(str(path))
         result.unplaced += [(str(path), what) for what in lost]
     return result
+
+
+def _ingest_rows(db: Database, path: Path, columns: Columns | None, result: IngestResult) -> None:
+    """The rows of a table, as :func:`ingest` stores files (part of it)."""
+    try:
+        for row in iter_rows(path, columns):
+            if row.error is not None:
+                result.failed.append((row.name, row.error))
+                continue
+            try:
+                lost: list[str] = []
+                status = _ingest_row(db, row, lost)
+            except WorkreportError as exc:
+                result.failed.append((row.name, exc.message))
+                continue
+            getattr(result, status).append(row.name)
+            result.unplaced += [(row.name, what) for what in lost]
+    except WorkreportError as exc:
+        result.failed.append((str(path), exc.message))
+
+
+def _ingest_row(db: Database, row: Row, unplaced: list[str]) -> str:
+    with db.read() as session:
+        version = session.scalar(select(DocumentRow.extractor_version).where(DocumentRow.sha256 == row.sha256))
+    if version == EXTRACTOR_VERSION:
+        return "unchanged"
+    doc, st, facts = parse_row(row)
+    with db.session() as session:
+        lost: list[str] = []
+        status = store_document(session, doc, st, facts, lost)
+    unplaced.extend(lost)
+    return status
 
 
 def ingest_document(db: Database, doc: Document, unplaced: list[str] | None = None) -> str:
