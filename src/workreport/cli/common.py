@@ -15,11 +15,14 @@ import click
 
 from workreport.errors import WorkreportError
 from workreport.model import Fact
+from workreport.rules.numbers import fact_number_text, number_text
 from workreport.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
+
+__all__ = ["FACT_FIELDS", "clip", "emit", "fact_number_text", "fails_cleanly", "main", "number_text", "table", "wrap"]
 
 def fails_cleanly(fn: F) -> F:
     """Wrap a command so a WorkreportError prints one line and exits 1, and a closed pipe exits 0."""
@@ -56,21 +59,40 @@ def clip(s: str, width: int) -> str:
         out, used = out + c, used + w
     return out
 
+def wrap(s: str, width: int) -> list[str]:
+    """``s`` cut into lines of at most ``width`` display columns (CJK characters count two),
+    nothing lost: a long cell continues on the next line instead of ending in …."""
+    lines, line, used = [], "", 0
+    for c in s:
+        w = _width(c)
+        if line and used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = line + c, used + w
+    lines.append(line)
+    return lines
+
 def table(rows: Sequence[Sequence[str]], header: Sequence[str], limits: Sequence[int] | None = None) -> str:
-    """A plain-text table whose columns stay aligned with Chinese (double-width) text."""
-    cells = [list(header)] + [[str(c) for c in r] for r in rows]
+    """A plain-text table whose columns stay aligned with Chinese (double-width) text.
+
+    ``limits`` are column widths: a longer cell is wrapped onto continuation lines, never cut."""
+    cells = [list(header)] + [[str(c).replace("\n", " ") for c in r] for r in rows]
     if limits:
-        cells = [[clip(c, limits[i]) for i, c in enumerate(r)] for r in cells]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(_pad(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+        widths = [
+            min(limits[i], max(_width(r[i]) for r in cells)) if i < len(limits) else max(_width(r[i]) for r in cells)
+            for i in range(len(header))
+        ]
+        widths = [max(w, _width(header[i]), 2) for i, w in enumerate(widths)]
+    else:
+        widths = [max(_width(r[i]) for r in cells) for i in range(len(header))]
+    lines = []
+    for r in cells:
+        parts = [wrap(c, widths[i]) for i, c in enumerate(r)]
+        for k in range(max(len(p) for p in parts)):
+            row = [p[k] if k < len(p) else "" for p in parts]
+            lines.append("  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-def number_text(v: float | None) -> str:
-    """A value as the CLI shows it: thousands grouped when whole and large, empty for None."""
-    if v is None:
-        return ""
-    return f"{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"{v:g}"
 
 def emit(text: str, output: Path | None) -> None:
     """Write ``text`` to stdout, or whole to ``output`` (through a .part file) and say so."""

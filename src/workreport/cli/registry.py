@@ -17,17 +17,15 @@ import click
 from workreport.cli.common import (
     DB_OPTION,
     WHO_OPTION,
+    fact_number_text,
     fails_cleanly,
     main,
-    number_text,
     open_db,
     table,
 )
-from workreport.cli.extract import table_options
 from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
-from workreport.pipeline.tables import Columns
 
 
 def example_paths() -> list[Path]:
@@ -65,18 +63,18 @@ def demo_cmd(db: str | None) -> None:
     )
 
 def _track_table(rows: Iterable[Any]) -> str:
-    """The ratings as a text table; the status in the words of rules/labels.toml (as the web and
-    the 数读 reading show it), then its code for scripts that grep for it."""
-    from workreport.rules.labels import status_label
+    """The ratings as a text table: what is measured (growth and levels look different), the
+    target and the outcome as a report writes them (增长6%以上, 5.6%（实际）), the status in the
+    words of rules/labels.toml (as the web and the 数读 reading show it), then its code for
+    scripts that grep for it. Long cells wrap; nothing is cut."""
+    from workreport.rules.labels import kind_label, measure_label, status_label
 
     out = []
     for r in rows:
         t, o = r.target, r.outcome
-        target = f"{t['comparator']} {number_text(t['value'])}{t['unit'] if t['unit'] == '%' else ' ' + (t['unit'] or '')}"
         outcome = ""
         if o is not None:
-            outcome = f"{number_text(o['value'])}{o['unit'] if o['unit'] == '%' else ' ' + (o['unit'] or '')}"
-            outcome += f" ({o['kind']})" + (f" {o['quote']}" if o.get("quote") else "")
+            outcome = f"{fact_number_text(o, comparator=False)}（{kind_label(o['kind'])}）"
         out.append(
             [
                 str(r.commitment_id),
@@ -84,13 +82,14 @@ def _track_table(rows: Iterable[Any]) -> str:
                 str(r.period or ""),
                 r.indicator or "",
                 r.indicator_id or "",
-                target,
+                measure_label(t.get("measure")),
+                fact_number_text(t),
                 outcome,
                 f"{status_label(r.status, provisional=r.provisional)} {r.status}",
             ]
         )
-    header = ["ID", "地区", "年份", "指标", "指标ID", "目标", "结果", "评价"]
-    return table(out, header, limits=[6, 12, 6, 22, 24, 22, 30, 26])
+    header = ["ID", "地区", "年份", "指标", "指标ID", "度量", "目标", "结果", "评价"]
+    return table(out, header, limits=[6, 12, 6, 22, 24, 10, 22, 24, 26])
 
 @main.command("info")
 @DB_OPTION
@@ -113,23 +112,14 @@ def info_cmd(db: str | None) -> None:
 )
 @DB_OPTION
 @fails_cleanly
-@table_options
-def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None, columns: Columns, tables: bool) -> None:
+def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None) -> None:
     """Read, extract and store reports (files, folders, globs); re-ingesting changes nothing, and an
-    interrupted run, run again, picks up where it stopped. A table of reports (.csv .tsv .parquet
-    .jsonl) gives one report per row, named FILE#row-N or by its source URL."""
+    interrupted run, run again, picks up where it stopped."""
     from workreport.batch import ingest_corpus
     from workreport.batch.progress import ProgressBar
 
     database = open_db(db)
-    result = ingest_corpus(
-        database,
-        list(paths),
-        workers=workers,
-        progress=ProgressBar("ingesting", True),
-        columns=columns,
-        tables=tables,
-    )
+    result = ingest_corpus(database, list(paths), workers=workers, progress=ProgressBar("ingesting", True))
     for path, reason in result.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
     for path, what in result.unplaced:
@@ -278,7 +268,7 @@ def facts_cmd(
             str(f["id"]),
             str(f["document_id"]),
             f["quote"],
-            number_text(f["value"]),
+            fact_number_text(f),
             f["unit"],
             f["measure"],
             f["kind"],
@@ -294,7 +284,7 @@ def facts_cmd(
         table(
             rows,
             ["ID", "文档", "原文", "数值", "单位", "度量", "类型", "指标", "指标ID", "年份", "范围", "改"],
-            limits=[7, 5, 16, 18, 10, 10, 8, 22, 22, 6, 12, 3],
+            limits=[7, 5, 16, 20, 10, 10, 8, 22, 22, 6, 12, 3],
         )
     )
 
@@ -318,11 +308,14 @@ def commitments_cmd(jurisdiction: str | None, period: int | None, ctype: str | N
             str(c["period"] or ""),
             c["indicator_id"] or "",
             (c["text"] or c["indicator"] or ""),
+            fact_number_text(c) if c.get("value") is not None else "",
             c["status"] or "",
         ]
         for c in page.items
     ]
-    click.echo(table(rows, ["ID", "类型", "年份", "指标ID", "内容", "状态"], limits=[7, 8, 6, 22, 50, 12]))
+    click.echo(
+        table(rows, ["ID", "类型", "年份", "指标ID", "内容", "目标", "状态"], limits=[7, 8, 6, 22, 50, 22, 12])
+    )
 
 @main.command("correct")
 @click.argument("fact_id", type=int)
@@ -450,12 +443,8 @@ def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, escalation: bool, 
     )
 
 def _cell(t: dict[str, Any] | None) -> str:
-    if t is None:
-        return ""
-    unit = t["unit"] if t["unit"] == "%" else " " + (t["unit"] or "")
-    if t["comparator"] == "range" and t.get("value_max") is not None:
-        return f"{number_text(t['value'])}—{number_text(t['value_max'])}{unit}"
-    return f"{t['comparator']} {number_text(t['value'])}{unit}"
+    """One target of the comparison grid as a report writes it: 增长6%以上, 3420亿元, 5%—6%."""
+    return "" if t is None else fact_number_text(t)
 
 def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str, str | None]:
     """The targets of a document's own place (a file path or the id of an ingested document),

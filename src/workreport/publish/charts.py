@@ -13,6 +13,8 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workreport.rules.numbers import scaled
+
 PALETTE = ("#2f6f9f", "#d98b2b", "#5a9e6f", "#b5525c", "#7b68a6", "#8a8a8a")
 STATUS_COLOURS = {
     "met": "#3f8f5b",
@@ -39,7 +41,9 @@ def coord(v: float) -> str:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}"
+    """A tick or bar label as a report writes numbers: 1.37万亿, 3420亿, 6.5 (rules.numbers)."""
+    number, scale = scaled(v)
+    return number + scale
 
 
 @dataclass(frozen=True, slots=True)

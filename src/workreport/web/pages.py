@@ -41,6 +41,7 @@ from workreport.rules.labels import (
     provisional_label,
     status_label,
 )
+from workreport.rules.numbers import fact_number_text, raw_number
 from workreport.store import queries
 from workreport.track import track
 
@@ -60,6 +61,8 @@ templates.env.globals.update(
     level_label=level_label,
     measure_label=measure_label,
     provisional_label=provisional_label,
+    number_text=fact_number_text,
+    raw_number=raw_number,
 )
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -273,14 +276,14 @@ def marked_text(text: str, facts: list[dict[str, Any]]) -> Markup:
             group = by_span[(a, b)]
             f = group[0]
             tip = "；".join(
-                f"{kind_label(g['kind'])} {g['indicator'] or ''} {g['comparator']} "
-                f"{g['value']:g} {g['unit']}"
+                f"{kind_label(g['kind'])} {g['indicator'] or ''} {measure_label(g['measure'])} "
+                f"{fact_number_text(g)}"
                 for g in group
             )
             parts.append(str(escape(text[pos:a])))
             parts.append(
                 f'<mark class="fact kind-{escape(f["kind"])}" id="f-{a}-{b}" data-fact-id="{f["id"]}" '
-                f'data-fact-ids="{" ".join(str(g["id"]) for g in group)}" data-value="{f["value"]:g}" '
+                f'data-fact-ids="{" ".join(str(g["id"]) for g in group)}" data-value="{raw_number(f["value"])}" '
                 f'data-unit="{escape(f["unit"])}" data-kind="{escape(f["kind"])}" '
                 f'data-measure="{escape(f["measure"])}" data-comparator="{escape(f["comparator"])}" '
                 f'data-indicator="{escape(f["indicator"] or "")}" '

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workreport.model import Fact
+from workreport.rules.numbers import number_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class ExternalNumber:
     @property
     def text(self) -> str:
         """What the reading shows: the quote, or for an imported value the value itself."""
-        return self.quote if self.quote else format_value(self.value, self.unit)
+        return self.quote if self.quote else format_value(self.value, self.unit, self.measure, self.comparator, self.value_max)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,21 +291,14 @@ class Reading:
         return out
 
 
-def format_value(value: float, unit: str) -> str:
-    """A registry value with no quote (an imported observation), written the report's way."""
-    v = f"{value:g}"
-    if unit == "%":
-        return f"{v}%"
-    if unit == "pp":
-        return f"{v}个百分点"
-    if unit == "CNY":
-        if abs(value) >= 1e8:
-            return f"{value / 1e8:g}亿元"
-        if abs(value) >= 1e4:
-            return f"{value / 1e4:g}万元"
-        return f"{v}元"
-    if unit == "USD":
-        return f"{value / 1e8:g}亿美元" if abs(value) >= 1e8 else f"{v}美元"
-    if unit in ("count", "rank"):
-        return v
-    return f"{v} {unit}"
+def format_value(
+    value: float, unit: str, measure: str = "level", comparator: str = "=", value_max: float | None = None
+) -> str:
+    """A registry value with no quote (an imported observation), written the report's way:
+    1.37万亿元, 6.5%以上, 2个百分点 (rules.numbers, as the web and the command line write it).
+    The reading writes the sign word of a growth or change (增长, 减少) itself, before the
+    number, so ``measure`` only picks how a rank is written (第6位)."""
+    if measure == "change_rank":
+        return number_text(abs(value), "rank", "change_rank", comparator, value_max)[2:]  # 10个位次
+    written_as = "rank" if measure == "rank" else "level"
+    return number_text(value, unit, written_as, comparator, value_max)
