@@ -23,9 +23,11 @@ from workreport.cli.common import (
     open_db,
     table,
 )
+from workreport.cli.extract import table_options
 from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
+from workreport.pipeline.tables import Columns
 
 
 def example_paths() -> list[Path]:
@@ -112,14 +114,23 @@ def info_cmd(db: str | None) -> None:
 )
 @DB_OPTION
 @fails_cleanly
-def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None) -> None:
+@table_options
+def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None, columns: Columns, tables: bool) -> None:
     """Read, extract and store reports (files, folders, globs); re-ingesting changes nothing, and an
-    interrupted run, run again, picks up where it stopped."""
+    interrupted run, run again, picks up where it stopped. A table of reports (.csv .tsv .parquet
+    .jsonl) gives one report per row, named FILE#row-N or by its source URL."""
     from workreport.batch import ingest_corpus
     from workreport.batch.progress import ProgressBar
 
     database = open_db(db)
-    result = ingest_corpus(database, list(paths), workers=workers, progress=ProgressBar("ingesting", True))
+    result = ingest_corpus(
+        database,
+        list(paths),
+        workers=workers,
+        progress=ProgressBar("ingesting", True),
+        columns=columns,
+        tables=tables,
+    )
     for path, reason in result.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
     for path, what in result.unplaced:
