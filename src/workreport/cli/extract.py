@@ -19,7 +19,6 @@ from workreport.cli.common import (
     emit,
     fails_cleanly,
     main,
-    number_text,
     table,
 )
 from workreport.model import Fact, Section, Structure
@@ -28,20 +27,18 @@ from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import Columns, check_table, is_table, iter_rows, parse_row
+from workreport.rules.numbers import fact_number_text
 
 
 def _facts_table(facts: Iterable[Fact]) -> str:
     rows = []
     for f in facts:
-        value = number_text(f.value) + (f"–{number_text(f.value_max)}" if f.value_max is not None else "")
         rows.append(
             [
                 str(f.start),
                 f.quote,
-                value,
-                f.unit,
+                fact_number_text(f),  # as a report writes it: 增长6.5%, 3420亿元, 2个百分点
                 f.measure,
-                f.comparator,
                 f.kind,
                 f.indicator,
                 f.indicator_id or "",
@@ -49,8 +46,8 @@ def _facts_table(facts: Iterable[Fact]) -> str:
                 f.scope or "",
             ]
         )
-    header = ["位置", "原文", "数值", "单位", "度量", "比较", "类型", "指标", "指标ID", "年份", "范围"]
-    return table(rows, header, limits=[7, 16, 20, 12, 11, 5, 8, 24, 24, 6, 12])
+    header = ["位置", "原文", "读作", "度量", "类型", "指标", "指标ID", "年份", "范围"]
+    return table(rows, header, limits=[7, 16, 22, 11, 8, 24, 24, 6, 12])
 
 def _fact_dict(f: Fact, document: str | None) -> dict[str, Any]:
     d = f.to_dict()

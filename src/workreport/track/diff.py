@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from workreport.rules.numbers import number_text, plain_number
 from workreport.track.match import STRONG, overlap, phrase_key
 from workreport.track.rules import Bound, lower_is_better
 
@@ -134,7 +135,9 @@ def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
         ref = present[0]
         same_unit = len({t.get("unit") for t in present}) == 1
         values = [float(t["value"]) for t in present]
-        spread = f"{max(values) - min(values):g}" if same_unit and len(values) > 1 else ""
+        gap = max(values) - min(values)
+        unit = present[0].get("unit")
+        spread = (f"{plain_number(gap)}个百分点" if unit == "%" else number_text(gap, unit)) if same_unit and len(values) > 1 else ""
         out.append(
             {
                 "indicator_id": ref.get("indicator_id"),
