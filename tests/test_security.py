@@ -238,9 +238,10 @@ def test_a_batch_worker_keeps_the_budget_without_a_process_per_document(
         parse_in_worker("a.txt", ("生产总值增长5%。" * 20000).encode(), Budget(0.001, 1024))
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "long.txt").write_text("二、2024年工作安排\n" + "生产总值增长5%左右，" * 20000, encoding="utf-8")
+    long_text = "".join(f"第{i}项指标增长{i % 97}%左右，" for i in range(300_000))  # distinct: never folded
+    (folder / "long.txt").write_text("二、2024年工作安排\n" + long_text, encoding="utf-8")
     (folder / "short.txt").write_text("二、2024年工作安排\n生产总值增长5%左右。\n", encoding="utf-8")
-    monkeypatch.setenv("WORKREPORT_DOC_SECONDS", "0.5")
+    monkeypatch.setenv("WORKREPORT_DOC_SECONDS", "2")  # long.txt needs far more; short.txt far less
     from workreport.batch import extract_corpus
 
     result = extract_corpus([folder], tmp_path / "out", workers=1, fmt="jsonl")
