@@ -238,3 +238,19 @@ def test_documents_are_listed_and_unknown_ids_are_errors(db: Database) -> None:
         text=True,
     )
     assert unknown.returncode != 0 and "no document with id 9999" in unknown.stderr
+
+
+def test_csv_written_by_the_cli_is_formula_safe(tmp_path: Path) -> None:
+    report = tmp_path / "formula.txt"
+    report.write_text("二、2024年工作安排\n=HYPERLINK(1)生产总值增长-2.2%。\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "workreport.cli", "extract", str(report), "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = list(csv.DictReader(out.splitlines()))
+    assert rows and rows[0]["indicator"].startswith("'=HYPERLINK")  # shown as text, never run
+    for row in rows:
+        for v in row.values():  # a number may be negative; text never starts a formula
+            assert not v.startswith(("=", "+", "@")) and not (v.startswith("-") and not v[1:2].isdigit()), row

@@ -27,6 +27,7 @@ from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import Columns, check_table, is_table, iter_rows, parse_row
+from workreport.publish.cells import csv_row
 from workreport.rules.numbers import fact_number_text
 
 
@@ -208,7 +209,7 @@ def extract_cmd(
             for f in facts:
                 row = _fact_dict(f, name)
                 row["section"] = " > ".join(f.section)
-                writer.writerow(row)
+                writer.writerow(csv_row(row))  # never a formula when opened in a spreadsheet
         elif fmt == "json":
             documents.append(
                 {

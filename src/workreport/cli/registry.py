@@ -28,12 +28,14 @@ from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import Columns
+from workreport.publish.cells import formula_safe
 
 
 def example_paths() -> list[Path]:
     """The example reports shipped inside the package."""
     folder = resources.files("workreport").joinpath("examples")
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt"))
+
 
 @main.command("demo")
 @DB_OPTION
@@ -60,9 +62,8 @@ def demo_cmd(db: str | None) -> None:
     click.echo("")
     click.echo(_track_table([r for r in rows if r.status != "not_yet_due"]))
     due = sum(r.status == "not_yet_due" for r in rows)
-    click.echo(
-        f"\n({len(rows)} targets; {due} not yet due are not shown: `workreport track` lists all)"
-    )
+    click.echo(f"\n({len(rows)} targets; {due} not yet due are not shown: `workreport track` lists all)")
+
 
 def _track_table(rows: Iterable[Any]) -> str:
     """The ratings as a text table: what is measured (growth and levels look different), the
@@ -93,6 +94,7 @@ def _track_table(rows: Iterable[Any]) -> str:
     header = ["ID", "地区", "年份", "指标", "指标ID", "度量", "目标", "结果", "评价"]
     return table(out, header, limits=[6, 12, 6, 22, 24, 10, 22, 24, 26])
 
+
 @main.command("info")
 @DB_OPTION
 @fails_cleanly
@@ -103,6 +105,7 @@ def info_cmd(db: str | None) -> None:
     data = info(open_db(db))
     click.echo(f"database: {data['database']}\nextractor version: {data['extractor_version']}")
     click.echo(table([[k, str(v)] for k, v in data["rows"].items()], ["table", "rows"]))
+
 
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
@@ -115,7 +118,9 @@ def info_cmd(db: str | None) -> None:
 @DB_OPTION
 @fails_cleanly
 @table_options
-def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None, columns: Columns, tables: bool) -> None:
+def ingest_cmd(
+    paths: tuple[str, ...], workers: int | None, db: str | None, columns: Columns, tables: bool
+) -> None:
     """Read, extract and store reports (files, folders, globs); re-ingesting changes nothing, and an
     interrupted run, run again, picks up where it stopped. A table of reports (.csv .tsv .parquet
     .jsonl) gives one report per row, named FILE#row-N or by its source URL."""
@@ -138,6 +143,7 @@ def ingest_cmd(paths: tuple[str, ...], workers: int | None, db: str | None, colu
     click.echo(result.summary())
     if not result.ok:
         sys.exit(1)
+
 
 @main.command("track")
 @click.option("--jurisdiction", "-j", help="Only this jurisdiction (name or alias).")
@@ -192,28 +198,32 @@ def track_cmd(
         for r in rows:
             o = r.outcome or {}
             w.writerow(
-                [
-                    r.commitment_id,
-                    r.jurisdiction,
-                    r.period,
-                    r.indicator,
-                    r.indicator_id,
-                    r.target["comparator"],
-                    r.target["value"],
-                    r.target["unit"],
-                    r.target["quote"],
-                    o.get("value"),
-                    o.get("kind"),
-                    o.get("quote"),
-                    r.status,
-                    r.provisional,
-                    r.rule,
+                [  # never a formula when opened in a spreadsheet
+                    formula_safe(cell)
+                    for cell in (
+                        r.commitment_id,
+                        r.jurisdiction,
+                        r.period,
+                        r.indicator,
+                        r.indicator_id,
+                        r.target["comparator"],
+                        r.target["value"],
+                        r.target["unit"],
+                        r.target["quote"],
+                        o.get("value"),
+                        o.get("kind"),
+                        o.get("quote"),
+                        r.status,
+                        r.provisional,
+                        r.rule,
+                    )
                 ]
             )
         click.echo(buf.getvalue(), nl=False)
     else:
         click.echo(_track_table(rows))
         click.echo(f"({len(rows)} targets)")
+
 
 @main.command("documents")
 @click.option("--jurisdiction", "-j", help="Only reports of this place (name or alias).")
@@ -299,6 +309,7 @@ def facts_cmd(
         )
     )
 
+
 @main.command("commitments")
 @click.option("--jurisdiction", "-j")
 @click.option("--period", "-p", type=int)
@@ -325,8 +336,11 @@ def commitments_cmd(jurisdiction: str | None, period: int | None, ctype: str | N
         for c in page.items
     ]
     click.echo(
-        table(rows, ["ID", "类型", "年份", "指标ID", "内容", "目标", "状态"], limits=[7, 8, 6, 22, 50, 22, 12])
+        table(
+            rows, ["ID", "类型", "年份", "指标ID", "内容", "目标", "状态"], limits=[7, 8, 6, 22, 50, 22, 12]
+        )
     )
+
 
 @main.command("correct")
 @click.argument("fact_id", type=int)
@@ -347,6 +361,7 @@ def correct_cmd(fact_id: int, changes: tuple[str, ...], who: str, db: str | None
         parsed[k.strip()] = v.strip()
     fact = correct(open_db(db), fact_id, parsed, who=who)
     click.echo(f"fact {fact.id} corrected: " + ", ".join(f"{k}={getattr(fact, k)!r}" for k in parsed))
+
 
 @main.command("assess")
 @click.argument("commitment_id", type=int)
@@ -370,6 +385,7 @@ def assess_cmd(
     row = assess(open_db(db), commitment_id, status, who=who, note=note, evidence=evidence)
     click.echo(f"commitment {commitment_id}: {row.status} (assessment {row.id} by {row.rater})")
 
+
 @main.command("import")
 @click.argument("what", type=click.Choice(["observations", "assessments"]))
 @click.argument("file", type=click.Path(path_type=Path))
@@ -391,6 +407,7 @@ def import_cmd(what: str, file: Path, dry_run: bool, who: str, db: str | None) -
         raise
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb} {result.rows} {what} from {file}")
+
 
 @main.command("diff")
 @click.argument("a")
@@ -453,9 +470,11 @@ def diff_cmd(a: str, b: str, more: tuple[str, ...], fmt: str, escalation: bool, 
         table(body, ["指标ID", "指标", "度量", *names, "差距"], limits=[24, 20, 10, *[16] * len(names), 10])
     )
 
+
 def _cell(t: dict[str, Any] | None) -> str:
     """One target of the comparison grid as a report writes it: 增长6%以上, 3420亿元, 5%—6%."""
     return "" if t is None else fact_number_text(t)
+
 
 def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str, str | None]:
     """The targets of a document's own place (a file path or the id of an ingested document),
@@ -469,6 +488,7 @@ def _targets_of(ref: str, db: str | None) -> tuple[list[dict[str, Any]], str, st
     targets = [f.to_dict() for f in extract_facts(doc, st) if f.kind == "target" and f.scope is None]
     m = st.metadata
     return targets, f"{m.jurisdiction} {m.plan_year} ({Path(ref).name})", m.jurisdiction
+
 
 @main.command("export")
 @click.option(
@@ -492,6 +512,7 @@ def export_cmd(fmt: str, output: Path, tables: tuple[str, ...], db: str | None) 
     for path in export(open_db(db), output, fmt, list(tables) or None):
         click.echo(str(path))
 
+
 @main.command("audit")
 @click.option("--limit", type=int, default=50, show_default=True)
 @DB_OPTION
@@ -514,6 +535,7 @@ def audit_cmd(limit: int, db: str | None) -> None:
     click.echo(
         table(rows, ["when", "who", "action", "what", "before", "after"], limits=[20, 12, 8, 20, 30, 30])
     )
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
