@@ -285,12 +285,15 @@ def parse_in_worker(
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-_IN_BATCH_WORKER = False  # set in the batch's worker processes (see _quiet_worker)
+# set in the batch's worker processes (see _quiet_worker): the budget the batch was started
+# with, handed over by the parent (a fork server's children do not see the parent's later
+# environment)
+_WORKER_BUDGET: Budget | None = None
 
 
 def _parse(name: str, data: bytes, suffix: str | None = None) -> tuple[Document, Structure, list[Fact]]:
-    if _IN_BATCH_WORKER:
-        return parse_in_worker(name, data, Budget.from_env(), suffix)
+    if _WORKER_BUDGET is not None:
+        return parse_in_worker(name, data, _WORKER_BUDGET, suffix)
     if multiprocessing.current_process().daemon:  # a Dask worker may not start processes: its
         return parse_plain(name, data, suffix)  # nanny's memory limit and restarts guard it instead
     return parse_within(name, data, Budget.from_env(), suffix)
@@ -325,6 +328,11 @@ def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet", suff
         "n_facts": len(facts),
         "chars": len(doc.text),
     }
+    try:
+        facts_part = encode("facts", rows, fmt) if rows else None
+        document_part = encode("documents", [document], fmt)
+    except MemoryError:  # one document's rows over the worker's memory: it fails, the batch goes on
+        return Outcome(name, sha256, reason=f"needs more than the memory limit to write its {len(rows):,} facts")
     return Outcome(
         name,
         sha256,
@@ -332,8 +340,8 @@ def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet", suff
         level=level,
         n_facts=len(facts),
         chars=len(doc.text),
-        facts=encode("facts", rows, fmt) if rows else None,
-        document=encode("documents", [document], fmt),
+        facts=facts_part,
+        document=document_part,
     )
 
 
@@ -374,12 +382,12 @@ class Job:
     suffix: str | None = None
 
 
-def _quiet_worker(main_pid: int | None = None) -> None:
-    global _IN_BATCH_WORKER
+def _quiet_worker(main_pid: int | None = None, budget: Budget | None = None) -> None:
+    global _WORKER_BUDGET
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     die_with_parent(main_pid)  # a killed batch (even kill -9) leaves no workers behind
-    _IN_BATCH_WORKER = True
-    _limit_memory(Budget.from_env().memory_mb)  # each document's cap, on top of what the worker holds
+    _WORKER_BUDGET = budget or Budget.from_env()
+    _limit_memory(_WORKER_BUDGET.memory_mb)  # each document's cap, on top of what the worker holds
 
 
 R = TypeVar("R")
@@ -441,7 +449,7 @@ class Runner(Generic[R]):
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         return ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_quiet_worker, initargs=(os.getpid(),)
+            self.workers, mp_context=ctx, initializer=_quiet_worker, initargs=(os.getpid(), Budget.from_env())
         )
 
     def close(self) -> None:
