@@ -59,10 +59,10 @@ def test_label_functions() -> None:
 
 
 def test_web_uses_the_labels() -> None:
-    from workreport.web import pages
+    from workreport.web import pages, render
 
-    assert {s: status_label(s) for s in STATUSES} == pages.STATUS_LABELS
-    assert labels("kind") == pages.KIND_LABELS
+    assert {s: status_label(s) for s in STATUSES} == render.STATUS_LABELS
+    assert labels("kind") == render.KIND_LABELS
     templates = Path(pages.__file__).parent / "templates"
     for path in templates.glob("*.html"):
         body = path.read_text(encoding="utf-8")

@@ -30,6 +30,7 @@ from .docs import router as docs_router
 from .errors import ApiError, classify, error_body
 from .pages import render_error
 from .pages import router as pages_router
+from .views import VIEW_ROUTERS
 
 log = logging.getLogger("workreport.web")
 
@@ -252,6 +253,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(docs_router)
     app.include_router(api_router)
     app.include_router(pages_router)
+    for view in VIEW_ROUTERS:
+        app.include_router(view)
     return app
 
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import anyio
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from workreport import registry
-from workreport.model import CORRECTABLE, STATUSES
+from workreport.model import CORRECTABLE
 from workreport.pipeline.extract import indicator_names
 from workreport.publish import charts
 from workreport.registry.users import (
-    User,
     authenticate,
     clear_failures,
     end_session,
@@ -35,99 +32,20 @@ from workreport.registry.users import (
 )
 from workreport.rules.labels import (
     kind_label,
-    labels,
-    level_label,
     measure_label,
-    provisional_label,
-    status_label,
 )
 from workreport.rules.numbers import fact_number_text, raw_number
 from workreport.store import queries
 from workreport.track import track
 
-from .auth import SESSION_COOKIE, SESSION_MAX_AGE, same_token
+from .auth import SESSION_MAX_AGE, same_token
 from .errors import ApiError
+from .render import STATUS_LABELS, Id, form_writer, page, render_error, set_session_cookie, templates
 from .uploads import ingest_upload
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(resources.files("workreport.web").joinpath("templates")))
 
-# the words for stored codes come from rules/labels.toml, as on the command line and in the 数读 reading
-STATUS_LABELS = {s: status_label(s) for s in STATUSES}
-KIND_LABELS = labels("kind")
-templates.env.globals.update(
-    status_label=status_label,
-    kind_label=kind_label,
-    level_label=level_label,
-    measure_label=measure_label,
-    provisional_label=provisional_label,
-    number_text=fact_number_text,
-    raw_number=raw_number,
-)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def _session(request: Request) -> tuple[str, str | None]:
-    """The CSRF token of this browser's session, making a session (signed in or not) if there is none."""
-    if request.state.csrf:
-        return request.state.csrf, None
-    cookie, csrf = request.app.state.sessions.anonymous()
-    request.state.csrf = csrf
-    return csrf, cookie
-
-
-def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render ``template`` with the user and CSRF token; to /login first if reading needs a login."""
-    settings = request.app.state.settings
-    if (
-        settings.read_requires_login
-        and request.state.user is None
-        and template not in ("login.html", "error.html")
-    ):
-        return RedirectResponse("/login", status_code=303)  # type: ignore[return-value]
-    csrf, new_cookie = _session(request)
-    user: User | None = request.state.user
-    response = templates.TemplateResponse(
-        request,
-        template,
-        {"user": user, "csrf": csrf, "status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, **context},
-        status_code=status,
-    )
-    if new_cookie:
-        _set_cookie(request, response, new_cookie)
-    return response
-
-
-def _set_cookie(request: Request, response: Response, value: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        value,
-        max_age=SESSION_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.secure_cookies,
-    )
-
-
-def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    """The error page with ``status`` and ``message``."""
-    return page(request, "error.html", status=status, status_code=status, message=message)
-
-
-async def _form_writer(request: Request, role: str = "editor") -> tuple[User, dict[str, Any]]:
-    """A form post: the CSRF token must match the session's, and the user must have ``role``."""
-    form = dict(await request.form())
-    if not same_token(str(form.get("csrf_token", "")), request.state.csrf):
-        raise ApiError(
-            403, "csrf_failed", "the form has expired or did not come from this site; reload the page"
-        )
-    user: User | None = request.state.user
-    if user is None:
-        raise ApiError(401, "unauthorized", "sign in to make changes")
-    if not user.can(role):
-        raise ApiError(403, "forbidden", f"this needs the {role} role")
-    return user, form
-
+__all__ = ["render_error", "router", "templates"]
 
 # --------------------------------------------------------------------------- sign in
 
@@ -180,7 +98,7 @@ async def login(request: Request) -> Response:
         await anyio.to_thread.run_sync(end_session, db, request.state.session_id)
     sid, _ = await anyio.to_thread.run_sync(start_session, db, user, SESSION_MAX_AGE)
     response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
-    _set_cookie(request, response, request.app.state.sessions.signed_in(sid))
+    set_session_cookie(request, response, request.app.state.sessions.signed_in(sid))
     return response
 
 
@@ -194,7 +112,7 @@ async def logout(request: Request) -> Response:
         await anyio.to_thread.run_sync(end_session, request.app.state.db, request.state.session_id)
     response = RedirectResponse("/", status_code=303)
     cookie, _ = request.app.state.sessions.anonymous()
-    _set_cookie(request, response, cookie)
+    set_session_cookie(request, response, cookie)
     return response
 
 
@@ -245,7 +163,7 @@ def library(
 @router.post("/upload")
 async def upload_form(request: Request, file: Annotated[UploadFile, File()]) -> Response:
     """Store a report uploaded through the form and go to its reading page."""
-    user, _ = await _form_writer(request)
+    user, _ = await form_writer(request)
     found = await ingest_upload(request, file, user)
     return RedirectResponse(f"/documents/{found['id']}", status_code=303)
 
@@ -424,7 +342,7 @@ def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
 @router.post("/facts/{fact_id}/correct")
 async def correct_fact(request: Request, fact_id: Id) -> Response:
     """Apply a correction from the fact page's form and go back to the fact."""
-    user, form = await _form_writer(request)
+    user, form = await form_writer(request)
     field = str(form.get("field", ""))
     value = str(form.get("value", ""))
     registry.correct(request.app.state.db, fact_id, {field: value}, who=user.username)
@@ -495,7 +413,7 @@ def commitment_page(request: Request, commitment_id: Id) -> HTMLResponse:
 @router.post("/commitments/{commitment_id}/assess")
 async def assess(request: Request, commitment_id: Id) -> Response:
     """Record an assessment from a page's form and go back to that page."""
-    user, form = await _form_writer(request)
+    user, form = await form_writer(request)
     registry.assess(
         request.app.state.db,
         commitment_id,
