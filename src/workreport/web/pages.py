@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,9 +19,9 @@ from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from workreport import registry
-from workreport.model import CORRECTABLE
-from workreport.pipeline.extract import indicator_names
+from workreport import registry, rules
+from workreport.errors import NotFoundError
+from workreport.model import CORRECTABLE, STATUSES, TASK_STATUSES
 from workreport.publish import charts
 from workreport.registry.users import (
     authenticate,
@@ -30,17 +32,27 @@ from workreport.registry.users import (
     throttle_keys,
     throttled,
 )
-from workreport.rules.labels import (
-    kind_label,
-    measure_label,
-)
+from workreport.rules.labels import Lang, kind_label, level_label, measure_label, status_label
 from workreport.rules.numbers import fact_number_text, raw_number
-from workreport.store import queries
+from workreport.store import facets, queries
+from workreport.store.facets import count_values
 from workreport.track import track
+from workreport.track.tracker import TrackRow
 
 from .auth import SESSION_MAX_AGE, same_token
 from .errors import ApiError
-from .render import STATUS_LABELS, Id, form_writer, page, render_error, set_session_cookie, templates
+from .listings import MAX_PER_PAGE, FacetValue, Listing, check_format, facet, respond, twin_path, url_with
+from .render import (
+    STATUS_LABELS,
+    Id,
+    form_writer,
+    language,
+    page,
+    render_error,
+    set_session_cookie,
+    templates,
+    translate,
+)
 from .uploads import ingest_upload
 
 router = APIRouter(include_in_schema=False)
@@ -79,7 +91,7 @@ async def login(request: Request) -> Response:
             "login.html",
             status=429,
             next=_local(str(form.get("next", "/"))),
-            error=f"尝试次数过多，请 {math.ceil(wait / 60)} 分钟后再试 (too many failed sign-ins; try again later)",
+            error=translate("尝试次数过多，请 %s 分钟后再试", language(request)) % math.ceil(wait / 60),
         )
         response.headers["Retry-After"] = str(wait)
         return response
@@ -91,7 +103,7 @@ async def login(request: Request) -> Response:
             "login.html",
             status=401,
             next=_local(str(form.get("next", "/"))),
-            error="用户名或密码不正确 (wrong username or password)",
+            error="用户名或密码不正确",
         )
     await anyio.to_thread.run_sync(clear_failures, db, username)
     if request.state.session_id:
@@ -116,6 +128,105 @@ async def logout(request: Request) -> Response:
     return response
 
 
+# --------------------------------------------------------------------------- words and numbers
+
+
+@cache
+def vocabulary() -> dict[str, dict[str, Any]]:
+    """The indicator vocabulary (rules/indicators.toml): id → names, English label, measure, unit."""
+    return {k: v for k, v in rules.load("indicators").items() if k != "narrower"}
+
+
+def indicator_label(indicator_id: str | None, written: str | None = None, lang: str = "zh") -> str:
+    """What to call an indicator: as written (else the vocabulary's first name) in Chinese, the
+    vocabulary's English label in English."""
+    spec = vocabulary().get(indicator_id or "")
+    if spec is None:
+        return written or indicator_id or ""
+    if lang == "en":
+        return str(spec.get("en") or written or indicator_id)
+    return written or str(spec["names"][0])
+
+
+TYPE_LABELS = {"target": "数值目标", "task": "重点工作", "project": "为民实事"}
+DOC_TYPE_LABELS = {"report": "报告", "press_reading": "解读"}
+
+# the fact page's field names (English in locale/en/pages.toml)
+FIELD_LABELS = {
+    "quote": "原文",
+    "value": "数值",
+    "value_max": "上限",
+    "unit": "单位",
+    "measure": "度量",
+    "comparator": "比较",
+    "kind": "类型",
+    "indicator": "指标（原文）",
+    "indicator_id": "指标代码",
+    "hedge": "措辞",
+    "period": "年份",
+    "scope": "范围",
+    "classifier": "量词",
+    "section": "章节",
+    "start": "起点",
+    "end": "终点",
+    "sentence_start": "句子起点",
+    "sentence_end": "句子终点",
+}
+
+
+def _lang(lang: str) -> Lang:
+    return "en" if lang == "en" else "zh"
+
+
+def _label_fns(lang: str) -> dict[str, Callable[[Any], str]]:
+    lg = _lang(lang)
+    return {
+        "status": lambda v: status_label(v, lang=lg),
+        "level": lambda v: level_label(v, lang=lg),
+        "measure": lambda v: measure_label(v, lang=lg),
+        "type": lambda v: translate(TYPE_LABELS.get(v, v), lang),
+        "indicator": lambda v: indicator_label(v, None, lang),
+    }
+
+
+ROLE_LABELS = {"viewer": "读者", "editor": "编辑", "admin": "管理员"}
+FACET_TITLES = {
+    "jurisdiction": "地区",
+    "level": "层级",
+    "year": "年份",
+    "period": "年份",
+    "status": "评价",
+    "indicator": "指标",
+    "measure": "度量",
+    "type": "类型",
+}
+HISTORY_ACTIONS = {"correct": "更正", "upload": "上传", "assess": "评价", "delete": "删除"}
+
+
+def lang_url(request: Request, lang: str) -> str:
+    """This page's URL (path and query) in the interface language ``lang``."""
+    return url_with(request, drop=["lang"], lang=lang, p=request.query_params.get("p"))
+
+
+templates.env.globals.update(
+    indicator_label=indicator_label,
+    field_labels=FIELD_LABELS,
+    type_labels=TYPE_LABELS,
+    role_labels=ROLE_LABELS,
+    facet_titles=FACET_TITLES,
+    history_actions=HISTORY_ACTIONS,
+    lang_url=lang_url,
+)
+
+
+def _per_page(per_page: int | None, default: int) -> int:
+    return per_page or default
+
+
+def _slice(items: list[Any], page_no: int, per_page: int) -> list[Any]:
+    return items[(page_no - 1) * per_page : page_no * per_page]
+
+
 def _pager(request: Request, page_no: int, per_page: int, total: int) -> dict[str, Any]:
     """What the pager needs: this page, the number of pages, and the URL to add ``p=N`` to."""
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "p"]
@@ -127,36 +238,89 @@ def _pager(request: Request, page_no: int, per_page: int, total: int) -> dict[st
     }
 
 
+def _listing_page(
+    request: Request, fmt: str, template: str, listing: Listing, **context: Any
+) -> Response:
+    """The listing as its page, or as its JSON or CSV twin."""
+    if check_format(fmt) != "html":
+        return respond(request, listing, fmt)
+    return page(
+        request,
+        template,
+        listing=listing,
+        pager=_pager(request, listing.page, listing.per_page, listing.total),
+        json_url=url_with(request, twin_path(request, "json")),
+        csv_url=url_with(request, twin_path(request, "csv")),
+        **context,
+    )
+
+
 PER_PAGE = 100
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int | None, Query(ge=1, le=MAX_PER_PAGE)]
+Place = Annotated[str | None, Query(max_length=64)]
+Year = Annotated[int | None, Query(ge=1900, le=2200)]
+Code = Annotated[str | None, Query(max_length=48, pattern=r"^[a-z0-9_]*$")]
 
 
 # --------------------------------------------------------------------------- library
 
+DOCUMENT_COLUMNS = (
+    "id", "title", "jurisdiction", "level", "plan_year", "review_year", "delivered", "doc_type",
+    "speaker", "source", "name", "format", "chars", "url",
+)
+LEVELS = ["national", "province", "prefecture", "county", "new_area", "zone"]
+
+
+def _document_record(d: dict[str, Any]) -> dict[str, Any]:
+    # the stored path's last part only: a server's folders are nobody's business
+    name = str(d.get("path") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return {**d, "name": name.removeprefix("upload:"), "url": f"/documents/{d['id']}"}
+
 
 @router.get("/", response_class=HTMLResponse)
+@router.get("/library", response_class=HTMLResponse)
+@router.get("/library.{fmt}", response_class=HTMLResponse)
 def library(
     request: Request,
-    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
+    jurisdiction: Place = None,
     level: Annotated[str | None, Query(max_length=16)] = None,
-    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    p: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> HTMLResponse:
-    """The library: stored reports, filtered by jurisdiction, level and year."""
+    year: Year = None,
+    p: PageNo = 1,
+    per_page: PageSize = None,
+) -> Response:
+    """The library: stored reports, filtered by jurisdiction, level and year, with facets."""
+    fmt = check_format(request.path_params.get("fmt", "html"))
     db = request.app.state.db
-    try:
-        docs = queries.documents(
-            db, jurisdiction=jurisdiction or None, level=level or None, year=year, page=p, per_page=50
-        )
-    except ApiError:
-        raise
-    return page(
+    size = _per_page(per_page, 50)
+    docs = queries.documents(db, jurisdiction=jurisdiction or None, level=level or None, year=year, page=p, per_page=size)
+    counts = facets.document_facets(db, jurisdiction=jurisdiction or None, level=level or None, year=year)
+    labels = _label_fns(language(request))
+    listing = Listing(
+        "library",
+        DOCUMENT_COLUMNS,
+        [_document_record(d) for d in docs.items],
+        p,
+        size,
+        docs.total,
+        filters={"jurisdiction": jurisdiction, "level": level, "year": year},
+        facets={
+            "jurisdiction": facet(request, "jurisdiction", counts["jurisdiction"]),
+            "level": facet(request, "level", counts["level"], labels["level"]),
+            "year": facet(request, "year", counts["year"]),
+        },
+    )
+    return _listing_page(
         request,
+        fmt,
         "library.html",
+        listing,
         docs=docs,
         jurisdiction=jurisdiction or "",
         level=level or "",
         year=year or "",
-        levels=["national", "province", "prefecture", "county", "new_area", "zone"],
+        levels=LEVELS,
+        doc_type_labels=DOC_TYPE_LABELS,
     )
 
 
@@ -271,28 +435,21 @@ def targets(request: Request, document_id: Id) -> HTMLResponse:
     )
     prev_by = {(r.indicator_id or r.indicator, r.target["measure"]): r for r in previous}
     rows = [(r, prev_by.get((r.indicator_id or r.indicator, r.target["measure"]))) for r in own]
-    labels = [(r.indicator or r.indicator_id or "")[:10] for r, _ in rows if r.target["unit"] == "%"]
-    chart = (
-        charts.bars(
-            labels,
-            {
-                f"{doc['plan_year']}年目标": [r.target["value"] for r, _ in rows if r.target["unit"] == "%"],
-                f"{(doc['plan_year'] or 1) - 1}年目标": [
-                    p.target["value"] if p else None for r, p in rows if r.target["unit"] == "%"
-                ],
-                f"{(doc['plan_year'] or 1) - 1}年结果": [
-                    p.outcome["value"] if p and p.outcome else None
-                    for r, p in rows
-                    if r.target["unit"] == "%"
-                ],
-            },
-            title="增速与比率目标 (%)",
-            unit="%",
-        )
-        if labels
-        else ""
+    lang = language(request)
+    year = doc["plan_year"] or 1
+    chart_list = measure_charts(
+        rows,
+        lambda rp: (rp[0].target["measure"], rp[0].target["unit"]),
+        lambda rp: indicator_label(rp[0].indicator_id, rp[0].indicator, lang),
+        {
+            f"{year}年目标": lambda rp: rp[0].target["value"],
+            f"{year - 1}年目标": lambda rp: rp[1].target["value"] if rp[1] else None,
+            f"{year - 1}年结果": lambda rp: rp[1].outcome["value"] if rp[1] and rp[1].outcome else None,
+        },
+        "目标与上年对比",
+        lang,
     )
-    return page(request, "targets.html", doc=doc, rows=rows, chart=Markup(chart))
+    return page(request, "targets.html", doc=doc, rows=rows, charts=chart_list)
 
 
 @router.get("/documents/{document_id}/digest", response_class=HTMLResponse)
@@ -334,9 +491,7 @@ def fact_page(request: Request, fact_id: Id) -> HTMLResponse:
         f"{escape(doc['text'][a : fact['start']])}<mark>{escape(fact['quote'])}</mark>"
         f"{escape(doc['text'][fact['end'] : b])}"
     )
-    return page(
-        request, "fact.html", fact=fact, doc=doc, sentence=sentence, fields=CORRECTABLE
-    )
+    return page(request, "fact.html", fact=fact, doc=doc, sentence=sentence, fields=CORRECTABLE)
 
 
 @router.post("/facts/{fact_id}/correct")
@@ -349,75 +504,295 @@ async def correct_fact(request: Request, fact_id: Id) -> Response:
     return RedirectResponse(f"/facts/{fact_id}", status_code=303)
 
 
+# --------------------------------------------------------------------------- charts
+
+CHART_WIDTH = 960
+CHART_UNITS = {"%": "%", "pp": "个百分点"}
+
+
+def measure_charts(
+    items: Sequence[Any],
+    measure_of: Callable[[Any], tuple[str, str]],
+    label_of: Callable[[Any], str],
+    series: dict[str, Callable[[Any], float | None]],
+    title: str,
+    lang: str,
+    limit: int = 20,
+) -> list[Markup]:
+    """Grouped bars, one chart per measure and unit (a growth rate never shares an axis with a
+    share or a level); only rates and points are drawn, the first ``limit`` rows of each."""
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for item in items:
+        measure, unit = measure_of(item)
+        if unit in CHART_UNITS:
+            groups[(measure, unit)].append(item)
+    out = []
+    for (measure, unit), rows in groups.items():
+        rows = rows[:limit]
+        unit_word = translate(CHART_UNITS[unit], lang)
+        heading = f"{measure_label(measure, lang=_lang(lang))} · {translate(title, lang)} ({unit_word})"
+        svg = charts.bars(
+            [label_of(r) for r in rows],
+            {translate(name, lang): [get(r) for r in rows] for name, get in series.items()},
+            title=heading,
+            unit="%" if unit == "%" else "",
+            width=CHART_WIDTH,
+        )
+        out.append(Markup(svg))
+    return out
+
+
 # --------------------------------------------------------------------------- tracker
+
+TRACK_COLUMNS = (
+    "commitment_id", "jurisdiction", "period", "indicator_id", "indicator", "indicator_label", "measure",
+    "target", "target_value", "target_value_max", "unit", "comparator", "hedge", "target_quote",
+    "target_document_id", "target_start", "target_end", "outcome", "outcome_value", "outcome_kind",
+    "outcome_quote", "outcome_document_id", "outcome_start", "outcome_end", "status", "status_label",
+    "provisional", "rater", "match", "rule", "url",
+)
+
+
+def track_record(r: TrackRow, lang: str) -> dict[str, Any]:
+    """A rating as one flat record: the target, the outcome and the status, numbers as reports
+    write them beside the stored values."""
+    t, o = r.target, r.outcome or {}
+    return {
+        "commitment_id": r.commitment_id,
+        "jurisdiction": r.jurisdiction,
+        "period": r.period,
+        "indicator_id": r.indicator_id,
+        "indicator": r.indicator,
+        "indicator_label": indicator_label(r.indicator_id, r.indicator, lang),
+        "measure": t["measure"],
+        "target": fact_number_text(t),
+        "target_value": t["value"],
+        "target_value_max": t["value_max"],
+        "unit": t["unit"],
+        "comparator": t["comparator"],
+        "hedge": t["hedge"],
+        "target_quote": t["quote"],
+        "target_document_id": t["document_id"],
+        "target_start": t["start"],
+        "target_end": t["end"],
+        "outcome": fact_number_text(o) if o else None,
+        "outcome_value": o.get("value"),
+        "outcome_kind": o.get("kind"),
+        "outcome_quote": o.get("quote"),
+        "outcome_document_id": o.get("document_id"),
+        "outcome_start": o.get("start"),
+        "outcome_end": o.get("end"),
+        "status": r.status,
+        "status_label": status_label(r.status, r.provisional, lang=_lang(lang)),
+        "provisional": r.provisional,
+        "rater": r.rater,
+        "match": r.match,
+        "rule": r.rule,
+        "url": f"/commitments/{r.commitment_id}",
+    }
+
+
+def _track_facets(request: Request, rows: list[TrackRow], lang: str) -> dict[str, list[FacetValue]]:
+    labels = _label_fns(lang)
+    return {
+        "status": facet(request, "status", count_values(rows, lambda r: r.status), labels["status"]),
+        "jurisdiction": facet(request, "jurisdiction", count_values(rows, lambda r: r.jurisdiction)),
+        "period": facet(request, "period", count_values(rows, lambda r: r.period)),
+        "indicator": facet(request, "indicator", count_values(rows, lambda r: r.indicator_id), labels["indicator"]),
+        "measure": facet(request, "measure", count_values(rows, lambda r: r.target["measure"]), labels["measure"]),
+    }
+
+
+def _keep(rows: list[TrackRow], status: str | None, indicator: str | None, measure: str | None) -> list[TrackRow]:
+    return [
+        r
+        for r in rows
+        if (not status or r.status == status)
+        and (not indicator or r.indicator_id == indicator)
+        and (not measure or r.target["measure"] == measure)
+    ]
+
+
+def _rating_charts(rows: list[TrackRow], lang: str) -> list[Markup]:
+    rated = [r for r in rows if r.outcome is not None]
+    return measure_charts(
+        rated,
+        lambda r: (r.target["measure"], r.target["unit"]),
+        lambda r: f"{r.jurisdiction or ''} {indicator_label(r.indicator_id, r.indicator, lang)} {r.period or ''}",
+        {
+            "目标": lambda r: r.target["value"],
+            "结果": lambda r: r.outcome["value"] if r.outcome else None,
+        },
+        "目标与结果",
+        lang,
+    )
 
 
 @router.get("/tracker", response_class=HTMLResponse)
+@router.get("/tracker.{fmt}", response_class=HTMLResponse)
 def tracker(
     request: Request,
-    jurisdiction: Annotated[str | None, Query(max_length=64)] = None,
-    period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    """The tracker: each target against its outcome, with the mix of statuses; a page at a time."""
+    jurisdiction: Place = None,
+    period: Year = None,
+    status: Code = None,
+    indicator: Code = None,
+    measure: Code = None,
+    p: PageNo = 1,
+    per_page: PageSize = None,
+) -> Response:
+    """The tracker: each target against its outcome, with facets and the mix of statuses; a
+    page at a time."""
+    fmt = check_format(request.path_params.get("fmt", "html"))
     db = request.app.state.db
-    every = track(db, jurisdiction=jurisdiction or None, period=period)
-    rows = every[(p - 1) * PER_PAGE : p * PER_PAGE]
-    counts = {s: sum(r.status == s for r in every) for s in STATUS_LABELS}
-    mix = charts.status_mix(counts, labels=STATUS_LABELS) if rows else ""
-    rated = [r for r in rows if r.outcome is not None and r.target["unit"] == "%"][:20]
-    chart = (
-        charts.bars(
-            [f"{(r.indicator or '')[:8]} {r.period}" for r in rated],
-            {
-                "目标": [r.target["value"] for r in rated],
-                "结果": [r.outcome["value"] for r in rated if r.outcome is not None],
-            },
-            title="目标与结果 (%)",
-            unit="%",
-        )
-        if rated
-        else ""
+    lang = language(request)
+    size = _per_page(per_page, PER_PAGE)
+    every = _keep(track(db, jurisdiction=jurisdiction or None, period=period), status, indicator, measure)
+    rows = _slice(every, p, size)
+    listing = Listing(
+        "tracker",
+        TRACK_COLUMNS,
+        [track_record(r, lang) for r in rows],
+        p,
+        size,
+        len(every),
+        filters={
+            "jurisdiction": jurisdiction, "period": period, "status": status, "indicator": indicator,
+            "measure": measure,
+        },
+        facets=_track_facets(request, every, lang),
     )
-    tasks = (
-        queries.commitments(
-            db, jurisdiction=jurisdiction or None, period=period, type="project", per_page=200
+    if fmt != "html":
+        return respond(request, listing, fmt)
+    counts = {s: sum(r.status == s for r in every) for s in STATUS_LABELS}
+    mix_labels = {s: status_label(s, lang=_lang(lang)) for s in STATUS_LABELS}
+    projects = (
+        facets.commitments(
+            db, facets.CommitmentFilter(jurisdiction=jurisdiction, period=period, type="project"), per_page=200
         ).items
         if jurisdiction
         else []
     )
-    return page(
+    return _listing_page(
         request,
+        fmt,
         "tracker.html",
+        listing,
         rows=rows,
         counts=counts,
-        mix=Markup(mix),
-        chart=Markup(chart),
+        mix=Markup(charts.status_mix(counts, labels=mix_labels, width=CHART_WIDTH)) if rows else "",
+        charts=_rating_charts(rows, lang),
         jurisdiction=jurisdiction or "",
         period=period or "",
-        projects=tasks,
-        pager=_pager(request, p, PER_PAGE, len(every)),
+        projects=projects,
     )
+
+
+# --------------------------------------------------------------------------- commitments
+
+COMMITMENT_COLUMNS = (
+    "id", "type", "jurisdiction", "period", "indicator_id", "indicator", "indicator_label", "measure",
+    "target", "value", "value_max", "unit", "comparator", "hedge", "text", "status", "status_label",
+    "document_id", "start", "end", "url",
+)
+
+
+def commitment_record(c: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A commitment as one flat record, with its number as a report writes it."""
+    return {
+        **c,
+        "indicator_label": indicator_label(c["indicator_id"], c["indicator"], lang) if c["type"] == "target" else None,
+        "target": fact_number_text(c) if c["value"] is not None else None,
+        "status_label": status_label(c["status"], lang=_lang(lang)) if c["status"] else None,
+        "url": f"/commitments/{c['id']}",
+    }
+
+
+@router.get("/commitments", response_class=HTMLResponse)
+@router.get("/commitments.{fmt}", response_class=HTMLResponse)
+def commitments_page(
+    request: Request,
+    jurisdiction: Place = None,
+    period: Year = None,
+    type: Annotated[str | None, Query(pattern="^(target|task|project|)$")] = None,
+    status: Code = None,
+    indicator: Code = None,
+    p: PageNo = 1,
+    per_page: PageSize = None,
+) -> Response:
+    """Commitments (numeric targets, key tasks, 为民实事) with filters and facets."""
+    fmt = check_format(request.path_params.get("fmt", "html"))
+    db = request.app.state.db
+    lang = language(request)
+    size = _per_page(per_page, PER_PAGE)
+    chosen = facets.CommitmentFilter(
+        jurisdiction=jurisdiction or None, period=period, type=type or None, status=status or None,
+        indicator=indicator or None,
+    )
+    found = facets.commitments(db, chosen, page=p, per_page=size)
+    counts = facets.commitment_facets(db, chosen)
+    labels = _label_fns(lang)
+    listing = Listing(
+        "commitments",
+        COMMITMENT_COLUMNS,
+        [commitment_record(c, lang) for c in found.items],
+        p,
+        size,
+        found.total,
+        filters={"jurisdiction": jurisdiction, "period": period, "type": type, "status": status, "indicator": indicator},
+        facets={
+            name: facet(request, name, counts[name], labels.get(name, str))
+            for name in ("type", "status", "jurisdiction", "period", "indicator")
+        },
+    )
+    return _listing_page(
+        request, fmt, "commitments.html", listing, jurisdiction=jurisdiction or "", period=period or "",
+        type=type or "",
+    )
+
+
+def _evidence(db: Any, evidence: dict[str, Any] | None, texts: dict[int, str]) -> dict[str, Any]:
+    """An assessment's evidence as a person reads it: the quoted span with a link to it, or the note."""
+    ev = evidence or {}
+    out: dict[str, Any] = {"note": ev.get("note"), "quote": None, "href": None}
+    did, start, end = ev.get("document_id"), ev.get("start"), ev.get("end")
+    if isinstance(did, int) and isinstance(start, int) and isinstance(end, int):
+        if did not in texts:
+            try:
+                texts[did] = queries.document(db, did)["text"]
+            except NotFoundError:
+                texts[did] = ""
+        out["quote"] = texts[did][start:end] or None
+        out["href"] = f"/documents/{did}#f-{start}-{end}"
+    return out
 
 
 @router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
 def commitment_page(request: Request, commitment_id: Id) -> HTMLResponse:
-    """A commitment with every assessment ever made of it (rules and people), newest last."""
+    """A commitment with every assessment ever made of it (rules and people), newest last,
+    each with its evidence quoted and linked."""
     db = request.app.state.db
     history = queries.assessments(db, commitment_id)
     c = queries.commitment(db, commitment_id)
     doc = queries.document(db, c["document_id"], text=False)
-    return page(request, "commitment.html", c=c, doc=doc, history=history)
+    texts: dict[int, str] = {}
+    for a in history:
+        a["evidence_view"] = _evidence(db, a["evidence"], texts)
+    choices = STATUSES if c["type"] == "target" else TASK_STATUSES
+    return page(request, "commitment.html", c=c, doc=doc, history=history, choices=choices)
 
 
 @router.post("/commitments/{commitment_id}/assess")
 async def assess(request: Request, commitment_id: Id) -> Response:
-    """Record an assessment from a page's form and go back to that page."""
+    """Record an assessment from a page's form and go back to that page. The status is the
+    person's choice: an empty one is refused."""
     user, form = await form_writer(request)
+    status = str(form.get("status", ""))
+    if not status:
+        raise ApiError(400, "invalid_request", "choose a status")
     registry.assess(
         request.app.state.db,
         commitment_id,
-        str(form.get("status", "")),
+        status,
         who=user.username,
         note=str(form.get("note", "")) or None,
         evidence=str(form.get("evidence", "")) or None,
@@ -428,67 +803,144 @@ async def assess(request: Request, commitment_id: Id) -> Response:
 
 # --------------------------------------------------------------------------- indicators
 
+INDICATOR_COLUMNS = ("id", "name", "en", "names", "measure", "unit", "better", "facts", "url")
+
 
 @router.get("/indicators", response_class=HTMLResponse)
-def indicators(request: Request) -> HTMLResponse:
-    """The indicator vocabulary: every id with its name."""
-    names = indicator_names()
-    return page(request, "indicators.html", indicators=sorted(names.items()))
+@router.get("/indicators.{fmt}", response_class=HTMLResponse)
+def indicators(
+    request: Request,
+    measure: Code = None,
+    p: PageNo = 1,
+    per_page: PageSize = None,
+) -> Response:
+    """The indicator vocabulary: every id with its names, English label and stored facts."""
+    fmt = check_format(request.path_params.get("fmt", "html"))
+    lang = language(request)
+    size = _per_page(per_page, 200)
+    counted = facets.indicator_fact_counts(request.app.state.db)
+    every = [
+        {
+            "id": key,
+            "name": str(spec["names"][0]) if spec["names"] else key,
+            "en": spec.get("en"),
+            "names": "、".join(spec["names"]),
+            "measure": spec.get("measure"),
+            "unit": spec.get("unit"),
+            "better": spec.get("better"),
+            "facts": counted.get(key, 0),
+            "url": f"/indicators/{key}",
+        }
+        for key, spec in vocabulary().items()
+    ]
+    chosen = [r for r in every if not measure or r["measure"] == measure]
+    listing = Listing(
+        "indicators",
+        INDICATOR_COLUMNS,
+        _slice(chosen, p, size),
+        p,
+        size,
+        len(chosen),
+        filters={"measure": measure},
+        facets={"measure": facet(request, "measure", count_values(chosen, lambda r: r["measure"]), _label_fns(lang)["measure"])},
+    )
+    return _listing_page(request, fmt, "indicators.html", listing)
 
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
+@router.get("/indicators/{indicator_id}.{fmt}", response_class=HTMLResponse)
 def indicator(
     request: Request,
     indicator_id: Annotated[str, Path(max_length=48, pattern=r"^[a-z0-9_]+$")],
-    p: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> HTMLResponse:
-    """One indicator across places and years: targets against outcomes (a page at a time), a
-    growth chart, values by year."""
+    jurisdiction: Place = None,
+    period: Year = None,
+    status: Code = None,
+    measure: Code = None,
+    p: PageNo = 1,
+    per_page: PageSize = None,
+) -> Response:
+    """One indicator across places and years: its targets against outcomes (a page at a time,
+    with facets), one chart per measure, its actual and estimated values by year."""
+    fmt = check_format(request.path_params.get("fmt", "html"))
     db = request.app.state.db
-    names = indicator_names()
-    if indicator_id not in names:
+    lang = language(request)
+    spec = vocabulary().get(indicator_id)
+    if spec is None:
         raise ApiError(404, "not_found", f"no indicator {indicator_id!r}")
-    rows = [r for r in track(db) if r.indicator_id == indicator_id]
-    facts = queries.facts(db, indicator=indicator_id, per_page=500).items
-    actuals = [f for f in facts if f["kind"] in ("actual", "estimate") and f["period"]]
-    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for f in actuals:
-        by_year[f["period"]].append(f)
-    growth = [r for r in rows if r.target["measure"] == "growth"]
-    chart = (
-        charts.bars(
-            [f"{r.jurisdiction or ''} {r.period}" for r in growth[:20]],
-            {
-                "目标": [r.target["value"] for r in growth[:20]],
-                "结果": [r.outcome["value"] if r.outcome else None for r in growth[:20]],
-            },
-            title="增速目标与结果 (%)",
-            unit="%",
-        )
-        if growth
-        else ""
+    every = [r for r in track(db, jurisdiction=jurisdiction or None, period=period) if r.indicator_id == indicator_id]
+    every = _keep(every, status, None, measure)
+    size = _per_page(per_page, PER_PAGE)
+    rows = _slice(every, p, size)
+    labels = _label_fns(lang)
+    listing = Listing(
+        f"indicator-{indicator_id}",
+        TRACK_COLUMNS,
+        [track_record(r, lang) for r in rows],
+        p,
+        size,
+        len(every),
+        filters={"jurisdiction": jurisdiction, "period": period, "status": status, "measure": measure},
+        facets={
+            "status": facet(request, "status", count_values(every, lambda r: r.status), labels["status"]),
+            "jurisdiction": facet(request, "jurisdiction", count_values(every, lambda r: r.jurisdiction)),
+            "period": facet(request, "period", count_values(every, lambda r: r.period)),
+            "measure": facet(request, "measure", count_values(every, lambda r: r.target["measure"]), labels["measure"]),
+        },
     )
-    return page(
+    if fmt != "html":
+        return respond(request, listing, fmt)
+    facts = queries.facts(db, indicator=indicator_id, jurisdiction=jurisdiction or None, period=period, per_page=500).items
+    actuals = [f for f in facts if f["kind"] in ("actual", "estimate") and f["period"]]
+    chart_list = measure_charts(
+        every,
+        lambda r: (r.target["measure"], r.target["unit"]),
+        lambda r: f"{r.jurisdiction or ''} {r.period or ''}",
+        {"目标": lambda r: r.target["value"], "结果": lambda r: r.outcome["value"] if r.outcome else None},
+        "目标与结果",
+        lang,
+    )
+    return _listing_page(
         request,
+        fmt,
         "indicator.html",
+        listing,
         indicator_id=indicator_id,
-        names=names[indicator_id],
-        rows=rows[(p - 1) * PER_PAGE : p * PER_PAGE],
-        pager=_pager(request, p, PER_PAGE, len(rows)),
+        names=[str(n) for n in spec["names"]],
+        en=spec.get("en"),
+        rows=rows,
         actuals=sorted(actuals, key=lambda f: (f["period"], f["document_id"])),
-        chart=Markup(chart),
+        charts=chart_list,
     )
 
 
 # --------------------------------------------------------------------------- search
 
+SEARCH_COLUMNS = ("document_id", "title", "jurisdiction", "level", "plan_year", "snippets", "url")
+
 
 @router.get("/search", response_class=HTMLResponse)
+@router.get("/search.{fmt}", response_class=HTMLResponse)
 def search(
     request: Request,
     q: Annotated[str, Query(max_length=200)] = "",
     p: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> HTMLResponse:
-    """The search page, with hits when there is a query."""
-    hits = queries.search(request.app.state.db, q, page=p) if q.strip() else None
-    return page(request, "search.html", q=q, hits=hits)
+    per_page: Annotated[int | None, Query(ge=1, le=100)] = None,
+) -> Response:
+    """The search page, with hits when there is a query; its twins hold the same hits."""
+    fmt = check_format(request.path_params.get("fmt", "html"))
+    size = _per_page(per_page, 20)
+    hits = queries.search(request.app.state.db, q, page=p, per_page=size) if q.strip() else None
+    records = [
+        {
+            "document_id": h.document["id"],
+            "title": h.document["title"],
+            "jurisdiction": h.document["jurisdiction"],
+            "level": h.document["level"],
+            "plan_year": h.document["plan_year"],
+            "snippets": ["".join(s) for s in h.snippets],
+            "url": f"/documents/{h.document['id']}",
+        }
+        for h in (hits.items if hits else [])
+    ]
+    listing = Listing("search", SEARCH_COLUMNS, records, p, size, hits.total if hits else 0, filters={"q": q})
+    return _listing_page(request, fmt, "search.html", listing, q=q, hits=hits)
