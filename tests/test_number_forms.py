@@ -143,3 +143,33 @@ def test_exact_numerals_stay_exact() -> None:
     assert read_numeral("二〇二二") == (2022, None)
     assert read_numeral("一二三") == (123, None)
     assert read_numeral("三四") == (3, 4)  # a bare pair of neighbours is approximate
+
+
+# Thousands separators: ASCII ``,`` anywhere, and the full-width ``，`` between full-width digits
+# grouped by threes (older reports: ３，９８９亿斤); one number, never two.
+THOUSANDS: list[tuple[str, str, float, str]] = [
+    ("粮食产量将要达到３，９８９亿斤。", "３，９８９亿斤", 3989e8, "斤"),
+    ("粮食产量将要达到3,989亿斤。", "3,989亿斤", 3989e8, "斤"),
+    ("粮食產量將要達到３，９８９億斤。", "３，９８９億斤", 3989e8, "斤"),
+    ("粮食产量达到３,９８９亿斤。", "３,９８９亿斤", 3989e8, "斤"),
+    ("本年收入合计２７，２０３，３１９，０００元，完成预算。", "２７，２０３，３１９，０００元", 27_203_319_000, "CNY"),
+    ("新建铁路铺轨１，２２２公里，比上年增加。", "１，２２２公里", 1222, "km"),
+    ("小学在校学生达到５，３１０万人，比上年增加。", "５，３１０万人", 53_100_000, "person"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quote", "value", "unit"), THOUSANDS)
+def test_thousands_separators(sentence: str, quote: str, value: float, unit: str) -> None:
+    facts = _facts(sentence)
+    got = [(f.quote, f.value, f.unit) for f in facts]
+    assert [(f.quote, f.unit) for f in facts if _close(f.value, value)] == [(quote, unit)], got
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["城镇新增就业１，２万人。", "两项指标分别为１，２３４５个。", "实现１２３４，５６７项目。"],
+)
+def test_comma_that_is_no_thousands_separator(sentence: str) -> None:
+    """A full-width comma not followed by exactly three full-width digits is a clause break."""
+    facts = _facts(sentence)
+    assert all("，" not in f.quote for f in facts), [(f.quote, f.value) for f in facts]

@@ -5,7 +5,8 @@ offset ``i`` in ``t``: extractors match on the normalised string and report span
 ``Document.text`` with no offset map. What it does:
 
 - full-width ASCII forms (U+FF01–U+FF5E) → ASCII, except ``，`` (U+FF0C), which stays the
-  Chinese sentence comma so it is never read as a thousands separator, and ``．`` (U+FF0E),
+  Chinese sentence comma, save between full-width digits in groups of three (``３，９８９亿斤``
+  → ``3,989亿斤``: a thousands separator, as older reports write), and ``．`` (U+FF0E),
   which becomes ``.`` only between digits (``８．５`` → ``8.5``, not a list item's ``1．``);
 - Unicode spaces (U+3000, U+00A0, U+2000–U+200A …) → ``' '``; line breaks are untouched;
 - traditional → simplified characters from ``rules/t2s.tsv`` (see ``tools/make_t2s.py``).
@@ -26,6 +27,8 @@ _FULLWIDTH = range(0xFF01, 0xFF5F)
 _FULLWIDTH_KEEP = {0xFF0C, 0xFF0E}  # ， stays Chinese; ． is handled by context below
 _SPACES = (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
 _FULLWIDTH_POINT = re.compile(r"([0-9] {0,2})．(?= {0,2}[0-9])")
+# ３，９８９ and ２７，２０３，３１９，０００: full-width digits grouped by threes with ``，``
+_FULLWIDTH_THOUSANDS = re.compile(r"(?<![０-９．])[０-９]{1,3}(?:，[０-９]{3})+(?![０-９])")
 
 # Han ideographs, including 〇 (written in years such as 二〇二四) and compatibility forms.
 _CJK_RANGES = (
@@ -81,11 +84,27 @@ _ESCAPED_SPACE = re.compile(r"<U\+00A0>|&nbsp;|&#160;")
 def normalise(text: str) -> str:
     """``text`` folded for matching; always exactly as long as ``text``."""
     out = text.translate(translation_table())
+    if "，" in text:
+        grouped = [m.span() for m in _FULLWIDTH_THOUSANDS.finditer(text)]
+        if grouped:
+            out = _thousands(out, grouped)
     if "．" in out:
         out = _FULLWIDTH_POINT.sub(r"\1.", out)
     if "<U+00A0>" in out or "&nbsp;" in out or "&#160;" in out:
         out = _ESCAPED_SPACE.sub(lambda m: " " * len(m.group(0)), out)
     return out
+
+
+def _thousands(out: str, spans: list[tuple[int, int]]) -> str:
+    """``out`` with the ``，`` inside each of ``spans`` written ``,``."""
+    parts: list[str] = []
+    at = 0
+    for a, b in spans:
+        parts.append(out[at:a])
+        parts.append(out[a:b].replace("，", ","))
+        at = b
+    parts.append(out[at:])
+    return "".join(parts)
 
 
 def fold_char(ch: str) -> str:
