@@ -197,6 +197,20 @@ def row_label(
     return text(x, y, name, cls=cls, size=size, fill=fill, anchor="end", middle=middle)
 
 
+def _text_width(s: str, size: int = 12) -> int:
+    """About how wide ``s`` is at font ``size``: a CJK or full-width character a whole em, others half."""
+    return int(sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in s))
+
+
+def _fit(s: str, room: int, size: int = 12) -> str:
+    """``s`` whole if it fits in ``room`` units, else cut with an ellipsis."""
+    if _text_width(s, size) <= room:
+        return s
+    while s and _text_width(s + "…", size) > room:
+        s = s[:-1]
+    return s + "…"
+
+
 def bars(
     categories: Sequence[str],
     series: dict[str, Sequence[float | None]],
@@ -208,7 +222,9 @@ def bars(
     """Grouped horizontal bars: one row per category, one bar per series."""
     n_series = max(1, len(series))
     row_h = 14 * n_series + 12
-    label_w = 150
+    # room for the longest category name (a CJK character is about 12 units wide at size 12),
+    # up to half the chart: names are shown whole, not cut
+    label_w = min(width // 2, max(150, 16 + max((_text_width(c) for c in categories), default=0)))
     top = 34 if title else 12
     legend_h = 22
     height = top + row_h * len(categories) + legend_h + 8
@@ -224,7 +240,7 @@ def bars(
     out.append(f'<line x1="{coord(x(0))}" y1="{top - 4}" x2="{coord(x(0))}" y2="{bottom}" stroke="#bbb"/>')
     for i, cat in enumerate(categories):
         y0 = top + i * row_h
-        out.append(row_label(label_w - 8, y0 + row_h / 2 + 4, cat[:12], size=12, fill="#333"))
+        out.append(row_label(label_w - 8, y0 + row_h / 2 + 4, _fit(cat, label_w - 12), size=12, fill="#333"))
         for j, (name, vs) in enumerate(series.items()):
             v = vs[i]
             if v is None:
@@ -253,5 +269,330 @@ def status_mix(counts: dict[str, int], *, width: int = 640, labels: dict[str, st
         x += w
     entries = [(f"{names.get(s, s)} {n}", STATUS_COLOURS.get(s, "#999")) for s, n in counts.items()]
     out += legend(entries, 0, 42, gap=6)
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- grapher and escalation
+#
+# Charts people download as well as see: every colour, line and font is an attribute (no CSS
+# class), so the same SVG reads alike inline, as a file and drawn onto a canvas for a PNG.
+
+from workreport.rules.numbers import UNIT_WORDS, plain_number  # noqa: E402
+
+INK, MUTED, GRID = "#1f2933", "#6b7785", "#e3e7ec"
+
+
+def axis_value(v: float, unit: str | None) -> str:
+    """An axis tick as people write it: 8%, 2个百分点, 50万亿元, 1200万人, 第3位."""
+    if unit == "%":
+        return plain_number(v) + "%"
+    if unit == "pp":
+        return plain_number(v) + "个百分点"
+    if unit == "rank":
+        return f"第{plain_number(v)}位"
+    number, scale = scaled(v)
+    return number + scale + UNIT_WORDS.get(unit or "", "")
+
+
+def text_width(s: str, size: float) -> float:
+    """About how wide ``s`` is set at ``size``: a CJK character is a square, others about half."""
+    return sum(size if ord(c) > 0x2E80 else size * 0.58 for c in s)
+
+
+def _open(width: int, height: int, label: str, standalone: bool) -> str:
+    """The <svg> opening: inline (scales to its box) or a standalone file (namespaced, sized, on white)."""
+    if not standalone:
+        return svg_open(width, height, label)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{esc(label)}" {FONT}>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>'
+    )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, dash: str = "") -> str:
+    return (
+        f'<line x1="{coord(x1)}" y1="{coord(y1)}" x2="{coord(x2)}" y2="{coord(y2)}" stroke="{stroke}" '
+        f'stroke-width="{coord(width)}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+    )
+
+
+def _titled(title: str, body: str) -> str:
+    """A group with a tooltip (<title>) around ``body``."""
+    return f"<g><title>{esc(title)}</title>{body}</g>"
+
+
+def target_mark(x: float, y_lo: float, y_hi: float, comparator: str, colour: str, *, size: float = 7) -> str:
+    """A target drawn at x, values along y: a band for a range, a cap with an arrow away from it
+    for 以上 (up) and 以内 (down), a ring for 左右, a diamond for a plain number."""
+    s = size
+    if comparator == "range" and abs(y_hi - y_lo) > 0.5:
+        top, bottom = sorted((y_lo, y_hi))
+        return (
+            f'<rect x="{coord(x - s)}" y="{coord(top)}" width="{coord(2 * s)}" height="{coord(bottom - top)}" '
+            f'fill="{colour}" fill-opacity="0.25" stroke="{colour}" stroke-width="1.5" rx="2"/>'
+        )
+    y = y_lo
+    if comparator in (">=", ">", "<=", "<"):
+        d = -1 if comparator in (">=", ">") else 1  # up on screen is smaller y
+        cap = _line(x - s, y, x + s, y, colour, 2.5)
+        tip = y + d * (s + 3)
+        arrow = (
+            f'<path d="M{coord(x - s * 0.6)} {coord(y + d * 3)} L{coord(x + s * 0.6)} {coord(y + d * 3)} '
+            f'L{coord(x)} {coord(tip)} Z" fill="{colour}"/>'
+        )
+        return cap + arrow
+    if comparator == "~":
+        return f'<circle cx="{coord(x)}" cy="{coord(y)}" r="{coord(s * 0.65)}" fill="#fff" stroke="{colour}" stroke-width="2"/>'
+    r = s * 0.75
+    return (
+        f'<path d="M{coord(x)} {coord(y - r)} L{coord(x + r)} {coord(y)} L{coord(x)} {coord(y + r)} '
+        f'L{coord(x - r)} {coord(y)} Z" fill="#fff" stroke="{colour}" stroke-width="2"/>'
+    )
+
+
+def row_mark(x_lo: float, x_hi: float, y: float, comparator: str, colour: str, *, size: float = 5) -> str:
+    """:func:`target_mark` on a row, values along x: 以上 points right, 以内 left."""
+    s = size
+    if comparator == "range" and abs(x_hi - x_lo) > 0.5:
+        left, right = sorted((x_lo, x_hi))
+        return (
+            f'<rect x="{coord(left)}" y="{coord(y - s)}" width="{coord(right - left)}" height="{coord(2 * s)}" '
+            f'fill="{colour}" fill-opacity="0.25" stroke="{colour}" stroke-width="1.5" rx="2"/>'
+        )
+    x = x_lo
+    if comparator in (">=", ">", "<=", "<"):
+        d = 1 if comparator in (">=", ">") else -1  # more is to the right
+        cap = _line(x, y - s, x, y + s, colour, 2.5)
+        tip = x + d * (s + 3)
+        arrow = (
+            f'<path d="M{coord(x + d * 3)} {coord(y - s * 0.6)} L{coord(x + d * 3)} {coord(y + s * 0.6)} '
+            f'L{coord(tip)} {coord(y)} Z" fill="{colour}"/>'
+        )
+        return cap + arrow
+    return target_mark(x, y, y, comparator, colour, size=s)
+
+
+@dataclass(frozen=True, slots=True)
+class YearMark:
+    """A target of one year: value (the low end of a range), high end, comparator, tooltip."""
+
+    year: int
+    value: float
+    value_max: float | None
+    comparator: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class YearValue:
+    """An outcome of one year, and whether it is an estimate (预计)."""
+
+    year: int
+    value: float
+    estimate: bool
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceSeries:
+    """One place's targets and outcomes."""
+
+    name: str
+    targets: Sequence[YearMark]
+    outcomes: Sequence[YearValue]
+
+
+def _flow(items: Sequence[tuple[float, str]], x0: float, x_max: float, line_h: float) -> tuple[list[tuple[float, float, str]], int]:
+    """Legend entries (width, key) laid out left to right, wrapping at ``x_max``: (x, row, key), rows."""
+    out, x, row = [], x0, 0
+    for w, key in items:
+        if x > x0 and x + w > x_max:
+            x, row = x0, row + 1
+        out.append((x, row * line_h, key))
+        x += w + 16
+    return out, row + 1
+
+
+def timeline(
+    series: Sequence[PlaceSeries],
+    *,
+    start: int,
+    end: int,
+    unit: str | None,
+    measure: str,
+    title: str,
+    subtitle: str = "",
+    width: int = 760,
+    standalone: bool = False,
+    words: dict[str, str] | None = None,
+) -> str:
+    """Targets against outcomes across years, one colour per place: each year's target as a
+    band (a range), a capped arrow (以上 up, 以内 down), a ring (左右) or a diamond (a plain
+    number); the outcomes as a line with dots (hollow for an estimate). Values on the y axis in
+    the unit as people write it; every mark has a tooltip."""
+    def _(s: str) -> str:
+        return (words or {}).get(s, s)
+
+    narrow = width < 560
+    size = 11
+    left, right = (44 if narrow else 62), width - (10 if narrow else 18)
+    top = 58 if subtitle else 40
+    # legend: places, then the key of symbols
+    places = [(26 + text_width(s.name, size), f"p{i}") for i, s in enumerate(series)]
+    keys = [("range", _("区间目标")), (">=", _("目标以上")), ("<=", _("目标以内")), ("~", _("目标左右")),
+            ("=", _("目标")), ("line", _("实际")), ("estimate", _("预计"))]
+    key_items = [(26 + text_width(k[1], size), f"k{i}") for i, k in enumerate(keys)]
+    place_flow, place_rows = _flow(places, left, right, 18)
+    key_flow, key_rows = _flow(key_items, left, right, 18)
+    legend_h = 18 * (place_rows + key_rows) + 8
+    plot_h = 220 if narrow else 280
+    bottom = top + plot_h
+    height = int(bottom + 26 + legend_h + 6)
+
+    values = [v for s in series for m in s.targets for v in (m.value, m.value_max) if v is not None]
+    values += [o.value for s in series for o in s.outcomes]
+    lo, hi, step = nice_range(values or [0.0, 1.0])
+    y = Scale(lo, hi, bottom, top)
+    years = max(1, end - start + 1)
+    band = (right - left) / years
+    x = Scale(start - 0.5, end + 0.5, left, right)
+
+    out = [_open(width, height, title, standalone)]
+    out.append(text(left if narrow else 0, 20, title, size=15 if not narrow else 13, weight="600", fill=INK))
+    if subtitle:
+        out.append(text(left if narrow else 0, 40, subtitle, size=11, fill=MUTED))
+    v = lo
+    while v <= hi + step / 1000:
+        gy = y(v)
+        out.append(_line(left, gy, right, gy, "#9aa3ad" if abs(v) < 1e-12 else GRID, 1))
+        out.append(text(left - 6, gy + 4, axis_value(v, unit), size=10 if narrow else 11, fill=MUTED, anchor="end"))
+        v += step
+    # years: a tick each year, a label as often as there is room
+    every = next(k for k in (1, 2, 5, 10, 20, 50, 100) if years / k * 36 <= right - left)
+    for year in range(start, end + 1):
+        gx = x(year)
+        out.append(_line(gx, bottom, gx, bottom + 4, "#9aa3ad"))
+        if (year - start) % every == 0 or (year == end and (end - start) % every >= every / 2):
+            out.append(text(gx, bottom + 17, str(year), size=10 if narrow else 11, fill=MUTED, anchor="middle"))
+    mark_w = max(3.0, min(8.0, band * 0.3 / max(1, len(series))))
+    for i, s in enumerate(series):
+        colour = PALETTE[i % len(PALETTE)]
+        # outcomes: a line through consecutive years, a dot on each
+        pts = sorted(s.outcomes, key=lambda o: o.year)
+        run: list[YearValue] = []
+        for o in [*pts, None]:
+            if o is not None and (not run or o.year == run[-1].year + 1):
+                run.append(o)
+                continue
+            if len(run) > 1:
+                path = " ".join(f"{coord(x(r.year))},{coord(y(r.value))}" for r in run)
+                out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2" '
+                           f'stroke-linejoin="round"/>')
+            run = [o] if o is not None else []
+        for o in pts:
+            dot = (f'<circle cx="{coord(x(o.year))}" cy="{coord(y(o.value))}" r="3.4" fill="{colour}"'
+                   + (' fill-opacity="0.35"' if o.estimate else "") + f' stroke="{colour}" stroke-width="1.2"/>')
+            out.append(_titled(o.title, dot))
+        # targets beside the outcome of their year, places side by side within the year
+        offset = (i - (len(series) - 1) / 2) * (mark_w * 2 + 2)
+        for m in s.targets:
+            hi_v = m.value_max if m.value_max is not None else m.value
+            out.append(_titled(m.title, target_mark(x(m.year) + offset, y(m.value), y(hi_v), m.comparator,
+                                                     colour, size=mark_w)))
+    # legend
+    ly = bottom + 34
+    for (lx, dy, key), s_i in zip(place_flow, range(len(series)), strict=True):
+        colour = PALETTE[s_i % len(PALETTE)]
+        out.append(_line(lx, ly + dy, lx + 18, ly + dy, colour, 2.5))
+        out.append(f'<circle cx="{coord(lx + 9)}" cy="{coord(ly + dy)}" r="3" fill="{colour}"/>')
+        out.append(text(lx + 24, ly + dy + 4, series[s_i].name, size=size, fill=INK))
+    ky = ly + 18 * place_rows
+    for (lx, dy, _key), (what, label) in zip(key_flow, keys, strict=True):
+        cy = ky + dy
+        if what == "line":
+            out.append(_line(lx, cy, lx + 18, cy, MUTED, 2.2))
+            out.append(f'<circle cx="{coord(lx + 9)}" cy="{coord(cy)}" r="3" fill="{MUTED}"/>')
+        elif what == "estimate":
+            out.append(f'<circle cx="{coord(lx + 9)}" cy="{coord(cy)}" r="3.4" fill="{MUTED}" fill-opacity="0.35" '
+                       f'stroke="{MUTED}" stroke-width="1.2"/>')
+        elif what == "range":
+            out.append(target_mark(lx + 9, cy - 7, cy + 7, "range", MUTED, size=5))
+        else:
+            out.append(target_mark(lx + 9, cy + (4 if what == ">=" else -4 if what == "<=" else 0), cy, what, MUTED, size=5))
+        out.append(text(lx + 24, cy + 4, label, size=size, fill=MUTED))
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class StripRow:
+    """One place's target on the escalation chart: name, value (low end), high end, comparator,
+    the target as written, tooltip."""
+
+    name: str
+    value: float
+    value_max: float | None
+    comparator: str
+    label: str
+    title: str
+
+
+def target_strip(
+    rows: Sequence[StripRow],
+    *,
+    unit: str | None,
+    title: str,
+    subtitle: str = "",
+    reference: float | None = None,
+    reference_label: str = "",
+    width: int = 760,
+    standalone: bool = False,
+) -> str:
+    """Targets of many places, one row each in the order given (sorted by the caller), on one
+    value axis: bands for ranges, capped arrows for 以上/以内, rings for 左右; the level above's
+    target as a dashed line."""
+    narrow = width < 560
+    row_h = 20
+    label_w = max((text_width(r.name, 11) for r in rows), default=40) + 12
+    label_w = min(label_w, 120 if narrow else 170)
+    top = (58 if subtitle else 40) + 22
+    left, right = label_w, width - (64 if narrow else 90)
+    bottom = top + row_h * len(rows)
+    height = bottom + 14
+    values = [v for r in rows for v in (r.value, r.value_max) if v is not None]
+    if reference is not None:
+        values.append(reference)
+    lo_v, hi_v = (min(values), max(values)) if values else (0.0, 1.0)
+    step = nice_step((hi_v - lo_v) or abs(hi_v) or 1.0, 4 if narrow else 6)
+    lo = step * (lo_v // step) - (step if lo_v % step == 0 else 0)
+    hi = step * -(-hi_v // step) + (step if hi_v % step == 0 else 0)
+    x = Scale(lo, hi, left, right)
+    out = [_open(width, height, title, standalone)]
+    out.append(text(4 if narrow else 0, 20, title, size=13 if narrow else 15, weight="600", fill=INK))
+    if subtitle:
+        out.append(text(4 if narrow else 0, 40, subtitle, size=11, fill=MUTED))
+    v = lo
+    while v <= hi + step / 1000:
+        gx = x(v)
+        out.append(_line(gx, top - 4, gx, bottom, GRID))
+        out.append(text(gx, top - 9, axis_value(v, unit), size=10 if narrow else 11, fill=MUTED, anchor="middle"))
+        v += step
+    for i, r in enumerate(rows):
+        cy = top + i * row_h + row_h / 2
+        if i % 2 == 0:
+            out.append(f'<rect x="0" y="{coord(cy - row_h / 2)}" width="{width}" height="{row_h}" fill="#f6f7f9"/>')
+            out.append(_line(left, cy - row_h / 2, left, cy + row_h / 2, GRID))
+        out.append(row_label(left - 8, cy + 4, r.name, size=11, fill=INK))
+        hi_x = x(r.value_max) if r.value_max is not None else x(r.value)
+        mark = row_mark(x(r.value), hi_x, cy, r.comparator, PALETTE[0], size=5)
+        end_x = max(x(r.value), hi_x) + (10 if r.comparator in (">=", ">") else 7)
+        mark += text(end_x, cy + 4, r.label, size=10, fill=MUTED)
+        out.append(_titled(r.title, mark))
+    if reference is not None:
+        rx = x(reference)
+        out.append(_line(rx, top - 2, rx, bottom, PALETTE[1], 1.6, "5 3"))
+        out.append(text(rx, bottom + 12, reference_label, size=10, fill=PALETTE[1], anchor="middle"))
     out.append("</svg>")
     return "".join(out)

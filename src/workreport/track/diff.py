@@ -114,6 +114,21 @@ def compare_targets(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[Di
     return rows
 
 
+def gap_text(gap: float, unit: str | None, *, signed: bool = False) -> str:
+    """A difference between two targets in one unit as people write it: rates differ in
+    percentage points (0.5个百分点), amounts in their unit (200亿元); ``signed`` puts + or − in front."""
+    sign = ("+" if gap > 0 else "−" if gap < 0 else "") if signed else ""
+    size = abs(gap) if signed else gap
+    return sign + (f"{plain_number(size)}个百分点" if unit == "%" else number_text(size, unit))
+
+
+def escalation_of(parent: Bound, target: float) -> str:
+    """How a place's target stands to the level above's ``parent`` target (in the same unit,
+    the same measure): raised (more ambitious: higher, or lower for a lower-is-better
+    indicator), lowered or same, as :func:`change_in_ambition` reads a change across years."""
+    return change_in_ambition(parent, target)
+
+
 def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """One row per target, one column per document (the escalation table of one year across
     levels: a lower level usually sets a higher growth target than the level above it).
@@ -136,8 +151,7 @@ def compare_many(documents: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
         same_unit = len({t.get("unit") for t in present}) == 1
         values = [float(t["value"]) for t in present]
         gap = max(values) - min(values)
-        unit = present[0].get("unit")
-        spread = (f"{plain_number(gap)}个百分点" if unit == "%" else number_text(gap, unit)) if same_unit and len(values) > 1 else ""
+        spread = gap_text(gap, present[0].get("unit")) if same_unit and len(values) > 1 else ""
         out.append(
             {
                 "indicator_id": ref.get("indicator_id"),

@@ -1,0 +1,146 @@
+"""The grapher and the escalation view in a real browser (Debian's chromium through Playwright),
+on real reports: national GDP growth 2000–2018 (targets against outcomes) from the national
+corpus, and the 2026 GDP growth targets of the 28 provinces side by side. Screenshots at a
+desktop (1280) and a phone (390) width go to tests/artifacts/ for people to look at."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_or_skip
+from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port, _need_browser
+from workreport.registry import ingest
+from workreport.store import Database
+from workreport.web import Settings, create_app
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _need_browser()
+    national = shared_or_skip("corpus", "national")
+    provinces = shared_or_skip("corpus", "provinces-2026")
+    import uvicorn
+
+    db = Database(str(tmp_path_factory.mktemp("graph") / "graph.sqlite"))
+    reports = sorted(p for p in national.glob("*.txt") if 2000 <= int(p.stem) <= 2018)
+    ingest(db, [*reports, provinces])
+    app = create_app(Settings(db_url=db.url, secret_key="s" * 48), db=db)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://localhost:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser: object, width: int) -> object:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True,
+        device_scale_factor=1,
+    )
+    return context.new_page()
+
+
+def _shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+GRAPHER = "/grapher?indicator=gdp&place=国务院&from=2000&to=2018"
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_grapher_national_gdp_growth(browser: object, server: str, device: str, tmp_path: Path) -> None:
+    page = _page(browser, WIDTHS[device])
+    page.goto(server + GRAPHER)  # type: ignore[attr-defined]
+    assert "国内生产总值" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    assert page.locator("select[name=measure]").input_value() == "growth"  # type: ignore[attr-defined]
+    chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")  # type: ignore[attr-defined]
+    assert chart.is_visible()
+    tips = [t for t in chart.locator("title").all_text_contents() if "目标" in t]
+    # targets of many years are drawn, each with a tooltip as a report writes it; outcomes as a line
+    assert len(tips) >= 8 and any("增长7.5%左右" in t for t in tips)
+    assert chart.locator("polyline").count() >= 2
+    assert chart.locator("text", has_text="%").count() >= 3  # the y axis is in %, as people write it
+    assert chart.locator("text", has_text="2010").count() >= 1
+    _shot(page, f"grapher-national-gdp-{device}")
+    # the table tab: years with their targets, outcomes and ratings
+    page.click("#tab-table")  # type: ignore[attr-defined]
+    assert page.locator("#chart").is_hidden()  # type: ignore[attr-defined]
+    table = page.locator("table.graph-table")  # type: ignore[attr-defined]
+    text = table.inner_text()
+    assert "2013" in text and "增长7.7%" in text and "完成" in text
+    _shot(page, f"grapher-national-gdp-table-{device}")
+    if device == "desktop":
+        # downloads: CSV, SVG, and a PNG made in the browser from the SVG
+        with page.expect_download() as d:  # type: ignore[attr-defined]
+            page.click("text=CSV")  # type: ignore[attr-defined]
+        csv_text = Path(d.value.path()).read_text(encoding="utf-8-sig")
+        assert csv_text.startswith("place,year,indicator,measure")
+        assert "中国,2013,gdp,growth,%,7.5" in csv_text
+        with page.expect_download() as d:  # type: ignore[attr-defined]
+            page.click("#png")  # type: ignore[attr-defined]
+        png = Path(d.value.path()).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+        (ARTIFACTS / "grapher-national-gdp-download.png").write_bytes(png)
+
+
+def test_grapher_adds_and_removes_a_place(browser: object, server: str) -> None:
+    page = _page(browser, 1280)
+    page.goto(server + "/grapher?indicator=gdp&from=2000&to=2026")  # type: ignore[attr-defined]
+    assert page.locator("datalist#placelist option[value=广东省]").count() == 1  # type: ignore[attr-defined]
+    page.fill("input.place-search", "广东省")  # type: ignore[attr-defined]
+    page.press("input.place-search", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_url("**place=%E5%B9%BF%E4%B8%9C%E7%9C%81**")  # type: ignore[attr-defined]
+    chips = page.locator(".place-chip")  # type: ignore[attr-defined]
+    assert chips.count() == 2
+    _shot(page, "grapher-two-places-desktop")
+    chips.filter(has_text="广东省").locator("a").click()
+    page.wait_for_load_state()  # type: ignore[attr-defined]
+    assert page.locator(".place-chip").count() == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_escalation_provinces_2026(browser: object, server: str, device: str) -> None:
+    page = _page(browser, WIDTHS[device])
+    page.goto(server + "/escalation?indicator=gdp&year=2026")  # type: ignore[attr-defined]
+    rows = page.locator("table.escalation-table tbody tr")  # type: ignore[attr-defined]
+    text = page.locator("table.escalation-table").inner_text()  # type: ignore[attr-defined]
+    provinces = [p.stem for p in shared_or_skip("corpus", "provinces-2026").glob("*.txt")]
+    assert len(provinces) == 28
+    missing = [p for p in provinces if p not in text]
+    assert not missing, missing
+    # every province is listed under the national level, with its target as a link to its words
+    # (a province whose annual target the extractor misdated is listed without one)
+    assert rows.count() == 29
+    assert "中国" in rows.first.inner_text()
+    assert page.locator("table.escalation-table td.num a").count() >= 27
+    assert "增长5%左右" in text and "增长4.5%—5%" in text
+    _shot(page, f"escalation-provinces-2026-{device}")
+    page.click("#tab-chart")  # type: ignore[attr-defined]
+    chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")  # type: ignore[attr-defined]
+    assert chart.is_visible()
+    assert chart.locator("g > title").count() >= 27
+    _shot(page, f"escalation-provinces-2026-chart-{device}")
