@@ -19,28 +19,59 @@ Modules, in pipeline order: ``vocabulary`` (rules loaded once), ``mentions`` (1)
 
 from __future__ import annotations
 
-from workreport.model import Document, Fact, Structure
+import re
+
+from workreport.model import Document, Fact, Span, Structure
 from workreport.pipeline.extract.facts import hedged_sentence_facts, sentence_zone
-from workreport.pipeline.extract.reading import sentence_spans
-from workreport.pipeline.extract.vocabulary import indicator_names
+from workreport.pipeline.extract.mentions import FIGURE_CHARS
+from workreport.pipeline.extract.vocabulary import SENTENCE_END, indicator_names
 from workreport.pipeline.normalise import normalise
 from workreport.pipeline.structure import structure as structure_of
 
-__all__ = ["extract", "indicator_names"]
+__all__ = ["extract", "indicator_names", "sentences"]
+
+_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
+_FIGURE = re.compile(FIGURE_CHARS)
+
+
+def sentences(text: str, lo: int, hi: int) -> list[Span]:
+    """The sentences of ``text[lo:hi]``, each ending at its sentence-final punctuation
+    (``reading.sentence_spans``, with one regex scan instead of a loop per character)."""
+    out: list[Span] = []
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        end = m.end()
+        out.append(Span(start, end))
+        start = end
+    if start < hi:
+        out.append(Span(start, hi))
+    return out
 
 
 def extract(doc: Document, structure: Structure | None = None) -> list[Fact]:
-    """Every fact in ``doc`` (FACTS.md), in text order, with spans into ``doc.text``."""
+    """Every fact in ``doc`` (FACTS.md), in text order, with spans into ``doc.text``.
+
+    A sentence without a digit, a numeral or a word a figure is written with (翻番, 倍增, 首位)
+    holds no figure: it is passed over, and the zone it names (the paragraph's topic) is read
+    only when a later sentence of the paragraph has figures."""
     norm = normalise(doc.text)
     st = structure if structure is not None else structure_of(doc, norm)
     own = st.metadata.jurisdiction
     facts: list[Fact] = []
+    figure = _FIGURE.search
     for para in st.paragraphs:
         topic: str | None = None
-        for n, sentence in enumerate(sentence_spans(norm, para.span.start, para.span.end)):
-            zone = sentence_zone(norm, sentence, own)
-            if zone is not None and (n < 2 or topic is not None):
-                topic = zone
+        spans = sentences(norm, para.span.start, para.span.end)
+        zoned = 0  # the zones of spans[:zoned] are read into topic
+        zone: str | None = None
+        for n, sentence in enumerate(spans):
+            if figure(norm, sentence.start, sentence.end) is None:
+                continue
+            while zoned <= n:
+                zone = sentence_zone(norm, spans[zoned], own)
+                if zone is not None and (zoned < 2 or topic is not None):
+                    topic = zone
+                zoned += 1
             sentence_scope = zone or topic
             for f, at in hedged_sentence_facts(norm, sentence, para, st, sentence_scope):
                 f.quote = doc.text[f.start : f.end]
