@@ -298,3 +298,202 @@ def test_openapi_and_docs(client: TestClient) -> None:
     ):
         assert p in paths, p
     assert client.get("/docs").status_code == 200
+
+
+# --------------------------------------------------------------------------- data out: .json and .csv twins
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+# (page, the id its rows carry in the HTML, the id column of the twins)
+TWINS = [
+    ("/", r'<tr id="d-(\d+)"', "id"),
+    ("/?level=prefecture", r'<tr id="d-(\d+)"', "id"),
+    ("/tracker?per_page=7&p=2", r'<tr id="c-(\d+)"', "commitment_id"),
+    ("/tracker?jurisdiction=宝鸡市&period=2024", r'<tr id="c-(\d+)"', "commitment_id"),
+    ("/tracker?status=unknown&per_page=5", r'<tr id="c-(\d+)"', "commitment_id"),
+    ("/commitments?per_page=9&p=3", r'<tr id="c-(\d+)"', "id"),
+    ("/commitments?type=task", r'<tr id="c-(\d+)"', "id"),
+    ("/indicators?per_page=25&p=2", r'<li id="i-([a-z0-9_]+)"', "id"),
+    ("/indicators/gdp", r'<tr id="c-(\d+)"', "commitment_id"),
+    ("/search?q=生产总值&per_page=1", r'<li id="d-(\d+)"', "document_id"),
+]
+
+
+def _twin(page: str, fmt: str) -> str:
+    path, _, query = page.partition("?")
+    path = "/library" if path == "/" else path
+    return f"{path}.{fmt}" + (f"?{query}" if query else "")
+
+
+@pytest.mark.parametrize(("page", "pattern", "column"), TWINS)
+def test_twins_hold_the_same_rows_as_their_page(
+    client: TestClient, page: str, pattern: str, column: str
+) -> None:
+    html = client.get(page, headers={"accept": "text/html"})
+    assert html.status_code == 200, page
+    shown = re.findall(pattern, html.text)
+    as_json = client.get(_twin(page, "json"))
+    assert as_json.status_code == 200 and as_json.headers["content-type"].startswith("application/json")
+    body = as_json.json()
+    assert set(body) >= {"rows", "columns", "page", "per_page", "total", "pages", "next_url", "facets", "filters"}
+    assert [str(r[column]) for r in body["rows"]] == shown, page
+    as_csv = client.get(_twin(page, "csv"))
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    rows = _csv_rows(as_csv.text)
+    assert [r[column] for r in rows] == shown, page
+    assert list(rows[0]) == body["columns"] if rows else True
+    assert len(shown) <= body["per_page"] and body["total"] >= len(shown)
+    if body["page"] < body["pages"]:  # the next page is named in both twins
+        assert body["next_url"] and f"p={body['page'] + 1}" in body["next_url"]
+        assert 'rel="next"' in as_csv.headers["link"]
+    else:
+        assert body["next_url"] is None
+
+
+def test_twins_page_through_every_row(client: TestClient) -> None:
+    everything = client.get("/tracker.json", params={"per_page": 500}).json()
+    seen: list[int] = []
+    url: str | None = "/tracker.json?per_page=10"
+    while url:
+        body = client.get(url).json()
+        seen += [r["commitment_id"] for r in body["rows"]]
+        url = body["next_url"]
+    assert seen == [r["commitment_id"] for r in everything["rows"]] and len(seen) == everything["total"] > 10
+
+
+def test_facets_count_and_filter(client: TestClient) -> None:
+    for path, name in (("/library.json", "level"), ("/tracker.json", "status"), ("/commitments.json", "type")):
+        body = client.get(path).json()
+        values = body["facets"][name]
+        assert values and sum(v["count"] for v in values) == body["total"], path
+        for v in values:  # each facet value is a link to the listing filtered by it, with that many rows
+            filtered = client.get(v["url"]).json()
+            assert filtered["total"] == v["count"] and filtered["filters"][name] == v["value"], v
+            chosen = next(f for f in filtered["facets"][name] if f["value"] == v["value"])
+            assert chosen["selected"] and name not in chosen["url"]  # choosing it again removes it
+    tracker = client.get("/tracker", headers={"accept": "text/html"}).text
+    assert 'class="facets' in tracker and "/tracker?status=" in tracker  # shown on the page, clickable
+    assert 'href="/tracker.json' in tracker and 'href="/tracker.csv' in tracker
+
+
+def test_twins_and_unknown_forms(client: TestClient) -> None:
+    assert client.get("/tracker.xml").status_code == 404
+    assert client.get("/indicators/gdp.xml").status_code == 404
+    assert client.get("/indicators/nope.json").status_code == 404
+    assert client.get("/tracker.json", params={"per_page": 501}).status_code == 422
+    lib = client.get("/library.json").json()
+    assert all("/" not in r["name"] for r in lib["rows"])  # no server paths, only the file's name
+
+
+def test_csv_twins_are_formula_safe_and_write_numbers_in_full() -> None:
+    from workreport.web.listings import Listing, csv_text
+
+    listing = Listing(
+        "t", ("title", "value", "share", "negative"),
+        [{"title": "=HYPERLINK(\"http://x\")", "value": 1369750000000.0, "share": 6.5, "negative": -3.0}],
+        1, 10, 1,
+    )
+    row = _csv_rows(csv_text(listing))[0]
+    assert row == {"title": "'=HYPERLINK(\"http://x\")", "value": "1369750000000", "share": "6.5", "negative": "-3"}
+
+
+# --------------------------------------------------------------------------- the pages people use
+
+
+def test_no_form_chooses_a_status_or_a_field_for_a_person(db: Database) -> None:
+    editor = make_client(db)
+    login(editor, "ed")
+    tracker = editor.get("/tracker", headers={"accept": "text/html"}).text
+    selects = re.findall(r'<select name="status".*?</select>', tracker, re.S)
+    assert selects, "an editor sees the assessment forms"
+    for s in selects:
+        assert "required" in s and '<option value="" selected disabled>请选择</option>' in s
+        assert s.count("selected") == 1
+    cid = first_commitment_id(editor)
+    page = editor.get(f"/commitments/{cid}", headers={"accept": "text/html"}).text
+    (form,) = re.findall(r'<select name="status".*?</select>', page, re.S)
+    assert form.count("selected") == 1 and 'value="" selected disabled' in form
+    fid = first_fact_id(editor)
+    fact = editor.get(f"/facts/{fid}", headers={"accept": "text/html"}).text
+    (field,) = re.findall(r'<select name="field".*?</select>', fact, re.S)
+    assert "required" in field and field.count("selected") == 1 and 'value="" selected disabled' in field
+    assert "<th>数值" in fact and "<th>指标代码" in fact  # Chinese field names
+    token = csrf_of(editor, f"/commitments/{cid}")
+    r = editor.post(f"/commitments/{cid}/assess", data={"csrf_token": token, "status": ""}, follow_redirects=False)
+    assert r.status_code == 400  # no status chosen, nothing recorded
+
+
+def test_evidence_is_a_quote_with_a_link(db_url: str) -> None:
+    every = Database(db_url)
+    registry.ingest(every, sorted(REPORTS.glob("*.txt")))  # later reports review earlier ones' targets
+    client = make_client(every)
+    rated = [r for r in client.get("/tracker.json", params={"per_page": 500}).json()["rows"] if r["outcome_quote"]]
+    assert rated
+    for r in rated[:5]:
+        page = client.get(r["url"], headers={"accept": "text/html"}).text
+        assert "observation_id" not in page and "{&#39;" not in page and "{'" not in page
+        link = f'/documents/{r["outcome_document_id"]}#f-{r["outcome_start"]}-{r["outcome_end"]}'
+        assert f'href="{link}">{r["outcome_quote"]}</a>' in page
+    every.close()
+
+
+def test_upload_message_is_not_a_status_badge(db: Database) -> None:
+    editor = make_client(db)
+    login(editor, "ed")
+    page = editor.get("/", headers={"accept": "text/html"}).text
+    assert 'class="upload-message"' in page and '<p class="status"' not in page
+    css = editor.get("/static/app.css").text
+    assert ".upload-message" in css and re.search(r"\.status \{[^}]*white-space: nowrap", css)
+
+
+def test_english_interface(client: TestClient) -> None:
+    zh = client.get("/tracker?jurisdiction=宝鸡市", headers={"accept": "text/html"}).text
+    assert '<html lang="zh-CN">' in zh and "目标追踪" in zh
+    assert 'href="/tracker?jurisdiction=%E5%AE%9D%E9%B8%A1%E5%B8%82&amp;lang=en"' in zh  # the switch keeps the URL
+    en = client.get("/tracker?jurisdiction=宝鸡市&lang=en", headers={"accept": "text/html"})
+    assert '<html lang="en">' in en.text and ">Tracker<" in en.text and "Gross domestic product" in en.text
+    assert ">中文</a>" in en.text
+    # the choice is kept in a cookie for the next pages
+    assert "lang=en" in en.headers.get("set-cookie", "")
+    lib = client.get("/", headers={"accept": "text/html"}).text
+    assert '<html lang="en">' in lib and ">Library<" in lib and "份报告" not in lib
+    json_en = client.get("/tracker.json", params={"lang": "en", "indicator": "gdp"}).json()
+    assert {r["indicator_label"] for r in json_en["rows"]} == {"Gross domestic product"}
+
+
+def test_every_template_text_has_an_english_entry() -> None:
+    from importlib import resources
+
+    from workreport.web.render import catalog
+
+    english = catalog("en")
+    folder = resources.files("workreport.web").joinpath("templates")
+    mine = ["base", "library", "tracker", "indicators", "indicator", "search", "document", "targets", "fact",
+            "commitment", "commitments", "login", "error", "_pager", "_facets", "_data"]
+    missing = []
+    for name in mine:
+        text = folder.joinpath(f"{name}.html").read_text(encoding="utf-8")
+        missing += [(name, t) for _, t in re.findall(r"""_\(\s*(["'])(.*?)\1\s*\)""", text) if t not in english]
+        # no Chinese outside _(…): strip the calls, the Jinja expressions and comments, then look
+        bare = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", text, flags=re.S)
+        assert not re.search(r"[\u4e00-\u9fff]", bare.replace("中文", "")), name
+    assert not missing, missing
+
+
+def test_charts_draw_one_measure_each() -> None:
+    from workreport.web.pages import measure_charts
+
+    rows = [("增速", "growth", "%", 6.5), ("比重", "share", "%", 75.0), ("增速2", "growth", "%", 7.0), ("量", "level", "CNY", 3e11)]
+    out = measure_charts(rows, lambda r: (r[1], r[2]), lambda r: r[0], {"目标": lambda r: r[3]}, "目标与结果", "zh")
+    assert len(out) == 2  # growth and share apart; amounts are not drawn
+    assert "增速2" in out[0] and "比重" not in out[0] and "75" in out[1]
+    long_name = "规模以上工业企业研究与试验发展经费投入强度"
+    (svg,) = measure_charts([(long_name, "share", "%", 2.5)], lambda r: (r[1], r[2]), lambda r: r[0],
+                            {"目标": lambda r: r[3]}, "目标与结果", "zh")
+    assert long_name in svg  # names are shown whole
