@@ -173,7 +173,7 @@ def test_a_person_outranks_the_rules_until_new_evidence(db: Database) -> None:
     item = task(db, cid).item
     assert (item.status, item.percent, item.source) == ("done", 100, "person")
     ev = item.timeline[0].evidence
-    assert ev.fact_id == outcome["id"] and ev.fact_quote == "96座" and ev.quote.startswith("剩余24座")
+    assert ev.fact_id == outcome["id"] and ev.fact_quote == "96座" and (ev.quote or "").startswith("剩余24座")
     # audited: who, before and after
     log = [a for a in queries.audit_log(db, limit=10) if a["entity_key"] == str(cid)]
     assert log[0]["who"] == "督查室" and log[0]["after"]["status"] == "done" and log[0]["after"]["percent"] == 100
