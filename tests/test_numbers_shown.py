@@ -189,3 +189,26 @@ def test_digest_writes_numbers_plainly(db: Database) -> None:
         doc = workreport.read(path)
         for fmt in ("md", "html"):
             no_artefacts(digest(doc, fmt=fmt, db=db), f"{path.name} {fmt}")
+
+
+def test_twins_and_facets_write_numbers_plainly(db: Database) -> None:
+    """The .json and .csv twins of every listing, their facets, and the English pages."""
+    app = create_app(Settings(db_url=db.url, secret_key="k" * 48), db=db)  # type: ignore[arg-type]
+    client = TestClient(app, base_url="https://testserver")
+    pages = ["/library", "/tracker", "/commitments", "/indicators", "/indicators/gdp", "/search?q=增长"]
+    pages += ["/tracker?status=met", "/commitments?type=target", "/tracker?measure=share"]
+    checked = 0
+    for page in pages:
+        path, _, query = page.partition("?")
+        for fmt in ("json", "csv"):
+            r = client.get(f"{path}.{fmt}" + (f"?{query}" if query else ""), params={"per_page": 100})
+            assert r.status_code == 200, (page, fmt)
+            no_artefacts(r.text, f"{page} .{fmt}")
+            checked += 1
+        html = client.get(page, headers={"accept": "text/html"}, params={"lang": "en"})
+        assert html.status_code == 200
+        no_artefacts(html.text, f"{page} (English)")
+    body = client.get("/tracker.json", params={"per_page": 500}).json()
+    values = [r["target_value"] for r in body["rows"]] + [v["value"] for f in body["facets"].values() for v in f]
+    assert not any(isinstance(v, float) and v == int(v) for v in values), "whole numbers are integers"
+    assert checked == 2 * len(pages)
