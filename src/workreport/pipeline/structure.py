@@ -37,15 +37,33 @@ class _Rules:
     plan: tuple[str, ...]
     multi_year: tuple[str, ...]
     single_year: tuple[str, ...]
-    debris: re.Pattern[str]
+    debris_max: int
+    debris: re.Pattern[str]  # matched at the start of a short line
+    debris_within: tuple[str, ...]
+    dateline: re.Pattern[str]
+    breadcrumb: tuple[str, ...]
+    crumb_max: int
+    caption_max: int
+    caption_start: re.Pattern[str]
+    caption_end: tuple[str, ...]
+    delivering: re.Pattern[str]
+    salutation: re.Pattern[str]
     speaker: re.Pattern[str]
     press_words: tuple[str, ...]
+    title_words: tuple[str, ...]
+    title_max: int
+    head_lines: int
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.removeprefix('^')})" for p in patterns))
 
 
 @cache
 def _rules() -> _Rules:
     r = rules.load("structure")
     titles = sorted(r["metadata"]["speaker_titles"], key=len, reverse=True)
+    debris, caption = r["debris"], r["caption"]
     return _Rules(
         max_standalone=int(r["heading"]["max_standalone"]),
         max_lead=int(r["heading"]["max_lead"]),
@@ -53,12 +71,27 @@ def _rules() -> _Rules:
         plan=tuple(r["role"]["plan"]),
         multi_year=tuple(r["period"]["multi_year"]),
         single_year=tuple(r["period"]["single_year"]),
-        debris=re.compile("|".join(f"(?:{p})" for p in r["debris"]["patterns"])),
+        debris_max=int(debris["max_length"]),
+        debris=_any_of(debris["patterns"]),
+        debris_within=tuple(debris["contains"]),
+        dateline=_any_of(debris["datelines"]),
+        breadcrumb=tuple(debris["breadcrumbs"]),
+        crumb_max=int(debris["breadcrumb_crumb"]),
+        caption_max=int(caption["max_length"]),
+        caption_start=_any_of(caption["starts"]),
+        caption_end=tuple(caption["ends"]),
+        delivering=re.compile(caption["delivering"]),
+        salutation=re.compile(
+            "(?:" + "|".join(map(re.escape, r["salutation"]["words"])) + r")\s*(?:$|[!！:：,，\s])"
+        ),
         speaker=re.compile(
             r"^(?P<place>.{0,16}?)(?:人民政府)?(?P<title>" + "|".join(map(re.escape, titles)) + r")\s*"
-            r"(?P<name>[\u4e00-\u9fff]{2,4})$"
+            r"(?P<name>[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12})$"
         ),
         press_words=tuple(r["metadata"]["press_words"]),
+        title_words=tuple(r["metadata"]["title_words"]),
+        title_max=int(r["metadata"]["title_max"]),
+        head_lines=int(r["metadata"]["head_lines"]),
     )
 
 
@@ -104,14 +137,50 @@ def role_of(title: str) -> Role:
 
 
 def _is_debris(line: str) -> bool:
+    """A line of page furniture (下载, 【字号：, 您的位置：, 来源：, 2026-02-03 09:02:33, 新华社…电).
+
+    Cheap by design, since every line is asked: a long line never is, and each pattern is
+    matched at the start of the line, never searched through it."""
     r = _rules()
-    return bool(r.debris.search(line)) or line.startswith("<!--") or line in {"-->", "<U+00A0>"}
+    if len(line) > r.debris_max:
+        return False
+    if r.debris.match(line) or any(w in line for w in r.debris_within):
+        return True
+    d = r.dateline.match(line)  # a dateline alone; one running on into the title is the title's line
+    return d is not None and not line[d.end() :].strip(" ,，:：")
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or credit of a saved page (（图为…）, 新华社记者 某某 摄, 省长某某作政府工作报告。)."""
+    r = _rules()
+    if len(line) > r.caption_max:
+        return False
+    if line.rstrip(" )）]】").endswith(r.caption_end) or r.caption_start.match(line):
+        return True
+    return "工作报告" in line and bool(r.delivering.search(line))
+
+
+def is_salutation(line: str) -> bool:
+    """Whether ``line`` opens with the speaker addressing the house (各位代表！, 各位代表：)."""
+    return bool(_rules().salutation.match(line))
+
+
+def is_furniture(line: str) -> bool:
+    """Page furniture, a dateline or a photo caption: never a title, heading, task or project."""
+    return _is_debris(line) or is_caption(line)
 
 
 def _content(text: str, spans: list[Span]) -> Span:
     """Where the report proper starts and ends: web furniture at either end is left out."""
+    r = _rules()
     first = 0
-    while first < len(spans) and _is_debris(text[spans[first].start : spans[first].end]):
+    crumbs = False  # inside a breadcrumb trail (您的位置：首页 > 云南要闻 > …)
+    while first < len(spans):
+        line = text[spans[first].start : spans[first].end]
+        if is_furniture(line):
+            crumbs = crumbs or line.startswith(r.breadcrumb)
+        elif not (crumbs and _is_crumb(line)):
+            break
         first += 1
     last = len(spans) - 1
     while last > first:
@@ -152,9 +221,26 @@ def _content(text: str, spans: list[Span]) -> Span:
 
         total = max(prose(seg) for seg in segments)
         first, last = max(segments, key=lambda seg: (prose(seg) * 20 // max(1, total), -opening(seg)))
-        while first < last and _is_debris(text[spans[first].start : spans[first].end]):
+        while first < last and is_furniture(text[spans[first].start : spans[first].end]):
             first += 1
     return Span(spans[first].start, spans[last].end)
+
+
+_CRUMB_STOP = frozenset("。，,:：!！?？;；")
+
+
+def _is_crumb(line: str) -> bool:
+    """A short name in a breadcrumb trail (云南要闻): no sentence, no title, no heading."""
+    r = _rules()
+    return (
+        len(line) <= r.crumb_max
+        and not _CRUMB_STOP.intersection(line)
+        and not any(w in line for w in r.title_words)
+        and not (_L1.match(line) or _L2.match(line))
+    )
+
+
+_ESCAPED_SPACES = re.compile(r"(?:<U\+00A0>|&nbsp;|&#160;|\s)+")
 
 
 def _is_prose(line: str) -> bool:
@@ -179,6 +265,8 @@ def _heading(text: str, span: Span, has_l1: bool) -> tuple[int, Span] | None:
         return 2, _first_sentence(text, span)
     if _L3.match(line) and len(line) <= 40:
         return 3, span
+    if is_salutation(line):
+        return None  # 各位代表！ heads no part of the report
     first = _first_sentence(text, span)
     if _ORDINAL_LEAD.match(line) and first == span and len(line) <= 40:
         return 3, span
@@ -200,7 +288,7 @@ def _sections(text: str, spans: list[Span], content: Span, skip: set[int]) -> li
     for s in spans:
         if s.start < content.start or s.end > content.end or s.start in skip:
             continue
-        if _is_debris(text[s.start : s.end]):
+        if is_furniture(text[s.start : s.end]):
             continue
         found = _heading(text, s, has_l1)
         if found is None:
@@ -249,8 +337,24 @@ def _year_role(title: str, meta: Metadata) -> Role:
     return "plan" if max(years) > last_done else "review"
 
 
-def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> None:
-    previous: Role = "other"
+def _title_role(meta: Metadata) -> Role:
+    """What a work report's title says of the parts before its first review or plan heading
+    (all of it, if it has none) when it stands on a line of its own, as a heading does:
+    1975年政府工作报告, given in 1975, plans for 1975. Only a plan carries over this way; a title
+    naming a year that is over says nothing, and one run in with its date line
+    (1954年政府工作报告——1954年5月23日在…) heads nothing."""
+    if meta.doc_type != "report" or not meta.title:
+        return "other"
+    role = role_of(meta.title)  # 关于一九五八年度国民经济计划草案的报告
+    return "plan" if (role if role != "other" else _year_role(meta.title, meta)) == "plan" else "other"
+
+
+def _label(sections: list[Section], meta: Metadata, parent: Section | None, lead: Role = "other") -> int | None:
+    """Roles and periods of ``sections`` and their children (``lead``: what the title says of
+    the parts before the first headed one); at the top, returns where the first part headed
+    review or plan by its own title starts (None: no such part)."""
+    previous: Role = lead if parent is None else "other"
+    first_own: int | None = None
     if parent is None:
         for s in sections:
             s.role = role_of(s.title)
@@ -262,6 +366,7 @@ def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> N
             numbered[0].role = "review"
             for s in numbered[1:]:
                 s.role = "plan"
+        first_own = next((s.span.start for s in sections if s.role != "other"), None)
     for s in sections:
         own = s.role if parent is None else role_of(s.title)
         if parent is not None and parent.role != "other":
@@ -281,6 +386,7 @@ def _label(sections: list[Section], meta: Metadata, parent: Section | None) -> N
             s.period = meta.plan_year
         previous = s.role
         _label(s.children, meta, s)
+    return first_own
 
 
 # A date as a report writes it: 2026年1月27日, 1 9 9 8 年3 月5 日 or 二〇二六年一月二十七日.
@@ -340,25 +446,126 @@ def _own_date(line: str) -> tuple[str, str] | None:
     return None
 
 
-def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, set[int], bool]:  # noqa: C901  (one pass over the head lines; each field's cue is a branch, and the fields fall back on one another)
-    """Metadata from the lines before the first heading; returns the line starts it used and
-    whether the delivery date is the report's own (not a web page's)."""
+@dataclass(slots=True)
+class _Head:
+    """What the lines at the top of a report say about it."""
+
+    meta: Metadata
+    used: set[int]  # starts of the lines that are metadata, not headings
+    own_date: bool  # the delivery date is the report's own, not a web page's
+    title: Span | None  # where the title stands in the text
+    starts: int | None  # where the report proper starts (its own title line), if known
+    heads: bool = False  # the title stands on a line of its own, as a heading does
+
+
+# a date line run in after the title: 政府工作报告——2017年3月5日在…, 1954年政府工作报告——1954年…
+_RUN_IN_DATE = re.compile(
+    r"\s*(?:——|--|――|—|[(（])\s*(?=(?:1\s?9|2\s?0)\s?\d\s?\d\s*年|[一二][〇○零一二三四五六七八九]{3}\s*年)"
+)
+_NOT_IN_TITLE = frozenset("。，,;；!！?？")
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12}")
+_NO_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def _title_in(text: str, sp: Span) -> Span | None:
+    """The title on the line at ``sp``, if the line is a title line: a report's name
+    (政府工作报告, 关于…计划的报告), with a dateline before it (新华社北京3月14日电) and a run-in
+    date line after it (——2017年3月5日在…) set aside."""
+    r = _rules()
+    line = text[sp.start : sp.end]
+    if is_salutation(line) or _L1.match(line) or _L2.match(line) or is_caption(line):
+        return None
+    a, b = sp.start, sp.end
+    d = r.dateline.match(line)
+    if d:
+        a += d.end()
+    dash = _RUN_IN_DATE.search(text, a, b)
+    if dash:
+        b = dash.start()
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    title = text[a:b]
+    if not title or len(title) > r.title_max or not any(w in title for w in r.title_words):
+        return None
+    if _NOT_IN_TITLE.intersection(title) or is_caption(title):
+        return None
+    return Span(a, b)
+
+
+def _plain_title(text: str, head: list[Span]) -> Span | None:
+    """A first line that can be a title though it names no report (某某新区2024年要干这些事):
+    short, no sentence, no heading, no date, no caption, no salutation."""
+    if not head:
+        return None
+    sp = head[0]
+    line = text[sp.start : sp.end]
+    if len(line) > 40 or _NOT_IN_TITLE.intersection(line) or line[-1] in ":：":
+        return None
+    if _L1.match(line) or _L2.match(line) or _L3.match(line) or _ORDINAL_LEAD.match(line):
+        return None
+    if is_salutation(line) or is_caption(line) or _own_date(line) or _DATELINE.search(line):
+        return None
+    return sp
+
+
+def _speaker(text: str, head: list[Span], first: int, last: int, date_at: int | None) -> tuple[str, str, int] | None:
+    """The speaker's name, the place their title names (or ""), and the line index, from
+    ``head[first:last]``: a speaker line (省长 王予波, 副总理兼财政部长李先念), one run in after the
+    date line (…会议上国务院总理 李克强), a title ending one line and the name opening the next
+    (…国务院总理 / 李克强各位代表：), or a bare name between the date line and 各位代表."""
+    r = _rules()
+    for i in range(first, min(last, len(head))):
+        sp = head[i]
+        line = text[sp.start : sp.end]
+        if is_salutation(line):
+            break
+        flat = _NO_SPACE.sub("", line)
+        sm = r.speaker.match(flat) if len(line) <= 30 else None
+        if sm is None and len(line) <= 60:
+            sm = r.speaker.search(_NO_SPACE.sub("", line.split("上")[-1]))
+        if sm is not None:
+            return sm["name"], sm["place"], i
+        if i + 1 < len(head) and len(line) <= 80:
+            ends = re.search(r"(?P<title>" + "|".join(map(re.escape, _titles())) + r")$", flat)
+            nxt = _NO_SPACE.sub("", text[head[i + 1].start : head[i + 1].end])
+            cut = next((k for k in range(2, 5) if is_salutation(nxt[k:])), None)
+            if ends and cut is not None and _BARE_NAME.fullmatch(nxt[:cut]):
+                return nxt[:cut], "", i
+        if (
+            date_at is not None
+            and i > date_at
+            and i + 1 < len(head)
+            and _BARE_NAME.fullmatch(flat)
+            and is_salutation(text[head[i + 1].start : head[i + 1].end])
+        ):
+            return flat, "", i
+    return None
+
+
+@cache
+def _titles() -> tuple[str, ...]:
+    return tuple(sorted(rules.load("structure")["metadata"]["speaker_titles"], key=len, reverse=True))
+
+
+def _metadata(text: str, spans: list[Span], doc: Document) -> _Head:  # noqa: C901  (one pass over the head lines; each field's cue is a branch, and the fields fall back on one another)
+    """Metadata from the lines at the top: the report's title line, its own date line, the
+    speaker line; web furniture (breadcrumbs, datelines, captions, 来源：) is no title."""
     r = _rules()
     meta = Metadata()
     used: set[int] = set()
-    head = [sp for sp in spans[:40] if not _is_debris(text[sp.start : sp.end])]
+    raw = spans[: r.head_lines]
+    head = [sp for sp in raw if not is_furniture(text[sp.start : sp.end])]
     if not head:
-        return meta, used, False
-    meta.title = text[head[0].start : head[0].end][:200]
-    if not (_L1.match(meta.title) or _L2.match(meta.title)):
-        used.add(head[0].start)
-    top = text[head[0].start : head[min(len(head), 12) - 1].end]
+        return _Head(meta, used, False, None, None)
     # the report's own date line wins over any web page date around it: a session line first,
     # then a bare date (one in Chinese numerals first: web pages write theirs in digits)
-    own = [(o, sp) for sp in head[:12] if (o := _own_date(text[sp.start : sp.end])) is not None]
-    own.sort(key=lambda o: (not o[0][1], bool(re.search(r"\d", text[o[1].start : o[1].end]))))
-    for _, sp in own:
-        used.add(sp.start)
+    own = [(o, i) for i, sp in enumerate(head[:24]) if (o := _own_date(text[sp.start : sp.end])) is not None]
+    own.sort(key=lambda o: (not o[0][1], bool(re.search(r"\d", text[head[o[1]].start : head[o[1]].end]))))
+    date_at = own[0][1] if own else None
+    for _, i in own:
+        used.add(head[i].start)
     if own:
         meta.delivered, rest = own[0][0]
         place = re.match(r"\s*(.{0,20}?)\s*第[\d一二三四五六七八九十]+\s*届", rest)
@@ -366,41 +573,77 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> tuple[Metadata, se
             meta.jurisdiction = place[1].strip() or None
         if "全国人民代表大会" in rest[:30]:
             meta.jurisdiction = "中国"
-    for sp in head[:12]:
+        # a date line broken in two: ——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上
+        nxt = head[date_at + 1] if date_at is not None and date_at + 1 < len(head) else None
+        if nxt is not None and re.search(r"会议上\s*[)）]?$", text[nxt.start : nxt.end]) and len(nxt) <= 30:
+            used.add(nxt.start)
+    # the title: the report's own title line (the last one above its date line), else the first
+    above_date = head[: (date_at + 1) if date_at is not None else 12]
+    titles = [(i, t) for i, sp in enumerate(above_date) if (t := _title_in(text, sp)) is not None]
+    title_at: int | None
+    title: Span | None
+    if titles and date_at is not None:
+        best = [t for t in titles if r.title_words[0] in text[t[1].start : t[1].end]] or titles
+        title_at, title = best[-1]
+    else:
+        title_at, title = titles[0] if titles else (None, None)
+    if title is None:
+        plain = _plain_title(text, head)
+        title_at, title = (0, plain) if plain is not None else (None, None)
+    if title is not None and title_at is not None:
+        meta.title = text[title.start : title.end]
+        used.add(head[title_at].start)
+        if date_at is not None:  # subtitles between the title and the date line
+            used.update(sp.start for sp in head[title_at + 1 : date_at])
+    top = text[head[0].start : head[min(len(head), 12) - 1].end]
+    # datelines and sources are read from every line at the top, furniture included
+    scan_end = head[min(len(head), 12) - 1].end
+    for k, sp in enumerate(raw):
+        if sp.start >= scan_end:
+            break
         line = text[sp.start : sp.end]
-        if line.startswith("——") or line.startswith("--"):
-            used.add(sp.start)
+        if line.startswith(("——", "--")) and _DATE.search(line) and "。" not in line:
+            used.add(sp.start)  # a date line, whatever it says after the date
         d = _DATELINE.search(line)
         if d and meta.delivered is None and len(line) <= 60:
             meta.delivered = f"{d[1]}-{int(d[2]):02d}-{int(d[3]):02d}"
             used.add(sp.start)
-        src = re.search(r"来源\s*[::]\s*(\S+)", line)
-        if src and meta.source is None:
+        src = re.search(r"来源\s*[:：]\s*(\S+)", line)
+        if meta.source is None and src:
             meta.source = src[1]
             used.add(sp.start)
-        sm = r.speaker.match(re.sub(r"[\s\u3000]+", "", line)) if len(line) <= 30 else None
-        if sm is None and len(line) <= 60:
-            sm = r.speaker.search(re.sub(r"[\s\u3000]+", "", line.split("上")[-1]))
-        if sm and meta.speaker is None:
-            meta.speaker = sm["name"]
-            if meta.jurisdiction is None and sm["place"]:
-                meta.jurisdiction = sm["place"]
-            if "国务院" in line:
-                meta.jurisdiction = "中国"
-            used.add(sp.start)
-    title = meta.title or ""
+        elif meta.source is None and re.fullmatch(r"来源\s*[:：]\s*", line) and k + 1 < len(raw):
+            value = text[raw[k + 1].start : raw[k + 1].end]
+            if len(value) <= 16 and not _is_debris(value):
+                meta.source = value
+                used.add(raw[k + 1].start)
+    first = title_at if title_at is not None else 0
+    found = _speaker(text, head, first, (date_at + 4) if date_at is not None else 16, date_at)
+    if found is not None:
+        meta.speaker, named, at = found
+        known = _known_place(named) if named else None
+        if meta.jurisdiction is None and known:
+            meta.jurisdiction = known
+        if "国务院" in text[head[at].start : head[at].end]:
+            meta.jurisdiction = "中国"
+        used.add(head[at].start)
+    title_text = meta.title or ""
     if meta.jurisdiction is None:
         if "国务院" in top[:200]:
             meta.jurisdiction = "中国"
         else:
-            meta.jurisdiction = _known_place(title) or _known_place(meta.source or "")
-    if meta.source is None and doc.path is None:
-        pass
-    reporter = any("记者" in text[sp.start : sp.end] and "来源" in text[sp.start : sp.end] for sp in head[:6])
-    press = any(w in title for w in r.press_words) or (reporter and "政府工作报告" not in title)
+            # a bare 政府工作报告 leaves the page's headline above it (2026年某省政府工作报告)
+            above = text[head[0].start : head[title_at].start][:200] if title_at else ""
+            meta.jurisdiction = _known_place(title_text) or _known_place(above) or _known_place(meta.source or "")
+    reporter = any(
+        "记者" in text[sp.start : sp.end] and "来源" in text[sp.start : sp.end] for sp in raw[:8]
+    )
+    press = any(w in title_text for w in r.press_words) or (reporter and "政府工作报告" not in title_text)
     meta.doc_type = "press_reading" if press else "report"
     meta.level = level_of(meta.jurisdiction)
-    return meta, used, bool(own)
+    starts = title.start if title is not None and date_at is not None and meta.doc_type == "report" else None
+    heads = title is not None and title_at is not None and title == head[title_at]
+    return _Head(meta, used, bool(own), title, starts, heads)
 
 
 def _known_place(text: str) -> str | None:
@@ -539,16 +782,22 @@ def _plan_span(words: str, plan_year: int) -> tuple[int, int] | None:
     return None
 
 
-def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Paragraph]:
+def _paragraphs(
+    text: str, spans: list[Span], structure: Structure, lead_role: Role, first_own: int | None
+) -> list[Paragraph]:
     r = _rules()
     meta = structure.metadata
     default: Role = "plan" if meta.doc_type == "press_reading" else "other"
+    # before the first part headed review or plan, the title's year speaks (1975年政府工作报告)
+    lead_end = structure.content.end if first_own is None else first_own
     out: list[Paragraph] = []
     multi = notes = False
     current_section: Section | None = None
     for sp in spans:
         if sp.start < structure.content.start or sp.end > structure.content.end:
             continue
+        if is_furniture(text[sp.start : sp.end]):
+            continue  # a caption, a 来源： line or a pager inside the page is not report text
         path = structure.path_at(sp.start)
         section = path[-1] if path else None
         top = path[0] if path else None
@@ -556,7 +805,8 @@ def _paragraphs(text: str, spans: list[Span], structure: Structure) -> list[Para
             current_section, multi = top, False
         if _NOTES.fullmatch(text[sp.start : sp.end].strip()):
             notes = True  # the report's notes and glossary (注释：): background, not plan or review
-        role: Role = "other" if notes else next((s.role for s in reversed(path) if s.role != "other"), default)
+        fallback = lead_role if sp.start < lead_end and lead_role != "other" else default
+        role: Role = "other" if notes else next((s.role for s in reversed(path) if s.role != "other"), fallback)
         period = next((s.period for s in reversed(path) if s.period is not None), None)
         if period is None:
             period = meta.review_year if role == "review" else meta.plan_year if role == "plan" else None
@@ -597,16 +847,19 @@ def structure(doc: Document, normalised: str | None = None) -> Structure:
     text = normalised if normalised is not None else normalise(doc.text)
     spans = list(lines(text))
     content = _content(text, spans)
-    meta, used, own_date = _metadata(text, spans, doc)
-    head_span = next((sp for sp in spans[:40] if not _is_debris(text[sp.start : sp.end])), None)
-    sections = _sections(text, spans, content, used)
-    _years(meta, sections, text, own_date)
-    _label(sections, meta, None)
+    head = _metadata(text, spans, doc)
+    meta = head.meta
+    if head.starts is not None and content.start < head.starts < content.end:
+        content = Span(head.starts, content.end)  # what stands above the report's own title is the page's
+    sections = _sections(text, spans, content, head.used)
+    _years(meta, sections, text, head.own_date)
+    lead = _title_role(meta) if head.heads else "other"
+    first_own = _label(sections, meta, None, lead)
     result = Structure(metadata=meta, sections=sections, content=content)
-    result.paragraphs = _paragraphs(text, spans, result)
+    result.paragraphs = _paragraphs(text, spans, result, lead, first_own)
     if text is not doc.text:
         for s in result.walk():  # titles as written: （一）, not the folded (一)
             s.title = doc.text[s.heading.start : s.heading.end] if " " not in s.title else s.title
-        if meta.title is not None and head_span is not None:
-            meta.title = doc.text[head_span.start : head_span.end][:200]
+    if head.title is not None:  # as written, with written-out spaces (<U+00A0>) read as spaces
+        meta.title = _ESCAPED_SPACES.sub(" ", doc.text[head.title.start : head.title.end]).strip()[:200]
     return result
