@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,17 +56,17 @@ def browser(server: str) -> Iterator[object]:
         b.close()
 
 
-def _page(browser: object, width: int) -> object:
-    context = browser.new_context(  # type: ignore[attr-defined]
+def _page(browser: Any, width: int) -> Any:
+    context = browser.new_context(
         viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True,
         device_scale_factor=1,
     )
     return context.new_page()
 
 
-def _shot(page: object, name: str) -> None:
+def _shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 GRAPHER = "/grapher?indicator=gdp&place=国务院&from=2000&to=2018"
@@ -74,10 +75,10 @@ GRAPHER = "/grapher?indicator=gdp&place=国务院&from=2000&to=2018"
 @pytest.mark.parametrize("device", WIDTHS)
 def test_grapher_national_gdp_growth(browser: object, server: str, device: str, tmp_path: Path) -> None:
     page = _page(browser, WIDTHS[device])
-    page.goto(server + GRAPHER)  # type: ignore[attr-defined]
-    assert "国内生产总值" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
-    assert page.locator("select[name=measure]").input_value() == "growth"  # type: ignore[attr-defined]
-    chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")  # type: ignore[attr-defined]
+    page.goto(server + GRAPHER)
+    assert "国内生产总值" in page.locator("h1").inner_text()
+    assert page.locator("select[name=measure]").input_value() == "growth"
+    chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")
     assert chart.is_visible()
     tips = [t for t in chart.locator("title").all_text_contents() if "目标" in t]
     # targets of many years are drawn, each with a tooltip as a report writes it; outcomes as a line
@@ -87,21 +88,21 @@ def test_grapher_national_gdp_growth(browser: object, server: str, device: str, 
     assert chart.locator("text", has_text="2010").count() >= 1
     _shot(page, f"grapher-national-gdp-{device}")
     # the table tab: years with their targets, outcomes and ratings
-    page.click("#tab-table")  # type: ignore[attr-defined]
-    assert page.locator("#chart").is_hidden()  # type: ignore[attr-defined]
-    table = page.locator("table.graph-table")  # type: ignore[attr-defined]
+    page.click("#tab-table")
+    assert page.locator("#chart").is_hidden()
+    table = page.locator("table.graph-table")
     text = table.inner_text()
     assert "2013" in text and "增长7.7%" in text and "完成" in text
     _shot(page, f"grapher-national-gdp-table-{device}")
     if device == "desktop":
         # downloads: CSV, SVG, and a PNG made in the browser from the SVG
-        with page.expect_download() as d:  # type: ignore[attr-defined]
-            page.click("text=CSV")  # type: ignore[attr-defined]
+        with page.expect_download() as d:
+            page.click("text=CSV")
         csv_text = Path(d.value.path()).read_text(encoding="utf-8-sig")
         assert csv_text.startswith("place,year,indicator,measure")
         assert "中国,2013,gdp,growth,%,7.5" in csv_text
-        with page.expect_download() as d:  # type: ignore[attr-defined]
-            page.click("#png")  # type: ignore[attr-defined]
+        with page.expect_download() as d:
+            page.click("#png")
         png = Path(d.value.path()).read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
         (ARTIFACTS / "grapher-national-gdp-download.png").write_bytes(png)
@@ -109,25 +110,25 @@ def test_grapher_national_gdp_growth(browser: object, server: str, device: str, 
 
 def test_grapher_adds_and_removes_a_place(browser: object, server: str) -> None:
     page = _page(browser, 1280)
-    page.goto(server + "/grapher?indicator=gdp&from=2000&to=2026")  # type: ignore[attr-defined]
-    assert page.locator("datalist#placelist option[value=广东省]").count() == 1  # type: ignore[attr-defined]
-    page.fill("input.place-search", "广东省")  # type: ignore[attr-defined]
-    page.press("input.place-search", "Enter")  # type: ignore[attr-defined]
-    page.wait_for_url("**place=%E5%B9%BF%E4%B8%9C%E7%9C%81**")  # type: ignore[attr-defined]
-    chips = page.locator(".place-chip")  # type: ignore[attr-defined]
+    page.goto(server + "/grapher?indicator=gdp&from=2000&to=2026")
+    assert page.locator("datalist#placelist option[value=广东省]").count() == 1
+    page.fill("input.place-search", "广东省")
+    page.press("input.place-search", "Enter")
+    page.wait_for_url("**place=%E5%B9%BF%E4%B8%9C%E7%9C%81**")
+    chips = page.locator(".place-chip")
     assert chips.count() == 2
     _shot(page, "grapher-two-places-desktop")
     chips.filter(has_text="广东省").locator("a").click()
-    page.wait_for_load_state()  # type: ignore[attr-defined]
-    assert page.locator(".place-chip").count() == 1  # type: ignore[attr-defined]
+    page.wait_for_load_state()
+    assert page.locator(".place-chip").count() == 1
 
 
 @pytest.mark.parametrize("device", WIDTHS)
 def test_escalation_provinces_2026(browser: object, server: str, device: str) -> None:
     page = _page(browser, WIDTHS[device])
-    page.goto(server + "/escalation?indicator=gdp&year=2026")  # type: ignore[attr-defined]
-    rows = page.locator("table.escalation-table tbody tr")  # type: ignore[attr-defined]
-    text = page.locator("table.escalation-table").inner_text()  # type: ignore[attr-defined]
+    page.goto(server + "/escalation?indicator=gdp&year=2026")
+    rows = page.locator("table.escalation-table tbody tr")
+    text = page.locator("table.escalation-table").inner_text()
     provinces = [p.stem for p in shared_or_skip("corpus", "provinces-2026").glob("*.txt")]
     assert len(provinces) == 28
     missing = [p for p in provinces if p not in text]
@@ -139,8 +140,8 @@ def test_escalation_provinces_2026(browser: object, server: str, device: str) ->
     assert page.locator("table.escalation-table td.num a").count() >= 27
     assert "增长5%左右" in text and "增长4.5%—5%" in text
     _shot(page, f"escalation-provinces-2026-{device}")
-    page.click("#tab-chart")  # type: ignore[attr-defined]
-    chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")  # type: ignore[attr-defined]
+    page.click("#tab-chart")
+    chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")
     assert chart.is_visible()
     assert chart.locator("g > title").count() >= 27
     _shot(page, f"escalation-provinces-2026-chart-{device}")

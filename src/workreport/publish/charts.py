@@ -415,6 +415,28 @@ def _flow(items: Sequence[tuple[float, str]], x0: float, x_max: float, line_h: f
     return out, row + 1
 
 
+def outcome_line(outcomes: Sequence[YearValue], x: Scale, y: Scale, colour: str) -> list[str]:
+    """Outcomes across years: a line through consecutive years, a dot with a tooltip on each
+    (faint for an estimate)."""
+    out: list[str] = []
+    pts = sorted(outcomes, key=lambda o: o.year)
+    run: list[YearValue] = []
+    for o in [*pts, None]:
+        if o is not None and (not run or o.year == run[-1].year + 1):
+            run.append(o)
+            continue
+        if len(run) > 1:
+            path = " ".join(f"{coord(x(r.year))},{coord(y(r.value))}" for r in run)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2" '
+                       f'stroke-linejoin="round"/>')
+        run = [o] if o is not None else []
+    for o in pts:
+        dot = (f'<circle cx="{coord(x(o.year))}" cy="{coord(y(o.value))}" r="3.4" fill="{colour}"'
+               + (' fill-opacity="0.35"' if o.estimate else "") + f' stroke="{colour}" stroke-width="1.2"/>')
+        out.append(_titled(o.title, dot))
+    return out
+
+
 def timeline(
     series: Sequence[PlaceSeries],
     *,
@@ -479,22 +501,7 @@ def timeline(
     mark_w = max(3.0, min(8.0, band * 0.3 / max(1, len(series))))
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
-        # outcomes: a line through consecutive years, a dot on each
-        pts = sorted(s.outcomes, key=lambda o: o.year)
-        run: list[YearValue] = []
-        for o in [*pts, None]:
-            if o is not None and (not run or o.year == run[-1].year + 1):
-                run.append(o)
-                continue
-            if len(run) > 1:
-                path = " ".join(f"{coord(x(r.year))},{coord(y(r.value))}" for r in run)
-                out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2" '
-                           f'stroke-linejoin="round"/>')
-            run = [o] if o is not None else []
-        for o in pts:
-            dot = (f'<circle cx="{coord(x(o.year))}" cy="{coord(y(o.value))}" r="3.4" fill="{colour}"'
-                   + (' fill-opacity="0.35"' if o.estimate else "") + f' stroke="{colour}" stroke-width="1.2"/>')
-            out.append(_titled(o.title, dot))
+        out += outcome_line(s.outcomes, x, y, colour)
         # targets beside the outcome of their year, places side by side within the year
         offset = (i - (len(series) - 1) / 2) * (mark_w * 2 + 2)
         for m in s.targets:
@@ -503,7 +510,7 @@ def timeline(
                                                      colour, size=mark_w)))
     # legend
     ly = bottom + 34
-    for (lx, dy, key), s_i in zip(place_flow, range(len(series)), strict=True):
+    for (lx, dy, _key), s_i in zip(place_flow, range(len(series)), strict=True):
         colour = PALETTE[s_i % len(PALETTE)]
         out.append(_line(lx, ly + dy, lx + 18, ly + dy, colour, 2.5))
         out.append(f'<circle cx="{coord(lx + 9)}" cy="{coord(ly + dy)}" r="3" fill="{colour}"/>')

@@ -212,7 +212,7 @@ def indicators_with_data(db: Database) -> list[str]:
                 select(ObservationRow.indicator_id).where(ObservationRow.indicator_id.is_not(None)),
             )
         )
-        return sorted({r[0] for r in rows})
+        return sorted({str(r[0]) for r in rows if r[0] is not None})
 
 
 def _place(j: JurisdictionRow) -> Place:
