@@ -479,7 +479,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = (meta.review_year - 1) if meta.review_year else None
     if m.measure is None:
         m.measure = "level"
-    sec_path = [s.title for s in structure.path_at(m.start)]
+    sec_path = _section_path(structure, m.start)
     scope = m.scope if m.scope is not None else topic
     if (
         scope is not None
@@ -572,6 +572,35 @@ def _multi_year_period(m: Mention, clause: str, para: Paragraph) -> int | None:
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
         return end
     return None
+
+
+class _Paths:
+    """``structure.path_at`` by bisection: between two consecutive section edges (a start or an
+    end) every offset lies in the same sections, so each stretch is walked once."""
+
+    def __init__(self, structure: Structure) -> None:
+        self.structure = structure
+        self.edges = sorted({e for s in structure.walk() for e in (s.span.start, s.span.end)})
+        self.titles: dict[int, list[str]] = {}
+
+    def titles_at(self, offset: int) -> list[str]:
+        k = bisect_right(self.edges, offset)
+        titles = self.titles.get(k)
+        if titles is None:
+            titles = self.titles[k] = [s.title for s in self.structure.path_at(offset)]
+        return list(titles)
+
+
+_last_paths: list[_Paths] = []  # the structure read last: one document at a time, most often
+
+
+def _section_path(structure: Structure, offset: int) -> list[str]:
+    """The titles of the sections holding ``offset``, outermost first (a new list each call)."""
+    paths = _last_paths[0] if _last_paths else None
+    if paths is None or paths.structure is not structure:
+        paths = _Paths(structure)
+        _last_paths[:] = [paths]
+    return paths.titles_at(offset)
 
 
 def _as_float(d: Decimal) -> float:

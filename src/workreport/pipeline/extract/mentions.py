@@ -122,24 +122,76 @@ def _numeral_re() -> re.Pattern[str]:
 
 
 _Found = tuple[int, int, Decimal | None, Decimal | None]
-_read_cached = lru_cache(maxsize=4096)(read_numeral)  # reports repeat their numerals
+
+
+@lru_cache(maxsize=8192)  # reports repeat their numerals
+def _read_cached(numeral: str) -> tuple[Decimal | None, Decimal | None]:
+    """``read_numeral``, with (None, None) for a run that does not parse alone."""
+    try:
+        return read_numeral(numeral)
+    except ValueError:
+        return None, None
+
+
+class _Scan:
+    """The numeral runs and the place names and idioms of one text, each found by ONE scan of
+    the whole text; a sentence takes those inside it by bisection.
+
+    Neither pattern can match across a sentence mark, and the numeral pattern looks ahead
+    only for a digit, 万 or 亿, so the runs inside ``text[lo:hi]`` are those a scan of the
+    window alone finds, unless a run crosses ``lo`` or ``hi`` or a digit, 万 or 亿 follows
+    ``hi``: then the window is scanned alone (``_inside`` says None)."""
+
+    __slots__ = ("name_spans", "name_starts", "num_spans", "num_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.num_spans = [m.span() for m in _numeral_re().finditer(text)]
+        self.num_starts = [a for a, _ in self.num_spans]
+        names = _names_re()
+        self.name_spans = [] if names is None else [m.span() for m in names.finditer(text)]
+        self.name_starts = [a for a, _ in self.name_spans]
+
+
+_last_scan: list[_Scan] = []  # the text scanned last: extraction reads one document at a time
+
+
+def _scan(text: str) -> _Scan:
+    sc = _last_scan[0] if _last_scan else None
+    if sc is None or sc.text is not text:
+        sc = _Scan(text)
+        _last_scan[:] = [sc]
+    return sc
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -> list[tuple[int, int]] | None:
+    """The spans inside ``[lo, hi)``, or None if one crosses ``lo`` or ``hi``."""
+    i = bisect.bisect_left(starts, lo)
+    if i > 0 and spans[i - 1][1] > lo:
+        return None
+    j = bisect.bisect_left(starts, hi, i)
+    if j > i and spans[j - 1][1] > hi:
+        return None
+    return spans[i:j]
+
+
+_LOOKED_AHEAD = frozenset("0123456789万亿")  # what the numeral pattern's lookaheads test
 
 
 def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
     """Numerals in ``text[lo:hi]`` (offsets relative to lo) with their value and, for an
     approximate numeral (五六十), the top of its range; None where the run does not parse
     alone (1亿3千 before 多万)."""
+    sc = _scan(text)
+    spans = None if hi < len(text) and text[hi] in _LOOKED_AHEAD else _inside(sc.num_spans, sc.num_starts, lo, hi)
+    if spans is None:
+        spans = [m.span() for m in _numeral_re().finditer(text, lo, hi)]
     out: list[_Found] = []
-    for m in _numeral_re().finditer(text, lo, hi):
-        if m.end() - m.start() > 40:
+    for a, b in spans:
+        if b - a > 40:
             continue
-        value: Decimal | None
-        top: Decimal | None
-        try:
-            value, top = _read_cached(m.group(0))
-        except ValueError:
-            value = top = None
-        out.append((m.start() - lo, m.end() - lo, value, top))
+        value, top = _read_cached(text[a:b])
+        out.append((a - lo, b - lo, value, top))
     return out
 
 
@@ -677,7 +729,11 @@ def _names_re() -> re.Pattern[str] | None:
 def _name_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans of place names and idioms in ``text[lo:hi]``: numerals inside them are no figures."""
     pattern = _names_re()
-    return [] if pattern is None else [m.span() for m in pattern.finditer(text, lo, hi)]
+    if pattern is None:
+        return []
+    sc = _scan(text)
+    spans = _inside(sc.name_spans, sc.name_starts, lo, hi)
+    return [m.span() for m in pattern.finditer(text, lo, hi)] if spans is None else spans
 
 
 class _Taken:
