@@ -17,7 +17,7 @@ from workreport.pipeline.normalise import normalise
 from workreport.pipeline.places import load as load_jurisdictions
 
 CN_DIGITS = "一二三四五六七八九十"
-_LINE = re.compile(r"[^\r\n]+")
+_TRIMMED_LINE = re.compile(r"[^\S\r\n]*([^\r\n]*\S)")  # a line's text, white space around it left out
 _L1 = re.compile(rf"^[{CN_DIGITS}]+、")
 _L2 = re.compile(rf"^[(（][{CN_DIGITS}]+[)）]")
 _L3 = re.compile(r"^\d{1,2}(?:\s*[、.．]\s*(?!\d)|\s+)(?=\S)")
@@ -109,21 +109,21 @@ def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
     """Spans of the non-blank lines in ``text[start:end]``, trimmed of surrounding white space.
 
     A line longer than a few pages is split where paragraphs evidently began."""
-    for m in _LINE.finditer(text, start, len(text) if end is None else end):
-        pieces = [(m.start(), m.end())]
-        if m.end() - m.start() > _LONG_LINE:
-            cuts = [c.start() for c in _RUN_IN.finditer(text, m.start(), m.end())] + [m.end()]
-            pieces, at = [], m.start()
-            for c in cuts:
-                pieces.append((at, c))
-                at = c
-        for a, b in pieces:
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                yield Span(a, b)
+    for m in _TRIMMED_LINE.finditer(text, start, len(text) if end is None else end):
+        a, b = m.span(1)
+        if b - a <= _LONG_LINE:
+            yield Span(a, b)
+            continue
+        cuts = [c.start() for c in _RUN_IN.finditer(text, a, b)] + [b]
+        for c in cuts:
+            lo, hi = a, c
+            while lo < hi and text[lo].isspace():
+                lo += 1
+            while hi > lo and text[hi - 1].isspace():
+                hi -= 1
+            if lo < hi:
+                yield Span(lo, hi)
+            a = c
 
 
 def role_of(title: str) -> Role:
@@ -241,6 +241,7 @@ def _is_crumb(line: str) -> bool:
 
 
 _ESCAPED_SPACES = re.compile(r"(?:<U\+00A0>|&nbsp;|&#160;|\s)+")
+_SPACED_OUT = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")  # 政 府 工 作 报 告
 
 
 def _is_prose(line: str) -> bool:
@@ -486,7 +487,7 @@ def _title_in(text: str, sp: Span) -> Span | None:
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
-    title = text[a:b]
+    title = _NO_SPACE.sub("", text[a:b])  # 政 府 工 作 报 告
     if not title or len(title) > r.title_max or not any(w in title for w in r.title_words):
         return None
     if _NOT_IN_TITLE.intersection(title) or is_caption(title):
@@ -522,8 +523,8 @@ def _speaker(text: str, head: list[Span], first: int, last: int, date_at: int | 
         if is_salutation(line):
             break
         flat = _NO_SPACE.sub("", line)
-        sm = r.speaker.match(flat) if len(line) <= 30 else None
-        if sm is None and len(line) <= 60:
+        sm = r.speaker.match(flat) if len(flat) <= 30 else None
+        if sm is None and len(flat) <= 60:
             sm = r.speaker.search(_NO_SPACE.sub("", line.split("上")[-1]))
         if sm is not None:
             return sm["name"], sm["place"], i
@@ -583,7 +584,7 @@ def _metadata(text: str, spans: list[Span], doc: Document) -> _Head:  # noqa: C9
     title_at: int | None
     title: Span | None
     if titles and date_at is not None:
-        best = [t for t in titles if r.title_words[0] in text[t[1].start : t[1].end]] or titles
+        best = [t for t in titles if r.title_words[0] in _NO_SPACE.sub("", text[t[1].start : t[1].end])] or titles
         title_at, title = best[-1]
     else:
         title_at, title = titles[0] if titles else (None, None)
@@ -861,5 +862,6 @@ def structure(doc: Document, normalised: str | None = None) -> Structure:
         for s in result.walk():  # titles as written: （一）, not the folded (一)
             s.title = doc.text[s.heading.start : s.heading.end] if " " not in s.title else s.title
     if head.title is not None:  # as written, with written-out spaces (<U+00A0>) read as spaces
-        meta.title = _ESCAPED_SPACES.sub(" ", doc.text[head.title.start : head.title.end]).strip()[:200]
+        title = _ESCAPED_SPACES.sub(" ", doc.text[head.title.start : head.title.end]).strip()
+        meta.title = _SPACED_OUT.sub("", title)[:200]
     return result
