@@ -199,6 +199,8 @@ def test_comparison_page_and_json(client: TestClient) -> None:
     assert {"jurisdiction", "met", "partly", "missed", "unknown", "not_yet_due", "total", "share_met"} <= set(first)
     # the column headers sort: each links to the same filters with its key
     assert "sort=share" in page and "sort=total" in page and "parent=%E9%99%95%E8%A5%BF%E7%9C%81" in page
+    # the picker's form sends the default level with a parent: the parent decides
+    assert "西安市" in html(client, "/scorecards/compare?year=2023&level=province&parent=陕西省")
     default = html(client, "/scorecards/compare?year=2026")
     assert "陕西省" in default  # provinces unless told otherwise
     assert client.get("/scorecards/compare.json", params={"year": 2023, "parent": "不存在"}).status_code == 404

@@ -111,10 +111,34 @@ def years_with_targets(db: Database) -> list[int]:
                 int(p)
                 for p in session.scalars(
                     select(CommitmentRow.period)
-                    .where(CommitmentRow.type == "target", CommitmentRow.period.is_not(None))
+                    .where(
+                        CommitmentRow.type == "target",
+                        CommitmentRow.retired.is_(False),
+                        CommitmentRow.period.is_not(None),
+                    )
                     .distinct()
                 )
                 if p is not None
             ),
             reverse=True,
+        )
+
+
+def years_of_place(db: Database, jurisdiction: str) -> list[int]:
+    """The periods the targets of one place (a name or alias) are due in, oldest first; empty
+    for a place that has none (NotFoundError for a name no place has)."""
+    with db.read() as session:
+        place = find_jurisdiction(session, jurisdiction)
+        return sorted(
+            int(p)
+            for p in session.scalars(
+                select(CommitmentRow.period)
+                .where(
+                    CommitmentRow.jurisdiction_id == place.id,
+                    CommitmentRow.type == "target",
+                    CommitmentRow.retired.is_(False),
+                )
+                .distinct()
+            )
+            if p is not None
         )

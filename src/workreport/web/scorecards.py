@@ -19,7 +19,7 @@ from markupsafe import Markup
 from workreport.publish import charts
 from workreport.publish.scorecard import SORT_KEYS, compare, scorecard
 from workreport.rules.labels import Lang, status_label
-from workreport.store.scorecard_queries import LEVELS, places_with_targets, years_with_targets
+from workreport.store.scorecard_queries import LEVELS, places_with_targets, years_of_place, years_with_targets
 
 from .render import STATUS_LABELS, language, page
 
@@ -100,7 +100,9 @@ def comparison(
     db = request.app.state.db
     years = years_with_targets(db)
     year = year or (years[0] if years else None)
-    if not level and not parent:
+    if parent:
+        level = None  # the places right below the parent, whatever their level
+    elif not level:
         level = "province"
     found = (
         compare(db, year, level=level or None, parent=parent or None, sort=sort, descending=order == "desc")
@@ -145,7 +147,8 @@ def scorecard_json(request: Request, jurisdiction: Place, year: Year) -> JSONRes
 @router.get("/scorecards/{jurisdiction}/{year}", response_class=HTMLResponse)
 def scorecard_page(request: Request, jurisdiction: Place, year: Year) -> HTMLResponse:
     """X of Y rated targets met, the status mix, the worst misses and the best results."""
-    card = scorecard(request.app.state.db, jurisdiction, year)
+    db = request.app.state.db
+    card = scorecard(db, jurisdiction, year)
     return page(
         request,
         "scorecard.html",
@@ -153,6 +156,6 @@ def scorecard_page(request: Request, jurisdiction: Place, year: Year) -> HTMLRes
         mix=_mix(request, card.counts),
         json_link=f"/scorecards/{quote(jurisdiction, safe='')}/{year}.json",
         tracker_link="/tracker?" + urlencode({"jurisdiction": card.jurisdiction, "period": year}),
-        previous=f"/scorecards/{quote(card.jurisdiction, safe='')}/{year - 1}",
-        next_year=f"/scorecards/{quote(card.jurisdiction, safe='')}/{year + 1}",
+        years=years_of_place(db, jurisdiction),
+        year_link=lambda y: f"/scorecards/{quote(card.jurisdiction, safe='')}/{y}",
     )
