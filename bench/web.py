@@ -1,13 +1,19 @@
 #!/usr/bin/env python
-"""Latency of the web app's read endpoints over a registry of ~1,000 reports, against a static file.
+"""Latency of the web app's read endpoints over a registry of 10,000 reports, against a static file.
 
-    python bench/web.py [--docs 1000] [--requests 300] [--concurrency 8] [--json]
+    python bench/web.py [--docs 10000] [--requests 300] [--concurrency 8] [--bases shared|tests] [--json]
 
-1. Builds a SQLite registry of ``--docs`` synthetic reports (bench/make_corpus.py: the
-   project's own reports with other jurisdictions, years and numbers), ingested with
-   ``workreport.batch.ingest_corpus`` (2 workers). The database is cached under
-   ``$WORKREPORT_BENCH_CACHE`` (default ``<tempdir>/workreport-bench-web``), one folder per
-   ``--docs`` and extractor version; ``--rebuild`` throws the cached one away.
+1. Builds a SQLite registry of ``--docs`` distinct real-size reports, ingested with
+   ``workreport.batch.ingest_corpus`` (2 workers): the rows are what ``workreport ingest``
+   writes. The reports are made by bench/make_corpus.py's variations (another jurisdiction of
+   the same level, other years, shuffled paragraphs, changed numbers, several encodings and
+   formats) applied to the 28 real provincial reports of 2026 in the shared corpus
+   (``$WORKREPORT_SHARED/corpus/provinces-2026``, ~20,000 characters each; ``--bases tests``
+   uses the project's small test reports instead, as does a machine without the shared
+   corpus). The database is cached under ``$WORKREPORT_BENCH_CACHE`` (default
+   ``<tempdir>/workreport-bench-web``), one folder per ``--docs``, bases and extractor version;
+   ``--rebuild`` throws the cached one away. ``--docs 10000`` (the goal's size) takes a while
+   to build the first time (about half an hour on 2 cores); later runs reuse it.
 2. Copies it (the API's /track records assessments, so every run starts from the same
    database) and starts ``python -m workreport.cli serve`` on a free port.
 3. In a second process, sends ``--requests`` requests to each endpoint from ``--concurrency``
@@ -36,6 +42,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,11 +63,86 @@ def cache_root() -> Path:
     )
 
 
-def build_database(n_docs: int, rebuild: bool) -> tuple[Path, dict[str, object]]:
+def shared_root() -> Path:
+    return Path(os.environ.get("WORKREPORT_SHARED") or ROOT.parent / "shared")
+
+
+def shared_bases() -> list[Any]:
+    """make_corpus's templates made from the real provincial reports of the shared corpus."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import make_corpus
+
+    import workreport
+
+    bases = []
+    for path in sorted((shared_root() / "corpus" / "provinces-2026").glob("*.txt")):
+        doc = workreport.read(path)
+        meta = workreport.inspect(doc).metadata
+        if not meta.jurisdiction or not meta.level or not meta.plan_year:
+            continue
+        lines = make_corpus._template(doc.text, meta.jurisdiction, meta.plan_year).split("\n")
+        header: list[str] = []
+        sections: list[list[str]] = []
+        for line in lines:
+            if make_corpus._HEADING.match(line):
+                sections.append([line])
+            elif sections:
+                sections[-1].append(line)
+            else:
+                header.append(line)
+        if not sections:
+            header, sections = header[:3], [["", *header[3:]]]
+        bases.append(make_corpus.Base(path.name, meta.level, header, sections))
+    return bases
+
+
+def write_corpus(n_docs: int, folder: Path, bases_kind: str) -> dict[str, object]:
+    """Reports 0 … n-1 under ``folder`` (make_corpus's layout and variations) from the chosen bases."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import make_corpus
+
+    if bases_kind == "tests":
+        return make_corpus.make_corpus(n_docs, folder, seed=0)
+    started = time.perf_counter()
+    bases = shared_bases()
+    if not bases:
+        raise SystemExit(f"bench/web.py: no reports in {shared_root() / 'corpus' / 'provinces-2026'}")
+    # every level's names for every base: the registry then holds reports of ~3,000 places,
+    # a few each, as a corpus of every government's reports does (not 10,000 of 34 provinces)
+    by_level = make_corpus._names_by_level()
+    pool = [name for names in by_level.values() for name in names]
+    names = {b.level: pool for b in bases}
+    total = 0
+    for i in range(n_docs):
+        text, level, year = make_corpus.render(i, 0, bases, names)
+        fmt, encoding = make_corpus.form(i)
+        data = make_corpus.encode(text, fmt, encoding)
+        sub = folder / f"{i // make_corpus.PER_FOLDER:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{i:06d}-{level}-{year}.{fmt}").write_bytes(data)
+        total += len(data)
+    summary: dict[str, object] = {
+        "n": n_docs,
+        "seed": 0,
+        "bases": [b.name for b in bases],
+        "bytes": total,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    (folder / "_corpus.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    return summary
+
+
+def default_bases() -> str:
+    return "shared" if (shared_root() / "corpus" / "provinces-2026").is_dir() else "tests"
+
+
+def build_database(n_docs: int, rebuild: bool, bases_kind: str = "") -> tuple[Path, dict[str, object]]:
     """The cached database of ``n_docs`` reports: (path, info). Builds it when missing."""
     from workreport.version import EXTRACTOR_VERSION
 
-    folder = cache_root() / f"docs-{n_docs}-x{EXTRACTOR_VERSION}"
+    bases_kind = bases_kind or default_bases()
+    tag = "" if bases_kind == "tests" else f"-{bases_kind}"
+    folder = cache_root() / f"docs-{n_docs}{tag}-x{EXTRACTOR_VERSION}"
     db_path = folder / "registry.sqlite"
     marker = folder / "_built.json"
     if rebuild and folder.exists():
@@ -70,9 +152,6 @@ def build_database(n_docs: int, rebuild: bool) -> tuple[Path, dict[str, object]]
         info["reused"] = True
         log(f"database: reusing {db_path} (built in {info['build_seconds']:.1f} s)")
         return db_path, info
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from make_corpus import make_corpus
 
     from workreport.batch import ingest_corpus
 
@@ -85,7 +164,7 @@ def build_database(n_docs: int, rebuild: bool) -> tuple[Path, dict[str, object]]
         log(f"database: reusing the corpus in {corpus}")
     else:
         shutil.rmtree(corpus, ignore_errors=True)
-        s = make_corpus(n_docs, corpus, seed=0)
+        s = write_corpus(n_docs, corpus, bases_kind)
         log(f"database: wrote {n_docs:,} reports ({int(s['bytes']) / 1e6:.1f} MB) in {s['seconds']} s")
     corpus_seconds = time.perf_counter() - started
 
@@ -104,6 +183,7 @@ def build_database(n_docs: int, rebuild: bool) -> tuple[Path, dict[str, object]]
     build_seconds = time.perf_counter() - started
     info: dict[str, object] = {
         "docs_requested": n_docs,
+        "bases": bases_kind,
         "added": len(res.added),
         "failed": len(res.failed),
         "corpus_seconds": round(corpus_seconds, 2),
@@ -122,6 +202,10 @@ def run_copy(cached: Path) -> Path:
     dst = run_dir / "registry.sqlite"
     with sqlite3.connect(cached) as src, sqlite3.connect(dst) as out:
         src.backup(out)
+    # bring the copy to the newest schema now, so that the server starts at once
+    from workreport.store import Database
+
+    Database(f"sqlite:///{dst}").close()
     return dst
 
 
@@ -402,7 +486,7 @@ def table(rows: list[dict[str, object]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("--docs", type=int, default=1000, help="reports in the database (default 1000)")
+    ap.add_argument("--docs", type=int, default=10_000, help="reports in the database (default 10,000)")
     ap.add_argument("--requests", type=int, default=300, help="requests per endpoint (default 300)")
     ap.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
     ap.add_argument(
@@ -413,13 +497,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout instead of the table")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached database")
+    ap.add_argument(
+        "--bases",
+        choices=("shared", "tests"),
+        default="",
+        help="reports to vary: the shared corpus's 28 provincial reports (default when present) or the test reports",
+    )
+    ap.add_argument(
+        "--db",
+        type=Path,
+        help="an existing SQLite registry to measure (copied first) instead of the cached one of --docs",
+    )
     ap.add_argument("--keep", action="store_true", help="keep this run's database copy and server log")
     args = ap.parse_args(argv)
     if args.docs < 1 or args.requests < 1 or args.concurrency < 1:
         ap.error("--docs, --requests and --concurrency must be 1 or more")
 
     t0 = time.perf_counter()
-    cached, build = build_database(args.docs, args.rebuild)
+    if args.db:
+        if not args.db.is_file():
+            ap.error(f"--db {args.db}: no such file")
+        cached, build = args.db, {"build_seconds": 0.0, "reused": True}
+    else:
+        cached, build = build_database(args.docs, args.rebuild, args.bases)
     db_path = run_copy(cached)
     try:
         params = parameters(db_path)

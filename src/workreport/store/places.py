@@ -61,9 +61,32 @@ def seed_jurisdictions(session: Session) -> None:
         )
 
 
+_CODES = "_workreport_jurisdiction_codes"  # an engine's cache: GB/T 2260 code → row id
+
+
+def _code_ids(session: Session) -> dict[str, int]:
+    """The ids of the seeded jurisdictions by code, read once per engine. Seeded rows never
+    change (zones a report names are added without a code), so the map stays true."""
+    bind: Any = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    cached: dict[str, int] | None = getattr(engine, _CODES, None)
+    if cached is None:
+        cached = {
+            str(code): jid
+            for jid, code in session.execute(
+                select(JurisdictionRow.id, JurisdictionRow.code).where(JurisdictionRow.code.is_not(None))
+            )
+        }
+        if not cached:
+            return cached  # not seeded yet: look again next time
+        setattr(engine, _CODES, cached)
+    return cached
+
+
 def _row_for(session: Session, j: Jurisdiction) -> JurisdictionRow | None:
     if j.code:
-        return session.scalar(select(JurisdictionRow).where(JurisdictionRow.code == j.code))
+        jid = _code_ids(session).get(j.code)
+        return session.get(JurisdictionRow, jid) if jid is not None else None
     return session.scalar(select(JurisdictionRow).where(JurisdictionRow.name == j.name).limit(1))
 
 

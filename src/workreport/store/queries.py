@@ -8,11 +8,28 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+import time
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import (
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Select,
+    Table,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from workreport.errors import InputError, NotFoundError
@@ -55,12 +72,73 @@ def _paginate(session: Session, query: Select[Any], page: int, per_page: int) ->
     return rows, total
 
 
-def document_dict(d: DocumentRow, *, text: bool = False) -> dict[str, Any]:
-    """A document row as the API returns it; the full text only with ``text``."""
+def source_name(path: str | None) -> str:
+    """A document's source as people gave it, never a path on the server: a URL as given, an
+    upload's file name, else the last part of the path (``/srv/in/宝鸡2024.txt`` → ``宝鸡2024.txt``;
+    a row of a dataset keeps its row mark: ``corpus.csv#12``)."""
+    if not path:
+        return ""
+    if _URL.match(path):
+        return path
+    if path.startswith("upload:"):
+        path = path[len("upload:") :]
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+# the columns a list of documents shows: never the text or the structure (their size is the
+# text's length, computed by the database)
+LIST_COLUMNS = (
+    "id",
+    "sha256",
+    "path",
+    "format",
+    "encoding",
+    "title",
+    "jurisdiction_name",
+    "jurisdiction_id",
+    "level",
+    "delivered",
+    "plan_year",
+    "review_year",
+    "speaker",
+    "source",
+    "doc_type",
+    "extractor_version",
+    "ingested_at",
+)
+
+
+# each document's length in characters, kept by the database's own triggers (migration
+# 0007): a list reads it instead of every listed text
+_LENGTHS = Table(
+    "document_lengths", MetaData(), Column("document_id", Integer, primary_key=True), Column("chars", Integer)
+)
+
+
+def _list_select(*where: Any) -> Select[Any]:
+    """The list columns of documents, with their length (from document_lengths; computed from
+    the text only for a row the table lacks)."""
+    chars = func.coalesce(_LENGTHS.c.chars, func.length(DocumentRow.text)).label("chars")
+    return (
+        select(*[getattr(DocumentRow, c) for c in LIST_COLUMNS], chars)
+        .outerjoin(_LENGTHS, _LENGTHS.c.document_id == DocumentRow.id)
+        .where(*where)
+    )
+
+
+def document_dict(d: Any, *, text: bool = False) -> dict[str, Any]:
+    """A document as the API returns it (a row, or a result row of :data:`LIST_COLUMNS` and
+    ``chars``); the full text and structure only with ``text``. ``name`` is its source name
+    (:func:`source_name`); ``path`` says the same, for older clients: no path on the server is shown."""
+    name = source_name(d.path)
+    chars = getattr(d, "chars", None)
     out = {
         "id": d.id,
         "sha256": d.sha256,
-        "path": d.path,
+        "name": name,
+        "path": name,
         "format": d.format,
         "encoding": d.encoding,
         "title": d.title,
@@ -74,13 +152,20 @@ def document_dict(d: DocumentRow, *, text: bool = False) -> dict[str, Any]:
         "source": d.source,
         "doc_type": d.doc_type,
         "extractor_version": d.extractor_version,
-        "ingested_at": d.ingested_at.isoformat() if d.ingested_at else None,
-        "chars": len(d.text),
+        "ingested_at": _iso(d.ingested_at),
+        "chars": chars if chars is not None else len(d.text),
     }
     if text:
         out["text"] = d.text
         out["structure"] = d.structure
     return out
+
+
+def _iso(value: Any) -> str | None:
+    """A stored time as ISO 8601 (SQLite hands plain result rows back as text already)."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 FACT_FIELDS = ROW_FIELDS  # a fact as the API shows it
@@ -162,7 +247,7 @@ def documents(
 ) -> Page[dict[str, Any]]:
     """One page of documents, filtered by jurisdiction, level and year."""
     with db.read() as session:
-        q = select(DocumentRow)
+        q = select(DocumentRow.id)
         jid = _jurisdiction_filter(session, jurisdiction)
         if jid is not None:
             q = q.where(DocumentRow.jurisdiction_id == jid)
@@ -170,15 +255,30 @@ def documents(
             q = q.where(DocumentRow.level == level)
         if year is not None:
             q = q.where(DocumentRow.plan_year == year)
-        rows, total = _paginate(
+        # first the page's ids (from the indexes alone: a row's other columns lie behind its
+        # text), then only those rows' list columns
+        ids, total = _paginate(
             session, q.order_by(DocumentRow.plan_year.desc().nulls_last(), DocumentRow.id), page, per_page
         )
-        return Page([document_dict(d) for d in rows], page, per_page, total)
+        return Page(_list_rows(session, ids), page, per_page, total)
+
+
+def _list_rows(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    """The list columns of these documents, in the order of ``ids``."""
+    if not ids:
+        return []
+    found = {r.id: r for r in session.execute(_list_select(DocumentRow.id.in_(ids)))}
+    return [document_dict(found[i]) for i in ids if i in found]
 
 
 def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, Any]:
     """The document with this id (with its text unless ``text`` is False); NotFoundError if none."""
     with db.read() as session:
+        if not text:
+            rows = _list_rows(session, [document_id])
+            if not rows:
+                raise NotFoundError(f"no document with id {document_id}")
+            return rows[0]
         d = session.get(DocumentRow, document_id)
         if d is None:
             raise NotFoundError(f"no document with id {document_id}")
@@ -188,7 +288,7 @@ def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, 
 def document_by_hash(db: Database, sha256: str) -> dict[str, Any]:
     """The document whose file has this SHA-256; NotFoundError if none."""
     with db.read() as session:
-        d = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
+        d = session.execute(_list_select(DocumentRow.sha256 == sha256)).first()
         if d is None:
             raise NotFoundError(f"no document with hash {sha256[:12]}")
         return document_dict(d)
@@ -381,40 +481,158 @@ class Hit:
     """A document that matches a search, with the passages around each match."""
     document: dict[str, Any]
     snippets: list[tuple[str, str, str]]  # (before, match, after): the caller escapes and marks
+    score: float = 0.0  # relevance: higher is better (BM25 of the query as a phrase)
+
+
+# BM25's constants, as SQLite's FTS5 uses them
+_K1, _B = 1.2, 0.75
+
+
+def _bm25_sql(q: str, avg_chars: float) -> Any:
+    """BM25 of ``q`` as one phrase, computed in SQL over ``documents.text`` (higher is better):
+    occurrences from ``replace``, the length in characters. The phrase's idf is the same for
+    every document, so it is left out; the order is FTS5's ``bm25()`` order."""
+    n = func.length(DocumentRow.text)
+    tf = (n - func.length(func.replace(DocumentRow.text, q, ""))) * 1.0 / len(q)
+    return tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * n * 1.0 / max(avg_chars, 1.0)))
 
 
 def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: int = 30) -> Page[Hit]:
-    """Full text over every report: FTS5 trigram on SQLite, pg_trgm on PostgreSQL (a LIKE scan
-    for queries shorter than three characters, which trigrams cannot index)."""
+    """Full text over every report, most relevant first, then the newest (plan year), one hit
+    per document with each distinct passage once (a saved page holding the report three times
+    gives one passage, not three equal ones).
+
+    Relevance is BM25 of the query as a phrase: FTS5's ``bm25()`` over the trigram index on
+    SQLite; on PostgreSQL (whose text-search parser cannot split Chinese into words, so that
+    ``ts_rank`` has nothing to count) the same formula in SQL over the documents a pg_trgm
+    index finds. Queries shorter than three characters, which trigrams cannot index, are a
+    LIKE scan ranked by that formula on both. A query's ranking is kept (per database, for
+    :data:`RANK_SECONDS`, and only while the documents' count, largest id and total length
+    stay the same), so that paging through it or asking again does not rank every match again."""
     q = q.strip()
     if not q:
         raise InputError("empty query")
     if len(q) > 200:
         raise InputError("query longer than 200 characters")
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise InputError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
     with db.read() as session:
-        dialect = session.get_bind().dialect.name
-        if dialect == "sqlite" and len(q) >= 3:
-            phrase = '"' + q.replace('"', '""') + '"'
-            ids_q = (
-                select(text("rowid")).select_from(text("documents_fts")).where(text("documents_fts MATCH :p"))
-            )
-            ids = [r[0] for r in session.execute(ids_q, {"p": phrase})]
-            base = select(DocumentRow).where(DocumentRow.id.in_(ids)) if ids else None
-        else:
-            base = select(DocumentRow).where(DocumentRow.text.like(f"%{_escape_like(q)}%", escape="\\"))
-        if base is None:
-            return Page([], page, per_page, 0)
-        rows, total = _paginate(session, base.order_by(DocumentRow.id), page, per_page)
-        hits = []
-        for d in rows:
-            snippets = []
-            for m in re.finditer(re.escape(q), d.text):
-                a, b = m.start(), m.end()
-                snippets.append((d.text[max(0, a - context) : a], d.text[a:b], d.text[b : b + context]))
-                if len(snippets) >= 3:
-                    break
-            hits.append(Hit(document_dict(d), snippets))
-        return Page(hits, page, per_page, total)
+        ids, scores = _ranking(session, q)
+        lo = (page - 1) * per_page
+        chosen = list(ids[lo : lo + per_page])
+        if not chosen:
+            return Page([], page, per_page, len(ids))
+        docs = {d["id"]: d for d in _list_rows(session, chosen)}
+        found = _texts(session, chosen)
+        hits = [
+            Hit(docs[i], utf8_passages(found.get(i, b""), q, context=context), scores[lo + n])
+            for n, i in enumerate(chosen)
+            if i in docs
+        ]
+        return Page(hits, page, per_page, len(ids))
+
+
+RANK_SECONDS = 300.0  # how long a query's ranking is kept at most
+_RANK_ENTRIES = 64  # rankings kept per database (each: 12 bytes a matching document)
+_RANKS = "_workreport_search_ranks"  # an engine's cache
+_RANK_LOCK = threading.Lock()
+
+
+def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
+    """Ids of the documents matching ``q``, best first, with their scores (higher is better)."""
+    bind: Any = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    count, largest = session.execute(select(func.count(DocumentRow.id), func.max(DocumentRow.id))).one()
+    version = (count, largest, session.scalar(select(func.coalesce(func.sum(_LENGTHS.c.chars), 0))))
+    with _RANK_LOCK:
+        cache: OrderedDict[str, tuple[float, tuple[Any, ...], array[int], array[float]]] | None = getattr(
+            engine, _RANKS, None
+        )
+        if cache is None:
+            cache = OrderedDict()
+            setattr(engine, _RANKS, cache)
+        kept = cache.get(q)
+        if kept is not None and kept[1] == version and time.monotonic() - kept[0] < RANK_SECONDS:
+            cache.move_to_end(q)
+            return kept[2], kept[3]
+    scored = _score(session, q)
+    years: dict[int, int] = {}
+    if scored:
+        year_q = select(DocumentRow.id, func.coalesce(DocumentRow.plan_year, -1))
+        if len(scored) <= CHUNK:
+            year_q = year_q.where(DocumentRow.id.in_(list(scored)))
+        years = {int(i): int(y) for i, y in session.execute(year_q)}  # from the plan-year index alone
+    order = sorted(scored, key=lambda i: (-scored[i], -years.get(i, -1), -i))
+    ids, scores = array("i", order), array("d", (scored[i] for i in order))
+    with _RANK_LOCK:
+        cache[q] = (time.monotonic(), version, ids, scores)
+        cache.move_to_end(q)
+        while len(cache) > _RANK_ENTRIES:
+            cache.popitem(last=False)
+    return ids, scores
+
+
+CHUNK = 500  # ids per IN (…) clause
+
+
+def _score(session: Session, q: str) -> dict[int, float]:
+    """BM25 of ``q`` as a phrase for every document holding it (higher is better)."""
+    if session.get_bind().dialect.name == "sqlite" and len(q) >= 3:
+        phrase = '"' + q.replace('"', '""') + '"'
+        rows = session.execute(
+            text("SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH :p"),
+            {"p": phrase},
+        )
+        return {int(i): -float(b) for i, b in rows}
+    avg = session.scalar(select(func.avg(_LENGTHS.c.chars))) or 1.0
+    rows = session.execute(
+        select(DocumentRow.id, _bm25_sql(q, float(avg))).where(
+            DocumentRow.text.like(f"%{_escape_like(q)}%", escape="\\")
+        )
+    )
+    return {int(i): float(b or 0.0) for i, b in rows}
+
+
+def _texts(session: Session, ids: list[int]) -> dict[int, bytes]:
+    """These documents' texts as UTF-8 bytes (no decoding of whole reports: only the
+    passages shown are decoded)."""
+    if session.get_bind().dialect.name == "postgresql":
+        raw: Any = func.convert_to(DocumentRow.text, "UTF8")
+    else:
+        raw = cast(DocumentRow.text, LargeBinary)
+    return {int(i): bytes(b) for i, b in session.execute(select(DocumentRow.id, raw).where(DocumentRow.id.in_(ids)))}
+
+
+def utf8_passages(data: bytes, q: str, *, context: int = 30, limit: int = 3) -> list[tuple[str, str, str]]:
+    """Up to ``limit`` distinct passages around the matches of ``q`` in the UTF-8 text
+    ``data``: (before, match, after), ``context`` characters each side. A passage equal to one
+    already taken (whitespace aside) is skipped, so a text repeated on a page yields it once."""
+    needle = q.encode("utf-8")
+    out: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    span = 4 * context  # bytes enough for ``context`` characters (a character is 1–4 bytes)
+    at = data.find(needle) if needle else -1
+    while at >= 0:
+        end = at + len(needle)
+        # a window cut inside a character loses only that character, which lies beyond the context
+        before = data[max(0, at - span) : at].decode("utf-8", "ignore")[-context:] if context else ""
+        after = data[end : end + span].decode("utf-8", "ignore")[:context]
+        key = _SPACE.sub("", before + q + after)
+        if key not in seen:
+            seen.add(key)
+            out.append((before, q, after))
+            if len(out) >= limit:
+                break
+        at = data.find(needle, end)
+    return out
+
+
+def passages(text_: str, q: str, *, context: int = 30, limit: int = 3) -> list[tuple[str, str, str]]:
+    """:func:`utf8_passages` of a text given as a string."""
+    return utf8_passages(text_.encode("utf-8"), q, context=context, limit=limit)
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def audit_log(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -451,3 +669,129 @@ def document_targets(db: Database, document_id: int) -> tuple[list[dict[str, Any
         )
         label = f"{doc.jurisdiction_name} {doc.plan_year} ({Path(doc.path).name})"
         return [{k: getattr(f, k) for k in TARGET_FIELDS} for f in facts], label, doc.jurisdiction_name
+
+
+# --------------------------------------------------------------------------- the tracker, read
+
+
+def track_page(
+    db: Database,
+    *,
+    jurisdiction: str | None = None,
+    period: int | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> Page[dict[str, Any]]:
+    """One page of the stored ratings of numeric targets, as ``workreport.track.track`` gives
+    them (``TrackRow.to_dict()``), with each document named by its source. Only what the rows
+    show is read: the page's commitments with their place's name, the target fact's quote and
+    hedge, and the two documents' names, never a text; the page and its count come from the
+    targets index (migration 0007). The ratings are the stored ones (``track`` rates any target
+    an older database left unrated; the registry rates every target it stores)."""
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise InputError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
+    with db.read() as session:
+        params: dict[str, Any] = {"lim": per_page, "off": (page - 1) * per_page}
+        if jurisdiction is not None:
+            params["jid"] = find_jurisdiction(session, jurisdiction).id
+        if period is not None:
+            params["period"] = period
+        count, rows = _track_statements(jurisdiction is not None, period is not None)
+        total = int(session.scalar(count, params) or 0)
+        items = [_track_dict(r) for r in session.execute(rows, params)] if total else []
+        return Page(items, page, per_page, total)
+
+
+_TRACK_STATEMENTS: dict[tuple[bool, bool], tuple[Any, Any]] = {}
+
+
+def _track_statements(by_place: bool, by_period: bool) -> tuple[Any, Any]:
+    """The count and the page statements for these filters, built once (their parameters are
+    bound at each call: building a statement costs more than running it)."""
+    key = (by_place, by_period)
+    if key not in _TRACK_STATEMENTS:
+        c = CommitmentRow.__table__
+        where = [c.c.type == "target", c.c.retired == False]  # noqa: E712 - SQL, and indexable on both engines
+        if by_place:
+            where.append(c.c.jurisdiction_id == bindparam("jid"))
+        if by_period:
+            where.append(c.c.period == bindparam("period"))
+        ids = (
+            select(c.c.id)
+            .where(*where)
+            .order_by(c.c.jurisdiction_id, c.c.period, c.c.id)
+            .limit(bindparam("lim"))
+            .offset(bindparam("off"))
+            .subquery("page")
+        )
+        j = JurisdictionRow.__table__
+        f = FactRow.__table__
+        td = DocumentRow.__table__.alias("target_doc")
+        od = DocumentRow.__table__.alias("outcome_doc")
+        rows = (
+            select(
+                c,
+                j.c.name.label("place"),
+                f.c.quote.label("fact_quote"),
+                f.c.hedge.label("fact_hedge"),
+                td.c.path.label("target_path"),
+                od.c.path.label("outcome_path"),
+            )
+            .select_from(ids.join(c, c.c.id == ids.c.id))
+            .outerjoin(j, j.c.id == c.c.jurisdiction_id)
+            .outerjoin(f, (f.c.document_id == c.c.document_id) & (f.c.key == c.c.fact_key))
+            .outerjoin(td, td.c.id == c.c.document_id)
+            .outerjoin(od, od.c.id == c.c.outcome_document_id)
+            .order_by(c.c.jurisdiction_id, c.c.period, c.c.id)
+        )
+        count = select(func.count()).select_from(c).where(*where)
+        _TRACK_STATEMENTS[key] = (count, rows)
+    return _TRACK_STATEMENTS[key]
+
+
+def _track_dict(r: Any) -> dict[str, Any]:
+    """A stored rating as ``TrackRow.to_dict()`` shows it (documents by their source name)."""
+    target = {
+        "value": r.value,
+        "value_max": r.value_max,
+        "unit": r.unit,
+        "measure": r.measure,
+        "comparator": r.comparator,
+        "hedge": r.fact_hedge if r.fact_hedge is not None else r.hedge,
+        "quote": r.fact_quote,
+        "document": source_name(r.target_path) if r.target_path is not None else None,
+        "document_id": r.document_id,
+        "start": r.start,
+        "end": r.end,
+    }
+    outcome = None
+    if r.outcome_id is not None:
+        outcome = {
+            "value": r.outcome_value,
+            "value_max": r.outcome_value_max,
+            "unit": r.unit,
+            "measure": r.measure,
+            "quote": r.outcome_quote,
+            "document": source_name(r.outcome_path) if r.outcome_path is not None else None,
+            "document_id": r.outcome_document_id,
+            "start": r.outcome_start,
+            "end": r.outcome_end,
+            "kind": r.outcome_kind,
+            "source": r.outcome_source,
+        }
+    return {
+        "commitment_id": r.id,
+        "jurisdiction": r.place,
+        "indicator_id": r.indicator_id,
+        "indicator": r.indicator,
+        "period": r.period,
+        "target": target,
+        "outcome": outcome,
+        "status": r.status or "not_yet_due",
+        "provisional": bool(r.provisional),
+        "rule": r.rule or "",
+        "rater": r.rater or "rules",
+        "match": r.match,
+        "review": r.review,
+        "candidates": list(r.candidates or []),
+    }

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from workreport import registry
 from workreport.model import Kind
 from workreport.registry.users import User, end_sessions
 from workreport.store import queries
-from workreport.track import count_targets, track
+from workreport.track import track
 
 from .auth import same_token
 from .errors import ApiError
@@ -99,12 +102,26 @@ async def upload_document(
     return await ingest_upload(request, file, user)
 
 
-@router.get("/documents/{document_id}", summary="One report, with its text and structure")
+@router.get(
+    "/documents/{document_id}",
+    summary="One report, with its text and structure",
+    response_model=dict[str, Any],
+)
 def get_document(
     request: Request, _: Annotated[User | None, Depends(reader)], document_id: Id, text: bool = True
-) -> dict[str, Any]:
-    """A report with its metadata and, unless ``text=false``, its full text."""
-    return queries.document(request.app.state.db, document_id, text=text)
+) -> Response:
+    """A report with its metadata (``name``: its source, a file name or URL as given) and,
+    unless ``text=false``, its full text and structure."""
+    return json_response(queries.document(request.app.state.db, document_id, text=text))
+
+
+def json_response(body: Any) -> Response:
+    """JSON written in one pass (a report's text and structure are plain JSON already: no
+    walk over them to make them so)."""
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        media_type="application/json",
+    )
 
 
 @router.delete("/documents/{document_id}", status_code=204, summary="Delete a report and what came from it")
@@ -244,11 +261,16 @@ def get_track(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    """Each target against what was later reported for it, with the status that follows."""
+    """Each target against what was later reported for it, with the status that follows (the
+    stored ratings, a page at a time; documents named by their source)."""
     db = request.app.state.db
-    rows = track(db, jurisdiction=jurisdiction, period=period, page=page, per_page=per_page)
-    total = count_targets(db, jurisdiction=jurisdiction, period=period)
-    return page_json(queries.Page([r.to_dict() for r in rows], page, per_page, total))
+    if not getattr(request.app.state, "targets_rated", False):
+        # once per server: rate what a database older than stored ratings left unrated
+        track(db, page=1, per_page=1)
+        request.app.state.targets_rated = True
+    return page_json(
+        queries.track_page(db, jurisdiction=jurisdiction, period=period, page=page, per_page=per_page)
+    )
 
 
 @router.get(
@@ -276,11 +298,13 @@ def search(
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    """Full-text search of the reports, with the passages around each match."""
+    """Full-text search of the reports: one hit per document, most relevant first (BM25 of the
+    query as a phrase), then the newest; each distinct passage around a match once."""
     p = queries.search(request.app.state.db, q, page=page, per_page=per_page)
     items = [
         {
             "document": h.document,
+            "score": round(h.score, 6),
             "snippets": [{"before": a, "match": b, "after": c} for a, b, c in h.snippets],
         }
         for h in p.items
@@ -295,15 +319,49 @@ def export_table(
     table: Literal["documents", "facts", "commitments", "observations", "assessments", "jurisdictions"],
     fmt: Literal["csv", "jsonl"],
 ) -> StreamingResponse:
-    """Stream a whole table as CSV or JSON Lines."""
+    """Stream a whole table as CSV or JSON Lines (documents named by their source, never by a
+    path on the server)."""
     from workreport.publish.exports import stream_table
 
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+    chunks = stream_table(request.app.state.db, table, fmt)
+    if table == "documents":
+        chunks = _source_names(chunks, fmt)
 
     def body() -> Iterator[bytes]:
-        for chunk in stream_table(request.app.state.db, table, fmt):
+        for chunk in chunks:
             yield chunk.encode("utf-8")
 
     return StreamingResponse(
         body(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{table}.{fmt}"'}
     )
+
+
+def _source_names(chunks: Iterator[str], fmt: str) -> Iterator[str]:
+    """The documents export with its ``path`` column holding each document's source name.
+    The exporter yields whole rows (lines of JSON, or CSV rows with their header first)."""
+    if fmt == "jsonl":
+        for chunk in chunks:
+            for line in chunk.split("\n"):
+                if line.strip():
+                    row = json.loads(line)
+                    row["path"] = queries.source_name(row.get("path"))
+                    yield json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    from workreport.publish.cells import FORMULA_START, formula_safe
+
+    column: int | None = None
+    for chunk in chunks:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for cells in csv.reader(io.StringIO(chunk, newline="")):
+            if column is None:
+                column = cells.index("path") if "path" in cells else -1
+            elif 0 <= column < len(cells):
+                cell = cells[column]
+                if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+                    cell = cell[1:]  # as it was before the exporter made it formula-safe
+                cells[column] = formula_safe(queries.source_name(cell))
+            writer.writerow(cells)
+        yield out.getvalue()
+
