@@ -61,10 +61,12 @@ def is_task(title: str, level: int) -> bool:
 
 
 def key_tasks(doc: Document, structure: Structure) -> list[Commitment]:
-    """Key tasks: the sub-headings and action lead sentences under a plan part."""
+    """Key tasks: the sub-headings and action lead sentences under a plan part (the items
+    under a 为民实事 heading are projects, not tasks)."""
     out = []
+    project_sections = [s for s in structure.walk() if _cued(s.title)]
     for s in structure.walk():
-        if s.role != "plan" or s.level < 2:
+        if s.role != "plan" or s.level < 2 or _within(project_sections, s.heading.start) is not None:
             continue
         title = doc.text[s.heading.start : s.heading.end].strip()
         if not is_task(title, s.level):
