@@ -146,7 +146,7 @@ def test_own_date_lines(line: str, expected: str | None) -> None:
 def commitments(doc: workreport.Document, kind: str) -> list[str]:
     from workreport.pipeline.resolve import resolve
 
-    return [c.text for c in resolve(doc, workreport.inspect(doc), []).commitments if c.type == kind]
+    return [c.text or "" for c in resolve(doc, workreport.inspect(doc), []).commitments if c.type == kind]
 
 
 def test_a_news_copy_keeps_the_reports_own_title_and_leaves_the_page_out() -> None:
@@ -351,7 +351,7 @@ def test_corpus_titles_tasks_and_projects_are_the_reports_own(path: Path) -> Non
     assert m.delivered is not None
     found = resolve(doc, st, []).commitments
     for c in found:
-        text = c.text.strip()
+        text = (c.text or "").strip()
         assert not SALUTATION.match(text), (c.type, text)
         assert not CAPTION.search(text), (c.type, text)
         assert not DEBRIS.search(text), (c.type, text)
