@@ -482,9 +482,9 @@ def timeline(
     x = Scale(start - 0.5, end + 0.5, left, right)
 
     out = [_open(width, height, title, standalone)]
-    out.append(text(left if narrow else 0, 20, title, size=15 if not narrow else 13, weight="600", fill=INK))
+    out.append(text(left if narrow else 8, 20, title, size=15 if not narrow else 13, weight="600", fill=INK))
     if subtitle:
-        out.append(text(left if narrow else 0, 40, subtitle, size=11, fill=MUTED))
+        out.append(text(left if narrow else 8, 40, subtitle, size=11, fill=MUTED))
     v = lo
     while v <= hi + step / 1000:
         gy = y(v)
@@ -499,12 +499,17 @@ def timeline(
         if (year - start) % every == 0 or (year == end and (end - start) % every >= every / 2):
             out.append(text(gx, bottom + 17, str(year), size=10 if narrow else 11, fill=MUTED, anchor="middle"))
     mark_w = max(3.0, min(8.0, band * 0.3 / max(1, len(series))))
+    per_year: dict[int, list[int]] = {}
+    for i, s in enumerate(series):
+        for year in sorted({m.year for m in s.targets}):
+            per_year.setdefault(year, []).append(i)
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
         out += outcome_line(s.outcomes, x, y, colour)
-        # targets beside the outcome of their year, places side by side within the year
-        offset = (i - (len(series) - 1) / 2) * (mark_w * 2 + 2)
+        # targets on their year; places with a target the same year side by side within it
         for m in s.targets:
+            sharing = per_year[m.year]
+            offset = (sharing.index(i) - (len(sharing) - 1) / 2) * (mark_w * 2 + 2)
             hi_v = m.value_max if m.value_max is not None else m.value
             out.append(_titled(m.title, target_mark(x(m.year) + offset, y(m.value), y(hi_v), m.comparator,
                                                      colour, size=mark_w)))
@@ -577,9 +582,9 @@ def target_strip(
     hi = step * -(-hi_v // step) + (step if hi_v % step == 0 else 0)
     x = Scale(lo, hi, left, right)
     out = [_open(width, height, title, standalone)]
-    out.append(text(4 if narrow else 0, 20, title, size=13 if narrow else 15, weight="600", fill=INK))
+    out.append(text(4 if narrow else 8, 20, title, size=13 if narrow else 15, weight="600", fill=INK))
     if subtitle:
-        out.append(text(4 if narrow else 0, 40, subtitle, size=11, fill=MUTED))
+        out.append(text(4 if narrow else 8, 40, subtitle, size=11, fill=MUTED))
     v = lo
     while v <= hi + step / 1000:
         gx = x(v)

@@ -113,6 +113,7 @@ class Escalation:
     unit: str | None
     measures: list[str]
     rows: list[LevelRow] = field(default_factory=list)
+    reporting: set[int] = field(default_factory=set)  # places with a report for the year
 
     def with_targets(self) -> list[LevelRow]:
         """The rows that have a target: the panel."""
@@ -136,8 +137,10 @@ def escalation(
     best_t = best_by_place_year(ts, names, unit=unit, measure=measure, outcome=False)
     best_o = best_by_place_year(os_, names, unit=unit, measure=measure, outcome=True)
     # a place with a report for the year but no target found in it is listed too, as such
-    places = with_ancestors(db, {pid for pid, _ in best_t} | places_reporting(db, year))
+    reporting = places_reporting(db, year)
+    places = with_ancestors(db, {pid for pid, _ in best_t} | reporting)
     out = Escalation(indicator_id, indicator_title(indicator_id, lang), year, measure, unit, measures)
+    out.reporting = reporting
     children: dict[int | None, list[Place]] = {}
     for p in places.values():
         parent = p.parent_id if p.parent_id in places else None

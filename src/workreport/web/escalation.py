@@ -71,6 +71,8 @@ def escalation(
         "escalation.html",
         e=e,
         rows=rows,
+        # a column nobody has a value in (no parent's target, no outcome yet) is left out
+        show={k: any(x[k] for x in rows) for k in ("gap", "previous", "outcome")},
         with_targets=len(e.with_targets()),
         indicators=[(i, indicator_title(i, lang)) for i in ids],
         measures=[(m, measure_label(m, lang)) for m in e.measures],  # type: ignore[arg-type]
