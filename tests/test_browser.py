@@ -1,8 +1,11 @@
 """The web app in a real browser: headless Chromium (Debian's) driven by Playwright.
 
 Uploads a seed, sees its facts highlighted, opens the tracker and sees the New Area's GDP
-rating, corrects a fact as an editor, and is refused as anonymous. Screenshots of the main
-pages are saved in tests/artifacts/ for people to look at."""
+rating, corrects a fact as an editor, and is refused as anonymous. Then every page, at a
+desktop's width (1280) and a phone's (390), in Chinese and (library, tracker, commitments,
+indicator) in English: nothing wider than the screen, no chart label outside its chart, no
+status badge or place name broken over lines. The screenshots are saved in tests/artifacts/
+for people to look at."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import REPORTS, SHARED
+from workreport import registry
 from workreport.registry.users import add_user
 from workreport.store import Database
 from workreport.web import Settings, create_app
@@ -24,6 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SEEDS = SHARED / "seeds"
 PASSWORD = "correct horse battery"
+STATE: dict[str, Database] = {}
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -55,6 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     db = Database(str(tmp_path_factory.mktemp("web") / "browser.sqlite"))
     add_user(db, "editor", PASSWORD, "editor")
+    STATE["db"] = db
     app = create_app(Settings(db_url=db.url, secret_key="s" * 48), db=db)
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -79,9 +85,9 @@ def browser(server: str) -> Iterator[object]:
         b.close()
 
 
-def shot(page: object, name: str) -> None:
+def shot(page: object, name: str, full_page: bool = False) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)  # type: ignore[attr-defined]
 
 
 def sign_in(page: object, server: str) -> None:
@@ -152,4 +158,128 @@ def test_anonymous_is_refused(browser: object, server: str) -> None:
     assert patch.status == 401
     form = page.request.post(f"{server}/facts/1/correct", form={"field": "value", "value": "1"})
     assert form.status in (401, 403)
+    context.close()
+
+
+# --------------------------------------------------------------------------- every page, two widths
+
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+ENGLISH_TOO = ("library", "tracker", "commitments", "indicator")
+
+# what a page must not do, measured in the browser: a list of what is wrong (empty when fine)
+LAYOUT_PROBLEMS = """() => {
+  const bad = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth + 1) bad.push(`page ${doc.scrollWidth}px wide in ${window.innerWidth}px`);
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const [, , w, h] = svg.getAttribute("viewBox").split(" ").map(Number);
+    for (const t of svg.querySelectorAll("text")) {
+      const b = t.getBBox();
+      if (b.x < -1 || b.x + b.width > w + 1 || b.y < -1 || b.y + b.height > h + 1)
+        bad.push(`chart label cut: ${t.textContent}`);
+    }
+    const box = svg.closest(".card") || svg.parentElement;
+    const room = box.clientWidth - 2 * parseFloat(getComputedStyle(box).paddingLeft);
+    if (window.innerWidth > 800 && svg.getBoundingClientRect().width < 0.95 * room)
+      bad.push(`chart uses ${svg.getBoundingClientRect().width}px of ${room}px`);
+  }
+  for (const el of document.querySelectorAll(".status, td.nowrap, .facet li a")) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const line = parseFloat(getComputedStyle(el).lineHeight) || 1.6 * parseFloat(getComputedStyle(el).fontSize);
+    if (el.textContent.trim() && range.getBoundingClientRect().height > 1.5 * line)
+      bad.push(`wrapped: ${el.textContent.trim().slice(0, 20)}`);
+  }
+  for (const el of document.querySelectorAll("main *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > window.innerWidth + 1 && !el.closest(".table-wrap, .chart-box, .reader, pre"))
+      bad.push(`overflows: <${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}">`);
+  }
+  return bad.slice(0, 10);
+}"""
+
+
+@pytest.fixture(scope="module")
+def stocked(server: str) -> dict[str, str]:
+    """Every test report and both seeds in the server's database; the paths of the pages to look at."""
+    db = STATE["db"]
+    registry.ingest(db, sorted(REPORTS.glob("*.txt")) + sorted(SEEDS.glob("*.txt")))
+    from workreport.store import queries
+    from workreport.track import track
+
+    docs = queries.documents(db, per_page=50).items
+    city = next(d for d in docs if d["jurisdiction"] == "兰州市")
+    rated = next(r for r in track(db) if r.outcome is not None)
+    fact = queries.facts(db, document_id=city["id"], kind="target", per_page=1).items[0]
+    return {
+        "library": "/",
+        "tracker": "/tracker?jurisdiction=兰州新区&period=2022",
+        "tracker-all": "/tracker",
+        "commitments": "/commitments",
+        "commitment": f"/commitments/{rated.commitment_id}",
+        "indicators": "/indicators",
+        "indicator": "/indicators/gdp",
+        "search": "/search?q=生产总值",
+        "reader": f"/documents/{city['id']}",
+        "targets": f"/documents/{city['id']}/targets",
+        "fact": f"/facts/{fact['id']}",
+        "login": "/login",
+        "error": "/documents/999999",
+    }
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_fits_and_reads(browser: object, server: str, stocked: dict[str, str], width: str) -> None:
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    sign_in(page, server)
+    problems: dict[str, list[str]] = {}
+    for name, path in stocked.items():
+        for lang in ("zh", "en") if name in ENGLISH_TOO else ("zh",):
+            sep = "&" if "?" in path else "?"
+            page.goto(f"{server}{path}{sep}lang={lang}")
+            assert page.locator("html").get_attribute("lang") == ("en" if lang == "en" else "zh-CN")
+            if name != "login":
+                found = page.evaluate(LAYOUT_PROBLEMS)
+                if found:
+                    problems[f"{name} {lang}"] = found
+            shot(page, f"page-{name}-{lang}-{width}", full_page=True)
+    page.goto(f"{server}/?lang=zh")  # leave the cookie in Chinese
+    context.close()
+    assert not problems, problems
+
+
+def test_language_switch_keeps_the_page(browser: object, server: str, stocked: dict[str, str]) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{server}/tracker?jurisdiction=兰州新区&period=2022")
+    page.click("text=English")
+    assert "lang=en" in page.url and "period=2022" in page.url
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Tracker" in page.locator("h1").inner_text()
+    assert page.locator("table.tracker", has_text="Gross domestic product").count() == 1
+    page.goto(f"{server}/commitments")  # the choice stays for the next page
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click("text=中文")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    context.close()
+
+
+def test_upload_message_is_readable(browser: object, server: str, stocked: dict[str, str], tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    sign_in(page, server)
+    bad = tmp_path / "notes.exe"
+    bad.write_bytes(b"MZ")
+    page.set_input_files("#upload input[type=file]", str(bad))
+    message = page.locator("#upload .upload-message")
+    message.wait_for(state="visible")
+    page.wait_for_function("document.querySelector('#upload .upload-message').textContent.includes('失败')")
+    text = message.inner_text()
+    assert "上传失败" in text and ".pdf" in text
+    colour = message.evaluate("e => getComputedStyle(e).color")
+    background = page.locator("#upload").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour != background and colour not in ("rgb(255, 255, 255)",)
+    shot(page, "upload-refused")
     context.close()

@@ -442,9 +442,11 @@ def targets(request: Request, document_id: Id) -> HTMLResponse:
         lambda rp: (rp[0].target["measure"], rp[0].target["unit"]),
         lambda rp: indicator_label(rp[0].indicator_id, rp[0].indicator, lang),
         {
-            f"{year}年目标": lambda rp: rp[0].target["value"],
-            f"{year - 1}年目标": lambda rp: rp[1].target["value"] if rp[1] else None,
-            f"{year - 1}年结果": lambda rp: rp[1].outcome["value"] if rp[1] and rp[1].outcome else None,
+            translate("%s 目标", lang) % year: lambda rp: rp[0].target["value"],
+            translate("%s 目标", lang) % (year - 1): lambda rp: rp[1].target["value"] if rp[1] else None,
+            translate("%s 结果", lang) % (year - 1): lambda rp: (
+                rp[1].outcome["value"] if rp[1] and rp[1].outcome else None
+            ),
         },
         "目标与上年对比",
         lang,
@@ -531,9 +533,15 @@ def measure_charts(
         rows = rows[:limit]
         unit_word = translate(CHART_UNITS[unit], lang)
         heading = f"{measure_label(measure, lang=_lang(lang))} · {translate(title, lang)} ({unit_word})"
+        drawn: dict[str, Sequence[float | None]] = {
+            translate(name, lang): [get(r) for r in rows] for name, get in series.items()
+        }
+        drawn = {name: values for name, values in drawn.items() if any(v is not None for v in values)}
+        if not drawn:  # a series with no value at all takes no room
+            continue
         svg = charts.bars(
             [label_of(r) for r in rows],
-            {translate(name, lang): [get(r) for r in rows] for name, get in series.items()},
+            drawn,
             title=heading,
             unit="%" if unit == "%" else "",
             width=CHART_WIDTH,
