@@ -60,6 +60,10 @@ CLASSES: dict[str, list[Case]] = {
         ("居民消费价格指数增长负3.9%。", -3.9, None, "%"),
         ("利润总额-22.2%，降幅收窄。", -22.2, None, "%"),
         ("进出口总额增长-5.6%。", -5.6, None, "%"),
+        ("一季度经济增速为负1.2%。", -1.2, None, "%"),
+        # 负 inside a word (税负, 减负) is no sign: the fall comes from 减少 alone
+        ("全年再减少企业税负3500亿元左右。", -3.5e11, None, "CNY"),
+        ("为中小企业减负120亿元。", 1.2e10, None, "CNY"),
     ],
     "mixed_and_chinese": [
         ("全年地区生产总值达到1.2万亿元。", 1.2e12, None, "CNY"),

@@ -16,9 +16,11 @@ from workreport.pipeline.extract.reading import (
     counted_object,
     elide_examples,
     is_fragment,
+    label_words,
     object_verb,
     read_phrase,
     strip_comparator,
+    strip_leading_verb,
     strip_marker,
 )
 from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK
@@ -36,7 +38,120 @@ def label_of(
     label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead)
     if _names_nothing(label):
         label = _named_before(text, label, m, hi, cs, lo, previous)
-    return label, lead
+    if m.indicator_id is None:
+        label = _ranked_subject(text, label, m, cs)
+        label = _owner_after(text, label, m, hi)
+        changes = m.reading is not None and m.reading.verb is not None and m.family != "rank"
+        if cs > lo and not changes and text.startswith(label_words("subjectless"), cs):
+            sibling = previous is not None and previous.end > cs and text.startswith("、", m.floor)
+            if not sibling:
+                label = _with_topic(text, label, cs, lo, _bare(label))
+            elif previous is not None and "…" in previous.indicator and "…" not in label:
+                # 全年注册企业1300家以上、融资150亿元以上: the list's items share one subject
+                label = f"{previous.indicator.rsplit('…', 1)[0]}…{label}"
+    return _with_change(text, label, m), lead
+
+
+_SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
+
+
+def _with_change(text: str, label: str, m: Mention) -> str:
+    """财政赤字…比去年增加 (2000亿元), 涉企收费…减少, 本届政府…行政审批事项…减少 (1/3): an
+    absolute change, or a share of something cut, names its verb (and what it cuts)."""
+    r = m.reading
+    if r is None or r.verb is None or r.to:
+        return label
+    if m.family in ("money", "quantity", "count"):
+        raw = text[m.floor : m.start]
+        at = raw.rfind(r.verb)
+        since = _SINCE.search(raw, 0, at) if at > 0 else None
+        words = (since[0] if since else "") + r.verb
+        if r.verb in label or label.count("…") >= 2:
+            return label  # a long list (棉花…钢…煤) stays as its items name it
+        return f"{label}…{words}"
+    if m.family == "percent" and (r.leading or "/" in text[m.start : m.end] or "分之" in text[m.start : m.end]):
+        after = counted_object(text[m.end : m.end + _OBJECT_REACH])
+        if len(after) >= 2 and after not in label:
+            return f"{label}…{after}…{r.verb}"
+    return label
+
+
+def _ranked_subject(text: str, label: str, m: Mention, cs: int) -> str:
+    """我市综合信用指数排名在全国36个城市中从第27位: a rank within a group (在…中) ranks the
+    subject before 在, not the group."""
+    if m.family != "rank":
+        return label
+    phrase = text[cs : m.start]
+    at = max(phrase.rfind(w) for w in label_words("rank_groups"))
+    if at <= 0 or "中" not in phrase[at:]:
+        return label
+    subject = strip_marker(clean_indicator(phrase[:at])).lstrip("我全本该市省区县")
+    return subject if subject.endswith(label_words("rank_heads")) else label
+
+
+_SIBLING = re.compile(r"(?:[、和及与][^、，,。;；:：的等\d]{1,8}?[\d.．〇零一二两三四五六七八九十百千万亿]+[^、，,。;；的等]{0,6}?)*[的等]")
+
+
+def _owner_after(text: str, label: str, m: Mention, hi: int) -> str:
+    """建成七山300兆瓦、坪城95兆瓦等风光电项目; 投资过千亿、产能过千亿的千亿级产业园: the items
+    of a list that ends in 等 or 的 and a name are parts of what that name says."""
+    run = _SIBLING.match(text, m.end, min(hi, m.end + 60))
+    if run is None:
+        return label
+    owner = counted_object(text[run.end() - 1 : min(hi, run.end() + _OBJECT_REACH)])
+    generic = next((w for w in label_words("generic_owners") if owner.startswith(w)), None)
+    if generic is not None:
+        # 达到一亿吨的水平; 按不低于5%的幅度压减一般性支出: no owner, but what the 幅度 acts on
+        rest = owner[len(generic) :]
+        return f"{label}…{rest}" if len(rest) >= 2 and rest not in label else label
+    if len(owner) < 2 or owner in label:
+        return label
+    core = strip_leading_verb(label.rsplit("…", 1)[-1])
+    return f"{core}…{owner[-12:]}" if core else owner
+
+
+def _bare(label: str) -> str:
+    """全年共发运 → 发运: a label's last part without the words that open a subjectless clause."""
+    core = label.rsplit("…", 1)[-1]
+    for _ in range(3):
+        w = next((w for w in (*label_words("subjectless"), *label_words("adverbs")) if core.startswith(w)), None)
+        if w is None or len(core) <= len(w):
+            break
+        core = core[len(w) :]
+    return core
+
+
+def _with_topic(text: str, label: str, cs: int, lo: int, core: str) -> str:
+    """全年注册企业1300家 (after 加快建设“绿金通”平台三期): a clause with no subject of its own,
+    whose label names little (four characters or fewer), is labelled with what the clauses
+    before it act on: the sentence's first clause and the one before it when the sentence has
+    just begun, else the clause before; a group (在全国绩效评估中) takes the first clause."""
+    tail = label.rsplit("…", 1)[-1]
+    group = tail.startswith(label_words("rank_groups")) and tail.endswith("中")
+    if (len(core) > 4 or label.startswith(label_words("rank_groups"))) and not group:
+        return label  # 在听了…讨论以后: a time or place frame, no missing subject
+    before = text[lo:cs].rstrip(",，、;；:： ")
+    breaks = [i for i, c in enumerate(before) if c in CLAUSE_END]
+    topic = _clause_name(text, lo, lo + (breaks[0] if breaks else len(before)))
+    previous = _clause_name(text, lo + breaks[-1] + 1, lo + len(before)) if breaks else ""
+    if group:
+        parts = [topic]
+    elif len(breaks) <= 1:
+        parts = [topic, previous]
+    else:
+        parts = [previous]
+    parts = [p for p in parts if len(p) >= 2 and p not in label]
+    return "…".join([*parts, label]) if parts else label
+
+
+def _clause_name(text: str, start: int, end: int) -> str:
+    """What a clause acts on: its words before any number, without adverbs, verb or examples."""
+    first = _NUMBER_ON.search(text, start, end)
+    name = strip_marker(text[start : first.start() if first else end]).strip(" ，,、")
+    at = name.rfind("等")
+    if "、" in name[:at]:
+        name = name[at + 1 :].lstrip("地")  # 兰州至东南亚、中亚等地国际货运包机业务
+    return strip_leading_verb(name)[-16:]
 
 
 _FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年调了至到并或之把将被")
@@ -57,7 +172,7 @@ def _named_before(
     if previous is not None and previous.end > lo and not _names_nothing(previous.indicator):
         name = previous.indicator  # 钢：从135万吨增加到412万吨，增长2.1倍
         if core and not name.endswith(core):  # 有：钢42万吨，电53万千瓦: each item takes the shared subject
-            return f"{name.rsplit('…', 1)[0][-10:]}…{core}"
+            return f"{_short(name.rsplit('…', 1)[0])}…{core}"
         return name
     context = _context_before(text, cs, max(0, lo - 2 * LOOKBACK))
     if context and core:
@@ -130,7 +245,7 @@ def _read_label(
     if object_lead is not None and joined and after:
         return f"{object_lead}…{after}", object_lead  # the list goes on: 、120个老旧街区改造
     if after and (verb or not p.strip("…") or m.family != "money"):
-        return (f"{p}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
+        return (f"{p.rstrip('…')}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
     if p and is_fragment(p) and not m.indicator_id:
         if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
@@ -148,7 +263,7 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
         and not is_fragment(previous.indicator)
         and (len(p) > 2 or previous.end <= cs)
     ):
-        return f"{previous.indicator[-10:]}…{p}"
+        return f"{_short(previous.indicator)}…{p}"
     reach = max(lo, cs - LOOKBACK)  # the clause before is read back at most LOOKBACK characters
     before = text[reach:cs].rstrip(",，、 ")
     if not before or (previous is not None and previous.end > lo):
@@ -158,3 +273,14 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
     return f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p
 
 
+
+
+def _short(label: str) -> str:
+    """A label carried on to the next figure: its example list elided, at most 10 characters."""
+    elided = elide_examples(label)
+    if elided == label and "等" in label:
+        at = label.rfind("等")
+        lead = strip_leading_verb(label)
+        verb = label[: len(label) - len(lead)]
+        elided = f"{verb}…{label[at + 1 :]}" if verb else label[at + 1 :]
+    return elided if len(elided.replace("…", "")) <= 10 else elided[-10:]

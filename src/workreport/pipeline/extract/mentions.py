@@ -198,6 +198,7 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
 # Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
 _CAPITAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
 _SIGNS = "-−－负"
+_SIGN_AFTER = frozenset("为是长速幅到至达")  # 增长负3.9%, 增速为负: the words a signed figure follows
 _PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
 
 
@@ -210,7 +211,8 @@ def _sign_at(text: str, s: int, lo: int) -> bool:
         return False
     prev = text[s - 2] if s - 2 >= lo else ""
     if text[s - 1] == "负":
-        return prev not in ("正", "胜", "抱", "担", "自", "欺")
+        # 增长负3.9%, 为负2%; but 税负3500亿元, 减负, 自负盈亏: after a word, 负 is part of it
+        return not ("\u4e00" <= prev <= "\u9fff") or prev in _SIGN_AFTER
     return not (prev and ((prev.isascii() and prev.isalnum()) or prev in ".%％‰" or prev in CJK_NUMERAL))
 
 

@@ -284,12 +284,18 @@ def _object_verbs() -> _Suffixes:
 
 
 def elide_examples(phrase: str) -> str:
-    """新建甲、乙等科创平台 → 新建…科创平台: an example list ending in 等 is elided."""
+    """新建甲、乙等科创平台 → 新建…科创平台: an example list ending in 等 is elided.
+
+    A list right before the number (推进三中、七小等10所学校建设) names examples of what is
+    counted, never the indicator: it is elided whatever its length (推进…)."""
     at = phrase.rfind("等")
     if at <= 0:
         return phrase
     head = phrase[:at]
     lead = ""
+    if at == len(phrase) - 1:
+        lead = _leading_verb(head)
+        return f"{lead}…" if lead else ""
     if len(head) <= 20:
         return phrase  # a short list of examples is kept: 新建改造供热、供气、供水等管网
     for v in _label_rules()[2]:
@@ -302,6 +308,31 @@ def elide_examples(phrase: str) -> str:
     return f"{lead}…{phrase[at + 1 :]}"
 
 
+def _leading_verb(head: str) -> str:
+    """加快推进三中 → 加快推进: the adverbs and object verb a phrase opens with, or ''."""
+    _, _, verbs, adverbs, _, _ = _label_rules()
+    i = 0
+    for _ in range(3):
+        a = next((w for w in adverbs if head.startswith(w, i)), None)
+        if a is None:
+            break
+        i += len(a)
+    v = next((w for w in verbs if head.startswith(w, i)), None)
+    return head[: i + len(v)] if v else ""
+
+
+def strip_leading_verb(phrase: str) -> str:
+    """加快建设“绿金通”平台 → “绿金通”平台: what a clause acts on, without its adverbs and verb."""
+    lead = _leading_verb(phrase)
+    return phrase[len(lead) :] if lead and len(phrase) > len(lead) else phrase
+
+
+@cache
+def label_words(key: str) -> tuple[str, ...]:
+    """A word list of rules/cues.toml [label], longest first (subjectless, object_openers …)."""
+    return tuple(sorted(extractor_rules().cue["label"][key], key=len, reverse=True))
+
+
 def is_fragment(phrase: str) -> bool:
     """占全国, 总数, 较“十三五”末, 转: a phrase that only continues the subject before it."""
     return len(phrase) <= 2 or phrase.startswith(_label_rules()[4])
@@ -312,6 +343,8 @@ def counted_object(after: str) -> str:
     t = re.sub(r"^\([^()]{1,4}\)", "", after)  # 2.5万套(间)城市危旧房
     t = t[1:] if t.startswith(("的", "等")) else t
     m = re.match(r"[^,，。;；:：!?\n\r\d]{1,30}", t)
-    if m is None or m[0][0] in _label_rules()[5] or not re.match(r"[\u4e00-\u9fff“\"《]", m[0]):
+    if m is None or not re.match(r"[\u4e00-\u9fff“\"《]", m[0]):
+        return ""
+    if m[0][0] in _label_rules()[5] and not m[0].startswith(label_words("object_openers")):
         return ""
     return m[0].rstrip("、和与及 ")
