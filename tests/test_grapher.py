@@ -151,3 +151,19 @@ def test_csv_cells_are_formula_safe(db: Database) -> None:
     g = grapher.graph(db, "gdp", ["甘肃省"])
     g.rows[0].place = "=HYPERLINK(1)"
     assert "'=HYPERLINK(1)" in grapher.graph_csv(g)
+
+
+def test_every_template_text_has_an_english_entry() -> None:
+    import re
+    from importlib import resources
+
+    from workreport.web.render import catalog
+
+    english = catalog("en")
+    folder = resources.files("workreport.web").joinpath("templates")
+    for name in ("grapher", "escalation"):
+        text = folder.joinpath(f"{name}.html").read_text(encoding="utf-8")
+        missing = [t for _, t in re.findall(r"""_\(\s*(["'])(.*?)\1\s*\)""", text) if t not in english]
+        assert not missing, (name, missing)
+        bare = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", text, flags=re.S)
+        assert not re.search(r"[\u4e00-\u9fff]", bare), name
