@@ -63,7 +63,7 @@ def test_the_rules_verdict_from_the_numbers() -> None:
     missed, _ = rules_verdict([_part("met", 5, 5), _part("missed", 120, 96)])
     assert missed is not None and (missed.status, missed.percent) == ("missed", 90)  # (100 + 80) / 2
     half, _ = rules_verdict([_part("met", 5, 5), _part("unknown")])
-    assert half is not None and half.status == "in_progress" and half.percent == 99
+    assert half is not None and half.status == "in_progress" and half.percent == 50  # 1 of 2 known
     assert rules_verdict([_part("unknown")])[0] is None  # the review says nothing: no verdict
     assert rules_verdict([_part("not_yet_due")])[0] is None
     assert rules_verdict([])[0] is None

@@ -10,7 +10,8 @@ whole section): ``建设智慧安防小区300个`` is a target fact, tracked lik
 rated against the next review (``建成智慧安防小区312个`` → met). Those ratings give the item a
 status made by the rules, marked as such: every part met → 已完成; any part short
 (partly or missed) → 未完成; some met and the rest without an outcome → 推进中. Its percentage is
-the mean of its parts' (met: 100; short: the outcome as a share of the target, for counts).
+the mean of its parts' (met: 100; short: the outcome as a share of the target, for counts; no
+outcome: 0).
 
 **Which status is current.** The newest entry of the timeline: the rules' entry dates from
 when the ratings of its parts last changed (a review ingested, a correction), so a person's
@@ -22,6 +23,7 @@ the item says so (``rules_differ``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -285,7 +287,8 @@ def rules_verdict(parts: list[Part]) -> tuple[Entry | None, dict[str, int]]:
         status = "done"
     else:
         status = "in_progress"
-    shares = [p.percent for p in answered if p.percent is not None]
+    # what is known to be reached: a number without an outcome counts as nothing reached yet
+    shares = [p.percent or 0 for p in rated if p.percent is not None or p.status == "unknown"]
     percent = round(sum(shares) / len(shares)) if shares else None
     if status == "done":
         percent = 100
@@ -303,7 +306,7 @@ def rules_verdict(parts: list[Part]) -> tuple[Entry | None, dict[str, int]]:
     return entry, counts
 
 
-def _changed_at(history: list[AssessmentRow], status: str) -> datetime | None:
+def _changed_at(history: list[Any], status: str) -> datetime | None:
     """When a target's rating took its current value: the first of the newest run of
     assessments with that status (a person's, if any, else the rules'), so that the rules
     making the same rating again (a report re-ingested) does not count as news."""
@@ -320,14 +323,16 @@ def _changed_at(history: list[AssessmentRow], status: str) -> datetime | None:
 # --------------------------------------------------------------------------- building items
 
 
-def _section_span(structure: dict[str, Any], heading_start: int) -> tuple[int, int] | None:
+def _section_spans(structure: dict[str, Any]) -> dict[int, tuple[int, int]]:
+    """Each section's span by the start of its heading (a key task is keyed by its heading)."""
+    out: dict[int, tuple[int, int]] = {}
     todo = list(structure.get("sections", []))
     while todo:
         s = todo.pop()
-        if s.get("heading_start") == heading_start:
-            return int(s["start"]), int(s["end"])
+        if s.get("heading_start") is not None:
+            out.setdefault(int(s["heading_start"]), (int(s["start"]), int(s["end"])))
         todo.extend(s.get("children", []))
-    return None
+    return out
 
 
 def _evidence(raw: dict[str, Any] | None, facts: dict[tuple[int, str], FactRow]) -> Evidence:
@@ -354,26 +359,27 @@ def _person_percent(status: str, percent: int | None, has_row: bool) -> int | No
     return {"done": 100, "planned": 0}.get(status)  # assessments made before percentages were kept
 
 
-def _build(session: Session, found: list[tuple[CommitmentRow, str | None]]) -> list[Item]:
-    """Items with their parts, rules' verdict, timeline and current status."""
+def _build(session: Session, found: list[Any]) -> list[Item]:
+    """Items (rows of ``progress_rows.items``) with their parts, rules' verdict, timeline and
+    current status."""
     if not found:
         return []
-    doc_ids = {c.document_id for c, _ in found}
+    doc_ids = {c.document_id for c in found}
     labels = rows.document_labels(session, doc_ids)
-    task_docs = {c.document_id for c, _ in found if c.type == "task"}
-    trees = rows.structures(session, task_docs) if task_docs else {}
+    task_docs = {c.document_id for c in found if c.type == "task"}
+    sections = {did: _section_spans(tree) for did, tree in rows.structures(session, task_docs).items()}
     items: list[Item] = []
-    for c, place in found:
+    for c in found:
         span = (c.start, c.end)
         if c.type == "task":
-            span = _section_span(trees.get(c.document_id, {}), c.start) or span
+            span = sections.get(c.document_id, {}).get(c.start, span)
         path = labels.get(c.document_id, ("", None, None))[0]
         items.append(
             Item(
                 commitment_id=c.id,
                 type=c.type,
                 text=(c.text or "").strip(),
-                jurisdiction=place,
+                jurisdiction=c.place,
                 period=c.period,
                 document_id=c.document_id,
                 document=path.rsplit("/", 1)[-1] if path else None,
@@ -382,32 +388,42 @@ def _build(session: Session, found: list[tuple[CommitmentRow, str | None]]) -> l
                 span=span,
             )
         )
-    by_doc: dict[int, list[tuple[CommitmentRow, int | None, str | None]]] = {}
-    for found_target in rows.targets(session, doc_ids):
-        by_doc.setdefault(found_target[0].document_id, []).append(found_target)
-    part_ids = {ft[0].id for fts in by_doc.values() for ft in fts}
-    history: dict[int, list[tuple[AssessmentRow, int | None, bool]]] = {}
-    for a, pct, has in rows.assessments(session, part_ids | {i.commitment_id for i in items}):
-        history.setdefault(a.commitment_id, []).append((a, pct, has))
+    # each document's targets by start, so that an item finds its numbers by bisection
+    by_doc: dict[int, list[Any]] = {}
+    for t in rows.targets(session, doc_ids):
+        by_doc.setdefault(t.document_id, []).append(t)
+    starts = {did: [t.start for t in ts] for did, ts in by_doc.items()}
+    inside: dict[int, list[Any]] = {}
+    for item in items:
+        lo, hi = item.span
+        ts = by_doc.get(item.document_id, [])
+        k = bisect_left(starts.get(item.document_id, []), lo)
+        inside[item.commitment_id] = []
+        while k < len(ts) and ts[k].start < hi:
+            if ts[k].end <= hi:
+                inside[item.commitment_id].append(ts[k])
+            k += 1
+    part_ids = {t.id for ts in inside.values() for t in ts}
+    history: dict[int, list[Any]] = {}
+    for a in rows.assessments(session, part_ids | {i.commitment_id for i in items}):
+        history.setdefault(a.commitment_id, []).append(a)
     evidence_facts = rows.fact_ids(
         session,
         {
             (int(f["document_id"]), str(f.get("key")))
             for i in items
-            for a, _, _ in history.get(i.commitment_id, [])
+            for a in history.get(i.commitment_id, [])
             if isinstance(f := (a.evidence or {}).get("fact"), dict) and f.get("document_id") is not None
         },
     )
     for item in items:
-        lo, hi = item.span
-        for t, fid, quote in by_doc.get(item.document_id, []):
-            if lo <= t.start and t.end <= hi:
-                item.parts.append(_part(t, fid, quote, [a for a, _, _ in history.get(t.id, [])]))
+        item.parts = [_part(t, history.get(t.id, [])) for t in inside[item.commitment_id]]
         _settle(item, history.get(item.commitment_id, []), evidence_facts)
     return items
 
 
-def _part(t: CommitmentRow, fact_id: int | None, quote: str | None, history: list[AssessmentRow]) -> Part:
+def _part(t: Any, history: list[Any]) -> Part:
+    """A part from a row of ``progress_rows.targets`` and its assessments."""
     status = t.status or "not_yet_due"
     outcome = None
     if t.outcome_id is not None:
@@ -425,8 +441,8 @@ def _part(t: CommitmentRow, fact_id: int | None, quote: str | None, history: lis
         }
     return Part(
         commitment_id=t.id,
-        fact_id=fact_id,
-        quote=quote or t.text,
+        fact_id=t.fact_id,
+        quote=t.quote or t.text,
         indicator=t.indicator,
         indicator_id=t.indicator_id,
         measure=t.measure,
@@ -449,7 +465,7 @@ def _part(t: CommitmentRow, fact_id: int | None, quote: str | None, history: lis
 
 def _settle(
     item: Item,
-    own: list[tuple[AssessmentRow, int | None, bool]],
+    own: list[Any],
     facts: dict[tuple[int, str], FactRow],
 ) -> None:
     """The timeline (newest first) and the current status: the newest of a person's latest
@@ -459,13 +475,13 @@ def _settle(
             at=a.created_at,
             rater=a.rater,
             status=a.status,
-            percent=_person_percent(a.status, pct, has),
+            percent=_person_percent(a.status, a.percent, a.has_progress),
             note=a.note,
             evidence=_evidence(a.evidence, facts),
             rule=a.rule,
             assessment_id=a.id,
         )
-        for a, pct, has in own
+        for a in own
         if a.rater != "rules"
     ]
     item.rules, item.rules_counts = rules_verdict(item.parts)
@@ -541,12 +557,8 @@ def _one(session: Session, commitment_id: int) -> tuple[CommitmentRow, Item]:
             f"commitment {commitment_id} is a numeric target, not a key task or 为民实事: "
             "rate it with `workreport assess` or on /tracker"
         )
-    found = rows.items(session, ids=[commitment_id], types=ITEM_TYPES)
-    if not found:  # retired by a re-extraction: still shown, with its history
-        from workreport.store import JurisdictionRow
-
-        j = session.get(JurisdictionRow, c.jurisdiction_id) if c.jurisdiction_id else None
-        found = [(c, j.name if j else None)]
+    # one retired by a re-extraction is still shown, with its history
+    found = rows.items(session, ids=[commitment_id], types=ITEM_TYPES, retired=True)
     return c, _build(session, found)[0]
 
 

@@ -51,6 +51,20 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i : i + CHUNK]
 
 
+ITEM_COLUMNS = ("id", "document_id", "type", "text", "period", "start", "end", "status", "jurisdiction_id")
+TARGET_COLUMNS = (
+    "id", "document_id", "start", "end", "text", "indicator", "indicator_id", "measure", "comparator", "value",
+    "value_max", "unit", "classifier", "period", "status", "provisional", "rater", "outcome_id",
+    "outcome_document_id", "outcome_start", "outcome_end", "outcome_quote", "outcome_value",
+    "outcome_value_max", "outcome_kind", "outcome_source",
+)
+ASSESSMENT_COLUMNS = ("id", "commitment_id", "status", "rater", "rule", "evidence", "note", "created_at")
+
+
+def _columns(table: Any, names: Sequence[str]) -> list[Any]:
+    return [table.columns[n] for n in names]
+
+
 def items(
     session: Session,
     *,
@@ -58,13 +72,19 @@ def items(
     period: int | None = None,
     types: Sequence[str] = ITEM_TYPES,
     ids: Sequence[int] | None = None,
-) -> list[tuple[CommitmentRow, str | None]]:
-    """Current (not retired) key tasks and 为民实事 with their place's name, in report order."""
+    retired: bool = False,
+) -> list[Any]:
+    """Key tasks and 为民实事 (current ones unless ``retired``) as plain rows of
+    :data:`ITEM_COLUMNS` and ``place`` (their place's name), in report order."""
+    table = CommitmentRow.__table__
     q = (
-        select(CommitmentRow, JurisdictionRow.name)
+        select(*_columns(table, ITEM_COLUMNS), JurisdictionRow.name.label("place"))
+        .select_from(table)
         .outerjoin(JurisdictionRow, JurisdictionRow.id == CommitmentRow.jurisdiction_id)
-        .where(CommitmentRow.type.in_(list(types)), CommitmentRow.retired.is_(False))
+        .where(CommitmentRow.type.in_(list(types)))
     )
+    if not retired:
+        q = q.where(CommitmentRow.retired.is_(False))
     if jurisdiction_id is not None:
         q = q.where(CommitmentRow.jurisdiction_id == jurisdiction_id)
     if period is not None:
@@ -78,7 +98,7 @@ def items(
         CommitmentRow.start,
         CommitmentRow.id,
     )
-    return [(c, name) for c, name in session.execute(q)]
+    return list(session.execute(q))
 
 
 def documents(session: Session, document_ids: Iterable[int]) -> dict[int, DocumentRow]:
@@ -117,13 +137,16 @@ def structures(session: Session, document_ids: Iterable[int]) -> dict[int, dict[
     return out
 
 
-def targets(session: Session, document_ids: Iterable[int]) -> list[tuple[CommitmentRow, int | None, str | None]]:
-    """The current numeric targets of these documents, each with its fact's id and quote."""
-    out: list[tuple[CommitmentRow, int | None, str | None]] = []
+def targets(session: Session, document_ids: Iterable[int]) -> list[Any]:
+    """The current numeric targets of these documents as plain rows of :data:`TARGET_COLUMNS`,
+    with ``fact_id`` and ``quote`` (their fact's), in text order."""
+    out: list[Any] = []
     wanted = sorted(set(document_ids))
+    table = CommitmentRow.__table__
     for chunk in _chunks(wanted):
         q = (
-            select(CommitmentRow, FactRow.id, FactRow.quote)
+            select(*_columns(table, TARGET_COLUMNS), FactRow.id.label("fact_id"), FactRow.quote.label("quote"))
+            .select_from(table)
             .outerjoin(
                 FactRow,
                 (FactRow.document_id == CommitmentRow.document_id) & (FactRow.key == CommitmentRow.fact_key),
@@ -135,23 +158,30 @@ def targets(session: Session, document_ids: Iterable[int]) -> list[tuple[Commitm
             )
             .order_by(CommitmentRow.document_id, CommitmentRow.start)
         )
-        out.extend((c, fid, quote) for c, fid, quote in session.execute(q))
+        out.extend(session.execute(q))
     return out
 
 
-def assessments(session: Session, commitment_ids: Iterable[int]) -> list[tuple[AssessmentRow, int | None, bool]]:
-    """Every assessment of these commitments, oldest first, with its percentage and whether it
-    has a progress row (assessments made before progress was kept have none)."""
-    out: list[tuple[AssessmentRow, int | None, bool]] = []
+def assessments(session: Session, commitment_ids: Iterable[int]) -> list[Any]:
+    """Every assessment of these commitments, oldest first, as plain rows of
+    :data:`ASSESSMENT_COLUMNS` with ``percent`` and ``has_progress`` (assessments made before
+    percentages were kept have no progress row)."""
+    out: list[Any] = []
     wanted = sorted(set(commitment_ids))
+    table = AssessmentRow.__table__
     for chunk in _chunks(wanted):
         q = (
-            select(AssessmentRow, AssessmentProgressRow.percent, AssessmentProgressRow.assessment_id)
+            select(
+                *_columns(table, ASSESSMENT_COLUMNS),
+                AssessmentProgressRow.percent,
+                AssessmentProgressRow.assessment_id.is_not(None).label("has_progress"),
+            )
+            .select_from(table)
             .outerjoin(AssessmentProgressRow, AssessmentProgressRow.assessment_id == AssessmentRow.id)
             .where(AssessmentRow.commitment_id.in_(list(chunk)))
             .order_by(AssessmentRow.id)
         )
-        out.extend((a, pct, has is not None) for a, pct, has in session.execute(q))
+        out.extend(session.execute(q))
     return out
 
 
