@@ -81,6 +81,9 @@ _VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降
 _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
+_LAST_CHAR: dict[re.Pattern[str], str] = {PAST_YEAR: "年"}  # every match of the pattern ends with it
+
+
 class _Cues:
     """What ``text[lo:hi]`` holds before a given offset, each search run once per sentence.
 
@@ -110,6 +113,9 @@ class _Cues:
         ends, ms = found
         i = bisect_right(ends, k) - 1
         best = ms[i] if i >= 0 else None
+        last = _LAST_CHAR.get(pattern)
+        if last is not None and (k <= 0 or self.sentence[k - 1] != last):
+            return best  # no match can end at the cut: those before it are the whole text's
         near = list(pattern.finditer(self.sentence, max(0, k - self._EDGE), k))
         edge = near[-1] if near else None
         if edge is not None and (best is None or edge.start() > best.start()):
@@ -385,7 +391,12 @@ def _shared(text: str, cs: int, m: Mention) -> None:
         return  # respective values pair with their items one by one (_respectively); no list
     marks = list(_SHARED_MARK.finditer(phrase))
     at = marks[-1].start() if marks else -1
-    subject_text = phrase[:at] if at >= 0 else read_phrase(phrase).phrase
+    if at >= 0:
+        subject_text = phrase[:at]
+    elif m.reading is not None and m.floor >= cs:
+        subject_text = m.reading.phrase  # read_phrase(phrase), read already (phrase is text[m.floor:m.start])
+    else:
+        subject_text = read_phrase(phrase).phrase
     subject = clean_indicator(subject_text)
     if "等" in subject or "、" not in subject:
         return
