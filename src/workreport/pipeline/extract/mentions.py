@@ -488,17 +488,23 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         yield m
 
 
+_SIBLING = re.compile(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+")
+_HEAD_BREAK = re.compile(r"[,，;:。]")
+_SUBJECT_UNIT = re.compile(r"(人次|人数|人口|户数)")
+
+
 def _infer_unit(
     text: str, s: int, e: int, lo: int, hi: int, value: Decimal, has_prefix: bool
 ) -> Unit | None:
     """A unit for a bare number from its neighbours: 1409万、1305万人次; 30万…用户; 过千亿."""
     # a sibling right after: 、/和 then a number with a unit
-    window = text[e : min(hi, e + 14)]
-    m = re.match(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+", window)
-    if m:
-        u = _match_unit(text, e + m.end())
-        if u is not None:
-            return u
+    if e < hi and text[e] in "、和与及":
+        window = text[e : min(hi, e + 14)]
+        m = _SIBLING.match(window)
+        if m:
+            u = _match_unit(text, e + m.end())
+            if u is not None:
+                return u
     # 6600多万农村人口, 30万天然气居民用户
     if value >= 10000:
         tail = re.match(r"^[\u4e00-\u9fff“”]{1,10}", text[e : min(hi, e + 12)])
@@ -508,8 +514,11 @@ def _infer_unit(
         if re.search(r"人口|居民|群众|[^人]人$|人次", words[:6]) and "均" not in words[:6]:
             return Unit("", "person_time" if "人次" in words else "person", Decimal(1), "quantity")
     # 出境旅游人次由8300万增加到…: the subject names the unit
-    head = re.split(r"[,，;:。]", text[max(lo, s - 20) : s])[-1]
-    hm = re.search(r"(人次|人数|人口|户数)", head)
+    near = text[max(lo, s - 20) : s]
+    hm = None
+    if "人" in near or "户" in near:  # every subject word below holds one of them
+        head = _HEAD_BREAK.split(near)[-1]
+        hm = _SUBJECT_UNIT.search(head)
     if hm:
         return Unit(
             "",
