@@ -437,6 +437,11 @@ def outcome_line(outcomes: Sequence[YearValue], x: Scale, y: Scale, colour: str)
     return out
 
 
+def _legend_key(comparator: str) -> str:
+    """The legend entry a target's comparator is drawn as."""
+    return {">": ">=", "<": "<="}.get(comparator, comparator if comparator in ("range", ">=", "<=", "~") else "=")
+
+
 def timeline(
     series: Sequence[PlaceSeries],
     *,
@@ -464,7 +469,10 @@ def timeline(
     # legend: places, then the key of symbols
     places = [(26 + text_width(s.name, size), f"p{i}") for i, s in enumerate(series)]
     keys = [("range", _("区间目标")), (">=", _("目标以上")), ("<=", _("目标以内")), ("~", _("目标左右")),
-            ("=", _("目标")), ("line", _("实际")), ("estimate", _("预计"))]
+            ("=", _("目标值")), ("line", _("实际")), ("estimate", _("预计"))]
+    used = {_legend_key(m.comparator) for s in series for m in s.targets}
+    used |= {"estimate" if o.estimate else "line" for s in series for o in s.outcomes}
+    keys = [k for k in keys if k[0] in used]
     key_items = [(26 + text_width(k[1], size), f"k{i}") for i, k in enumerate(keys)]
     place_flow, place_rows = _flow(places, left, right, 18)
     key_flow, key_rows = _flow(key_items, left, right, 18)
