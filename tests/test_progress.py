@@ -360,6 +360,9 @@ def test_the_task_page_shows_numbers_outcomes_and_timeline(web_db: Database) -> 
     assert o is not None and f'href="/documents/{o["document_id"]}#f-{o["start"]}-{o["end"]}">312个</a>' in page
     assert "1个数字：1个完成" in page and 'class="entry rules"' in page
     assert 'id="assess"' not in page  # no form for a reader
+    twin = client.get(f"/tasks/{item['commitment_id']}.json").json()
+    assert twin["status"] == "done" and twin["parts"][0]["outcome"]["quote"] == "312个"
+    assert twin["timeline"][0]["by_rules"] and {f["quote"] for f in twin["facts"]} >= {"300个"}
     # a target's id goes to its commitment page
     r = client.get(f"/tasks/{part.commitment_id}", headers={"accept": "text/html"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/commitments/{part.commitment_id}"

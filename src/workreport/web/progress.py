@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import anyio
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from workreport.errors import InputError
 from workreport.publish.progress import COLUMNS, progress_record
@@ -162,6 +162,15 @@ def _task_page(
         error=error,
         form=form or {},
         back=f"/progress?{urlencode({k: v for k, v in (('jurisdiction', item.jurisdiction), ('year', item.period)) if v})}",
+    )
+
+
+@router.get("/tasks/{commitment_id}.json")
+def task_json(request: Request, commitment_id: Id) -> JSONResponse:
+    """The task page as JSON: the item (numbers, rules' verdict, timeline) and the facts in its span."""
+    view = task(request.app.state.db, commitment_id)
+    return JSONResponse(
+        {**view.item.to_dict(), "span": list(view.item.span), "facts": view.facts, "document_title": view.document_title}
     )
 
 
