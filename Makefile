@@ -19,9 +19,22 @@ test: install
 	WORKREPORT_TEST_PG_URL="$$(scripts/postgres-test-server start)" $(PYTHON) -m pytest
 	$(MAKE) lint
 
+# the benchmarks in one run, each section with its baseline and goal (about 15 minutes on 2
+# cores, less once the corpora are cached); sizes: make bench BENCH_WEB_DOCS=10000 …
+BENCH_INGEST_DOCS ?= 140
+BENCH_WEB_DOCS ?= 1000
+BENCH_WEB_REQUESTS ?= 200
+BENCH_PROJECT_DOCS ?= 140
 bench:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@echo "== 1. extraction: read + extract vs jieba (bench/run.py)"
 	$(PYTHON) bench/run.py
+	@echo "== 2. ingest vs extract, 2 workers vs 1 (bench/ingest.py)"
+	$(PYTHON) bench/ingest.py --docs $(BENCH_INGEST_DOCS)
+	@echo "== 3. API p95 vs a static file (bench/web.py)"
+	$(PYTHON) bench/web.py --docs $(BENCH_WEB_DOCS) --requests $(BENCH_WEB_REQUESTS)
+	@echo "== 4. projection to 100,000 reports (bench/scale.py --project)"
+	$(PYTHON) bench/scale.py --project --docs $(BENCH_PROJECT_DOCS)
 
 demo:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .

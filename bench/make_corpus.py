@@ -1,10 +1,12 @@
 #!/usr/bin/env python
 """Write N synthetic work reports by recombining the project's own test reports.
 
-    python bench/make_corpus.py N OUT [--seed S] [--quiet]
+    python bench/make_corpus.py N OUT [--seed S] [--quiet] [--bases project|shared]
 
 The bases are ``tests/data/reports/*.txt`` and the example reports shipped in
-``src/workreport/examples``. Report ``i`` is one base (``i`` modulo the number of bases),
+``src/workreport/examples`` (``--bases project``, the default), or with ``--bases shared`` the
+28 real provincial reports of 2026 in ``$WORKREPORT_SHARED/corpus/provinces-2026`` (real size:
+about 20,000 characters and 200–300 facts each; read at run time, never copied into the repository). Report ``i`` is one base (``i`` modulo the number of bases),
 changed as follows, all of it decided by ``(seed, i)`` alone, so that the first 1,000 reports
 of a 100,000-report corpus are the 1,000 reports of a 1,000-report corpus:
 
@@ -32,6 +34,7 @@ import argparse
 import html
 import io
 import json
+import os
 import random
 import re
 import sys
@@ -112,13 +115,34 @@ def _template(text: str, own: str, plan_year: int) -> str:
     return text
 
 
-def load_bases() -> list[Base]:
-    """The test reports and the shipped examples, as templates."""
-    import workreport
+def shared_root() -> Path:
+    """The shared material: $WORKREPORT_SHARED, else ``../shared`` next to the repository."""
+    env = os.environ.get("WORKREPORT_SHARED")
+    return Path(env) if env else ROOT.parent / "shared"
 
+
+def base_paths(source: str = "project") -> list[Path]:
+    """The files the bases are made of: ``project`` (the test reports and the shipped
+    examples) or ``shared`` (the 28 real provincial reports of 2026 in
+    ``$WORKREPORT_SHARED/corpus/provinces-2026``: real size, about 20,000 characters each)."""
+    if source == "shared":
+        paths = sorted((shared_root() / "corpus" / "provinces-2026").glob("*.txt"))
+        if not paths:
+            raise SystemExit(f"make_corpus: no reports in {shared_root() / 'corpus' / 'provinces-2026'} (set WORKREPORT_SHARED)")
+        return paths
+    if source != "project":
+        raise SystemExit(f"make_corpus: bases are 'project' or 'shared', not {source!r}")
     paths = sorted((ROOT / "tests" / "data" / "reports").glob("*.txt"))
     examples = resources.files("workreport").joinpath("examples")
     paths += sorted(Path(str(p)) for p in examples.iterdir() if p.name.endswith(".txt"))
+    return paths
+
+
+def load_bases(source: str = "project") -> list[Base]:
+    """The reports of ``source`` (see :func:`base_paths`), as templates."""
+    import workreport
+
+    paths = base_paths(source)
     bases = []
     for path in paths:
         doc = workreport.read(path)
@@ -293,11 +317,14 @@ def encode(text: str, fmt: str, encoding: str) -> bytes:
 # --------------------------------------------------------------------------- the corpus
 
 
-def make_corpus(n: int, out: str | Path, seed: int = 0, *, quiet: bool = True) -> dict[str, object]:
-    """Write reports ``0 … n-1`` under ``out``; return (and write to ``out/_corpus.json``) a summary."""
+def make_corpus(
+    n: int, out: str | Path, seed: int = 0, *, quiet: bool = True, source: str = "project"
+) -> dict[str, object]:
+    """Write reports ``0 … n-1`` under ``out`` made from the bases of ``source`` (``project`` or
+    ``shared``); return (and write to ``out/_corpus.json``) a summary."""
     started = time.perf_counter()
     folder = Path(out)
-    bases = load_bases()
+    bases = load_bases(source)
     names = _names_by_level()
     formats: Counter[str] = Counter()
     encodings: Counter[str] = Counter()
@@ -323,6 +350,7 @@ def make_corpus(n: int, out: str | Path, seed: int = 0, *, quiet: bool = True) -
         "n": n,
         "seed": seed,
         "bytes": total,
+        "source": source,
         "bases": [b.name for b in bases],
         "formats": dict(sorted(formats.items())),
         "encodings": dict(sorted(encodings.items())),
@@ -340,10 +368,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write into")
     parser.add_argument("--seed", type=int, default=0, help="same seed, same corpus (default 0)")
     parser.add_argument("--quiet", action="store_true", help="print nothing")
+    parser.add_argument(
+        "--bases",
+        choices=("project", "shared"),
+        default="project",
+        help="project: the test reports and examples (default); shared: the 28 real provincial "
+        "reports of $WORKREPORT_SHARED/corpus/provinces-2026 (real size)",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("N must be 0 or more")
-    s = make_corpus(args.n, args.out, args.seed, quiet=args.quiet)
+    s = make_corpus(args.n, args.out, args.seed, quiet=args.quiet, source=args.bases)
     if not args.quiet:
         mb = int(s["bytes"]) / 1e6  # type: ignore[call-overload]
         print(f"wrote {s['n']:,} reports ({mb:.1f} MB) to {args.out} in {s['seconds']} s (seed {s['seed']})")

@@ -26,6 +26,7 @@ Progress goes to stderr. Exit status 0 whenever the runs completed.
 
     python bench/scale.py --project               # 300 distinct reports → 100,000 reports
     python bench/scale.py --project --docs 500 --json
+    python bench/scale.py --project --bases project   # from the small test reports instead
 
 ``--project`` answers "how long would the whole corpus take here?": 100,000 reports of 25,000
 characters (2.5 × 10⁹ characters), extracted to Parquet and ingested into SQLite, on this
@@ -38,8 +39,9 @@ what the workers share) from its 1- and 2-worker runs, ``P`` is split into the p
 by characters) and the per-document overhead of the batch machinery (scaled by documents), and
 ``S`` by documents (the writes and the bookkeeping per document; a real 25,000-character report
 has about 100–300 facts, a synthetic one about 60, so the writes may cost up to a few times
-more than this says). The load average is printed: on a machine others share, 2 workers cannot
-get 2 cores, and the fit then calls serial what was waiting. Goals, printed
+more than this says; so by default ``--project`` makes its reports from the real provincial
+reports of the shared corpus, ``--bases shared``, which are real size). The load average is
+printed: on a machine others share, 2 workers cannot get 2 cores, and the fit then calls serial what was waiting. Goals, printed
 as lines that say met or not: extract to Parquet in under 20 minutes and ingest in under
 1 hour on 2 cores. The fit trusts two points on a shared machine: read it as an estimate.
 """
@@ -149,8 +151,9 @@ class PeakMemory(threading.Thread):
 # --------------------------------------------------------------------------- corpus
 
 
-def corpus(n: int, cache: Path, seed: int) -> tuple[list[Path], str]:
-    """The first ``n`` reports of the cached corpus, made (bigger) first if need be."""
+def corpus(n: int, cache: Path, seed: int, bases: str = "project") -> tuple[list[Path], str]:
+    """The first ``n`` reports of the cached corpus made from ``bases`` (``project`` or
+    ``shared``: see bench/make_corpus.py), made (bigger) first if need be."""
     sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
@@ -158,7 +161,11 @@ def corpus(n: int, cache: Path, seed: int) -> tuple[list[Path], str]:
     have = 0
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
-        if info.get("seed") == seed and info.get("bases") == [b.name for b in make_corpus.load_bases()]:
+        if (
+            info.get("seed") == seed
+            and info.get("source", "project") == bases
+            and info.get("bases") == [b.name for b in make_corpus.load_bases(bases)]
+        ):
             have = int(info.get("n", 0))
     except (OSError, ValueError):
         pass
@@ -168,7 +175,7 @@ def corpus(n: int, cache: Path, seed: int) -> tuple[list[Path], str]:
         if cache.exists():
             shutil.rmtree(cache)
         log(f"making {n:,} synthetic reports in {cache} …")
-        summary = make_corpus.make_corpus(n, cache, seed)
+        summary = make_corpus.make_corpus(n, cache, seed, source=bases)
         note = f"made {n:,} reports in {cache} in {summary['seconds']} s"
     files = sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
     return files[:n], note
@@ -384,6 +391,15 @@ def print_projection(p: dict[str, Any]) -> None:
         )
 
 
+def default_bases(project: bool) -> str:
+    """``shared`` (real-size reports) for a projection when the shared corpus is there, else ``project``."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import make_corpus
+
+    real = any((make_corpus.shared_root() / "corpus" / "provinces-2026").glob("*.txt"))
+    return "shared" if project and real else "project"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument(
@@ -398,6 +414,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
+        "--bases",
+        choices=("project", "shared"),
+        default=None,
+        help="what the synthetic reports are made of (bench/make_corpus.py --bases): default "
+        "shared (real-size provincial reports) with --project when $WORKREPORT_SHARED has them, "
+        "else project",
+    )
+    parser.add_argument(
         "--project",
         action="store_true",
         help=f"project {TARGET_DOCS:,} reports of {TARGET_CHARS:,} characters (extract, ingest) from a run on --docs (default 300)",
@@ -407,8 +431,10 @@ def main(argv: list[str] | None = None) -> int:
         args.docs = 300 if args.project else 10_000
     if args.docs < 1:
         parser.error("--docs must be 1 or more")
-    cache = args.cache or Path(tempfile.gettempdir()) / "workreport-bench" / f"corpus-seed{args.seed}"
-    files, note = corpus(args.docs, cache, args.seed)
+    bases = args.bases or default_bases(args.project)
+    default = f"corpus-seed{args.seed}" if bases == "project" else f"corpus-shared-seed{args.seed}"
+    cache = args.cache or Path(tempfile.gettempdir()) / "workreport-bench" / default
+    files, note = corpus(args.docs, cache, args.seed, bases)
     log(note)
     if args.project:
         figures = project(files, note)

@@ -6,22 +6,25 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from workreport.batch.corpus import FLUSH_SECONDS
 from workreport.batch.progress import Progress
 from workreport.batch.runner import TASKS_PER_WORKER, Job, Parsed, Runner, check_workers, parse_document
-from workreport.errors import InputError, ReadError, WorkreportError
+from workreport.errors import InputError, ReadError
 from workreport.pipeline.read import open_bytes
 from workreport.pipeline.sources import iter_sources
 from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_table, iter_rows
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
+    from workreport.model import Document, Fact, Structure
     from workreport.registry import IngestResult
+    from workreport.registry.documents import Prepared
     from workreport.store import Database
 
-INGEST_BATCH = 50  # documents per database transaction
+INGEST_BATCH = 50  # documents per database transaction at most …
+COMMIT_SECONDS = 2.0  # … or what is ready after this long: writes keep pace with the workers,
+# and what is left to write once the last document is extracted is a short tail
 
 
 # --------------------------------------------------------------------------- ingest_corpus
@@ -75,9 +78,9 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     tables: bool = False,
 ) -> IngestResult:
     from sqlalchemy import select
-    from sqlalchemy.exc import IntegrityError
 
     from workreport import registry
+    from workreport.registry.documents import store_documents
     from workreport.store import DocumentRow
 
     result = registry.IngestResult()
@@ -138,36 +141,27 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             seen.add(sha)
             yield Job(path, len(data), 0, sha, data)
 
-    def store_one(session: Any, p: Parsed, lost: list[str]) -> str:
-        assert p.doc is not None and p.structure is not None
-        return registry.store_document(session, p.doc, p.structure, p.facts, lost)
-
     def commit(batch: list[tuple[Job, Parsed]]) -> None:
-        statuses: list[tuple[Job, str, str | None]] = []
-        unplaced: list[tuple[str, str]] = []
+        # the batch in one transaction, each document whole or not at all (a savepoint), the
+        # full-text index and the ratings written once for all of them
+        ready: list[Job] = []
+        items: list[tuple[str, Document, Structure, list[Fact], Prepared | None]] = []
+        for job, p in batch:
+            if p.reason is None and p.doc is not None and p.structure is not None:
+                ready.append(job)
+                items.append((job.sha256, p.doc, p.structure, p.facts, p.prepared))
         with db.session() as session:
-            for job, p in batch:
-                if p.reason is not None:
-                    statuses.append((job, "failed", p.reason))
-                    continue
-                lost: list[str] = []
-                try:
-                    with session.begin_nested():  # the document whole, or nothing of it
-                        statuses.append((job, store_one(session, p, lost), None))
-                    unplaced.extend((job.path, what) for what in lost)
-                except WorkreportError as exc:
-                    statuses.append((job, "failed", exc.message))
-                except IntegrityError:
-                    # another process stored the same document meanwhile
-                    if session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == job.sha256)) is None:
-                        raise
-                    statuses.append((job, "unchanged", None))
-        result.unplaced += unplaced
-        for job, status, reason in statuses:  # counted once the transaction is committed
-            if status == "failed":
-                result.failed.append((job.path, reason or ""))
+            outcomes = store_documents(session, items)
+        stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
+        for job, p in batch:  # counted once the transaction is committed
+            o = stored.get(id(job))
+            if o is None:
+                result.failed.append((job.path, p.reason or "could not be read"))
+            elif o.status == "failed":
+                result.failed.append((job.path, o.reason or ""))
             else:
-                getattr(result, status).append(job.path)
+                getattr(result, o.status).append(job.path)
+                result.unplaced += [(job.path, what) for what in o.unplaced]
             tick(job.size)
 
     def broken(job: Job, reason: str) -> Parsed:
@@ -182,7 +176,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True
         ):
             batch.append((job, parsed))
-            if len(batch) >= batch_size or time.monotonic() - last >= 10 * FLUSH_SECONDS:
+            if len(batch) >= batch_size or time.monotonic() - last >= COMMIT_SECONDS:
                 commit(batch)
                 batch, last = [], time.monotonic()
         if batch:

@@ -35,6 +35,8 @@ from workreport.version import EXTRACTOR_VERSION
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from workreport.registry.documents import Prepared
+
 TASKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, little memory
 CHUNK_DOCS = 16  # documents per Dask task at most (fewer when the corpus is small) …
 CHUNK_BYTES = 1 << 20  # … or this many bytes of them
@@ -354,16 +356,21 @@ class Parsed:
     doc: Document | None = None
     structure: Structure | None = None
     facts: list[Fact] = field(default_factory=list)
+    prepared: Prepared | None = None  # the rows to write, made here so the writer only writes
 
 
 def parse_document(name: str, data: bytes, suffix: str | None = None) -> Parsed:
-    """Read, structure and extract one document (in a worker), for the database; ``suffix``:
-    as :func:`parse_plain`'s (a table's row)."""
+    """Read, structure and extract one document (in a worker), for the database, with the rows
+    to write (:func:`workreport.registry.documents.prepare`); ``suffix``: as
+    :func:`parse_plain`'s (a table's row)."""
+    from workreport.registry.documents import prepare
+
     try:
         doc, st, facts = _parse(name, data, suffix)
+        prepared = prepare(doc, st, facts)
     except Exception as exc:
         return Parsed(name, reason=_failure(exc))
-    return Parsed(name, doc=doc, structure=st, facts=facts)
+    return Parsed(name, doc=doc, structure=st, facts=facts, prepared=prepared)
 
 
 # --------------------------------------------------------------------------- running in parallel

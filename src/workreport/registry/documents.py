@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workreport.errors import StoreError, WorkreportError
-from workreport.model import Document, Fact, Structure
+from workreport.model import Commitment, Document, Fact, Structure
 from workreport.pipeline.extract import extract
 from workreport.pipeline.read import read
 from workreport.pipeline.resolve import fact_keys, resolve
@@ -31,8 +31,10 @@ from workreport.store import (
     JurisdictionRow,
     ObservationRow,
 )
+from workreport.store.database import SearchIndexBatch
 from workreport.store.mapping import fact_columns
 from workreport.store.places import jurisdiction_id, seed_jurisdictions
+from workreport.store.rows import now, table
 from workreport.track.tracker import refresh, targets_of_documents
 from workreport.version import EXTRACTOR_VERSION
 
@@ -165,190 +167,351 @@ def ingest_document(db: Database, doc: Document, unplaced: list[str] | None = No
     return "unchanged"  # pragma: no cover
 
 
+@dataclass(slots=True)
+class Prepared:
+    """What storing an extracted document needs that depends on the document alone: the fact
+    keys and rows, and its resolved commitments and observations (``scope`` not yet a place id).
+    Made where the document was extracted (a batch worker), so that the one database writer only
+    writes; valid while no correction changes a fact (so for a document not stored before)."""
+
+    keys: list[str]
+    facts: list[dict[str, Any]]
+    observations: list[dict[str, Any]]
+    commitments: list[dict[str, Any]]
+
+
+def prepare(doc: Document, st: Structure, facts: list[Fact]) -> Prepared:
+    """The :class:`Prepared` rows of an extracted document, without corrections."""
+    resolution = resolve(doc, st, facts)
+    return Prepared(
+        keys=fact_keys(facts),
+        facts=[fact_columns(f) for f in facts],
+        observations=[asdict(o) for o in resolution.observations],
+        commitments=[_commitment_values(c) for c in resolution.commitments],
+    )
+
+
 def store_document(
     session: Session, doc: Document, st: Structure, facts: list[Fact], unplaced: list[str] | None = None
 ) -> str:
     """Store one read and extracted document in the open transaction ``session``: ``added``,
     ``updated`` (re-extracted by a newer extractor; people's work kept), ``replaced`` (a changed
     version of a stored report: corrections and assessments carried over to the same text,
-    what cannot be placed appended to ``unplaced``) or ``unchanged``.
+    what cannot be placed appended to ``unplaced``) or ``unchanged``. The ratings resting on it
+    are refreshed in the same transaction.
 
-    The one write path of a document: single ingest, batch ingest and web uploads call it."""
-    existing = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == doc.sha256))
-    if existing is not None and existing.extractor_version == EXTRACTOR_VERSION:
-        return "unchanged"
-    earlier = _earlier_version(session, doc, st) if existing is None else None
+    The one write path of a document: single ingest, batch ingest (:func:`store_documents`) and
+    web uploads call it."""
+    status, document_id = _store(session, doc, st, facts, unplaced, None, None)
+    if document_id is not None:
+        refresh(session, targets_of_documents(session, [document_id]))  # ratings resting on it
+    return status
+
+
+@dataclass(slots=True)
+class Stored:
+    """How one document of :func:`store_documents` went: its status, why it failed, and what
+    of people's work on an earlier version could not be carried over."""
+
+    status: str  # added | updated | replaced | unchanged | failed
+    reason: str | None = None
+    unplaced: list[str] = field(default_factory=list)
+
+
+def store_documents(
+    session: Session,
+    items: Iterable[tuple[str, Document, Structure, list[Fact], Prepared | None]],
+) -> list[Stored]:
+    """Store many extracted documents ``(sha256, doc, structure, facts, prepared)`` in the open
+    transaction ``session``, as :func:`store_document` stores one: each document whole or not at
+    all (a savepoint; a failed one is reported and leaves nothing behind), the full-text index
+    written in one statement for all of them, and the ratings resting on them refreshed once,
+    in the same transaction, before it commits."""
+    out: list[Stored] = []
+    changed: list[int] = []
+    index = SearchIndexBatch(session).start()
+    places = _place_cache(session)
+    for sha, doc, st, facts, prepared in items:
+        lost: list[str] = []
+        try:
+            with session.begin_nested():  # the document whole, or nothing of it
+                status, document_id = _store(session, doc, st, facts, lost, prepared, index)
+        except WorkreportError as exc:
+            index.dropped()
+            places.clear()  # a place it added is gone with it
+            out.append(Stored("failed", exc.message))
+            continue
+        except IntegrityError:
+            index.dropped()
+            places.clear()
+            # another process stored the same document meanwhile
+            if session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha)) is None:
+                raise
+            out.append(Stored("unchanged"))
+            continue
+        index.kept()
+        if document_id is not None:
+            changed.append(document_id)
+            if status == "added":
+                index.add(document_id)
+        out.append(Stored(status, None, lost))
+    index.finish()
+    if changed:
+        refresh(session, targets_of_documents(session, changed))  # ratings resting on them
+    return out
+
+
+def _store(
+    session: Session,
+    doc: Document,
+    st: Structure,
+    facts: list[Fact],
+    unplaced: list[str] | None,
+    prepared: Prepared | None,
+    index: SearchIndexBatch | None,
+) -> tuple[str, int | None]:
+    """Store one document (see :func:`store_document`) without refreshing ratings: its status
+    and, unless unchanged, its id."""
+    found = session.execute(
+        select(DocumentRow.id, DocumentRow.extractor_version).where(DocumentRow.sha256 == doc.sha256)
+    ).first()
+    if found is not None and found.extractor_version == EXTRACTOR_VERSION:
+        return "unchanged", None
+    earlier = _earlier_version(session, doc, st) if found is None else None
     if earlier is not None:  # a changed version of a stored report replaces it
         row, status = earlier, "replaced"
         lost, record = carry_over(session, row, doc.text, facts)
         audit(session, "ingest", "replace", "document", str(row.id), {"sha256": row.sha256}, {"sha256": doc.sha256, **record})
         if unplaced is not None:
             unplaced.extend(lost)
+        if index is not None:
+            index.before_text_change(row.id)
         row.sha256, row.path, row.text = doc.sha256 or "", doc.path or row.path, doc.text
         row.format, row.encoding = doc.format, doc.encoding
         _update_document(session, row, doc, st)
-    elif existing is None:
-        row = _document_row(session, doc, st)
-        session.add(row)
         session.flush()
-        status = "added"
+        document_id, own, fresh = row.id, row.jurisdiction_id, False
+    elif found is None:
+        values = _document_values(session, doc, st)
+        inserted = session.connection().execute(insert(table(DocumentRow)).values(**values))
+        document_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        own, status, fresh = values["jurisdiction_id"], "added", True
     else:
-        row, status = existing, "updated"
+        row = session.get_one(DocumentRow, found.id)
+        status = "updated"
         _update_document(session, row, doc, st)
-    _store_extraction(session, row, doc, st, facts)
-    session.flush()
-    refresh(session, targets_of_documents(session, [row.id]))  # ratings resting on it
-    return status
+        session.flush()
+        document_id, own, fresh = row.id, row.jurisdiction_id, False
+    _store_extraction(session, _Target(document_id, own, fresh, prepared if fresh else None), doc, st, facts)
+    return status, document_id
+
+
+@dataclass(slots=True)
+class _Target:
+    """The stored document an extraction goes to: its id and place, whether it was inserted just
+    now (``fresh``: nothing of it to read or delete first) and its :class:`Prepared` rows."""
+
+    id: int
+    jurisdiction_id: int | None
+    fresh: bool
+    prepared: Prepared | None
 
 
 def _earlier_version(session: Session, doc: Document, st: Structure) -> DocumentRow | None:
     """A stored report this one is a changed version of: the same source (path), or a file of the
     same name reporting for the same place, year and type."""
     if doc.path:
-        same = session.scalar(select(DocumentRow).where(DocumentRow.path == doc.path).limit(1))
+        same = session.scalar(select(DocumentRow.id).where(DocumentRow.path == doc.path).limit(1))
         if same is not None:
-            return same
+            return session.get_one(DocumentRow, same)
     m = st.metadata
     if not doc.path or m.jurisdiction is None or m.plan_year is None:
         return None
     name = Path(doc.path).name
-    for row in session.scalars(
-        select(DocumentRow).where(
+    for rid, path in session.execute(
+        select(DocumentRow.id, DocumentRow.path).where(
             DocumentRow.jurisdiction_name == m.jurisdiction,
             DocumentRow.plan_year == m.plan_year,
             DocumentRow.doc_type == m.doc_type,
         )
     ):
-        if Path(row.path).name == name:
-            return row
+        if Path(path).name == name:
+            return session.get_one(DocumentRow, rid)
     return None
 
 
-def _document_row(session: Session, doc: Document, st: Structure) -> DocumentRow:
+_PLACES = "workreport_place_ids"  # a transaction's cache: (name, own id) → jurisdiction id
+
+
+def _place_cache(session: Session) -> dict[tuple[str, int | None], int | None]:
+    cache: dict[tuple[str, int | None], int | None] = session.info.setdefault(_PLACES, {})
+    return cache
+
+
+def _place_id(session: Session, name: str | None, own: int | None) -> int | None:
+    """The id of the jurisdiction ``name`` names, seen from the report's own (``own``): looked up
+    once per name and place in a transaction (the lookup resolves names against the registry)."""
+    if not name:
+        return own
+    cache = _place_cache(session)
+    key = (name, own)
+    if key not in cache:
+        context = session.get(JurisdictionRow, own) if own is not None else None
+        cache[key] = jurisdiction_id(session, name, context)
+    return cache[key]
+
+
+def _document_values(session: Session, doc: Document, st: Structure) -> dict[str, Any]:
     m = st.metadata
-    return DocumentRow(
-        sha256=doc.sha256 or "",
-        path=doc.path or "<text>",
-        format=doc.format,
-        encoding=doc.encoding,
-        text=doc.text,
-        title=m.title,
-        jurisdiction_name=m.jurisdiction,
-        jurisdiction_id=jurisdiction_id(session, m.jurisdiction) if m.jurisdiction else None,
-        level=m.level,
-        delivered=m.delivered,
-        plan_year=m.plan_year,
-        review_year=m.review_year,
-        speaker=m.speaker,
-        source=m.source,
-        doc_type=m.doc_type,
-        structure=st.to_dict(),
-        extractor_version=EXTRACTOR_VERSION,
-    )
+    return {
+        "sha256": doc.sha256 or "",
+        "path": doc.path or "<text>",
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "text": doc.text,
+        "title": m.title,
+        "jurisdiction_name": m.jurisdiction,
+        "jurisdiction_id": _place_id(session, m.jurisdiction, None) if m.jurisdiction else None,
+        "level": m.level,
+        "delivered": m.delivered,
+        "plan_year": m.plan_year,
+        "review_year": m.review_year,
+        "speaker": m.speaker,
+        "source": m.source,
+        "doc_type": m.doc_type,
+        "structure": st.to_dict(),
+        "extractor_version": EXTRACTOR_VERSION,
+        "ingested_at": now(),
+    }
+
+
+_METADATA = (
+    "title",
+    "jurisdiction_name",
+    "jurisdiction_id",
+    "level",
+    "delivered",
+    "plan_year",
+    "review_year",
+    "speaker",
+    "source",
+    "doc_type",
+    "structure",
+    "extractor_version",
+)
 
 
 def _update_document(session: Session, row: DocumentRow, doc: Document, st: Structure) -> None:
-    fresh = _document_row(session, doc, st)
-    for col in (
-        "title",
-        "jurisdiction_name",
-        "jurisdiction_id",
-        "level",
-        "delivered",
-        "plan_year",
-        "review_year",
-        "speaker",
-        "source",
-        "doc_type",
-        "structure",
-        "extractor_version",
-    ):
-        setattr(row, col, getattr(fresh, col))
+    fresh = _document_values(session, doc, st)
+    for col in _METADATA:
+        setattr(row, col, fresh[col])
 
 
-def _store_extraction(
-    session: Session, row: DocumentRow, doc: Document, st: Structure, facts: list[Fact]
-) -> None:
-    """Replace the document's facts, observations and commitments; keep people's work."""
-    own = session.get(JurisdictionRow, row.jurisdiction_id) if row.jurisdiction_id else None
-    corrections = _corrections(session, row.id)
-    keys = fact_keys(facts)
-    session.execute(delete(FactRow).where(FactRow.document_id == row.id))
-    session.execute(
-        delete(ObservationRow).where(ObservationRow.document_id == row.id, ObservationRow.source == "fact")
-    )
-    scope_ids: dict[str | None, int | None] = {}
-    fact_rows: list[dict[str, Any]] = []
-    for f, key in zip(facts, keys, strict=True):
-        for fld, value in corrections.get(key, {}).items():
-            setattr(f, fld, value)
-        if f.scope not in scope_ids:
-            scope_ids[f.scope] = (
-                jurisdiction_id(session, f.scope, own) if f.scope else (own.id if own else None)
+def _commitment_values(c: Commitment) -> dict[str, Any]:
+    return {
+        "key": c.key,
+        "scope": c.scope,
+        "type": c.type,
+        "fact_key": c.fact_key,
+        "indicator_id": c.indicator_id,
+        "indicator": c.indicator,
+        "period": c.period,
+        "measure": c.measure,
+        "comparator": c.comparator,
+        "value": c.value,
+        "value_max": c.value_max,
+        "unit": c.unit,
+        "hedge": c.hedge,
+        "classifier": c.classifier,
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "retired": False,
+    }
+
+
+def _store_extraction(session: Session, target: _Target, doc: Document, st: Structure, facts: list[Fact]) -> None:
+    """Replace the document's facts, observations and commitments; keep people's work. A
+    ``fresh`` document (inserted just now) has none of them yet, nor corrections, so nothing is
+    read or deleted first; its ``prepared`` rows, if given, are written as they are."""
+    document_id, own, fresh, prepared = target.id, target.jurisdiction_id, target.fresh, target.prepared
+    corrections = {} if fresh else _corrections(session, document_id)
+    if prepared is None or corrections:
+        for f, key in zip(facts, fact_keys(facts), strict=True):
+            for fld, value in corrections.get(key, {}).items():
+                setattr(f, fld, value)
+        prepared = prepare(doc, st, facts)
+    if not fresh:
+        session.execute(delete(FactRow).where(FactRow.document_id == document_id))
+        session.execute(
+            delete(ObservationRow).where(
+                ObservationRow.document_id == document_id, ObservationRow.source == "fact"
             )
-        fact_rows.append(
-            {
-                "document_id": row.id,
-                "key": key,
-                "jurisdiction_id": scope_ids[f.scope],
-                "extractor_version": EXTRACTOR_VERSION,
-                "corrected": key in corrections,
-                **fact_columns(f),
-            }
         )
-    # one multi-row INSERT per table (executemany), not an ORM object and flush per row
+
+    # a fact's place: its scope seen from the report's own; a commitment's or observation's:
+    # that of the facts' scope it names, else the report's own
+    scopes = {columns["scope"]: _place_id(session, columns["scope"], own) for columns in prepared.facts}
+    scopes[None] = own
+
+    def place(scope: str | None) -> int | None:
+        return scopes.get(scope, own) if scope else own
+
+    conn = session.connection()
+    # Core multi-row INSERTs (executemany), no ORM objects: one statement per table
+    fact_rows = [
+        {
+            **columns,
+            "document_id": document_id,
+            "key": key,
+            "jurisdiction_id": place(columns["scope"]),
+            "extractor_version": EXTRACTOR_VERSION,
+            "corrected": key in corrections,
+        }
+        for key, columns in zip(prepared.keys, prepared.facts, strict=True)
+    ]
     if fact_rows:
-        session.execute(insert(FactRow), fact_rows)
-    resolution = resolve(doc, st, facts)
+        conn.execute(insert(table(FactRow)), fact_rows)
+    created = now()
     observation_rows = [
         {
-            "jurisdiction_id": scope_ids.get(o.scope, own.id if own else None),
-            "document_id": row.id,
+            **{k: v for k, v in o.items() if k != "scope"},  # the scope is the jurisdiction
+            "jurisdiction_id": place(o["scope"]),
+            "document_id": document_id,
             "source": "fact",
-            **{k: v for k, v in asdict(o).items() if k != "scope"},  # the scope is the jurisdiction
+            "note": None,
+            "created_at": created,
         }
-        for o in resolution.observations
+        for o in prepared.observations
     ]
     if observation_rows:
-        session.execute(insert(ObservationRow), observation_rows)
-    existing = {
-        c.key: c for c in session.scalars(select(CommitmentRow).where(CommitmentRow.document_id == row.id))
-    }
-    seen = set()
-    fresh: list[dict[str, Any]] = []
-    for c in resolution.commitments:
-        seen.add(c.key)
-        values = {
-            "type": c.type,
-            "fact_key": c.fact_key,
-            "jurisdiction_id": scope_ids.get(c.scope, own.id if own else None)
-            if c.scope
-            else (own.id if own else None),
-            "indicator_id": c.indicator_id,
-            "indicator": c.indicator,
-            "period": c.period,
-            "measure": c.measure,
-            "comparator": c.comparator,
-            "value": c.value,
-            "value_max": c.value_max,
-            "unit": c.unit,
-            "hedge": c.hedge,
-            "classifier": c.classifier,
-            "text": c.text,
-            "start": c.start,
-            "end": c.end,
-            "retired": False,
+        conn.execute(insert(table(ObservationRow)), observation_rows)
+    existing = (
+        {}
+        if fresh
+        else {
+            c.key: c
+            for c in session.scalars(select(CommitmentRow).where(CommitmentRow.document_id == document_id))
         }
-        if c.key in existing:
+    )
+    seen = set()
+    new_rows: list[dict[str, Any]] = []
+    for c in prepared.commitments:
+        seen.add(c["key"])
+        values = {k: v for k, v in c.items() if k not in ("key", "scope")}
+        values["jurisdiction_id"] = place(c["scope"])
+        if c["key"] in existing:
             for k, v in values.items():
-                setattr(existing[c.key], k, v)
+                setattr(existing[c["key"]], k, v)
         else:
-            fresh.append({"document_id": row.id, "key": c.key, **values})
-    if fresh:
-        session.execute(insert(CommitmentRow), fresh)
+            new_rows.append({"document_id": document_id, "key": c["key"], **values})
+    if new_rows:
+        conn.execute(insert(table(CommitmentRow)), new_rows)
     for key, old in existing.items():
         if key not in seen:
             old.retired = True  # kept: people may have assessed it
+    if existing:
+        session.flush()
 
 
 def _corrections(session: Session, document_id: int) -> dict[str, dict[str, Any]]:

@@ -168,3 +168,86 @@ class Database:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
+
+
+# --------------------------------------------------------------------------- full-text index in batches
+
+_FTS_INSERT_TRIGGER = "documents_fts_insert"
+
+
+class SearchIndexBatch:
+    """The full-text index of the documents one transaction inserts, written in one statement
+    at its end instead of by the per-row trigger.
+
+    On SQLite the FTS5 trigger flushes the index to disk at every savepoint (one savepoint per
+    document in a batch), which makes many small segments to merge. Inside the writer's
+    transaction the insert trigger is set aside (``DROP TRIGGER``: transactional, invisible to
+    every other connection, which cannot write until this transaction ends anyway), the ids of
+    the documents stored are collected with :meth:`add`, and :meth:`finish` indexes them in one
+    ``INSERT … SELECT`` and puts the trigger back as it was. Should the transaction roll back,
+    so does all of it. Elsewhere (PostgreSQL's trigram index is an ordinary index) it does
+    nothing. Call :meth:`start` before the first savepoint and :meth:`finish` after the last."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: list[int] = []
+        self._early: set[int] = set()
+        self._trigger: str | None = None
+
+    def start(self) -> SearchIndexBatch:
+        """Set the per-row insert trigger aside for this transaction (SQLite with FTS5 only)."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            return self
+        self._trigger = self.session.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"), {"n": _FTS_INSERT_TRIGGER}
+        ).scalar()
+        if self._trigger:
+            self.session.execute(text(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}"))
+        return self
+
+    @property
+    def active(self) -> bool:
+        """True while inserted documents wait for :meth:`flush`."""
+        return self._trigger is not None
+
+    def add(self, document_id: int) -> None:
+        """A document this transaction inserted (call it once its savepoint is released)."""
+        if self._trigger is not None:
+            self.pending.append(document_id)
+
+    def before_text_change(self, document_id: int) -> None:
+        """About to change the text of ``document_id`` (in a document's savepoint): if it is
+        still waiting, index it now, so that the update trigger finds what it deletes.
+        :meth:`kept` or :meth:`dropped` then says whether that savepoint held."""
+        if self._trigger is not None and document_id in self.pending:
+            self._index([document_id])
+            self._early.add(document_id)
+
+    def kept(self) -> None:
+        """The current document's savepoint was released: what it indexed early stays indexed."""
+        if self._early:
+            self.pending = [i for i in self.pending if i not in self._early]
+            self._early.clear()
+
+    def dropped(self) -> None:
+        """The current document's savepoint was rolled back, and with it what it indexed early."""
+        self._early.clear()
+
+    def _index(self, ids: list[int]) -> None:
+        for n in range(0, len(ids), 500):
+            chunk = ids[n : n + 500]
+            self.session.execute(
+                text(
+                    "INSERT INTO documents_fts(rowid, text) SELECT id, text FROM documents "
+                    f"WHERE id IN ({', '.join(str(int(i)) for i in chunk)})"
+                )
+            )
+
+    def finish(self) -> None:
+        """Index what is pending and put the trigger back, in the same transaction."""
+        if self._trigger is None:
+            return
+        self._index(sorted(set(self.pending)))
+        self.pending = []
+        self.session.execute(text(self._trigger))
+        self._trigger = None

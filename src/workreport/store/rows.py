@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -261,3 +262,10 @@ class LoginFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(160), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+def table(row: type[Base]) -> Table:
+    """The Core table of a row class: for multi-row INSERTs that make no ORM objects."""
+    t = row.__table__
+    assert isinstance(t, Table)
+    return t

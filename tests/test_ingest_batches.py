@@ -1,0 +1,115 @@
+"""Batched ingest: the full-text index written once per transaction stays whole and true,
+a changed version replaced within the same batch included, and a failed document leaves no
+trace in it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workreport.batch import ingest_corpus
+from workreport.errors import StoreError
+from workreport.store import Database
+from workreport.store.queries import search
+
+REPORTS = Path(__file__).parent / "data" / "reports"
+MARK_OLD = "旧版独有的一句话用来检验索引"
+MARK_NEW = "新版独有的一句话用来检验索引"
+
+
+def _fts(db: Path) -> tuple[list[int], list[int], bool]:
+    """Document ids, ids in the full-text index, and whether the insert trigger is there; the
+    FTS5 integrity check raises if the index does not match the documents' text."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)")
+        docs = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id")]
+        indexed = [r[0] for r in conn.execute("SELECT id FROM documents_fts_docsize ORDER BY id")]
+        trigger = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'documents_fts_insert'"
+        ).fetchone()[0]
+        return docs, indexed, trigger == 1
+    finally:
+        conn.close()
+
+
+def _corpus(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """Three reports, then a changed version of the first under the same file name elsewhere
+    (same place, year and type: it replaces the first, in the same batch)."""
+    root = tmp_path / "in"
+    names = ["city_2024.txt", "county_2023.txt", "province_2026.txt"]
+    paths = []
+    for n, name in enumerate(names):
+        folder = root / f"a{n}"
+        folder.mkdir(parents=True)
+        text = (REPORTS / name).read_text(encoding="utf-8")
+        if n == 0:
+            text += "\n" + MARK_OLD + "。\n"
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    changed = root / "b" / names[0]
+    changed.parent.mkdir(parents=True)
+    changed.write_text((REPORTS / names[0]).read_text(encoding="utf-8") + "\n" + MARK_NEW + "。\n", encoding="utf-8")
+    paths.append(changed)
+    return root, paths
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_search_index_is_whole_after_a_batch_with_a_replacement(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workreport.batch.ingest
+
+    monkeypatch.setattr(workreport.batch.ingest, "COMMIT_SECONDS", 1e9)  # all four in one batch
+    _root, paths = _corpus(tmp_path)
+    db_path = tmp_path / "db.sqlite"
+    result = ingest_corpus(f"sqlite:///{db_path}", paths, workers=workers, batch_size=50)
+    assert len(result.added) == 3 and result.replaced == [str(paths[3])] and not result.failed
+    docs, indexed, trigger = _fts(db_path)
+    assert docs == indexed and len(docs) == 3 and trigger
+    db = Database(f"sqlite:///{db_path}")
+    try:
+        assert search(db, MARK_NEW).total == 1
+        assert search(db, MARK_OLD).total == 0  # the old text left the index with the old version
+        assert search(db, "高质量").total >= 1
+    finally:
+        db.close()
+    # a single store after the batch goes through the trigger again
+    extra = tmp_path / "extra" / "press_2024.txt"
+    extra.parent.mkdir()
+    extra.write_text((REPORTS / "press_2024.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    from workreport import registry
+
+    db = Database(f"sqlite:///{db_path}")
+    try:
+        assert registry.ingest(db, [extra]).added == [str(extra)]
+    finally:
+        db.close()
+    docs, indexed, trigger = _fts(db_path)
+    assert docs == indexed and len(docs) == 4 and trigger
+
+
+def test_a_document_that_fails_leaves_nothing_in_the_search_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workreport.registry.documents as documents
+
+    _root, paths = _corpus(tmp_path)
+    paths = paths[:3]
+    victim = str(paths[1])
+    real = documents._store_extraction
+
+    def flaky(session: Any, target: Any, doc: Any, st: Any, facts: Any) -> None:
+        real(session, target, doc, st, facts)  # everything written, then a failure
+        if doc.path == victim:
+            raise StoreError("refused")
+
+    monkeypatch.setattr(documents, "_store_extraction", flaky)
+    db_path = tmp_path / "db.sqlite"
+    result = ingest_corpus(f"sqlite:///{db_path}", paths, workers=1)
+    assert result.failed == [(victim, "refused")] and len(result.added) == 2
+    docs, indexed, trigger = _fts(db_path)
+    assert docs == indexed and len(docs) == 2 and trigger
