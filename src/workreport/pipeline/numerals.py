@@ -47,6 +47,7 @@ from workreport.errors import NumeralError
 
 __all__ = [
     "NUMERAL_PATTERN",
+    "NUMERAL_STARTS",
     "find_numerals",
     "parse_approximate",
     "parse_numeral",
@@ -95,6 +96,9 @@ NUMERAL_PATTERN: str = (
     rf"|{_NUM}(?:分之{_NUM})?"
 )
 """A maximal candidate numeral in running text; ``find_numerals`` keeps those that parse."""
+
+NUMERAL_STARTS: frozenset[str] = frozenset(_D + "十拾百佰千仟万亿")
+"""Besides the ASCII digits, every character a match of ``NUMERAL_PATTERN`` can start with."""
 
 _NUMERAL_RE = re.compile(NUMERAL_PATTERN)
 _ARABIC_RE = re.compile(_ARABIC)

@@ -20,7 +20,7 @@ from workreport.pipeline.extract.vocabulary import (
     Unit,
     extractor_rules,
 )
-from workreport.pipeline.numerals import NUMERAL_PATTERN, parse_numeral, read_numeral
+from workreport.pipeline.numerals import NUMERAL_PATTERN, NUMERAL_STARTS, parse_numeral, read_numeral
 from workreport.pipeline.places import load as load_jurisdictions
 
 # --------------------------------------------------------------------------- mentions
@@ -146,11 +146,32 @@ class _Scan:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.num_spans = [m.span() for m in _numeral_re().finditer(text)]
+        self.num_spans = _numeral_spans(text)
         self.num_starts = [a for a, _ in self.num_spans]
         names = _names_re()
         self.name_spans = [] if names is None else [m.span() for m in names.finditer(text)]
         self.name_starts = [a for a, _ in self.name_spans]
+
+
+# The characters a numeral run can start with: the pattern opens with alternatives of
+# character classes, for which the regex engine has no fast skip; a search for one of these
+# characters has (one class), so runs are found by a search for a start, then a match there.
+_RUN_START = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
+
+
+def _numeral_spans(text: str) -> list[tuple[int, int]]:
+    """``[m.span() for m in _numeral_re().finditer(text)]``, skipping to possible starts."""
+    spans: list[tuple[int, int]] = []
+    start, match = _RUN_START.search, _numeral_re().match
+    c = start(text)
+    while c is not None:
+        m = match(text, c.start())
+        if m is None:
+            c = start(text, c.start() + 1)
+        else:
+            spans.append(m.span())
+            c = start(text, m.end())
+    return spans
 
 
 _last_scan: list[_Scan] = []  # the text scanned last: extraction reads one document at a time
