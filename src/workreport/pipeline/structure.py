@@ -480,6 +480,7 @@ def _title_in(text: str, sp: Span) -> Span | None:
     d = r.dateline.match(line)
     if d:
         a += d.end()
+    b = min(b, a + 4 * r.title_max)  # a title runs into its date line within a few dozen characters
     dash = _RUN_IN_DATE.search(text, a, b)
     if dash:
         b = dash.start()
