@@ -61,3 +61,16 @@ def test_a_year_named_in_a_five_year_review_is_that_years_outcome() -> None:
     assert facts["7.1%"].period is None  # an average over the five years
     assert (facts["5.4%"].kind, facts["5.4%"].period) == ("actual", 2023)
     assert facts["2.6万人"].period == 2023
+
+
+PLAN_2026 = Path(__file__).parent / "data" / "track" / "plan_2026.txt"
+
+
+def test_a_span_written_without_nei_is_a_span_and_this_years_targets_stay_annual() -> None:
+    """今后五年 (no 内) is a five-year span: its 年均 target is due at its end; in a section whose
+    heading names the plan (“十五五”开好局), 今年's targets are still due this year."""
+    facts = [f for f in workreport.extract(workreport.read(PLAN_2026)) if f.kind == "target"]
+    by_quote = {f.quote: f for f in facts}
+    assert by_quote["5.5%左右"].period == 2030
+    assert by_quote["5%左右"].period == 2026
+    assert by_quote["60万人以上"].period == 2026

@@ -529,7 +529,14 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
 _PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
 _OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
-_SPAN_YEARS = re.compile(r"(?:用|在|今后|未来)?([两二三四五六七八九十\d]{1,2})年(?:内|时间|左右时间|以内)")
+_SPAN_YEARS = re.compile(
+    r"(?:用|在|今后|未来)?([两二三四五六七八九十\d]{1,2})年(?:内|时间|左右时间|以内)"
+    r"|(?:今后|未来)([两二三四五六七八九十\d]{1,2})年"
+)
+# the plan year named outright: a target of 今年 is due this year even in a 十五五 section
+_THIS_YEAR = re.compile(r"今年|年内|全年")
+_AVERAGE = re.compile(r"年均|累计|五年")
+_ANNUAL_LIST = re.compile(r"今年[^。]{0,20}目标")  # 今年经济社会发展的主要预期目标是：…；…
 _PRESENT_CUE = re.compile(r"今年|明年|全年|今后|(?:19|20)\d{2}\s*年")
 
 
@@ -552,15 +559,18 @@ def _plan_time(
     span = cues.search(_SPAN_YEARS)
     if span and plan_year:
         try:  # 用两三年时间: the longer end of an approximate span
-            low, high = read_numeral(span[1])
+            low, high = read_numeral(span[1] or span[2])
         except NumeralError:
             low, high = Decimal(0), None
         years = int(high if high is not None else low)
         if 1 < years <= 20:
             return "target", plan_year + years - 1
-    if para.multi_year and para.years is not None:
-        return "target", para.years[1]
     lead = text[max(para.span.start, m.start - 400) : m.start]  # bounded: linear in the text
+    if para.multi_year and para.years is not None:
+        annual = cues.search(_THIS_YEAR) or _ANNUAL_LIST.search(lead)
+        if annual and not cues.search(_AVERAGE):
+            return "target", plan_year  # 今年…主要预期目标是: the annual targets of a plan part
+        return "target", para.years[1]
     past = list(_PAST_CUE.finditer(lead))
     if past and plan_year and not any(cues.word_before(w, m.start) >= 0 for w in target_words):
         present = [c for c in _PRESENT_CUE.finditer(lead) if c.start() > past[-1].start()]
