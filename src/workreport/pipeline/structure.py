@@ -17,7 +17,8 @@ from workreport.pipeline.normalise import normalise
 from workreport.pipeline.places import load as load_jurisdictions
 
 CN_DIGITS = "一二三四五六七八九十"
-_TRIMMED_LINE = re.compile(r"[^\S\r\n]*([^\r\n]*\S)")  # a line's text, white space around it left out
+# a line's text, white space around it left out (a run of blank lines is one match of \s+)
+_TRIMMED_LINE = re.compile(r"[^\S\r\n]*(\S[^\r\n]*\S|\S)|\s+")
 _L1 = re.compile(rf"^[{CN_DIGITS}]+、")
 _L2 = re.compile(rf"^[(（][{CN_DIGITS}]+[)）]")
 _L3 = re.compile(r"^\d{1,2}(?:\s*[、.．]\s*(?!\d)|\s+)(?=\S)")
@@ -111,6 +112,8 @@ def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
     A line longer than a few pages is split where paragraphs evidently began."""
     for m in _TRIMMED_LINE.finditer(text, start, len(text) if end is None else end):
         a, b = m.span(1)
+        if a < 0:
+            continue  # blank
         if b - a <= _LONG_LINE:
             yield Span(a, b)
             continue
@@ -765,6 +768,7 @@ def _years(meta: Metadata, sections: list[Section], text: str, own_date: bool) -
 
 
 _NOTES = re.compile(r"(?:注释|名词解释|附注|注)\s*[:：]?")
+_YEAR_LEAD = re.compile(r"(?:刚刚过去的)?((?:19|20)\d{2})\s*年")  # 2019年，… / 刚刚过去的2017年
 _PLAN_SPAN = re.compile(r"十[一二三四五六七八九]五|今后五年|未来五年")
 _PLAN_LEAD = re.compile(r"^\W{0,3}(?:今后五年|未来五年|“?十[一二三四五六七八九]五”?时期)")
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
@@ -805,7 +809,7 @@ def _paragraphs(
         top = path[0] if path else None
         if top is not current_section:
             current_section, multi = top, False
-        if _NOTES.fullmatch(text[sp.start : sp.end].strip()):
+        if sp.end - sp.start <= 8 and _NOTES.fullmatch(text[sp.start : sp.end]):
             notes = True  # the report's notes and glossary (注释：): background, not plan or review
         fallback = lead_role if sp.start < lead_end and lead_role != "other" else default
         role: Role = "other" if notes else next((s.role for s in reversed(path) if s.role != "other"), fallback)
@@ -823,7 +827,7 @@ def _paragraphs(
             multi = False
         if any(w in lead for w in r.multi_year) or any(w in head_title for w in r.multi_year):
             multi = True
-        elif any(w in lead[:12] for w in r.single_year) or re.match(r"^(?:19|20)\d{2}\s*年", lead):
+        elif any(w in lead[:12] for w in r.single_year) or _YEAR_LEAD.match(lead):
             multi = False
         years = None
         if multi and role == "review" and meta.review_year is not None:
@@ -835,7 +839,7 @@ def _paragraphs(
             spoken = [t for t in titles if _PLAN_SPAN.search(t)] or ([lead] if _PLAN_LEAD.match(lead) else [])
             years = _plan_span(spoken[-1], meta.plan_year) if spoken else None
             multi = years is not None
-        lead_year = re.match(r"^(?:刚刚过去的)?((?:19|20)\d{2})\s*年", lead)
+        lead_year = _YEAR_LEAD.match(lead)
         if lead_year and role == "review":
             period = int(lead_year[1])
         out.append(
