@@ -380,6 +380,8 @@ def test_facets_count_and_filter(client: TestClient) -> None:
     tracker = client.get("/tracker", headers={"accept": "text/html"}).text
     assert 'class="facets' in tracker and "/tracker?status=" in tracker  # shown on the page, clickable
     assert 'href="/tracker.json' in tracker and 'href="/tracker.csv' in tracker
+    second = client.get("/commitments?type=target&per_page=5&p=2", headers={"accept": "text/html"}).text
+    assert 'href="/commitments.json?type=target&amp;per_page=5&amp;p=2"' in second  # this page's twin
 
 
 def test_twins_and_unknown_forms(client: TestClient) -> None:

@@ -249,8 +249,9 @@ def _listing_page(
         template,
         listing=listing,
         pager=_pager(request, listing.page, listing.per_page, listing.total),
-        json_url=url_with(request, twin_path(request, "json")),
-        csv_url=url_with(request, twin_path(request, "csv")),
+        # the twins of this very page: the same filters, page and page size
+        json_url=url_with(request, twin_path(request, "json"), p=listing.page if listing.page > 1 else None),
+        csv_url=url_with(request, twin_path(request, "csv"), p=listing.page if listing.page > 1 else None),
         **context,
     )
 
