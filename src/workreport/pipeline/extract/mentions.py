@@ -219,7 +219,7 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
 # Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
 _CAPITAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
 _SIGNS = "-−－负"
-_SIGN_AFTER = frozenset("为是长速幅到至达")  # 增长负3.9%, 增速为负: the words a signed figure follows
+_SIGN_AFTER = frozenset("为是长速幅到至达高加")  # 增长负3.9%, 提高负1.1%, 增速为负: the words a signed figure follows
 _PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
 
 
