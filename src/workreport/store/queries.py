@@ -162,10 +162,13 @@ def document_dict(d: Any, *, text: bool = False) -> dict[str, Any]:
 
 
 def _iso(value: Any) -> str | None:
-    """A stored time as ISO 8601 (SQLite hands plain result rows back as text already)."""
+    """A stored time as ISO 8601, as ``datetime.isoformat`` writes it (a plain SQLite result
+    holds the stored text: ``2026-12-01 14:11:55.805245``)."""
     if value is None:
         return None
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value).replace(" ", "T", 1).removesuffix(".000000")
 
 
 FACT_FIELDS = ROW_FIELDS  # a fact as the API shows it
@@ -245,29 +248,95 @@ def documents(
     page: int = 1,
     per_page: int = 50,
 ) -> Page[dict[str, Any]]:
-    """One page of documents, filtered by jurisdiction, level and year."""
+    """One page of documents, filtered by jurisdiction, level and year, the newest plan year
+    first. The page's ids and the count come from the indexes alone; then only those rows'
+    list columns are read (:func:`_list_rows`): never a text or a structure."""
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise InputError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
     with db.read() as session:
-        q = select(DocumentRow.id)
-        jid = _jurisdiction_filter(session, jurisdiction)
-        if jid is not None:
-            q = q.where(DocumentRow.jurisdiction_id == jid)
+        params: dict[str, Any] = {"lim": per_page, "off": (page - 1) * per_page}
+        if jurisdiction:
+            params["jid"] = find_jurisdiction(session, jurisdiction).id
         if level:
-            q = q.where(DocumentRow.level == level)
+            params["level"] = level
         if year is not None:
-            q = q.where(DocumentRow.plan_year == year)
-        # first the page's ids (from the indexes alone: a row's other columns lie behind its
-        # text), then only those rows' list columns
-        ids, total = _paginate(
-            session, q.order_by(DocumentRow.plan_year.desc().nulls_last(), DocumentRow.id), page, per_page
-        )
+            params["year"] = year
+        count, page_ids = _document_statements(bool(jurisdiction), bool(level), year is not None)
+        total = int(session.scalar(count, params) or 0)
+        ids = list(session.scalars(page_ids, params)) if total else []
         return Page(_list_rows(session, ids), page, per_page, total)
+
+
+_DOCUMENT_STATEMENTS: dict[tuple[bool, bool, bool], tuple[Any, Any]] = {}
+
+
+def _document_statements(by_place: bool, by_level: bool, by_year: bool) -> tuple[Any, Any]:
+    """The count and page-of-ids statements of a documents list with these filters, built once
+    (their parameters are bound at each call: building a statement costs more than running it)."""
+    key = (by_place, by_level, by_year)
+    if key not in _DOCUMENT_STATEMENTS:
+        where = []
+        if by_place:
+            where.append(DocumentRow.jurisdiction_id == bindparam("jid"))
+        if by_level:
+            where.append(DocumentRow.level == bindparam("level"))
+        if by_year:
+            where.append(DocumentRow.plan_year == bindparam("year"))
+        ids = (
+            select(DocumentRow.id)
+            .where(*where)
+            .order_by(DocumentRow.plan_year.desc().nulls_last(), DocumentRow.id)
+            .limit(bindparam("lim"))
+            .offset(bindparam("off"))
+        )
+        count = select(func.count(DocumentRow.id)).where(*where)
+        _DOCUMENT_STATEMENTS[key] = (count, ids)
+    return _DOCUMENT_STATEMENTS[key]
+
+
+# the list columns of some documents: on SQLite from the covering index of migration 0007 (a
+# row's columns after its text lie behind the text's overflow pages), the length from
+# document_lengths (the text is read only for a row that table lacks)
+_LIST_SQLITE = text(
+    "SELECT "
+    + ", ".join(f"d.{c}" for c in LIST_COLUMNS)
+    + ", coalesce(l.chars, length(d.text)) AS chars"
+    " FROM documents AS d INDEXED BY ix_documents_list"
+    " LEFT JOIN document_lengths AS l ON l.document_id = d.id"
+    " WHERE d.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_LIST_OTHER: list[Any] = []
+_LIST_INDEX = "_workreport_list_index"  # an engine's note: has the database ix_documents_list?
+
+
+def _has_list_index(session: Session) -> bool:
+    """Is this a SQLite database with the covering index of the documents' list columns?"""
+    bind: Any = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    engine = getattr(bind, "engine", bind)
+    known: bool | None = getattr(engine, _LIST_INDEX, None)
+    if known is None:
+        known = bool(
+            session.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_documents_list'")
+            )
+        )
+        setattr(engine, _LIST_INDEX, known)
+    return known
 
 
 def _list_rows(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """The list columns of these documents, in the order of ``ids``."""
     if not ids:
         return []
-    found = {r.id: r for r in session.execute(_list_select(DocumentRow.id.in_(ids)))}
+    if _has_list_index(session):
+        rows = session.execute(_LIST_SQLITE, {"ids": ids})
+    else:
+        if not _LIST_OTHER:
+            _LIST_OTHER.append(_list_select(DocumentRow.id.in_(bindparam("ids", expanding=True))))
+        rows = session.execute(_LIST_OTHER[0], {"ids": ids})
+    found = {r.id: r for r in rows}
     return [document_dict(found[i]) for i in ids if i in found]
 
 
@@ -532,6 +601,12 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
         return Page(hits, page, per_page, len(ids))
 
 
+# what a kept ranking rests on: the documents' count, largest id and total length
+_VERSION = select(
+    func.count(DocumentRow.id),
+    func.max(DocumentRow.id),
+    select(func.coalesce(func.sum(_LENGTHS.c.chars), 0)).scalar_subquery(),
+)
 RANK_SECONDS = 300.0  # how long a query's ranking is kept at most
 _RANK_ENTRIES = 64  # rankings kept per database (each: 12 bytes a matching document)
 _RANKS = "_workreport_search_ranks"  # an engine's cache
@@ -542,8 +617,8 @@ def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
     """Ids of the documents matching ``q``, best first, with their scores (higher is better)."""
     bind: Any = session.get_bind()
     engine = getattr(bind, "engine", bind)
-    count, largest = session.execute(select(func.count(DocumentRow.id), func.max(DocumentRow.id))).one()
-    version = (count, largest, session.scalar(select(func.coalesce(func.sum(_LENGTHS.c.chars), 0))))
+    count, largest, chars = session.execute(_VERSION).one()
+    version = (count, largest, chars)
     with _RANK_LOCK:
         cache: OrderedDict[str, tuple[float, tuple[Any, ...], array[int], array[float]]] | None = getattr(
             engine, _RANKS, None
@@ -596,11 +671,20 @@ def _score(session: Session, q: str) -> dict[int, float]:
 def _texts(session: Session, ids: list[int]) -> dict[int, bytes]:
     """These documents' texts as UTF-8 bytes (no decoding of whole reports: only the
     passages shown are decoded)."""
-    if session.get_bind().dialect.name == "postgresql":
-        raw: Any = func.convert_to(DocumentRow.text, "UTF8")
-    else:
-        raw = cast(DocumentRow.text, LargeBinary)
-    return {int(i): bytes(b) for i, b in session.execute(select(DocumentRow.id, raw).where(DocumentRow.id.in_(ids)))}
+    dialect = session.get_bind().dialect.name
+    if dialect not in _TEXTS:
+        raw: Any = (
+            func.convert_to(DocumentRow.text, "UTF8")
+            if dialect == "postgresql"
+            else cast(DocumentRow.text, LargeBinary)
+        )
+        _TEXTS[dialect] = select(DocumentRow.id, raw).where(
+            DocumentRow.id.in_(bindparam("ids", expanding=True))
+        )
+    return {int(i): bytes(b) for i, b in session.execute(_TEXTS[dialect], {"ids": ids})}
+
+
+_TEXTS: dict[str, Any] = {}
 
 
 def utf8_passages(data: bytes, q: str, *, context: int = 30, limit: int = 3) -> list[tuple[str, str, str]]:

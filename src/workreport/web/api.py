@@ -85,10 +85,12 @@ def list_documents(
     year: Year = None,
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, Any]:
-    """List reports, filtered by jurisdiction, level and year."""
+) -> Response:
+    """List reports, filtered by jurisdiction, level and year, the newest first (each named by
+    its source: ``name``)."""
     db = request.app.state.db
-    return page_json(queries.documents(db, jurisdiction=jurisdiction, level=level, year=year, page=page, per_page=per_page))
+    found = queries.documents(db, jurisdiction=jurisdiction, level=level, year=year, page=page, per_page=per_page)
+    return json_response(page_json(found))
 
 
 @router.post("/documents", status_code=201, summary="Upload and ingest a report")
@@ -260,7 +262,7 @@ def get_track(
     period: Year = None,
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+) -> Response:
     """Each target against what was later reported for it, with the status that follows (the
     stored ratings, a page at a time; documents named by their source)."""
     db = request.app.state.db
@@ -268,8 +270,8 @@ def get_track(
         # once per server: rate what a database older than stored ratings left unrated
         track(db, page=1, per_page=1)
         request.app.state.targets_rated = True
-    return page_json(
-        queries.track_page(db, jurisdiction=jurisdiction, period=period, page=page, per_page=per_page)
+    return json_response(
+        page_json(queries.track_page(db, jurisdiction=jurisdiction, period=period, page=page, per_page=per_page))
     )
 
 
@@ -297,7 +299,7 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=200)],
     page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:
+) -> Response:
     """Full-text search of the reports: one hit per document, most relevant first (BM25 of the
     query as a phrase), then the newest; each distinct passage around a match once."""
     p = queries.search(request.app.state.db, q, page=page, per_page=per_page)
@@ -309,7 +311,7 @@ def search(
         }
         for h in p.items
     ]
-    return page_json(p, items)
+    return json_response(page_json(p, items))
 
 
 @router.get("/exports/{table}.{fmt}", summary="Export a table as CSV or JSON Lines")

@@ -12,9 +12,11 @@ insert and on a change of the text), so every write path (one ingest, a batch, a
 replaced version, a bulk insert or COPY) keeps it true without knowing of it. Rows go with
 their document (ON DELETE CASCADE).
 
-Two indexes serve the lists' filters and order from the index alone: the targets of the
-tracker (type, retired, place, period, id: a page of all targets, or of one place, and their
-count, without reading the commitments), and the library by level and year.
+Indexes serve the lists' filters and order from the index alone: the targets of the tracker
+(type, retired, place, period, id: a page of all targets, or of one place, and their count,
+without reading the commitments), the library by level and year, and on SQLite the columns a
+list of documents shows (ix_documents_list: a row's columns after its text lie behind the
+text's overflow pages there).
 """
 
 from __future__ import annotations
@@ -26,6 +28,26 @@ revision = "0007_fast_lists"
 down_revision = "0005_task_progress"
 branch_labels = None
 depends_on = None
+
+# the columns a list of documents shows (store.queries.LIST_COLUMNS when this was written)
+LIST_COLUMNS = (
+    "sha256",
+    "path",
+    "format",
+    "encoding",
+    "title",
+    "jurisdiction_name",
+    "jurisdiction_id",
+    "level",
+    "delivered",
+    "plan_year",
+    "review_year",
+    "speaker",
+    "source",
+    "doc_type",
+    "extractor_version",
+    "ingested_at",
+)
 
 
 def upgrade() -> None:
@@ -72,13 +94,19 @@ def upgrade() -> None:
         "ix_commitments_targets", "commitments", ["type", "retired", "jurisdiction_id", "period", "id"]
     )
     op.create_index("ix_documents_level_year", "documents", ["level", "plan_year"])
+    if dialect == "sqlite":
+        # a list's columns without the row: on SQLite they lie after the text, behind its chain
+        # of overflow pages (PostgreSQL keeps a long text apart, and limits an index entry's size)
+        op.create_index("ix_documents_list", "documents", ["id", *LIST_COLUMNS])
 
 
 def downgrade() -> None:
     """Drop the indexes, the triggers and the table."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.drop_index("ix_documents_list", table_name="documents")
     op.drop_index("ix_documents_level_year", table_name="documents")
     op.drop_index("ix_commitments_targets", table_name="commitments")
-    dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for trigger in ("document_lengths_insert", "document_lengths_update", "document_lengths_delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
