@@ -74,3 +74,11 @@ def test_a_span_written_without_nei_is_a_span_and_this_years_targets_stay_annual
     assert by_quote["5.5%左右"].period == 2030
     assert by_quote["5%左右"].period == 2026
     assert by_quote["60万人以上"].period == 2026
+
+
+def test_the_last_plans_results_inside_a_plan_part_are_actuals() -> None:
+    """二、“十四五”时期发展成就和“十五五”时期主要目标任务: its 过去五年 paragraph reviews 2021–2025."""
+    facts = {f.quote: f for f in workreport.extract(workreport.read(PLAN_2026))}
+    assert facts["5.2%"].kind == "actual"
+    assert (facts["突破3万亿元"].kind, facts["突破3万亿元"].period) == ("actual", 2025)
+    assert facts["5.5%左右"].period == 2030  # the 十五五 target in the same part

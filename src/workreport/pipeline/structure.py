@@ -772,14 +772,24 @@ _YEAR_LEAD = re.compile(r"(?:刚刚过去的)?((?:19|20)\d{2})\s*年")  # 2019�
 _PLAN_SPAN = re.compile(r"十[一二三四五六七八九]五|今后五年|未来五年")
 _PLAN_LEAD = re.compile(r"^\W{0,3}(?:今后五年|未来五年|“?十[一二三四五六七八九]五”?时期)")
 _FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
+_PAST_LEAD = re.compile(r"^\W{0,3}(?:过去五年|五年来|“?十([一二三四五六七八九])五”?(?:时期|期间|以来|这五年))")
+
+
+def _past_plan_lead(lead: str, plan_year: int) -> bool:
+    """Does a paragraph open with the five years before the plan year (过去五年, “十四五”时期 in 2026)?"""
+    m = _PAST_LEAD.match(lead)
+    if m is None:
+        return False
+    if m[1] is None:
+        return True
+    return 2006 + 5 * _NUMERAL.index(m[1]) + 4 < plan_year
 _NUMERAL = "一二三四五六七八九"
 
 
 def _plan_span(words: str, plan_year: int) -> tuple[int, int] | None:
     """The years a multi-year plan part covers: a 十X五 plan's (十二五: 2011–2015), else the five
     years from the plan year (今后五年)."""
-    m = _FIVE_YEAR_PLAN.search(words)
-    if m:
+    for m in _FIVE_YEAR_PLAN.finditer(words):  # “十四五”时期发展成就和“十五五”时期主要目标任务
         start = 2006 + 5 * _NUMERAL.index(m[1])  # the 11th five-year plan (十一五) ran 2006–2010
         if start <= plan_year <= start + 4:
             return (start, start + 4)
@@ -839,6 +849,10 @@ def _paragraphs(
             spoken = [t for t in titles if _PLAN_SPAN.search(t)] or ([lead] if _PLAN_LEAD.match(lead) else [])
             years = _plan_span(spoken[-1], meta.plan_year) if spoken else None
             multi = years is not None
+            if _past_plan_lead(lead, meta.plan_year):
+                # 过去五年，我们…; “十四五”时期，…: the last plan's results, inside a plan part
+                role, period, multi = "review", meta.plan_year - 1, True
+                years = (meta.plan_year - 5, meta.plan_year - 1)
         lead_year = _YEAR_LEAD.match(lead)
         if lead_year and role == "review":
             period = int(lead_year[1])
