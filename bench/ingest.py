@@ -23,7 +23,10 @@ start-up included):
 
 It prints two ratios with their goals: ingest (1 worker) ÷ extract (1 worker), goal at most
 1.3, and ingest with 1 worker ÷ ingest with 2 workers, goal at least 1.5. The load average is
-printed too: on a machine others share, 2 workers cannot get 2 cores. Progress goes to stderr.
+printed too: on a machine others share, 2 workers cannot get 2 cores. So are the CPU seconds
+of this process (the one writer) and of the worker processes (from /proc), and from them what 2
+workers could gain over 1 on idle cores: about 2 ÷ (1 + writer CPU ÷ workers' CPU), an
+estimate the load of other processes does not change. Progress goes to stderr.
 Exit status 0 whenever the runs completed.
 """
 
@@ -35,6 +38,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -76,14 +80,80 @@ def corpus(n: int, seed: int, cache: Path | None) -> tuple[list[Path], str, str]
     return files[:n], note, bases
 
 
+class CpuSampler(threading.Thread):
+    """CPU seconds (user + system) of this process's descendants (the worker processes, which a
+    fork server starts, so ``RUSAGE_CHILDREN`` misses them), read from /proc every 0.2 s: the
+    last reading of each process counts, less what it had used when the sampler started."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.seen: dict[int, float] = {}
+        self.before = self._read()
+        self._halt = threading.Event()
+
+    def _read(self) -> dict[int, float]:
+        parent: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        try:
+            entries = list(os.scandir("/proc"))
+        except OSError:
+            return {}
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                    stat = fh.read()
+                fields = stat[stat.rindex(b")") + 2 :].split()
+                parent[int(entry.name)] = int(fields[1])
+                cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.tick
+            except (OSError, ValueError, IndexError):
+                continue
+        tree, frontier = set(), [os.getpid()]
+        while frontier:
+            p = frontier.pop()
+            kids = [c for c, pp in parent.items() if pp == p and c not in tree]
+            tree.update(kids)
+            frontier.extend(kids)
+        return {p: cpu[p] for p in tree if p in cpu}
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.seen.update(self._read())
+            self._halt.wait(0.2)
+
+    def stop(self) -> float:
+        self._halt.set()
+        self.join()
+        self.seen.update(self._read())
+        return sum(max(v - self.before.get(p, 0.0), 0.0) for p, v in self.seen.items())
+
+
+def _timed(fn: Any) -> tuple[Any, float, float, float]:
+    """``fn()``, its wall seconds, this process's CPU seconds and its descendants'."""
+    sampler = CpuSampler()
+    sampler.start()
+    cpu, started = time.process_time(), time.perf_counter()
+    out = fn()
+    seconds, own = time.perf_counter() - started, time.process_time() - cpu
+    return out, seconds, own, sampler.stop()
+
+
 def timed_extract(files: list[Path], out: Path, workers: int) -> dict[str, Any]:
     from workreport.batch import extract_corpus, read_dataset
 
-    started = time.perf_counter()
-    result = extract_corpus(files, out, workers=workers)
-    seconds = time.perf_counter() - started
+    result, seconds, own, workers_cpu = _timed(lambda: extract_corpus(files, out, workers=workers))
     chars = sum(read_dataset(out, "documents").column("chars").to_pylist())
-    return {"seconds": seconds, "documents": result.done, "failed": len(result.failed), "facts": result.facts, "chars": chars}
+    return {
+        "seconds": seconds,
+        "documents": result.done,
+        "failed": len(result.failed),
+        "facts": result.facts,
+        "chars": chars,
+        "cpu_main_s": own,
+        "cpu_workers_s": workers_cpu,
+    }
 
 
 def timed_ingest(files: list[Path], db: Path, workers: int) -> dict[str, Any]:
@@ -91,9 +161,7 @@ def timed_ingest(files: list[Path], db: Path, workers: int) -> dict[str, Any]:
 
     from workreport.batch import ingest_corpus
 
-    started = time.perf_counter()
-    result = ingest_corpus(f"sqlite:///{db}", files, workers=workers)
-    seconds = time.perf_counter() - started
+    result, seconds, own, workers_cpu = _timed(lambda: ingest_corpus(f"sqlite:///{db}", files, workers=workers))
     conn = sqlite3.connect(db)
     try:
         facts = conn.execute("SELECT count(*) FROM facts").fetchone()[0]
@@ -108,6 +176,8 @@ def timed_ingest(files: list[Path], db: Path, workers: int) -> dict[str, Any]:
         "failed": len(result.failed),
         "facts": facts,
         "search_indexed": indexed,
+        "cpu_main_s": own,
+        "cpu_workers_s": workers_cpu,
     }
 
 
@@ -179,11 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         ("ingest into SQLite, 2 workers", i2),
     ]
     width = max(len(r[0]) for r in rows)
-    print(f"{'run'.ljust(width)}  {'s':>7}  {'docs/s':>7}  {'facts':>7}  failed")
+    print(f"{'run'.ljust(width)}  {'s':>7}  {'docs/s':>7}  {'facts':>7}  {'CPU s: main':>11}  {'workers':>7}  failed")
     for label, r in rows:
         print(
             f"{label.ljust(width)}  {r['seconds']:7.1f}  {r['documents'] / r['seconds']:7.2f}  "
-            f"{r['facts']:7,}  {r['failed']}"
+            f"{r['facts']:7,}  {r['cpu_main_s']:11.1f}  {r['cpu_workers_s']:7.1f}  {r['failed']}"
         )
     if i1.get("search_indexed") != i1["documents"]:
         print(f"note: {i1.get('search_indexed')} of {i1['documents']} documents in the full-text index")
@@ -194,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"ingest 1 worker ÷ 2 workers: {speedup:.2f}; goal ≥ {GOAL_SPEEDUP}: "
         f"{'MET' if speedup >= GOAL_SPEEDUP else 'NOT MET'}"
+    )
+    share = i1["cpu_main_s"] / max(i1["cpu_workers_s"], 1e-9)
+    print(
+        f"CPU of the one writer ÷ CPU of the workers (ingest, 1 worker): {share:.2f}; on {os.cpu_count()} "
+        f"idle cores that bounds 2 workers ÷ 1 at about {2 / (1 + share) if share < 1 else 1.0:.2f} "
+        "(an estimate that the load of other processes does not change)"
     )
     return 0
 
