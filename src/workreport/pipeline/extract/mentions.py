@@ -842,8 +842,11 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
         return out
     # ordinals make what follows in the clause a class, not a measure: 第4个吞吐量超千万人次的机场
     result = []
+    breaks = [x.start() for x in _CLAUSE_END_RE.finditer(text, lo, hi)]  # one scan, then bisection
     for m in out:
-        clause_start = _clause_start(text, m.start, lo)
+        floor = max(lo, m.start - LOOKBACK)
+        i = bisect.bisect_left(breaks, m.start) - 1  # the last clause mark before the number
+        clause_start = breaks[i] + 1 if i >= 0 and breaks[i] >= floor else floor  # = _clause_start
         if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
             continue
         result.append(m)
@@ -854,6 +857,7 @@ def _span_key(m: Mention) -> tuple[int, int]:
     return m.start, m.end
 
 
+_CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _LABEL_BREAK = re.compile(r"[,，;:。、和与及等]")
 _EACH_TAIL = re.compile(r"每[\u4e00-\u9fff]{0,3}$")
 _ORDINAL_CLASS = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[个家座所]")
