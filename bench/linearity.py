@@ -207,7 +207,7 @@ def measure(shape: str, size: int, stage: str, timeout: float) -> dict[str, Any]
         return {"timed_out": True, "timeout": timeout}
     except subprocess.CalledProcessError as exc:
         return {"error": (exc.stderr or "").strip().splitlines()[-1:] or ["failed"]}
-    r = json.loads(out.stdout.strip().splitlines()[-1])
+    r: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     r["s_per_mb"] = r["seconds"] / r["mb"]
     return r
 
