@@ -233,21 +233,30 @@ def store_documents(
     places = _place_cache(session)
     for sha, doc, st, facts, prepared in items:
         lost: list[str] = []
-        try:
-            with session.begin_nested():  # the document whole, or nothing of it
-                status, document_id = _store(session, doc, st, facts, lost, prepared, index)
-        except WorkreportError as exc:
-            index.dropped()
-            places.clear()  # a place it added is gone with it
-            out.append(Stored("failed", exc.message))
-            continue
-        except IntegrityError:
+        status, document_id, reason = "failed", None, None
+        for attempt in range(2):
+            try:
+                with session.begin_nested():  # the document whole, or nothing of it
+                    status, document_id = _store(session, doc, st, facts, lost, prepared, index)
+                break
+            except WorkreportError as exc:
+                status, reason = "failed", exc.message
+                break
+            except IntegrityError:
+                index.dropped()
+                places.clear()  # a place it added is gone with it
+                # another process stored the same document, or a place it names, meanwhile:
+                # the document is unchanged, or it is stored again now that the place is there
+                if session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha)) is not None:
+                    status, document_id = "unchanged", None
+                    break
+                if attempt == 1:
+                    raise
+                lost = []
+        if status == "failed":
             index.dropped()
             places.clear()
-            # another process stored the same document meanwhile
-            if session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha)) is None:
-                raise
-            out.append(Stored("unchanged"))
+            out.append(Stored("failed", reason))
             continue
         index.kept()
         if document_id is not None:
