@@ -94,7 +94,7 @@ def test_read_extract_inspect_on_text() -> None:
 
 
 def _client(db: Database) -> TestClient:
-    app = create_app(Settings(db_url=db.url, secret_key="k" * 48), db=db)  # type: ignore[arg-type]
+    app = create_app(Settings(db_url=db.url, secret_key="k" * 48), db=db)
     return TestClient(app, base_url="https://testserver")
 
 
@@ -235,3 +235,29 @@ def test_track_is_paginated_from_the_stored_ratings(served: tuple[TestClient, Da
     assert one_place["total"] == count_targets(db, jurisdiction=place) == len(one_place["items"])
     assert {r["jurisdiction"] for r in one_place["items"]} == {place}
     assert client.get("/api/track", params={"jurisdiction": "没有这个地方"}).status_code == 404
+
+
+def test_lengths_follow_a_replaced_and_a_deleted_report(db_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import text as sql
+
+    path = tmp_path / "某某市2023.txt"
+    path.write_text(_report(2023, "坚持绿色转型发展。"), encoding="utf-8")
+    db = Database(db_url)
+    try:
+        registry.ingest(db, [path])
+        client = _client(db)
+        assert client.get("/api/search", params={"q": "数字经济"}).json()["total"] == 0
+        # a changed version of the same file replaces the stored text (UPDATE OF text)
+        path.write_text(_report(2023, "坚持绿色转型发展，大力发展数字经济，推进新型工业化。"), encoding="utf-8")
+        registry.ingest(db, [path])
+        (doc,) = client.get("/api/documents").json()["items"]
+        full = client.get(f"/api/documents/{doc['id']}").json()
+        assert "数字经济" in full["text"] and doc["chars"] == full["chars"] == len(full["text"])
+        assert client.get("/api/search", params={"q": "数字经济"}).json()["total"] == 1
+        queries.delete_document(db, doc["id"], who="test")
+        with db.read() as session:
+            assert session.scalar(sql("SELECT count(*) FROM document_lengths")) == 0
+        assert client.get("/api/documents").json()["total"] == 0
+        assert client.get("/api/search", params={"q": "绿色转型发展"}).json()["total"] == 0
+    finally:
+        db.close()
