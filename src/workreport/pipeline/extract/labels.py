@@ -92,10 +92,17 @@ def _ranked_subject(text: str, label: str, m: Mention, cs: int) -> str:
 _SIBLING = re.compile(r"(?:[、和及与][^、，,。;；:：的等\d]{1,8}?[\d.．〇零一二两三四五六七八九十百千万亿]+[^、，,。;；的等]{0,6}?)*[的等]")
 
 
+_CLAUSE_BREAK = re.compile(r"[，,。;；:：!?！？\n]")
+
+
 def _owner_after(text: str, label: str, m: Mention, hi: int) -> str:
     """建成七山300兆瓦、坪城95兆瓦等风光电项目; 投资过千亿、产能过千亿的千亿级产业园: the items
     of a list that ends in 等 or 的 and a name are parts of what that name says."""
-    run = _SIBLING.match(text, m.end, min(hi, m.end + 60))
+    reach = min(hi, m.end + 60)
+    ends = [k for k in (text.find("的", m.end, reach), text.find("等", m.end, reach)) if k >= 0]
+    if not ends or _CLAUSE_BREAK.search(text, m.end, min(ends)):
+        return label  # the cheap test first: most figures have no 的 or 等 ahead in their clause
+    run = _SIBLING.match(text, m.end, min(ends) + 1)
     if run is None:
         return label
     owner = counted_object(text[run.end() - 1 : min(hi, run.end() + _OBJECT_REACH)])
