@@ -541,7 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         if not args.db.is_file():
             ap.error(f"--db {args.db}: no such file")
-        cached, build = args.db, {"build_seconds": 0.0, "reused": True}
+        existing: dict[str, object] = {"build_seconds": 0.0, "reused": True}
+        cached, build = args.db, existing
     else:
         cached, build = build_database(args.docs, args.rebuild, args.bases)
     db_path = run_copy(cached)
