@@ -217,7 +217,9 @@ def test_quadratic_html_is_read_in_linear_time() -> None:
         started = time.monotonic()
         with pytest.raises(ReadError, match="no text"):
             read_bytes(shape, "q.html")
-        assert time.monotonic() - started < 2
+        # a guard against a hang (quadratic time would take minutes here), not a speed goal:
+        # bench/ measures speed, and a busy CI machine must not fail this
+        assert time.monotonic() - started < 30
 
 
 def test_batch_runs_have_the_same_budget(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,7 +257,7 @@ def test_a_pdf_of_100000_pages_is_refused_at_once() -> None:
     started = time.monotonic()
     with pytest.raises(ReadError, match="over the limit"):
         read_bytes(pdf(3, count=100_000), "many.pdf", limits=Limits(20 << 20))
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 30  # refused before its pages are read: no hang
 
 
 # ----------------------------------------------------------------- (5) DOCX memory
