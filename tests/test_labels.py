@@ -121,3 +121,14 @@ def test_digest_uses_the_labels() -> None:
     assert f'<span class="status partly">{status_label("partly")}<span class="tag">{provisional_label()}</span>' in page
     for word in OLD_WORDS:
         assert word not in md and word not in page
+
+
+def test_a_rating_rule_reads_in_the_pages_language() -> None:
+    from workreport.web.render import rule_text
+
+    rule = "约6.5%: met if outcome >= 6%; partly if short by at most 0.5 points"
+    assert rule_text(rule, "zh") == "约6.5%：结果不低于6%为完成；差距不超过0.5个百分点为部分完成"
+    assert rule_text(rule, "en") == rule
+    zh = rule_text("第10位: met if outcome <= 10; missed when short by more than 2 places", "zh")
+    assert zh == "第10位：结果不高于10为完成；差距超过2个位次为未完成"
+    assert not re.search(r"[A-Za-z]", rule_text("1100万: met if outcome >= 1100万; missed when short by more than 110万 of the target"))

@@ -9,6 +9,7 @@ without an English entry stays Chinese rather than disappearing.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -64,6 +65,37 @@ def _gettext(context: Context, text: str) -> str:
     return translate(text, context.get("lang", "zh"))
 
 
+_RULE_CLAUSES = (
+    (re.compile(r": met if outcome >= "), "：结果不低于"),
+    (re.compile(r": met if outcome <= "), "：结果不高于"),
+    (re.compile(r"; partly if short by at most "), "；差距不超过"),
+    (re.compile(r"; missed when short by more than "), "；差距超过"),
+)
+_RULE_UNITS = ((re.compile(r" points?\b"), "个百分点"), (re.compile(r" places?\b"), "个位次"), (re.compile(r" of the target\b"), ""))
+
+
+def rule_text(rule: str | None, lang: str = "zh") -> str:
+    """A stored rating rule (``不低于6.5%: met if outcome >= 6.5%; partly if short by at most
+    0.5 points``) in the interface's language: in Chinese each clause ends with its status."""
+    if not rule or lang != "zh":
+        return rule or ""
+    out = rule
+    met, partly, missed = (status_label(s) for s in ("met", "partly", "missed"))
+    parts = re.split(r"(?=; )", out)
+    words = []
+    for part in parts:
+        status = partly if "partly if" in part else missed if "missed when" in part else met if "met if" in part else ""
+        for pattern, zh in (*_RULE_CLAUSES, *_RULE_UNITS):
+            part = pattern.sub(zh, part)
+        words.append(f"{part}为{status}" if status else part)
+    return "".join(words)
+
+
+@pass_context
+def _rule_text(context: Context, rule: str | None) -> str:
+    return rule_text(rule, context.get("lang", "zh"))
+
+
 def language(request: Request) -> str:
     """The interface language: ``?lang=`` if given, else the cookie, else Chinese."""
     asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "zh"
@@ -84,6 +116,7 @@ templates.env.globals.update(
     number_text=fact_number_text,
     raw_number=raw_number,
     _=_gettext,
+    rule_text=_rule_text,
 )
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
