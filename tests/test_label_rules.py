@@ -56,6 +56,11 @@ CASES: dict[str, list[Case]] = {
     "generic_owner": [
         ("各部门一律按不低于5%的幅度压减非刚性支出。", "不低于5%", ("非刚性支出",), ("幅度",)),
     ],
+    # 分别: items of a list share the last item's head (产量), even an item that names a series alone
+    "respectively_shared_head": [
+        ("水果、蔬菜、茶叶产量分别达到300万吨、900万吨、12万吨。", "900万吨", ("蔬菜产量",), ()),
+        ("棉花、油料产量分别达到35万吨和120万吨。", "35万吨", ("棉花产量",), ()),
+    ],
     # words after a number that open its counted object although their first character alone would not
     "counted_object_openers": [
         ("今年，我们将办成12件为民实事。", "12件", ("为民实事",), ("我们",)),

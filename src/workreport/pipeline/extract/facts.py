@@ -40,12 +40,15 @@ def _list_items(subject: str) -> list[str]:
     return _complete(items)
 
 
+_SHARED_HEADS = ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额", "产值")
+
+
 def _complete(items: list[str]) -> list[str]:
     """Items of a list that share a head or a tail get it written out."""
     if len(items) >= 2 and items[0].startswith("城乡") is False:
         # 二氧化硫、氮氧化物排放量: earlier items share the last item's head
         last = items[-1]
-        for head in ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额", "产值"):
+        for head in _SHARED_HEADS:
             if last.endswith(head):
                 items = [x if x.endswith(head) or len(x) <= 2 or indicator_id(x) else x + head for x in items[:-1]] + [last]
                 items = _parallel(items)
@@ -68,8 +71,13 @@ def _parallel(items: list[str]) -> list[str]:
         head = next((h for h in GENERIC_HEADS if last.endswith(h)), None)
         if head and len(x) <= 2 and rest and x[-1] == rest[0]:
             out.append(x + head)  # 农业、服务业增加值: not 农业业增加值
-        elif len(x) <= 4 and len(rest) >= 2 and re.match(r"[\u4e00-\u9fff]", rest) and not indicator_id(x):
-            out.append(x + rest)
+        elif (
+            len(x) <= 4
+            and len(rest) >= 2
+            and re.match(r"[\u4e00-\u9fff]", rest)
+            and (not indicator_id(x) or rest in _SHARED_HEADS)
+        ):
+            out.append(x + rest)  # 蔬菜 → 蔬菜产量: the shared head names the same series
         else:
             out.append(x)
     return [*out, last]
