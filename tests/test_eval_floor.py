@@ -19,15 +19,16 @@ from tests.conftest import REPORTS, SHARED, shared_or_skip
 CONTRACT_F1, CONTRACT_STRICT_F1 = 0.97, 0.92  # issue #2: both seed keys
 
 # (answer key, F1 floor, strict F1 floor, indicator label accuracy floor): measured, then
-# rounded down a little
+# rounded down a little. Issue 10 asks label accuracy >= 0.95 on the seed and dev keys: every
+# shared floor below is at least that.
 FLOORS = {
-    "gold/000_d0abdd690213ae7c.txt.gold.json": (0.99, 0.99, 0.94),
-    "gold/003_b6f77983852550f9.txt.gold.json": (0.99, 0.99, 0.62),
-    "gold/corpus/national-2015.gold.json": (0.99, 0.99, 0.94),
-    "gold/corpus/national-2017.gold.json": (0.96, 0.96, 0.92),
+    "gold/000_d0abdd690213ae7c.txt.gold.json": (0.99, 0.99, 0.97),
+    "gold/003_b6f77983852550f9.txt.gold.json": (0.99, 0.99, 0.99),
+    "gold/corpus/national-2015.gold.json": (0.99, 0.99, 0.99),
+    "gold/corpus/national-2017.gold.json": (0.99, 0.99, 0.99),
     "gold/corpus/national-2018.gold.json": (0.99, 0.99, 0.99),
     "gold/corpus/四川省-2026.gold.json": (0.95, 0.89, 0.97),
-    "gold/corpus/广东省-2026.gold.json": (0.98, 0.95, 0.93),
+    "gold/corpus/广东省-2026.gold.json": (0.98, 0.96, 0.96),
     "gold/corpus/湖北省-2026.gold.json": (0.99, 0.99, 0.99),
     "gold/corpus/黑龙江省-2026.gold.json": (0.91, 0.91, 0.99),
 }
