@@ -9,93 +9,43 @@ for people to look at."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser_kit import PASSWORD, chromium, need_browser, serve, shot, sign_in
 from tests.conftest import REPORTS, SHARED
 from workreport import registry
 from workreport.registry.users import add_user
 from workreport.store import Database
 from workreport.web import Settings, create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parent / "artifacts"
 SEEDS = SHARED / "seeds"
-PASSWORD = "correct horse battery"
 STATE: dict[str, Database] = {}
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _need_browser() -> None:
-    missing = not Path(CHROMIUM).exists()
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = True
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (scripts/install-browser) and playwright")
-        pytest.skip("no chromium or playwright here")
+    need_browser()
     if not SEEDS.exists():
         pytest.skip("seeds not present (set WORKREPORT_SHARED)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _need_browser()
-    import uvicorn
-
     db = Database(str(tmp_path_factory.mktemp("web") / "browser.sqlite"))
     add_user(db, "editor", PASSWORD, "editor")
     STATE["db"] = db
     app = create_app(Settings(db_url=db.url, secret_key="s" * 48), db=db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def shot(page: object, name: str, full_page: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)  # type: ignore[attr-defined]
-
-
-def sign_in(page: object, server: str) -> None:
-    page.goto(f"{server}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", "editor")  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(f"{server}/")  # type: ignore[attr-defined]
 
 
 def test_editor_uploads_reads_tracks_and_corrects(browser: object, server: str) -> None:

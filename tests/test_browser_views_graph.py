@@ -5,16 +5,14 @@ desktop (1280) and a phone (390) width go to tests/artifacts/ for people to look
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser_kit import ARTIFACTS, chromium, need_browser, serve, shot
 from tests.conftest import shared_or_skip
-from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port, _need_browser
 from workreport.registry import ingest
 from workreport.store import Database
 from workreport.web import Settings, create_app
@@ -24,36 +22,21 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _need_browser()
+    need_browser()
     national = shared_or_skip("corpus", "national")
     provinces = shared_or_skip("corpus", "provinces-2026")
-    import uvicorn
-
     db = Database(str(tmp_path_factory.mktemp("graph") / "graph.sqlite"))
     reports = sorted(p for p in national.glob("*.txt") if 2000 <= int(p.stem) <= 2018)
     ingest(db, [*reports, provinces])
     app = create_app(Settings(db_url=db.url, secret_key="s" * 48), db=db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _page(browser: Any, width: int) -> Any:
@@ -62,11 +45,6 @@ def _page(browser: Any, width: int) -> Any:
         device_scale_factor=1,
     )
     return context.new_page()
-
-
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 GRAPHER = "/grapher?indicator=gdp&place=国务院&from=2000&to=2018"
@@ -86,14 +64,14 @@ def test_grapher_national_gdp_growth(browser: object, server: str, device: str, 
     assert chart.locator("polyline").count() >= 2
     assert chart.locator("text", has_text="%").count() >= 3  # the y axis is in %, as people write it
     assert chart.locator("text", has_text="2010").count() >= 1
-    _shot(page, f"grapher-national-gdp-{device}")
+    shot(page, f"grapher-national-gdp-{device}", full_page=True)
     # the table tab: years with their targets, outcomes and ratings
     page.click("#tab-table")
     assert page.locator("#chart").is_hidden()
     table = page.locator("table.graph-table")
     text = table.inner_text()
     assert "2013" in text and "增长7.7%" in text and "完成" in text
-    _shot(page, f"grapher-national-gdp-table-{device}")
+    shot(page, f"grapher-national-gdp-table-{device}", full_page=True)
     if device == "desktop":
         # downloads: CSV, SVG, and a PNG made in the browser from the SVG
         with page.expect_download() as d:
@@ -117,7 +95,7 @@ def test_grapher_adds_and_removes_a_place(browser: object, server: str) -> None:
     page.wait_for_url("**place=%E5%B9%BF%E4%B8%9C%E7%9C%81**")
     chips = page.locator(".place-chip")
     assert chips.count() == 2
-    _shot(page, "grapher-two-places-desktop")
+    shot(page, "grapher-two-places-desktop", full_page=True)
     chips.filter(has_text="广东省").locator("a").click()
     page.wait_for_load_state()
     assert page.locator(".place-chip").count() == 1
@@ -139,9 +117,9 @@ def test_escalation_provinces_2026(browser: object, server: str, device: str) ->
     assert "中国" in rows.first.inner_text()
     assert page.locator("table.escalation-table td.num a").count() >= 27
     assert "增长5%左右" in text and "增长4.5%—5%" in text
-    _shot(page, f"escalation-provinces-2026-{device}")
+    shot(page, f"escalation-provinces-2026-{device}", full_page=True)
     page.click("#tab-chart")
     chart = page.locator(".chart-wide svg" if device == "desktop" else ".chart-narrow svg")
     assert chart.is_visible()
     assert chart.locator("g > title").count() >= 27
-    _shot(page, f"escalation-provinces-2026-chart-{device}")
+    shot(page, f"escalation-provinces-2026-chart-{device}", full_page=True)

@@ -6,15 +6,12 @@ phone (390) width go to tests/artifacts/ for people to look at."""
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, PASSWORD, _free_port
+from tests.browser_kit import PASSWORD, chromium, need_browser, serve, shot
 from workreport.registry import ingest
 from workreport.registry.users import add_user
 from workreport.store import Database
@@ -27,53 +24,21 @@ ITEMS = {"desktop": "八是新建城乡公共厕所120座", "phone": "二是新�
 LIST = "/progress?jurisdiction=汉中市&year=2024&type=project"
 
 
-def _need_browser() -> None:
-    missing = not Path(CHROMIUM).exists()
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = True
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium (scripts/install-browser) and playwright")
-        pytest.skip("no chromium or playwright here")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _need_browser()
-    import uvicorn
-
+    need_browser()
     db = Database(str(tmp_path_factory.mktemp("progress") / "progress.sqlite"))
     ingest(db, [DATA / "hanzhong_2024.txt", DATA / "hanzhong_2025.txt"])
     add_user(db, "editor", PASSWORD, "editor")
     app = create_app(Settings(db_url=db.url, secret_key="s" * 48, secure_cookies=False), db=db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def _shot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("device", WIDTHS)
@@ -94,7 +59,7 @@ def test_an_editor_moves_a_project_to_done_with_evidence(browser: object, server
     row = items.filter(has_text=ITEMS[device])
     assert row.locator(".status").first.inner_text() == "未完成"  # the rules, from the review's figure
     assert "规则评定" in row.inner_text()
-    _shot(page, f"progress-list-{device}")
+    shot(page, f"progress-list-{device}", full_page=True)
 
     row.locator("a.text").click()
     page.wait_for_url("**/tasks/*")
@@ -106,7 +71,7 @@ def test_an_editor_moves_a_project_to_done_with_evidence(browser: object, server
     radios = page.locator("input[type=radio][name=status]")
     assert radios.count() == 6
     assert all(not radios.nth(i).is_checked() for i in range(6))  # nothing chosen for the editor
-    _shot(page, f"task-before-{device}")
+    shot(page, f"task-before-{device}", full_page=True)
 
     # a final verdict without evidence is refused, and what was typed is kept
     page.locator("label.status-choice", has_text="已完成").click()
@@ -120,7 +85,7 @@ def test_an_editor_moves_a_project_to_done_with_evidence(browser: object, server
     page.fill("input[name=evidence_url]", "https://www.hanzhong.gov.cn/hzszf/xxgk/tzgg/2025.html")
     page.select_option("select[name=fact_id]", label=f"{outcome_quote} · 结果")
     page.locator("form.assess-form").scroll_into_view_if_needed()
-    _shot(page, f"task-form-{device}")
+    shot(page, f"task-form-{device}", full_page=True)
     page.click("form.assess-form button[type=submit]")
     page.wait_for_url("**#timeline")
     assert page.locator(".task-state .status").first.inner_text() == "已完成"
@@ -131,11 +96,11 @@ def test_an_editor_moves_a_project_to_done_with_evidence(browser: object, server
     assert newest.locator(".evidence-link a").get_attribute("rel") == "noopener noreferrer nofollow"
     assert newest.locator(".evidence-fact a").inner_text() == outcome_quote
     assert "规则的评定不同" in page.locator(".differ-note").inner_text()  # the rules still say 未完成
-    _shot(page, f"task-done-{device}")
+    shot(page, f"task-done-{device}", full_page=True)
 
     page.goto(server + LIST)
     row = page.locator(".progress-item").filter(has_text=ITEMS[device])
     assert row.locator(".status").first.inner_text() == "已完成"
     assert "editor" in row.inner_text() and row.locator(".pct").inner_text() == "100%"
-    _shot(page, f"progress-after-{device}")
+    shot(page, f"progress-after-{device}", full_page=True)
     context.close()

@@ -8,14 +8,12 @@ widths go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from tests.browser_kit import ARTIFACTS, PASSWORD, chromium, need_browser, serve, sign_in
 from tests.conftest import SHARED, shared_or_skip
-from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, PASSWORD, _free_port, _need_browser, sign_in
 from workreport import registry
 from workreport.registry.users import add_user
 from workreport.store import Database, queries
@@ -27,7 +25,7 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    _need_browser()
+    need_browser()
     reports = [shared_or_skip("corpus", "national", f"{year}.txt") for year in (2013, 2014, 2015)]
     database = Database(str(tmp_path_factory.mktemp("views") / "views.sqlite"))
     registry.ingest(database, reports)
@@ -38,30 +36,15 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 @pytest.fixture(scope="module")
 def server(db: Database) -> Iterator[str]:
-    import uvicorn
-
     app = create_app(Settings(db_url=db.url, secret_key="s" * 48, secure_cookies=False), db=db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def shots(browser: object, url: str, name: str, *, signed_in: str | None = None, full: bool = True) -> None:
