@@ -112,8 +112,9 @@ def test_escalation_provinces_2026(browser: object, server: str, device: str) ->
     missing = [p for p in provinces if p not in text]
     assert not missing, missing
     # every province is listed under the national level, with its target as a link to its words
-    # (a province whose annual target the extractor misdated is listed without one)
+    # (福建's annual target, once misdated 2030 because its part is headed 十五五, is found)
     assert rows.count() == 29
+    assert "未找到目标" not in text
     assert "中国" in rows.first.inner_text()
     assert page.locator("table.escalation-table td.num a").count() >= 27
     assert "增长5%左右" in text and "增长4.5%—5%" in text
