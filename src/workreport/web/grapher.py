@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
@@ -27,7 +27,8 @@ router = APIRouter(include_in_schema=False)
 Indicator = Annotated[str, Query(max_length=48, pattern=r"^[a-z0-9_]+$")]
 Places = Annotated[list[str] | None, Query(max_length=64)]
 Measure = Annotated[str | None, Query(max_length=16, pattern=r"^[a-z_]+$")]
-Year = Annotated[int | None, Query(ge=1949, le=2100)]
+From = Annotated[int | None, Query(alias="from", ge=1949, le=2100)]
+To = Annotated[int | None, Query(alias="to", ge=1949, le=2100)]
 
 
 def words(lang: str) -> dict[str, str] | None:
@@ -35,11 +36,25 @@ def words(lang: str) -> dict[str, str] | None:
     return catalog(lang) if lang != "zh" else None
 
 
-def _graph(request: Request, indicator: str, place: list[str] | None, measure: str | None,
-           start: int | None, end: int | None) -> data.Graph:
+def _graph(
+    request: Request,
+    indicator: Indicator = "gdp",
+    place: Places = None,
+    measure: Measure = None,
+    start: From = None,
+    end: To = None,
+) -> data.Graph:
+    """The graph the query asks for: every grapher route reads the same parameters."""
     return data.graph(
         request.app.state.db, indicator, place, measure=measure, start=start, end=end, lang=language(request)
     )
+
+
+Graph = Annotated[data.Graph, Depends(_graph)]
+
+
+def _file_name(g: data.Graph, suffix: str) -> str:
+    return f"{g.indicator_id}-{g.measure}-{g.start}-{g.end}.{suffix}"
 
 
 def query_of(g: data.Graph, **change: Any) -> str:
@@ -60,15 +75,10 @@ def query_of(g: data.Graph, **change: Any) -> str:
 @router.get("/grapher", response_class=HTMLResponse)
 def grapher(
     request: Request,
-    indicator: Indicator = "gdp",
-    place: Places = None,
-    measure: Measure = None,
-    start: Annotated[int | None, Query(alias="from", ge=1949, le=2100)] = None,
-    end: Annotated[int | None, Query(alias="to", ge=1949, le=2100)] = None,
+    g: Graph,
 ) -> HTMLResponse:
     """The grapher page."""
     lang = language(request)
-    g = _graph(request, indicator, place, measure, start, end)
     chosen = {p.name for p in g.places}
     names = [p.name for p in g.places]
     chips = [
@@ -97,15 +107,10 @@ def grapher(
 @router.get("/grapher.csv")
 def grapher_csv(
     request: Request,
-    indicator: Indicator = "gdp",
-    place: Places = None,
-    measure: Measure = None,
-    start: Annotated[int | None, Query(alias="from", ge=1949, le=2100)] = None,
-    end: Annotated[int | None, Query(alias="to", ge=1949, le=2100)] = None,
+    g: Graph,
 ) -> Response:
     """The chart's data as CSV."""
-    g = _graph(request, indicator, place, measure, start, end)
-    name = f"{g.indicator_id}-{g.measure}-{g.start}-{g.end}.csv"
+    name = _file_name(g, "csv")
     return Response(
         data.graph_csv(g),
         media_type="text/csv; charset=utf-8",
@@ -116,19 +121,14 @@ def grapher_csv(
 @router.get("/grapher.svg")
 def grapher_svg(
     request: Request,
-    indicator: Indicator = "gdp",
-    place: Places = None,
-    measure: Measure = None,
-    start: Annotated[int | None, Query(alias="from", ge=1949, le=2100)] = None,
-    end: Annotated[int | None, Query(alias="to", ge=1949, le=2100)] = None,
+    g: Graph,
     download: Annotated[bool, Query()] = False,
 ) -> Response:
     """The chart as a standalone SVG file (also what the browser turns into a PNG)."""
     lang = language(request)
-    g = _graph(request, indicator, place, measure, start, end)
     headers = {}
     if download:
-        headers["content-disposition"] = f'attachment; filename="{g.indicator_id}-{g.measure}-{g.start}-{g.end}.svg"'
+        headers["content-disposition"] = f'attachment; filename="{_file_name(g, "svg")}"'
     return Response(
         data.graph_svg(g, lang=lang, width=760, standalone=True, words=words(lang)),
         media_type="image/svg+xml",
