@@ -60,23 +60,7 @@ def corpus(n: int, seed: int, cache: Path | None) -> tuple[list[Path], str, str]
 
     bases = "shared" if any((make_corpus.shared_root() / "corpus" / "provinces-2026").glob("*.txt")) else "project"
     folder = cache or Path(tempfile.gettempdir()) / "workreport-bench" / f"corpus-{bases}-seed{seed}"
-    have = 0
-    try:
-        info = json.loads((folder / "_corpus.json").read_text(encoding="utf-8"))
-        names = [b.name for b in make_corpus.load_bases(bases)]
-        if info.get("seed") == seed and info.get("bases") == names and info.get("source", "project") == bases:
-            have = int(info.get("n", 0))
-    except (OSError, ValueError):
-        pass
-    if have >= n:
-        note = f"reused {folder} ({have:,} reports)"
-    else:
-        if folder.exists():
-            shutil.rmtree(folder)
-        log(f"making {n:,} distinct reports from the {bases} bases in {folder} …")
-        summary = make_corpus.make_corpus(n, folder, seed, source=bases)
-        note = f"made {n:,} reports in {folder} in {summary['seconds']} s"
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
+    files, note = make_corpus.cached_corpus(n, folder, seed, bases, log)
     return files[:n], note, bases
 
 

@@ -37,6 +37,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sys
 import time
 import zipfile
@@ -44,6 +45,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR_MIN, YEAR_MAX = 1990, 2026
@@ -392,3 +394,30 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def cached_corpus(n: int, folder: Path, seed: int, source: str, log: Any = print) -> tuple[list[Path], str]:
+    """The first ``n`` reports of the corpus cached in ``folder`` (made from ``source`` bases
+    with ``seed``), made again, bigger, when the cache is missing, different or too small;
+    and a note saying which."""
+    have = 0
+    try:
+        info = json.loads((folder / "_corpus.json").read_text(encoding="utf-8"))
+        if (
+            info.get("seed") == seed
+            and info.get("source", "project") == source
+            and info.get("bases") == [b.name for b in load_bases(source)]
+        ):
+            have = int(info.get("n", 0))
+    except (OSError, ValueError):
+        pass
+    if have >= n:
+        note = f"reused {folder} ({have:,} reports)"
+    else:
+        if folder.exists():
+            shutil.rmtree(folder)
+        log(f"making {n:,} distinct reports from the {source} bases in {folder} …")
+        summary = make_corpus(n, folder, seed, source=source)
+        note = f"made {n:,} reports in {folder} in {summary['seconds']} s"
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
+    return files[:n], note

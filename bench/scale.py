@@ -157,28 +157,7 @@ def corpus(n: int, cache: Path, seed: int, bases: str = "project") -> tuple[list
     sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
-    info_path = cache / "_corpus.json"
-    have = 0
-    try:
-        info = json.loads(info_path.read_text(encoding="utf-8"))
-        if (
-            info.get("seed") == seed
-            and info.get("source", "project") == bases
-            and info.get("bases") == [b.name for b in make_corpus.load_bases(bases)]
-        ):
-            have = int(info.get("n", 0))
-    except (OSError, ValueError):
-        pass
-    if have >= n:
-        note = f"reused {cache} ({have:,} reports)"
-    else:
-        if cache.exists():
-            shutil.rmtree(cache)
-        log(f"making {n:,} synthetic reports in {cache} …")
-        summary = make_corpus.make_corpus(n, cache, seed, source=bases)
-        note = f"made {n:,} reports in {cache} in {summary['seconds']} s"
-    files = sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(("_", ".")))
-    return files[:n], note
+    return make_corpus.cached_corpus(n, cache, seed, bases, log)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- runs
