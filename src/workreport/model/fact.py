@@ -71,10 +71,11 @@ class Fact:
 
     def to_dict(self) -> dict[str, Any]:
         """The fact as FACTS.md's JSON object (every field, in schema order)."""
-        return {name: (list(v) if isinstance(v, list) else v) for name, v in self._items()}
-
-    def _items(self) -> list[tuple[str, Any]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+        # names read once (``fields()`` per call cost a batch worker 8% of its time)
+        out = {name: getattr(self, name) for name in FACT_FIELDS}
+        for name in _LIST_FIELDS:  # a copy: the dict never shares a list with the fact
+            out[name] = list(out[name])
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ def _schema() -> tuple[FieldSpec, ...]:
 FACT_SCHEMA: tuple[FieldSpec, ...] = _schema()
 FACT_FIELDS: tuple[str, ...] = tuple(s.name for s in FACT_SCHEMA)
 SPEC: dict[str, FieldSpec] = {s.name: s for s in FACT_SCHEMA}
+_LIST_FIELDS: tuple[str, ...] = tuple(s.name for s in FACT_SCHEMA if s.type == "list")
 
 # what a person may change in a fact: everything but where it is in the text
 CORRECTABLE: tuple[str, ...] = tuple(
