@@ -252,11 +252,12 @@ def _is_prose(line: str) -> bool:
     return len(line) >= 40 and ("。" in line or "，" in line)
 
 
+_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_END) + "]")
+
+
 def _first_sentence(text: str, span: Span) -> Span:
-    for i in range(span.start, span.end):
-        if text[i] in _SENTENCE_END:
-            return Span(span.start, i + 1)
-    return span
+    end = _SENTENCE_END_RE.search(text, span.start, span.end)  # one C scan, not a loop per character
+    return Span(span.start, end.end()) if end is not None else span
 
 
 def _heading(text: str, span: Span, has_l1: bool) -> tuple[int, Span] | None:

@@ -11,7 +11,17 @@ from functools import cache
 
 from workreport.errors import NumeralError
 from workreport.model import Fact, Paragraph, Span, Structure
-from workreport.model.fact import as_comparator, as_kind, as_measure
+from workreport.model.fact import (
+    COMPARATORS,
+    KINDS,
+    MEASURES,
+    Comparator,
+    Kind,
+    Measure,
+    as_comparator,
+    as_kind,
+    as_measure,
+)
 from workreport.pipeline.extract.labels import label_of
 from workreport.pipeline.extract.mentions import Mention, find_mentions
 from workreport.pipeline.extract.reading import (
@@ -225,7 +235,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
             prev = previous.reading
             assert prev is not None
             # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
-            bare = re.fullmatch(r"\s*[、和与及]\s*", phrase) is not None
+            bare = _BARE_LINK.fullmatch(phrase) is not None
             if prev.verb is not None and (bare or prev.leading):
                 reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
@@ -256,10 +266,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
         around = text[max(cs, m.start - 12) : m.start]
-        if re.search(r"[由从][^,，。;]{0,10}$", around) and re.search(
-            r"^[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)",
-            text[m.end : min(hi, m.end + 12)],
-        ):
+        if _FROM_BEFORE.search(around) and _TO_AFTER.match(text, m.end, min(hi, m.end + 12)):
             nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
@@ -273,7 +280,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
             pass
         if respectively >= 0 and m.start > lo + respectively:
             if groups and (
-                previous is not None and re.fullmatch(r"\s*[、和与及]\s*", text[previous.end : m.start])
+                previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)
             ):
                 groups[-1].append(m)
             else:
@@ -287,8 +294,14 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     hedge_words = r.words("hedge", "words")
     for m, cs in zip(mentions, starts, strict=True):
         out, hedge_at = _to_facts(text, m, cues, cs, para, structure, topic, hedge_words, sentence)
-        facts.extend((f, hedge_at) for f in out)
+        for f in out:
+            facts.append((f, hedge_at))
     return facts
+
+
+_BARE_LINK = re.compile(r"\s*[、和与及]\s*")  # 分别下降5.6%和4%: nothing but a list mark between
+_FROM_BEFORE = re.compile(r"[由从][^,，。;]{0,10}$")
+_TO_AFTER = re.compile(r"[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)")
 
 
 def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
@@ -334,7 +347,7 @@ def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noq
         elif (
             any(w in head[-8:] for w in cue["share_heads"])
             or reading.to
-            or (m.indicator_id in (None,) and re.search(r"全[国省市]$|的$", head))
+            or (m.indicator_id in (None,) and _WHOLE_OR_OF.search(head))
         ):
             m.measure = "share"
         else:
@@ -357,6 +370,7 @@ def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noq
         m.unit, m.family = "count", "count"
 
 
+_WHOLE_OR_OF = re.compile(r"全[国省市]$|的$")
 _GROWTH_TARGET = re.compile(r"(?:增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?[均都]?(?:为|是)?\s*$")
 
 
@@ -395,8 +409,10 @@ _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超
 def _shared(text: str, cs: int, m: Mention) -> None:
     """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
     phrase = text[max(cs, m.floor) : m.start]
-    if "分别" in phrase or "、" not in phrase:
-        return  # respective values pair with their items one by one (_respectively); no list
+    if "分别" in phrase or "、" not in phrase.lstrip(" 、,"):
+        # respective values pair with their items one by one (_respectively); no list (a 、
+        # that opens the phrase is no list: the subject below is a part of the phrase without it)
+        return
     marks = list(_SHARED_MARK.finditer(phrase))
     at = marks[-1].start() if marks else -1
     if at >= 0:
@@ -428,6 +444,12 @@ def _shared(text: str, cs: int, m: Mention) -> None:
         return
     m.indicator, m.indicator_id = items[0], indicator_id(items[0])
     m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
+
+
+# the schema's words, checked once (as_measure … raise on a word the schema does not know)
+_MEASURE: dict[str, Measure] = {w: as_measure(w) for w in MEASURES}
+_COMPARATOR: dict[str, Comparator] = {w: as_comparator(w) for w in COMPARATORS}
+_KIND: dict[str, Kind] = {w: as_kind(w) for w in KINDS}
 
 
 def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue overrides the position in FACTS.md §3's order)
@@ -481,7 +503,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    if role == "plan" and re.search(r"已(?!经济)|现有|已有", text[m.floor : m.start]) and kind == "target":
+    if role == "plan" and kind == "target" and _ALREADY.search(text, m.floor, m.start):
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
         # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
@@ -494,7 +516,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     if m.baseline:
         kind = "other"
         period = None
-        if re.search(r"[由从](?:上年|去年)", clause[-12:]):
+        if _FROM_LAST_YEAR.search(clause[-12:]):
             period = (meta.review_year - 1) if meta.review_year else None
     if m.measure is None:
         m.measure = "level"
@@ -510,12 +532,12 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         start=m.start,
         end=m.end,
         quote=text[m.start : m.end],  # replaced with the original by the caller
-        value=_as_float(m.value),
-        value_max=_as_float(m.value_max) if m.value_max is not None else None,
+        value=float(m.value),
+        value_max=float(m.value_max) if m.value_max is not None else None,
         unit=m.unit,
-        measure=as_measure(m.measure),
-        comparator=as_comparator(m.comparator),
-        kind=as_kind(kind),
+        measure=_MEASURE.get(m.measure) or as_measure(m.measure),
+        comparator=_COMPARATOR.get(m.comparator) or as_comparator(m.comparator),
+        kind=_KIND.get(kind) or as_kind(kind),
         indicator=m.indicator,
         indicator_id=m.indicator_id,
         hedge=hedge,
@@ -534,6 +556,8 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     return out, hedge_offset
 
 
+_ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
+_FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
 _PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
 _OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
@@ -630,10 +654,6 @@ def _section_path(structure: Structure, offset: int) -> list[str]:
         paths = _Paths(structure)
         _last_paths[:] = [paths]
     return paths.titles_at(offset)
-
-
-def _as_float(d: Decimal) -> float:
-    return float(d)
 
 
 # --------------------------------------------------------------------------- scope
