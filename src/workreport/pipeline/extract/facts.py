@@ -99,7 +99,7 @@ _VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降
 _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
-_LAST_CHAR: dict[re.Pattern[str], str] = {PAST_YEAR: "年"}  # every match of the pattern ends with it
+_LAST_CHAR: dict[int, str] = {id(PAST_YEAR): "年"}  # by id(pattern): every match of the pattern ends with it
 
 
 class _Cues:
@@ -115,23 +115,25 @@ class _Cues:
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self.lo = lo
         self.sentence = text[lo:hi]
-        self._matches: dict[re.Pattern[str], tuple[list[int], list[re.Match[str]]]] = {}
+        # by id(pattern): hashing a compiled pattern reads its whole code, at every look-up
+        self._matches: dict[int, tuple[list[int], list[re.Match[str]]]] = {}
         self._words: dict[str, list[int]] = {}
-        self._searched: dict[re.Pattern[str], re.Match[str] | None] = {}
+        self._searched: dict[int, re.Match[str] | None] = {}
         self._breaks: list[int] | None = None
         self._present: dict[int, list[str]] = {}
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
         """The last match of ``pattern`` in ``text[lo:at]`` (offsets relative to ``lo``)."""
         k = at - self.lo
-        found = self._matches.get(pattern)
+        key = id(pattern)
+        found = self._matches.get(key)
         if found is None:
             ms = list(pattern.finditer(self.sentence))
-            found = self._matches[pattern] = ([x.end() for x in ms], ms)
+            found = self._matches[key] = ([x.end() for x in ms], ms)
         ends, ms = found
         i = bisect_right(ends, k) - 1
         best = ms[i] if i >= 0 else None
-        last = _LAST_CHAR.get(pattern)
+        last = _LAST_CHAR.get(key)
         if last is not None and (k <= 0 or self.sentence[k - 1] != last):
             return best  # no match can end at the cut: those before it are the whole text's
         near = list(pattern.finditer(self.sentence, max(0, k - self._EDGE), k))
@@ -145,7 +147,7 @@ class _Cues:
         last = self.last_match(pattern, at)
         if last is None:
             return []
-        ends, ms = self._matches[pattern]
+        ends, ms = self._matches[id(pattern)]
         i = bisect_right(ends, last.end())
         out = ms[:i]
         if not out or out[-1].start() != last.start():
@@ -187,9 +189,10 @@ class _Cues:
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search`` over the whole sentence, run once."""
-        if pattern not in self._searched:
-            self._searched[pattern] = pattern.search(self.sentence)
-        return self._searched[pattern]
+        key = id(pattern)
+        if key not in self._searched:
+            self._searched[key] = pattern.search(self.sentence)
+        return self._searched[key]
 
 
 def sentence_facts(
@@ -446,6 +449,11 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
 
 
+# the order of Fact's fields that _to_facts passes them in (tests/test_extract_hot_path.py checks it)
+FACT_FIELDS = (
+    "start", "end", "quote", "value", "unit", "measure", "comparator", "kind", "indicator", "indicator_id",
+    "value_max", "hedge", "period", "scope", "classifier", "section", "sentence_start", "sentence_end",
+)  # fmt: skip
 # the schema's words, checked once (as_measure … raise on a word the schema does not know)
 _MEASURE: dict[str, Measure] = {w: as_measure(w) for w in MEASURES}
 _COMPARATOR: dict[str, Comparator] = {w: as_comparator(w) for w in COMPARATORS}
@@ -528,25 +536,26 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         and scope in (meta.jurisdiction, meta.jurisdiction.rstrip("市省县区"))
     ):
         scope = None
+    # positional, in FACT_FIELDS order (keywords would cost a dict per fact; a test pins the order)
     base = Fact(
-        start=m.start,
-        end=m.end,
-        quote=text[m.start : m.end],  # replaced with the original by the caller
-        value=float(m.value),
-        value_max=float(m.value_max) if m.value_max is not None else None,
-        unit=m.unit,
-        measure=_MEASURE.get(m.measure) or as_measure(m.measure),
-        comparator=_COMPARATOR.get(m.comparator) or as_comparator(m.comparator),
-        kind=_KIND.get(kind) or as_kind(kind),
-        indicator=m.indicator,
-        indicator_id=m.indicator_id,
-        hedge=hedge,
-        period=period,
-        scope=scope,
-        classifier=m.classifier,
-        section=sec_path,
-        sentence_start=sentence.start,
-        sentence_end=sentence.end,
+        m.start,
+        m.end,
+        text[m.start : m.end],  # quote: replaced with the original by the caller
+        float(m.value),
+        m.unit,
+        _MEASURE.get(m.measure) or as_measure(m.measure),
+        _COMPARATOR.get(m.comparator) or as_comparator(m.comparator),
+        _KIND.get(kind) or as_kind(kind),
+        m.indicator,
+        m.indicator_id,
+        float(m.value_max) if m.value_max is not None else None,
+        hedge,
+        period,
+        scope,
+        m.classifier,
+        sec_path,
+        sentence.start,
+        sentence.end,
     )
     out = [base]
     for indicator, key, extra_scope in m.extra:

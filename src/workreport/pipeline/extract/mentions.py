@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from workreport import rules
 from workreport.pipeline.extract.reading import Reading
@@ -52,7 +53,7 @@ class Mention:
     verb_to: bool = False  # 提高到 / 增至: where something ends up
     baseline: bool = False
     scope: str | None = None
-    extra: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (indicator, id, scope)
+    extra: Sequence[tuple[str, str | None, str | None]] = ()  # (indicator, id, scope)
     reading: Reading | None = None
     floor: int = 0  # where the phrase read before the number starts
 
@@ -257,6 +258,7 @@ class _Words:
     prefix_ge: dict[str, tuple[str, ...]]
     prefix_le: dict[str, tuple[str, ...]]
     prefix_about: dict[str, tuple[str, ...]]
+    prefix_any: frozenset[str]  # the last characters of the three prefix tables' words
     suffix_any: dict[str, tuple[str, ...]]  # ge, le and about
     suffix_ge: frozenset[str]
     suffix_le: frozenset[str]
@@ -267,13 +269,17 @@ class _Words:
 def _words() -> _Words:
     cmp = extractor_rules().cue["comparator"]
     nonfact = extractor_rules().cue["nonfact"]
+    prefix_ge = _by_edge(tuple(cmp["prefix_ge"]), True)
+    prefix_le = _by_edge(tuple(cmp["prefix_le"]), True)
+    prefix_about = _by_edge(tuple(cmp["prefix_about"]), True)
     return _Words(
         label_cls=frozenset(nonfact["label_classifiers"]),
         nonfact_before=_by_edge(tuple(nonfact["before"]), True),
         nonfact_after=_by_edge(tuple(nonfact["after"]), False),
-        prefix_ge=_by_edge(tuple(cmp["prefix_ge"]), True),
-        prefix_le=_by_edge(tuple(cmp["prefix_le"]), True),
-        prefix_about=_by_edge(tuple(cmp["prefix_about"]), True),
+        prefix_ge=prefix_ge,
+        prefix_le=prefix_le,
+        prefix_about=prefix_about,
+        prefix_any=frozenset(prefix_ge) | frozenset(prefix_le) | frozenset(prefix_about),
         suffix_any=_by_edge(tuple(cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"]), False),
         suffix_ge=frozenset(cmp["suffix_ge"]),
         suffix_le=frozenset(cmp["suffix_le"]),
@@ -357,15 +363,19 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             after = text[e] if e < hi else ""
         elif after in "多余" and e + 1 < hi and _match_unit(text, e + 1) is not None:
             more = skip = True
-        if _before(text, s, lo, cw.nonfact_before) and not (
-            text.startswith("位", e) or text.startswith("名", e)
+        # each word table is looked up only when the character touching the number ends (or
+        # starts) one of its words: most numbers touch none
+        if (
+            before in cw.nonfact_before
+            and _before(text, s, lo, cw.nonfact_before)
+            and not (text.startswith("位", e) or text.startswith("名", e))
         ):
             continue
-        if _after(text, e, cw.nonfact_after):
+        if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
         magnitude_only = raw != "十" and not raw.strip(_MAGNITUDES)  # 十件 is ten
         cn = not raw.strip(_CJK_NUMERALS)
-        negative = _sign_at(text, s, lo)
+        negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
@@ -388,9 +398,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 except ValueError:
                     continue
                 e, j, unit = e - 1, e - 1, alt
-        pre_ge = _before(text, signed, lo, cw.prefix_ge)
-        pre_le = _before(text, signed, lo, cw.prefix_le)
-        pre_about = _before(text, signed, lo, cw.prefix_about)
+        touch = text[signed - 1] if signed > lo else ""
+        if touch in cw.prefix_any:
+            pre_ge = _before(text, signed, lo, cw.prefix_ge)
+            pre_le = _before(text, signed, lo, cw.prefix_le)
+            pre_about = _before(text, signed, lo, cw.prefix_about)
+        else:
+            pre_ge = pre_le = pre_about = None
         prefix = (
             max((p for p in (pre_ge, pre_le, pre_about) if p), key=len, default=None)
             if pre_ge or pre_le or pre_about
@@ -560,10 +574,8 @@ _NOT_AFTER_DIGIT = r"(?<![\d.零〇一二三四五六七八九十两百千点])"
 
 def _word_value(s: str) -> tuple[Decimal, Decimal | None] | None:
     """A numeral of a word form read exactly or as an approximate range; None if neither."""
-    try:
-        return read_numeral(s)
-    except ValueError:
-        return None
+    value, top = _read_cached(s)
+    return None if value is None else (value, top)
 
 
 _RANK = re.compile(
@@ -794,13 +806,14 @@ def _clause_start(text: str, i: int, lo: int) -> int:
 def _heads_subject(text: str, lo: int, a: Mention, b: Mention) -> bool:
     """八家监管企业营收、利税均增长20%以上: a count opening its clause names the group a later
     rate or amount of the same clause is about."""
-    if a.family != "count" or b.family not in ("percent", "points", "money"):
+    if a.family != "count" or b.family not in _HEADED:
         return False
     between = text[a.end : b.start]
     return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(text, a.start, lo) <= 2
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;:。]")
+_HEADED = ("percent", "points", "money")  # what a count opening its clause may head (_heads_subject)
 
 
 def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
@@ -815,14 +828,16 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     if names.spans:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
     taken = _Taken((w.start, w.end) for w in words)
-    numbers = [
-        m
-        for m in _numeral_mentions(text, lo, hi, found)
-        if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
-    ]
+    numbers = list(_numeral_mentions(text, lo, hi, found))
+    if taken.spans or names.spans:
+        numbers = [
+            m
+            for m in numbers
+            if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
+        ]
     if not numbers and not words:
         return []
-    out = sorted(words + numbers, key=_span_key)
+    out = sorted(words + numbers, key=_SPAN_KEY)
     # 全国36个省会…城市中从第27位…, 74个重点城市…浓度下降9.1%: the count labels the subject
     labels = set()
     for a, b in itertools.pairwise(out):
@@ -834,7 +849,7 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
             and not _LABEL_BREAK.search(between)
             and not between.endswith("每")
             and not _EACH_TAIL.search(between)
-        ) or _heads_subject(text, lo, a, b):
+        ) or (b.family in _HEADED and _heads_subject(text, lo, a, b)):
             labels.add(id(a))
     if labels:
         out = [m for m in out if id(m) not in labels]
@@ -853,8 +868,7 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     return result
 
 
-def _span_key(m: Mention) -> tuple[int, int]:
-    return m.start, m.end
+_SPAN_KEY = attrgetter("start", "end")
 
 
 _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")

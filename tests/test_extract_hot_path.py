@@ -1,0 +1,27 @@
+"""Invariants the extractor's fast paths rely on (tests of equivalence, no timing)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import fields
+
+from workreport.model import Fact
+from workreport.pipeline import structure
+from workreport.pipeline.extract import facts
+
+
+def test_fact_fields_in_the_order_to_facts_passes_them() -> None:
+    # _to_facts builds each Fact positionally (a keyword call costs a dict per fact)
+    assert tuple(f.name for f in fields(Fact)) == facts.FACT_FIELDS
+
+
+def test_run_in_cuts_are_those_of_the_pattern_everywhere() -> None:
+    # _run_in_cuts tries the run-in pattern only after a sentence mark or at white space
+    rnd = random.Random(12)
+    alphabet = [*"。:：!！?？ \t\n（(一二三、)）十五a中文", "\u3000"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        want = [m.start() for m in structure._RUN_IN.finditer(text, a, b)]
+        assert structure._run_in_cuts(text, a, b) == want, (text, a, b)
