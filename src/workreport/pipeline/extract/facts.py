@@ -96,6 +96,7 @@ def _parallel(items: list[str]) -> list[str]:
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
 _CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)")
+_VERB_AFTER_FIRST = ("的", "幅", "比")  # what a _VERB_AFTER match starts with
 _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
@@ -216,7 +217,9 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     """``sentence_facts``, each fact with the offset in ``text`` of its hedge word (-1: no hedge)."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
-    mentions = [m for m in find_mentions(text, lo, hi) if not _heading_number(text, m, para)]
+    mentions = [
+        m for m in find_mentions(text, lo, hi) if not (text.startswith("、", m.end) and _heading_number(text, m, para))
+    ]
     if not mentions:
         return []
     facts: list[tuple[Fact, int]] = []
@@ -243,7 +246,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
                 reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
-            after = _VERB_AFTER.match(text, m.end, hi)
+            after = _VERB_AFTER.match(text, m.end, hi) if text.startswith(_VERB_AFTER_FIRST, m.end) else None
             if after:
                 sign = -1 if after[1] in extractor_rules().words("verb", "down") else 1
                 reading = Reading(after[1], sign, False, reading.phrase, reading.links)

@@ -347,7 +347,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         after = text[e] if e < hi else ""
         if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or (before and before in "./"):
             continue
-        if _in_short_quote(text, s, e, lo, hi):
+        if text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
         more = skip = False  # 多/余 written; skip: it stands between the numeral and its unit
@@ -797,23 +797,54 @@ class _Taken:
         return i > 0 and self.reach[i - 1] > a
 
 
-def _clause_start(text: str, i: int, lo: int) -> int:
-    """``clause_start_at`` with one C-level search per clause mark instead of a loop per character."""
+def _clause_start(breaks: list[int], i: int, lo: int) -> int:
+    """``clause_start_at(text, i, lo)`` by bisection over ``breaks``, the offsets of the clause
+    marks of the sentence (``_clause_marks``)."""
     floor = max(lo, i - LOOKBACK)
-    return max(floor, *(text.rfind(c, floor, i) + 1 for c in CLAUSE_END))
+    k = bisect.bisect_left(breaks, i) - 1  # the last clause mark before i
+    return breaks[k] + 1 if k >= 0 and breaks[k] >= floor else floor
 
 
-def _heads_subject(text: str, lo: int, a: Mention, b: Mention) -> bool:
+def _clause_marks(text: str, lo: int, hi: int) -> list[int]:
+    """The offsets of the clause marks in ``text[lo:hi]``: one scan, then bisection."""
+    return [x.start() for x in _CLAUSE_END_RE.finditer(text, lo, hi)]
+
+
+def _heads_subject(text: str, lo: int, a: Mention, b: Mention, breaks: list[int]) -> bool:
     """八家监管企业营收、利税均增长20%以上: a count opening its clause names the group a later
-    rate or amount of the same clause is about."""
+    rate or amount of the same clause is about (``breaks``: the sentence's clause marks)."""
     if a.family != "count" or b.family not in _HEADED:
         return False
     between = text[a.end : b.start]
-    return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(text, a.start, lo) <= 2
+    return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(breaks, a.start, lo) <= 2
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;:。]")
 _HEADED = ("percent", "points", "money")  # what a count opening its clause may head (_heads_subject)
+
+
+def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[set[int], list[int] | None]:
+    """The ids of the counts in ``out`` that label a subject, not a measure (全国36个省会…城市中从第27位…,
+    74个重点城市…浓度下降9.1%), and the sentence's clause marks if they were read meanwhile."""
+    labels = set()
+    breaks: list[int] | None = None  # the clause marks of the sentence, found when first needed
+    for a, b in itertools.pairwise(out):
+        if a.family != "count":
+            continue
+        between = text[a.end : b.start]
+        if (
+            len(between) <= 25
+            and not _LABEL_BREAK.search(between)
+            and not between.endswith("每")
+            and not _EACH_TAIL.search(between)
+        ):
+            labels.add(id(a))
+        elif b.family in _HEADED:
+            if breaks is None:
+                breaks = _clause_marks(text, lo, hi)
+            if _heads_subject(text, lo, a, b, breaks):
+                labels.add(id(a))
+    return labels, breaks
 
 
 def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
@@ -838,30 +869,17 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     if not numbers and not words:
         return []
     out = sorted(words + numbers, key=_SPAN_KEY)
-    # 全国36个省会…城市中从第27位…, 74个重点城市…浓度下降9.1%: the count labels the subject
-    labels = set()
-    for a, b in itertools.pairwise(out):
-        if a.family != "count":
-            continue
-        between = text[a.end : b.start]
-        if (
-            len(between) <= 25
-            and not _LABEL_BREAK.search(between)
-            and not between.endswith("每")
-            and not _EACH_TAIL.search(between)
-        ) or (b.family in _HEADED and _heads_subject(text, lo, a, b)):
-            labels.add(id(a))
+    labels, breaks = _subject_counts(text, lo, hi, out)
     if labels:
         out = [m for m in out if id(m) not in labels]
     if text.find("第", lo, hi) < 0:
         return out
     # ordinals make what follows in the clause a class, not a measure: 第4个吞吐量超千万人次的机场
     result = []
-    breaks = [x.start() for x in _CLAUSE_END_RE.finditer(text, lo, hi)]  # one scan, then bisection
+    if breaks is None:
+        breaks = _clause_marks(text, lo, hi)
     for m in out:
-        floor = max(lo, m.start - LOOKBACK)
-        i = bisect.bisect_left(breaks, m.start) - 1  # the last clause mark before the number
-        clause_start = breaks[i] + 1 if i >= 0 and breaks[i] >= floor else floor  # = _clause_start
+        clause_start = _clause_start(breaks, m.start, lo)
         if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
             continue
         result.append(m)
