@@ -25,3 +25,15 @@ def test_run_in_cuts_are_those_of_the_pattern_everywhere() -> None:
         b = rnd.randint(a, len(text))
         want = [m.start() for m in structure._RUN_IN.finditer(text, a, b)]
         assert structure._run_in_cuts(text, a, b) == want, (text, a, b)
+
+
+def test_numeral_runs_are_those_of_the_numeral_pattern() -> None:
+    # _numeral_spans reads plain Arabic runs with a short pattern, the rest with the full one
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(7)
+    alphabet = [*"0123456789", *",./-", *"十百千万亿拾佰仟分之点", *"一二三五两零〇", *"%年个元 增长"]
+    full = mentions._numeral_re()
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert mentions._numeral_spans(text) == [m.span() for m in full.finditer(text)], text
