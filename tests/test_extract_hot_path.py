@@ -37,3 +37,19 @@ def test_numeral_runs_are_those_of_the_numeral_pattern() -> None:
     for _ in range(20000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
         assert mentions._numeral_spans(text) == [m.span() for m in full.finditer(text)], text
+
+
+def test_word_form_matches_are_those_of_finditer() -> None:
+    # _matches tries each word-form pattern only where its first character can stand
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(5)
+    alphabet = [*"0123456789.", *"０１２", *"〇零一二两三四五六七八九十百千点", *"/分之倍成位次个第名首居列排全国世界", "多", "以上", " ", "增长"]
+    for pattern in (mentions._TIMES, mentions._MOVE, mentions._TENTHS, mentions._FRACTION, mentions._RANK):
+        for _ in range(4000):
+            text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+            lo = rnd.randint(0, len(text))
+            hi = rnd.randint(lo, len(text))
+            want = [(m.span(), m.groups()) for m in pattern.finditer(text, lo, hi)]
+            got = [(m.span(), m.groups()) for m in mentions._matches(pattern, text, lo, hi)]
+            assert got == want, (pattern.pattern, text, lo, hi)

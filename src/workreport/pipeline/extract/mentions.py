@@ -610,6 +610,32 @@ _FRACTION = re.compile(
 )
 
 
+# The characters a match of each word-form pattern can start with. The patterns open with a
+# lookbehind, for which the regex engine has no fast skip: it would try them at every
+# character of the sentence; a search for these characters skips to where they can match.
+_FIRST: dict[int, re.Pattern[str]] = {
+    id(_TIMES): re.compile(r"[\d〇一二两三四五六七八九十]"),
+    id(_MOVE): re.compile(r"[\d一二三四五六七八九十两]"),
+    id(_TENTHS): re.compile(r"[\d一二三四五六七八九十]"),
+    id(_FRACTION): re.compile(r"[\d一二三四五六七八九十百]"),
+    id(_RANK): re.compile(r"[第全世各同首]"),
+}
+
+
+def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, lo, hi)``, the pattern tried only where ``_FIRST`` says a match
+    can start (none of these patterns matches the empty string)."""
+    first = _FIRST[id(pattern)].search
+    pos = lo
+    while (c := first(text, pos, hi)) is not None:
+        m = pattern.match(text, c.start(), hi)
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
     """Facts written with words or special forms: ranks, 翻番, 零增长, 倍, 成, fractions.
 
@@ -642,7 +668,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
         for m in _ZERO.finditer(text, lo, hi):
             yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(0), "%", "percent", measure="growth")
     if "倍" in seg:
-        for m in _TIMES.finditer(text, lo, hi):
+        for m in _matches(_TIMES, text, lo, hi):
             read = _word_value(m[1])
             if read is None:
                 continue
@@ -661,7 +687,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
 
 def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """第3位, 居全国首位."""
-    for m in _RANK.finditer(text, lo, hi):
+    for m in _matches(_RANK, text, lo, hi):
         if m[3]:
             yield Mention(
                 m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank"
@@ -675,7 +701,7 @@ def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 def _moves(text: str, lo: int, hi: int, cue: dict[str, list[str]]) -> Iterator[Mention]:
     """提升3个位次, 前移两位."""
-    for m in _MOVE.finditer(text, lo, hi):
+    for m in _matches(_MOVE, text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第前":
             continue
         verb_up = _prefix(text, m.start(), max(lo, m.start() - 6), cue["move_up"])
@@ -721,7 +747,7 @@ def _above(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """1/3, 三分之一 as a percent."""
-    for m in _FRACTION.finditer(text, lo, hi):
+    for m in _matches(_FRACTION, text, lo, hi):
         if m[1]:
             num, den = Decimal(m[1]), Decimal(m[2])
         elif m[3] in ("百", "千", "万"):
@@ -748,7 +774,7 @@ def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | i
 
 def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """占全国9成, 七成以上企业, 七八成: N成 as a share (N×10 %)."""
-    for m in _TENTHS.finditer(text, lo, hi):
+    for m in _matches(_TENTHS, text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第":
             continue
         if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
