@@ -610,30 +610,33 @@ _FRACTION = re.compile(
 )
 
 
-# The characters a match of each word-form pattern can start with. The patterns open with a
-# lookbehind, for which the regex engine has no fast skip: it would try them at every
-# character of the sentence; a search for these characters skips to where they can match.
-_FIRST: dict[int, re.Pattern[str]] = {
-    id(_TIMES): re.compile(r"[\d〇一二两三四五六七八九十]"),
-    id(_MOVE): re.compile(r"[\d一二三四五六七八九十两]"),
-    id(_TENTHS): re.compile(r"[\d一二三四五六七八九十]"),
-    id(_FRACTION): re.compile(r"[\d一二三四五六七八九十百]"),
-    id(_RANK): re.compile(r"[第全世各同首]"),
+# Per word-form pattern: the characters a match can start with, and those after which none
+# can (its lookbehind). The patterns open with that lookbehind, for which the regex engine has
+# no fast skip: it would try them at every character of the sentence; these skip to the
+# first character of a number that no digit precedes.
+_STARTS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    id(_TIMES): (re.compile(r"[\d〇一二两三四五六七八九十]"), re.compile(r"[\d.零〇一二三四五六七八九十两百千点]*")),
+    id(_MOVE): (re.compile(r"[\d一二三四五六七八九十两]"), re.compile(r"[\d.零〇一二三四五六七八九十两百千点]*")),
+    id(_TENTHS): (re.compile(r"[\d一二三四五六七八九十]"), re.compile(r"[\d.零〇一二三四五六七八九十两百千点]*")),
+    id(_FRACTION): (re.compile(r"[\d一二三四五六七八九十百]"), re.compile(r"[一二三四五六七八九十百]*")),
+    id(_RANK): (re.compile(r"[第全世各同首]"), re.compile(r"")),
 }
 
 
 def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, lo, hi)``, the pattern tried only where ``_FIRST`` says a match
+    """``pattern.finditer(text, lo, hi)``, the pattern tried only where ``_STARTS`` says a match
     can start (none of these patterns matches the empty string)."""
-    first = _FIRST[id(pattern)].search
+    first, after = _STARTS[id(pattern)]
     pos = lo
-    while (c := first(text, pos, hi)) is not None:
-        m = pattern.match(text, c.start(), hi)
-        if m is None:
-            pos = c.start() + 1
-        else:
+    while (c := first.search(text, pos, hi)) is not None:
+        at = c.start()
+        m = pattern.match(text, at, hi)
+        if m is not None:
             yield m
             pos = m.end()
+        else:  # no match starts right after a character of the run from ``at``, nor at its end
+            run = after.match(text, at, hi)
+            pos = run.end() + 1 if run is not None and run.end() > at else at + 1
 
 
 def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
