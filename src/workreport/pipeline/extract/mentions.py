@@ -610,33 +610,48 @@ _FRACTION = re.compile(
 )
 
 
-# Per word-form pattern: the characters a match can start with, and those after which none
-# can (its lookbehind). The patterns open with that lookbehind, for which the regex engine has
-# no fast skip: it would try them at every character of the sentence; these skip to the
-# first character of a number that no digit precedes.
-_STARTS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    id(_TIMES): (re.compile(r"[\d〇一二两三四五六七八九十]"), re.compile(r"[\d.零〇一二三四五六七八九十两百千点]*")),
-    id(_MOVE): (re.compile(r"[\d一二三四五六七八九十两]"), re.compile(r"[\d.零〇一二三四五六七八九十两百千点]*")),
-    id(_TENTHS): (re.compile(r"[\d一二三四五六七八九十]"), re.compile(r"[\d.零〇一二三四五六七八九十两百千点]*")),
-    id(_FRACTION): (re.compile(r"[\d一二三四五六七八九十百]"), re.compile(r"[一二三四五六七八九十百]*")),
-    id(_RANK): (re.compile(r"[第全世各同首]"), re.compile(r"")),
+# The word-form patterns below open with a lookbehind, for which the regex engine has no
+# fast skip: finditer would try them at every character of the sentence. Each match holds a
+# mark (倍, 成, 个 or 位, / or 分) right after a number (and spaces, except before 分之), and
+# every character of that number is one the lookbehind refuses: the match starts where the
+# run of such characters before the mark starts, or right after a space inside the run.
+# Per pattern: its marks, and per mark the run's characters besides decimal digits, and
+# whether digits and spaces belong to the run.
+_CN_RUN = frozenset("零〇一二三四五六七八九十两百千点.")
+_MARKED: dict[int, tuple[re.Pattern[str], dict[str, tuple[frozenset[str], bool]]]] = {
+    id(_TIMES): (re.compile("倍"), {"倍": (_CN_RUN, True)}),
+    id(_MOVE): (re.compile("[个位]"), {"个": (_CN_RUN, True), "位": (_CN_RUN, True)}),
+    id(_TENTHS): (re.compile("成"), {"成": (_CN_RUN, True)}),
+    id(_FRACTION): (
+        re.compile("[/分]"),
+        {"/": (frozenset(), True), "分": (frozenset("一二三四五六七八九十百"), False)},
+    ),
 }
 
 
 def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, lo, hi)``, the pattern tried only where ``_STARTS`` says a match
-    can start (none of these patterns matches the empty string)."""
-    first, after = _STARTS[id(pattern)]
-    pos = lo
-    while (c := first.search(text, pos, hi)) is not None:
-        at = c.start()
-        m = pattern.match(text, at, hi)
-        if m is not None:
-            yield m
-            pos = m.end()
-        else:  # no match starts right after a character of the run from ``at``, nor at its end
-            run = after.match(text, at, hi)
-            pos = run.end() + 1 if run is not None and run.end() > at else at + 1
+    """``pattern.finditer(text, lo, hi)``, the pattern tried only at the number before each of
+    its marks (``_MARKED``): as many tries as marks, not one per character."""
+    marks, runs = _MARKED[id(pattern)]
+    pos = lo  # no match starts before it: the end of the last one
+    while (mark := marks.search(text, pos, hi)) is not None:
+        t = mark.start()
+        chars, digits_and_spaces = runs[mark[0]]
+        s = t
+        while s > pos and (
+            text[s - 1] in chars or (digits_and_spaces and (text[s - 1].isdecimal() or text[s - 1].isspace()))
+        ):
+            s -= 1
+        for p in range(s, t):
+            if p > s and not text[p - 1].isspace():
+                continue  # right after a character of the number: the lookbehind refuses
+            m = pattern.match(text, p, hi)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = t + 1
 
 
 def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
@@ -690,7 +705,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
 
 def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """第3位, 居全国首位."""
-    for m in _matches(_RANK, text, lo, hi):
+    for m in _RANK.finditer(text, lo, hi):
         if m[3]:
             yield Mention(
                 m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank"
