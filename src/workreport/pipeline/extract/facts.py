@@ -452,6 +452,7 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
 
 
+_KIND_OF_ROLE = {"review": "actual", "plan": "target"}  # a figure's kind by its paragraph's role
 # the order of Fact's fields that _to_facts passes them in (tests/test_extract_hot_path.py checks it)
 FACT_FIELDS = (
     "start", "end", "quote", "value", "unit", "measure", "comparator", "kind", "indicator", "indicator_id",
@@ -478,7 +479,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     r = extractor_rules()
     meta = structure.metadata
     role = para.role
-    kind = {"review": "actual", "plan": "target"}.get(role, "other")
+    kind = _KIND_OF_ROLE.get(role, "other")
     period = para.period
     hedge = None
     clause = text[cs : m.start]

@@ -59,22 +59,23 @@ class Mention:
 
 
 @cache
-def _units_by_first() -> dict[str, tuple[Unit, ...]]:
-    """The units by their first character, longest written form first: one lookup per number."""
-    out: dict[str, list[Unit]] = {}
+def _units_by_first() -> dict[str, tuple[tuple[Unit, str], ...]]:
+    """The units by their first character, longest written form first, each with the characters
+    that may not follow it (its guard): one lookup per number."""
+    guard = extractor_rules().guard
+    out: dict[str, list[tuple[Unit, str]]] = {}
     for u in extractor_rules().units:
-        out.setdefault(u.written[:1], []).append(u)
+        out.setdefault(u.written[:1], []).append((u, guard.get(u.written, "")))
     return {c: tuple(us) for c, us in out.items()}
 
 
 def _match_unit(text: str, i: int) -> Unit | None:
     if i >= len(text):
         return None
-    guard = extractor_rules().guard
-    for u in _units_by_first().get(text[i], ()):
+    for u, guard in _units_by_first().get(text[i], ()):
         if text.startswith(u.written, i):
             nxt = text[i + len(u.written) : i + len(u.written) + 1]
-            if nxt and nxt in guard.get(u.written, ""):
+            if nxt and nxt in guard:
                 continue
             return u
     return None
