@@ -122,6 +122,7 @@ class _Cues:
         self._searched: dict[int, re.Match[str] | None] = {}
         self._breaks: list[int] | None = None
         self._present: dict[int, list[str]] = {}
+        self._lacking: dict[str, bool] = {}
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
         """The last match of ``pattern`` in ``text[lo:at]`` (offsets relative to ``lo``)."""
@@ -132,9 +133,11 @@ class _Cues:
             ms = list(pattern.finditer(self.sentence))
             found = self._matches[key] = ([x.end() for x in ms], ms)
         ends, ms = found
+        last = _LAST_CHAR.get(key)
+        if not ends and last is not None and self._lacks(last):
+            return None  # no match in any cut text either: each ends with a character the sentence lacks
         i = bisect_right(ends, k) - 1
         best = ms[i] if i >= 0 else None
-        last = _LAST_CHAR.get(key)
         if last is not None and (k <= 0 or self.sentence[k - 1] != last):
             return best  # no match can end at the cut: those before it are the whole text's
         near = list(pattern.finditer(self.sentence, max(0, k - self._EDGE), k))
@@ -142,6 +145,13 @@ class _Cues:
         if edge is not None and (best is None or edge.start() > best.start()):
             return edge
         return best
+
+    def _lacks(self, char: str) -> bool:
+        """Whether the sentence lacks ``char`` (looked up once per character)."""
+        lacks = self._lacking.get(char)
+        if lacks is None:
+            lacks = self._lacking[char] = char not in self.sentence
+        return lacks
 
     def matches_before(self, pattern: re.Pattern[str], at: int) -> list[re.Match[str]]:
         """Every match of ``pattern`` in ``text[lo:at]``, as ``pattern.finditer`` would give them."""
@@ -164,6 +174,8 @@ class _Cues:
                 pos.append(i)
                 i = self.sentence.find(word, i + 1)
             self._words[word] = pos
+        if not pos:
+            return -1
         i = bisect_right(pos, at - self.lo - len(word)) - 1
         return pos[i] if i >= 0 else -1
 
@@ -182,6 +194,8 @@ class _Cues:
         if present is None:
             present = self._present[id(words)] = [w for w in words if w in self.sentence]
         best = (-1, "")
+        if not present:
+            return best
         for w in present:
             i = self.word_before(w, at)
             if i >= 0 and self.lo + i >= floor:
