@@ -106,6 +106,30 @@ _RUN_IN = re.compile(rf"(?<=[。:：!！?？])\s*(?=[{CN_DIGITS}]+、|[(（][{CN
 _LONG_LINE = 2000
 
 
+_RUN_IN_EDGE = re.compile(r"[。:：!！?？\s]")  # where a _RUN_IN match can start: after the first, or at a space
+
+
+def _run_in_cuts(text: str, a: int, b: int) -> list[int]:
+    """``[c.start() for c in _RUN_IN.finditer(text, a, b)]``, the pattern tried only where it can
+    match (right after a sentence mark, or at white space) instead of at every character."""
+    cuts: list[int] = []
+    pos = a  # finditer's position: no match starts before it
+    q = a - 1 if a > 0 else a  # a mark right before ``a`` makes ``a`` a place to try
+    while True:
+        edge = _RUN_IN_EDGE.search(text, q, b)
+        if edge is None:
+            return cuts
+        q = edge.start()
+        p = q if text[q].isspace() else q + 1
+        q += 1
+        if p < pos or p >= b:
+            continue
+        m = _RUN_IN.match(text, p, b)
+        if m is not None:
+            cuts.append(p)
+            pos = max(m.end(), p + 1)
+
+
 def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
     """Spans of the non-blank lines in ``text[start:end]``, trimmed of surrounding white space.
 
@@ -117,7 +141,7 @@ def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
         if b - a <= _LONG_LINE:
             yield Span(a, b)
             continue
-        cuts = [c.start() for c in _RUN_IN.finditer(text, a, b)] + [b]
+        cuts = [*_run_in_cuts(text, a, b), b]
         for c in cuts:
             lo, hi = a, c
             while lo < hi and text[lo].isspace():
@@ -252,11 +276,12 @@ def _is_prose(line: str) -> bool:
     return len(line) >= 40 and ("。" in line or "，" in line)
 
 
+_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_END) + "]")
+
+
 def _first_sentence(text: str, span: Span) -> Span:
-    for i in range(span.start, span.end):
-        if text[i] in _SENTENCE_END:
-            return Span(span.start, i + 1)
-    return span
+    end = _SENTENCE_END_RE.search(text, span.start, span.end)  # one C scan, not a loop per character
+    return Span(span.start, end.end()) if end is not None else span
 
 
 def _heading(text: str, span: Span, has_l1: bool) -> tuple[int, Span] | None:
@@ -437,6 +462,8 @@ def _own_date(line: str) -> tuple[str, str] | None:
     A date line gives the day and the session the report was delivered at (——2026年1月27日在…
     人民代表大会…上; a first day stands for 7月5日至6日), or is a bare date on a line of its own
     (二〇二六年一月二十七日, under the title). A web page's publication date is neither."""
+    if "月" not in line or "日" not in line:
+        return None  # no date without them: the pattern is not tried at every character
     d = _DATE.search(line)
     if d is None or (iso := _iso(d)) is None:
         return None

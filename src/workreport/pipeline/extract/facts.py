@@ -11,7 +11,17 @@ from functools import cache
 
 from workreport.errors import NumeralError
 from workreport.model import Fact, Paragraph, Span, Structure
-from workreport.model.fact import as_comparator, as_kind, as_measure
+from workreport.model.fact import (
+    COMPARATORS,
+    KINDS,
+    MEASURES,
+    Comparator,
+    Kind,
+    Measure,
+    as_comparator,
+    as_kind,
+    as_measure,
+)
 from workreport.pipeline.extract.labels import label_of
 from workreport.pipeline.extract.mentions import Mention, find_mentions
 from workreport.pipeline.extract.reading import (
@@ -86,10 +96,11 @@ def _parallel(items: list[str]) -> list[str]:
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
 _CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)")
+_VERB_AFTER_FIRST = ("的", "幅", "比")  # what a _VERB_AFTER match starts with
 _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
-_LAST_CHAR: dict[re.Pattern[str], str] = {PAST_YEAR: "年"}  # every match of the pattern ends with it
+_LAST_CHAR: dict[int, str] = {id(PAST_YEAR): "年"}  # by id(pattern): every match of the pattern ends with it
 
 
 class _Cues:
@@ -105,23 +116,28 @@ class _Cues:
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self.lo = lo
         self.sentence = text[lo:hi]
-        self._matches: dict[re.Pattern[str], tuple[list[int], list[re.Match[str]]]] = {}
+        # by id(pattern): hashing a compiled pattern reads its whole code, at every look-up
+        self._matches: dict[int, tuple[list[int], list[re.Match[str]]]] = {}
         self._words: dict[str, list[int]] = {}
-        self._searched: dict[re.Pattern[str], re.Match[str] | None] = {}
+        self._searched: dict[int, re.Match[str] | None] = {}
         self._breaks: list[int] | None = None
         self._present: dict[int, list[str]] = {}
+        self._lacking: dict[str, bool] = {}
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
         """The last match of ``pattern`` in ``text[lo:at]`` (offsets relative to ``lo``)."""
         k = at - self.lo
-        found = self._matches.get(pattern)
+        key = id(pattern)
+        found = self._matches.get(key)
         if found is None:
             ms = list(pattern.finditer(self.sentence))
-            found = self._matches[pattern] = ([x.end() for x in ms], ms)
+            found = self._matches[key] = ([x.end() for x in ms], ms)
         ends, ms = found
+        last = _LAST_CHAR.get(key)
+        if not ends and last is not None and self._lacks(last):
+            return None  # no match in any cut text either: each ends with a character the sentence lacks
         i = bisect_right(ends, k) - 1
         best = ms[i] if i >= 0 else None
-        last = _LAST_CHAR.get(pattern)
         if last is not None and (k <= 0 or self.sentence[k - 1] != last):
             return best  # no match can end at the cut: those before it are the whole text's
         near = list(pattern.finditer(self.sentence, max(0, k - self._EDGE), k))
@@ -130,12 +146,19 @@ class _Cues:
             return edge
         return best
 
+    def _lacks(self, char: str) -> bool:
+        """Whether the sentence lacks ``char`` (looked up once per character)."""
+        lacks = self._lacking.get(char)
+        if lacks is None:
+            lacks = self._lacking[char] = char not in self.sentence
+        return lacks
+
     def matches_before(self, pattern: re.Pattern[str], at: int) -> list[re.Match[str]]:
         """Every match of ``pattern`` in ``text[lo:at]``, as ``pattern.finditer`` would give them."""
         last = self.last_match(pattern, at)
         if last is None:
             return []
-        ends, ms = self._matches[pattern]
+        ends, ms = self._matches[id(pattern)]
         i = bisect_right(ends, last.end())
         out = ms[:i]
         if not out or out[-1].start() != last.start():
@@ -151,6 +174,8 @@ class _Cues:
                 pos.append(i)
                 i = self.sentence.find(word, i + 1)
             self._words[word] = pos
+        if not pos:
+            return -1
         i = bisect_right(pos, at - self.lo - len(word)) - 1
         return pos[i] if i >= 0 else -1
 
@@ -169,6 +194,8 @@ class _Cues:
         if present is None:
             present = self._present[id(words)] = [w for w in words if w in self.sentence]
         best = (-1, "")
+        if not present:
+            return best
         for w in present:
             i = self.word_before(w, at)
             if i >= 0 and self.lo + i >= floor:
@@ -177,9 +204,10 @@ class _Cues:
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search`` over the whole sentence, run once."""
-        if pattern not in self._searched:
-            self._searched[pattern] = pattern.search(self.sentence)
-        return self._searched[pattern]
+        key = id(pattern)
+        if key not in self._searched:
+            self._searched[key] = pattern.search(self.sentence)
+        return self._searched[key]
 
 
 def sentence_facts(
@@ -203,7 +231,9 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     """``sentence_facts``, each fact with the offset in ``text`` of its hedge word (-1: no hedge)."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
-    mentions = [m for m in find_mentions(text, lo, hi) if not _heading_number(text, m, para)]
+    mentions = [
+        m for m in find_mentions(text, lo, hi) if not (text.startswith("、", m.end) and _heading_number(text, m, para))
+    ]
     if not mentions:
         return []
     facts: list[tuple[Fact, int]] = []
@@ -225,12 +255,12 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
             prev = previous.reading
             assert prev is not None
             # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
-            bare = re.fullmatch(r"\s*[、和与及]\s*", phrase) is not None
+            bare = _BARE_LINK.fullmatch(phrase) is not None
             if prev.verb is not None and (bare or prev.leading):
                 reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
-            after = _VERB_AFTER.match(text, m.end, hi)
+            after = _VERB_AFTER.match(text, m.end, hi) if text.startswith(_VERB_AFTER_FIRST, m.end) else None
             if after:
                 sign = -1 if after[1] in extractor_rules().words("verb", "down") else 1
                 reading = Reading(after[1], sign, False, reading.phrase, reading.links)
@@ -256,10 +286,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
         around = text[max(cs, m.start - 12) : m.start]
-        if re.search(r"[由从][^,，。;]{0,10}$", around) and re.search(
-            r"^[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)",
-            text[m.end : min(hi, m.end + 12)],
-        ):
+        if _FROM_BEFORE.search(around) and _TO_AFTER.match(text, m.end, min(hi, m.end + 12)):
             nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
@@ -273,7 +300,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
             pass
         if respectively >= 0 and m.start > lo + respectively:
             if groups and (
-                previous is not None and re.fullmatch(r"\s*[、和与及]\s*", text[previous.end : m.start])
+                previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)
             ):
                 groups[-1].append(m)
             else:
@@ -287,8 +314,14 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     hedge_words = r.words("hedge", "words")
     for m, cs in zip(mentions, starts, strict=True):
         out, hedge_at = _to_facts(text, m, cues, cs, para, structure, topic, hedge_words, sentence)
-        facts.extend((f, hedge_at) for f in out)
+        for f in out:
+            facts.append((f, hedge_at))
     return facts
+
+
+_BARE_LINK = re.compile(r"\s*[、和与及]\s*")  # 分别下降5.6%和4%: nothing but a list mark between
+_FROM_BEFORE = re.compile(r"[由从][^,，。;]{0,10}$")
+_TO_AFTER = re.compile(r"[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)")
 
 
 def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
@@ -334,7 +367,7 @@ def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noq
         elif (
             any(w in head[-8:] for w in cue["share_heads"])
             or reading.to
-            or (m.indicator_id in (None,) and re.search(r"全[国省市]$|的$", head))
+            or (m.indicator_id in (None,) and _WHOLE_OR_OF.search(head))
         ):
             m.measure = "share"
         else:
@@ -357,6 +390,7 @@ def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noq
         m.unit, m.family = "count", "count"
 
 
+_WHOLE_OR_OF = re.compile(r"全[国省市]$|的$")
 _GROWTH_TARGET = re.compile(r"(?:增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?[均都]?(?:为|是)?\s*$")
 
 
@@ -395,8 +429,10 @@ _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超
 def _shared(text: str, cs: int, m: Mention) -> None:
     """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
     phrase = text[max(cs, m.floor) : m.start]
-    if "分别" in phrase or "、" not in phrase:
-        return  # respective values pair with their items one by one (_respectively); no list
+    if "分别" in phrase or "、" not in phrase.lstrip(" 、,"):
+        # respective values pair with their items one by one (_respectively); no list (a 、
+        # that opens the phrase is no list: the subject below is a part of the phrase without it)
+        return
     marks = list(_SHARED_MARK.finditer(phrase))
     at = marks[-1].start() if marks else -1
     if at >= 0:
@@ -430,6 +466,18 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
 
 
+_KIND_OF_ROLE = {"review": "actual", "plan": "target"}  # a figure's kind by its paragraph's role
+# the order of Fact's fields that _to_facts passes them in (tests/test_extract_hot_path.py checks it)
+FACT_FIELDS = (
+    "start", "end", "quote", "value", "unit", "measure", "comparator", "kind", "indicator", "indicator_id",
+    "value_max", "hedge", "period", "scope", "classifier", "section", "sentence_start", "sentence_end",
+)  # fmt: skip
+# the schema's words, checked once (as_measure … raise on a word the schema does not know)
+_MEASURE: dict[str, Measure] = {w: as_measure(w) for w in MEASURES}
+_COMPARATOR: dict[str, Comparator] = {w: as_comparator(w) for w in COMPARATORS}
+_KIND: dict[str, Kind] = {w: as_kind(w) for w in KINDS}
+
+
 def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue overrides the position in FACTS.md §3's order)
     text: str,
     m: Mention,
@@ -445,7 +493,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     r = extractor_rules()
     meta = structure.metadata
     role = para.role
-    kind = {"review": "actual", "plan": "target"}.get(role, "other")
+    kind = _KIND_OF_ROLE.get(role, "other")
     period = para.period
     hedge = None
     clause = text[cs : m.start]
@@ -481,7 +529,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    if role == "plan" and re.search(r"已(?!经济)|现有|已有", text[m.floor : m.start]) and kind == "target":
+    if role == "plan" and kind == "target" and _ALREADY.search(text, m.floor, m.start):
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
         # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
@@ -494,7 +542,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     if m.baseline:
         kind = "other"
         period = None
-        if re.search(r"[由从](?:上年|去年)", clause[-12:]):
+        if _FROM_LAST_YEAR.search(clause[-12:]):
             period = (meta.review_year - 1) if meta.review_year else None
     if m.measure is None:
         m.measure = "level"
@@ -506,25 +554,26 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         and scope in (meta.jurisdiction, meta.jurisdiction.rstrip("市省县区"))
     ):
         scope = None
+    # positional, in FACT_FIELDS order (keywords would cost a dict per fact; a test pins the order)
     base = Fact(
-        start=m.start,
-        end=m.end,
-        quote=text[m.start : m.end],  # replaced with the original by the caller
-        value=_as_float(m.value),
-        value_max=_as_float(m.value_max) if m.value_max is not None else None,
-        unit=m.unit,
-        measure=as_measure(m.measure),
-        comparator=as_comparator(m.comparator),
-        kind=as_kind(kind),
-        indicator=m.indicator,
-        indicator_id=m.indicator_id,
-        hedge=hedge,
-        period=period,
-        scope=scope,
-        classifier=m.classifier,
-        section=sec_path,
-        sentence_start=sentence.start,
-        sentence_end=sentence.end,
+        m.start,
+        m.end,
+        text[m.start : m.end],  # quote: replaced with the original by the caller
+        float(m.value),
+        m.unit,
+        _MEASURE.get(m.measure) or as_measure(m.measure),
+        _COMPARATOR.get(m.comparator) or as_comparator(m.comparator),
+        _KIND.get(kind) or as_kind(kind),
+        m.indicator,
+        m.indicator_id,
+        float(m.value_max) if m.value_max is not None else None,
+        hedge,
+        period,
+        scope,
+        m.classifier,
+        sec_path,
+        sentence.start,
+        sentence.end,
     )
     out = [base]
     for indicator, key, extra_scope in m.extra:
@@ -534,6 +583,8 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     return out, hedge_offset
 
 
+_ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
+_FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
 _PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
 _OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
@@ -630,10 +681,6 @@ def _section_path(structure: Structure, offset: int) -> list[str]:
         paths = _Paths(structure)
         _last_paths[:] = [paths]
     return paths.titles_at(offset)
-
-
-def _as_float(d: Decimal) -> float:
-    return float(d)
 
 
 # --------------------------------------------------------------------------- scope

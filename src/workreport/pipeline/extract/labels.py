@@ -8,6 +8,7 @@ takes the subject named before it; a verb whose object follows the number takes 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from workreport.pipeline.extract.mentions import Mention, find_mentions
 from workreport.pipeline.extract.reading import (
@@ -92,17 +93,16 @@ def _ranked_subject(text: str, label: str, m: Mention, cs: int) -> str:
 _SIBLING = re.compile(r"(?:[、和及与][^、，,。;；:：的等\d]{1,8}?[\d.．〇零一二两三四五六七八九十百千万亿]+[^、，,。;；的等]{0,6}?)*[的等]")
 
 
-_CLAUSE_BREAK = re.compile(r"[，,。;；:：!?！？\n]")
+_OWNED_OR_BREAK = re.compile(r"[的等，,。;；:：!?！？\n]")  # the first 的 or 等 ahead, unless the clause ends before
 
 
 def _owner_after(text: str, label: str, m: Mention, hi: int) -> str:
     """建成七山300兆瓦、坪城95兆瓦等风光电项目; 投资过千亿、产能过千亿的千亿级产业园: the items
     of a list that ends in 等 or 的 and a name are parts of what that name says."""
-    reach = min(hi, m.end + 60)
-    ends = [k for k in (text.find("的", m.end, reach), text.find("等", m.end, reach)) if k >= 0]
-    if not ends or _CLAUSE_BREAK.search(text, m.end, min(ends)):
+    end = _OWNED_OR_BREAK.search(text, m.end, min(hi, m.end + 60))
+    if end is None or end[0] not in "的等":
         return label  # the cheap test first: most figures have no 的 or 等 ahead in their clause
-    run = _SIBLING.match(text, m.end, min(ends) + 1)
+    run = _SIBLING.match(text, m.end, end.end())
     if run is None:
         return label
     owner = counted_object(text[run.end() - 1 : min(hi, run.end() + _OBJECT_REACH)])
@@ -238,14 +238,11 @@ def _read_label(
     label = m.indicator
     if reading is None:
         return label, None
-    cleaned = clean_indicator(text[m.floor : m.start])
-    raw = strip_marker(cleaned)
-    verb = object_verb(raw) if raw else None
-    p = elide_examples(strip_comparator(raw if verb or raw != cleaned else strip_marker(label)))
+    verb, p = _label_phrase(text[m.floor : m.start], label)
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
-    after = counted_object(text[m.end : min(hi, m.end + _OBJECT_REACH)]) if counts else ""
     if m.family == "money" and not text.startswith("的", m.end):
-        after = ""
+        counts = False  # an amount's object is read only after 的
+    after = counted_object(text[m.end : min(hi, m.end + _OBJECT_REACH)]) if counts else ""
     joined = previous is not None and previous.end > cs
     if label and text.startswith(label, m.end):
         return (after or label), None  # the name was read after the number already
@@ -258,6 +255,16 @@ def _read_label(
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
         return _continued(text, p, cs, lo, previous), None
     return (p or label), None
+
+
+@lru_cache(maxsize=8192)
+def _label_phrase(phrase: str, label: str) -> tuple[str | None, str]:
+    """The object verb ``phrase`` (the words before a number) ends with, and the label it gives
+    (``label``: the indicator read from it) without marker, comparator or example list."""
+    cleaned = clean_indicator(phrase)
+    raw = strip_marker(cleaned)
+    verb = object_verb(raw) if raw else None
+    return verb, elide_examples(strip_comparator(raw if verb or raw != cleaned else strip_marker(label)))
 
 
 def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) -> str:

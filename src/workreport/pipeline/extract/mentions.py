@@ -5,10 +5,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from workreport import rules
 from workreport.pipeline.extract.reading import Reading
@@ -52,28 +53,29 @@ class Mention:
     verb_to: bool = False  # 提高到 / 增至: where something ends up
     baseline: bool = False
     scope: str | None = None
-    extra: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (indicator, id, scope)
+    extra: Sequence[tuple[str, str | None, str | None]] = ()  # (indicator, id, scope)
     reading: Reading | None = None
     floor: int = 0  # where the phrase read before the number starts
 
 
 @cache
-def _units_by_first() -> dict[str, tuple[Unit, ...]]:
-    """The units by their first character, longest written form first: one lookup per number."""
-    out: dict[str, list[Unit]] = {}
+def _units_by_first() -> dict[str, tuple[tuple[Unit, str], ...]]:
+    """The units by their first character, longest written form first, each with the characters
+    that may not follow it (its guard): one lookup per number."""
+    guard = extractor_rules().guard
+    out: dict[str, list[tuple[Unit, str]]] = {}
     for u in extractor_rules().units:
-        out.setdefault(u.written[:1], []).append(u)
+        out.setdefault(u.written[:1], []).append((u, guard.get(u.written, "")))
     return {c: tuple(us) for c, us in out.items()}
 
 
 def _match_unit(text: str, i: int) -> Unit | None:
     if i >= len(text):
         return None
-    guard = extractor_rules().guard
-    for u in _units_by_first().get(text[i], ()):
+    for u, guard in _units_by_first().get(text[i], ()):
         if text.startswith(u.written, i):
             nxt = text[i + len(u.written) : i + len(u.written) + 1]
-            if nxt and nxt in guard.get(u.written, ""):
+            if nxt and nxt in guard:
                 continue
             return u
     return None
@@ -159,13 +161,22 @@ class _Scan:
 _RUN_START = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
 
 
+# Most runs are plain Arabic numbers (12, 5.3) that nothing after them extends: read with this
+# short pattern, they are the numeral pattern's matches, found without trying its alternatives.
+# A character that could extend the run (a digit, separator, magnitude or 分之) makes it fail,
+# and the full pattern decides (tests/test_extract_hot_path.py checks they agree).
+_PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?(?![0-9,./十拾百佰千仟万亿分])")
+
+
 def _numeral_spans(text: str) -> list[tuple[int, int]]:
     """``[m.span() for m in _numeral_re().finditer(text)]``, skipping to possible starts."""
     spans: list[tuple[int, int]] = []
-    start, match = _RUN_START.search, _numeral_re().match
+    start, match, plain = _RUN_START.search, _numeral_re().match, _PLAIN_ARABIC.match
     c = start(text)
     while c is not None:
-        m = match(text, c.start())
+        m = plain(text, c.start()) if "0" <= c[0] <= "9" else None
+        if m is None:
+            m = match(text, c.start())
         if m is None:
             c = start(text, c.start() + 1)
         else:
@@ -257,6 +268,7 @@ class _Words:
     prefix_ge: dict[str, tuple[str, ...]]
     prefix_le: dict[str, tuple[str, ...]]
     prefix_about: dict[str, tuple[str, ...]]
+    prefix_any: frozenset[str]  # the last characters of the three prefix tables' words
     suffix_any: dict[str, tuple[str, ...]]  # ge, le and about
     suffix_ge: frozenset[str]
     suffix_le: frozenset[str]
@@ -267,13 +279,17 @@ class _Words:
 def _words() -> _Words:
     cmp = extractor_rules().cue["comparator"]
     nonfact = extractor_rules().cue["nonfact"]
+    prefix_ge = _by_edge(tuple(cmp["prefix_ge"]), True)
+    prefix_le = _by_edge(tuple(cmp["prefix_le"]), True)
+    prefix_about = _by_edge(tuple(cmp["prefix_about"]), True)
     return _Words(
         label_cls=frozenset(nonfact["label_classifiers"]),
         nonfact_before=_by_edge(tuple(nonfact["before"]), True),
         nonfact_after=_by_edge(tuple(nonfact["after"]), False),
-        prefix_ge=_by_edge(tuple(cmp["prefix_ge"]), True),
-        prefix_le=_by_edge(tuple(cmp["prefix_le"]), True),
-        prefix_about=_by_edge(tuple(cmp["prefix_about"]), True),
+        prefix_ge=prefix_ge,
+        prefix_le=prefix_le,
+        prefix_about=prefix_about,
+        prefix_any=frozenset(prefix_ge) | frozenset(prefix_le) | frozenset(prefix_about),
         suffix_any=_by_edge(tuple(cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"]), False),
         suffix_ge=frozenset(cmp["suffix_ge"]),
         suffix_le=frozenset(cmp["suffix_le"]),
@@ -341,7 +357,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         after = text[e] if e < hi else ""
         if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or (before and before in "./"):
             continue
-        if _in_short_quote(text, s, e, lo, hi):
+        if text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
         more = skip = False  # 多/余 written; skip: it stands between the numeral and its unit
@@ -357,15 +373,19 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             after = text[e] if e < hi else ""
         elif after in "多余" and e + 1 < hi and _match_unit(text, e + 1) is not None:
             more = skip = True
-        if _before(text, s, lo, cw.nonfact_before) and not (
-            text.startswith("位", e) or text.startswith("名", e)
+        # each word table is looked up only when the character touching the number ends (or
+        # starts) one of its words: most numbers touch none
+        if (
+            before in cw.nonfact_before
+            and _before(text, s, lo, cw.nonfact_before)
+            and not (text.startswith("位", e) or text.startswith("名", e))
         ):
             continue
-        if _after(text, e, cw.nonfact_after):
+        if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
         magnitude_only = raw != "十" and not raw.strip(_MAGNITUDES)  # 十件 is ten
         cn = not raw.strip(_CJK_NUMERALS)
-        negative = _sign_at(text, s, lo)
+        negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
@@ -388,9 +408,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 except ValueError:
                     continue
                 e, j, unit = e - 1, e - 1, alt
-        pre_ge = _before(text, signed, lo, cw.prefix_ge)
-        pre_le = _before(text, signed, lo, cw.prefix_le)
-        pre_about = _before(text, signed, lo, cw.prefix_about)
+        touch = text[signed - 1] if signed > lo else ""
+        if touch in cw.prefix_any:
+            pre_ge = _before(text, signed, lo, cw.prefix_ge)
+            pre_le = _before(text, signed, lo, cw.prefix_le)
+            pre_about = _before(text, signed, lo, cw.prefix_about)
+        else:
+            pre_ge = pre_le = pre_about = None
         prefix = (
             max((p for p in (pre_ge, pre_le, pre_about) if p), key=len, default=None)
             if pre_ge or pre_le or pre_about
@@ -560,10 +584,8 @@ _NOT_AFTER_DIGIT = r"(?<![\d.零〇一二三四五六七八九十两百千点])"
 
 def _word_value(s: str) -> tuple[Decimal, Decimal | None] | None:
     """A numeral of a word form read exactly or as an approximate range; None if neither."""
-    try:
-        return read_numeral(s)
-    except ValueError:
-        return None
+    value, top = _read_cached(s)
+    return None if value is None else (value, top)
 
 
 _RANK = re.compile(
@@ -587,6 +609,50 @@ _FRACTION = re.compile(
     r"(?<![\d.一二三四五六七八九十两百])(\d+)\s*/\s*(\d+)"
     r"|(?<![一二三四五六七八九十百])([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)"
 )
+
+
+# The word-form patterns below open with a lookbehind, for which the regex engine has no
+# fast skip: finditer would try them at every character of the sentence. Each match holds a
+# mark (倍, 成, 个 or 位, / or 分) right after a number (and spaces, except before 分之), and
+# every character of that number is one the lookbehind refuses: the match starts where the
+# run of such characters before the mark starts, or right after a space inside the run.
+# Per pattern: its marks, and per mark the run's characters besides decimal digits, and
+# whether digits and spaces belong to the run.
+_CN_RUN = frozenset("零〇一二三四五六七八九十两百千点.")
+_MARKED: dict[int, tuple[re.Pattern[str], dict[str, tuple[frozenset[str], bool]]]] = {
+    id(_TIMES): (re.compile("倍"), {"倍": (_CN_RUN, True)}),
+    id(_MOVE): (re.compile("[个位]"), {"个": (_CN_RUN, True), "位": (_CN_RUN, True)}),
+    id(_TENTHS): (re.compile("成"), {"成": (_CN_RUN, True)}),
+    id(_FRACTION): (
+        re.compile("[/分]"),
+        {"/": (frozenset(), True), "分": (frozenset("一二三四五六七八九十百"), False)},
+    ),
+}
+
+
+def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, lo, hi)``, the pattern tried only at the number before each of
+    its marks (``_MARKED``): as many tries as marks, not one per character."""
+    marks, runs = _MARKED[id(pattern)]
+    pos = lo  # no match starts before it: the end of the last one
+    while (mark := marks.search(text, pos, hi)) is not None:
+        t = mark.start()
+        chars, digits_and_spaces = runs[mark[0]]
+        s = t
+        while s > pos and (
+            text[s - 1] in chars or (digits_and_spaces and (text[s - 1].isdecimal() or text[s - 1].isspace()))
+        ):
+            s -= 1
+        for p in range(s, t):
+            if p > s and not text[p - 1].isspace():
+                continue  # right after a character of the number: the lookbehind refuses
+            m = pattern.match(text, p, hi)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = t + 1
 
 
 def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
@@ -621,7 +687,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
         for m in _ZERO.finditer(text, lo, hi):
             yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(0), "%", "percent", measure="growth")
     if "倍" in seg:
-        for m in _TIMES.finditer(text, lo, hi):
+        for m in _matches(_TIMES, text, lo, hi):
             read = _word_value(m[1])
             if read is None:
                 continue
@@ -654,7 +720,7 @@ def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 def _moves(text: str, lo: int, hi: int, cue: dict[str, list[str]]) -> Iterator[Mention]:
     """提升3个位次, 前移两位."""
-    for m in _MOVE.finditer(text, lo, hi):
+    for m in _matches(_MOVE, text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第前":
             continue
         verb_up = _prefix(text, m.start(), max(lo, m.start() - 6), cue["move_up"])
@@ -700,7 +766,7 @@ def _above(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """1/3, 三分之一 as a percent."""
-    for m in _FRACTION.finditer(text, lo, hi):
+    for m in _matches(_FRACTION, text, lo, hi):
         if m[1]:
             num, den = Decimal(m[1]), Decimal(m[2])
         elif m[3] in ("百", "千", "万"):
@@ -727,7 +793,7 @@ def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | i
 
 def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """占全国9成, 七成以上企业, 七八成: N成 as a share (N×10 %)."""
-    for m in _TENTHS.finditer(text, lo, hi):
+    for m in _matches(_TENTHS, text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第":
             continue
         if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
@@ -785,22 +851,54 @@ class _Taken:
         return i > 0 and self.reach[i - 1] > a
 
 
-def _clause_start(text: str, i: int, lo: int) -> int:
-    """``clause_start_at`` with one C-level search per clause mark instead of a loop per character."""
+def _clause_start(breaks: list[int], i: int, lo: int) -> int:
+    """``clause_start_at(text, i, lo)`` by bisection over ``breaks``, the offsets of the clause
+    marks of the sentence (``_clause_marks``)."""
     floor = max(lo, i - LOOKBACK)
-    return max(floor, *(text.rfind(c, floor, i) + 1 for c in CLAUSE_END))
+    k = bisect.bisect_left(breaks, i) - 1  # the last clause mark before i
+    return breaks[k] + 1 if k >= 0 and breaks[k] >= floor else floor
 
 
-def _heads_subject(text: str, lo: int, a: Mention, b: Mention) -> bool:
+def _clause_marks(text: str, lo: int, hi: int) -> list[int]:
+    """The offsets of the clause marks in ``text[lo:hi]``: one scan, then bisection."""
+    return [x.start() for x in _CLAUSE_END_RE.finditer(text, lo, hi)]
+
+
+def _heads_subject(text: str, lo: int, a: Mention, b: Mention, breaks: list[int]) -> bool:
     """八家监管企业营收、利税均增长20%以上: a count opening its clause names the group a later
-    rate or amount of the same clause is about."""
-    if a.family != "count" or b.family not in ("percent", "points", "money"):
+    rate or amount of the same clause is about (``breaks``: the sentence's clause marks)."""
+    if a.family != "count" or b.family not in _HEADED:
         return False
     between = text[a.end : b.start]
-    return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(text, a.start, lo) <= 2
+    return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(breaks, a.start, lo) <= 2
 
 
 _CLAUSE_BREAK = re.compile(r"[,，;:。]")
+_HEADED = ("percent", "points", "money")  # what a count opening its clause may head (_heads_subject)
+
+
+def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[set[int], list[int] | None]:
+    """The ids of the counts in ``out`` that label a subject, not a measure (全国36个省会…城市中从第27位…,
+    74个重点城市…浓度下降9.1%), and the sentence's clause marks if they were read meanwhile."""
+    labels = set()
+    breaks: list[int] | None = None  # the clause marks of the sentence, found when first needed
+    for a, b in itertools.pairwise(out):
+        if a.family != "count":
+            continue
+        between = text[a.end : b.start]
+        if (
+            len(between) <= 25
+            and not _LABEL_BREAK.search(between)
+            and not between.endswith("每")
+            and not _EACH_TAIL.search(between)
+        ):
+            labels.add(id(a))
+        elif b.family in _HEADED:
+            if breaks is None:
+                breaks = _clause_marks(text, lo, hi)
+            if _heads_subject(text, lo, a, b, breaks):
+                labels.add(id(a))
+    return labels, breaks
 
 
 def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
@@ -815,46 +913,34 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     if names.spans:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
     taken = _Taken((w.start, w.end) for w in words)
-    numbers = [
-        m
-        for m in _numeral_mentions(text, lo, hi, found)
-        if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
-    ]
+    numbers = list(_numeral_mentions(text, lo, hi, found))
+    if taken.spans or names.spans:
+        numbers = [
+            m
+            for m in numbers
+            if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
+        ]
     if not numbers and not words:
         return []
-    out = sorted(words + numbers, key=_span_key)
-    # 全国36个省会…城市中从第27位…, 74个重点城市…浓度下降9.1%: the count labels the subject
-    labels = set()
-    for a, b in itertools.pairwise(out):
-        if a.family != "count":
-            continue
-        between = text[a.end : b.start]
-        if (
-            len(between) <= 25
-            and not _LABEL_BREAK.search(between)
-            and not between.endswith("每")
-            and not _EACH_TAIL.search(between)
-        ) or _heads_subject(text, lo, a, b):
-            labels.add(id(a))
+    out = sorted(words + numbers, key=_SPAN_KEY)
+    labels, breaks = _subject_counts(text, lo, hi, out)
     if labels:
         out = [m for m in out if id(m) not in labels]
     if text.find("第", lo, hi) < 0:
         return out
     # ordinals make what follows in the clause a class, not a measure: 第4个吞吐量超千万人次的机场
     result = []
-    breaks = [x.start() for x in _CLAUSE_END_RE.finditer(text, lo, hi)]  # one scan, then bisection
+    if breaks is None:
+        breaks = _clause_marks(text, lo, hi)
     for m in out:
-        floor = max(lo, m.start - LOOKBACK)
-        i = bisect.bisect_left(breaks, m.start) - 1  # the last clause mark before the number
-        clause_start = breaks[i] + 1 if i >= 0 and breaks[i] >= floor else floor  # = _clause_start
+        clause_start = _clause_start(breaks, m.start, lo)
         if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
             continue
         result.append(m)
     return result
 
 
-def _span_key(m: Mention) -> tuple[int, int]:
-    return m.start, m.end
+_SPAN_KEY = attrgetter("start", "end")
 
 
 _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from workreport.model import Span
 from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, SENTENCE_END, extractor_rules
@@ -89,8 +89,11 @@ def _names_holding(verb: str) -> tuple[str, ...]:
     return tuple(n for n, _ in extractor_rules().names if n.endswith(verb) and len(n) > len(verb))
 
 
+@lru_cache(maxsize=8192)  # a report repeats its short phrases (增长, 、, 达到): read each once
 def read_phrase(phrase: str) -> Reading:
-    """Read the words before a figure: the up or down verb, whether it is a level reached, the rest."""
+    """Read the words before a figure: the up or down verb, whether it is a level reached, the rest.
+
+    The reading is cached by phrase and shared: callers never change it (they make a new one)."""
     r = extractor_rules()
     link_words, verbs, down_only = _verb_suffixes()
     _, to_words, _ = _phrase_words()
@@ -174,6 +177,7 @@ def _name_table() -> tuple[_Suffixes, dict[str, str]]:
     return _Suffixes(keys), keys
 
 
+@lru_cache(maxsize=8192)
 def indicator_id(phrase: str) -> str | None:
     """The vocabulary id of the indicator ``phrase`` names, or None if it names none (or a narrower one)."""
     r = extractor_rules()
@@ -191,6 +195,7 @@ def indicator_id(phrase: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def clean_indicator(phrase: str) -> str:
     """``phrase`` without its leading link words and edge punctuation: the indicator as written."""
     p = phrase.strip(" 、,")
@@ -252,15 +257,27 @@ def _label_rules() -> tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], t
     )
 
 
+@lru_cache(maxsize=8192)
 def strip_marker(phrase: str) -> str:
     """三是支持 → 支持; (四)新建 → 新建: a list marker at the start is no part of a name."""
     marker = _label_rules()[0]
+    anchored = _markers_anchored()
     for _ in range(2):
-        q = marker.sub("", phrase, count=1).lstrip(" ,、")
+        if anchored:  # every marker opens with ^: the one match that counts is at the start
+            at = marker.match(phrase)
+            q = (phrase[at.end() :] if at is not None else phrase).lstrip(" ,、")
+        else:
+            q = marker.sub("", phrase, count=1).lstrip(" ,、")
         if q == phrase:
             break
         phrase = q
     return phrase
+
+
+@cache
+def _markers_anchored() -> bool:
+    """Whether every list marker of rules/cues.toml [label] is anchored at the start (``^``)."""
+    return all(p.startswith("^") and "|" not in p for p in extractor_rules().cue["label"]["markers"])
 
 
 def strip_comparator(phrase: str) -> str:
@@ -338,12 +355,18 @@ def is_fragment(phrase: str) -> bool:
     return len(phrase) <= 2 or phrase.startswith(_label_rules()[4])
 
 
+_PAREN = re.compile(r"\([^()]{1,4}\)")
+_OBJECT = re.compile(r"[^,，。;；:：!?\n\r\d]{1,30}")
+_OBJECT_OPENS = re.compile(r"[\u4e00-\u9fff“\"《]")
+
+
 def counted_object(after: str) -> str:
     """The name right after a number that says what it counts (个 老旧街区改造), or ''."""
-    t = re.sub(r"^\([^()]{1,4}\)", "", after)  # 2.5万套(间)城市危旧房
+    paren = _PAREN.match(after) if after.startswith("(") else None
+    t = after[paren.end() :] if paren is not None else after  # 2.5万套(间)城市危旧房
     t = t[1:] if t.startswith(("的", "等")) else t
-    m = re.match(r"[^,，。;；:：!?\n\r\d]{1,30}", t)
-    if m is None or not re.match(r"[\u4e00-\u9fff“\"《]", m[0]):
+    m = _OBJECT.match(t)
+    if m is None or not _OBJECT_OPENS.match(m[0]):
         return ""
     if m[0][0] in _label_rules()[5] and not m[0].startswith(label_words("object_openers")):
         return ""
