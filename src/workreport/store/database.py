@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event, insert, text
+from sqlalchemy import Boolean, Float, Table, create_engine, event, insert, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -292,13 +292,18 @@ def insert_rows(
             ],
         )
         return
-    convert = [
-        None if c in encoded else table.c[c].type._cached_bind_processor(dialect)
-        for c in columns
-    ]
-    if any(convert):
+    # SQLAlchemy's conversions where SQLite would store something else: not for floats (a REAL
+    # column stores an integer as a real) nor booleans (an int already), nor JSON given as text
+    convert = {
+        i: f
+        for i, c in enumerate(columns)
+        if c not in encoded
+        and not isinstance(table.c[c].type, Float | Boolean)
+        and (f := table.c[c].type._cached_bind_processor(dialect)) is not None
+    }
+    if convert:
         rows = [
-            tuple(v if f is None else f(v) for f, v in zip(convert, row, strict=True)) for row in rows
+            tuple(convert[i](v) if i in convert else v for i, v in enumerate(row)) for row in rows
         ]
     sql = (
         f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} "

@@ -118,6 +118,27 @@ class _Outcome:
 _OBSERVATIONS = ObservationRow.__table__
 _COMMITMENTS = CommitmentRow.__table__
 _ASSESSMENTS = AssessmentRow.__table__
+# what rating reads of each (not the timestamps, notes or stored ratings: fewer to convert)
+_OUTCOME_COLUMNS = tuple(c for c in _OBSERVATIONS.c if c.name not in ("note", "created_at"))
+_TARGET_COLUMNS = tuple(
+    _COMMITMENTS.c[name]
+    for name in (
+        "id",
+        "jurisdiction_id",
+        "period",
+        "measure",
+        "unit",
+        "value",
+        "value_max",
+        "comparator",
+        "classifier",
+        "indicator_id",
+        "indicator",
+    )
+)
+_ASSESSMENT_COLUMNS = tuple(
+    _ASSESSMENTS.c[name] for name in ("commitment_id", "status", "provisional", "rater", "evidence", "note")
+)
 
 
 def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tuple[int, int], list[_Outcome]]:
@@ -127,7 +148,7 @@ def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tup
         o
         for chunk in _chunks(sorted(places))
         for o in session.execute(
-            select(_OBSERVATIONS).where(
+            select(*_OUTCOME_COLUMNS).where(
                 _OBSERVATIONS.c.jurisdiction_id.in_(chunk), _OBSERVATIONS.c.period.in_(sorted(periods))
             )
         )
@@ -215,7 +236,7 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
         c
         for chunk in _chunks(ids)
         for c in session.execute(
-            select(_COMMITMENTS).where(
+            select(*_TARGET_COLUMNS).where(
                 _COMMITMENTS.c.id.in_(chunk), _COMMITMENTS.c.type == "target", _COMMITMENTS.c.retired.is_(False)
             )
         )
@@ -231,7 +252,9 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     last_rules: dict[int, Any] = {}
     for chunk in _chunks([c.id for c in targets]):
         for a in session.execute(
-            select(_ASSESSMENTS).where(_ASSESSMENTS.c.commitment_id.in_(chunk)).order_by(_ASSESSMENTS.c.id)
+            select(*_ASSESSMENT_COLUMNS)
+            .where(_ASSESSMENTS.c.commitment_id.in_(chunk))
+            .order_by(_ASSESSMENTS.c.id)
         ):
             (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
     ratings: list[dict[str, Any]] = []
