@@ -5,6 +5,7 @@
     python bench/ingest.py --docs 300      # a bigger run
     python bench/ingest.py --rounds 2      # each run twice, the faster counts
     python bench/ingest.py --json          # the figures as one JSON object on stdout
+    python bench/ingest.py --db-url postgresql://postgres@127.0.0.1:5432/x   # into PostgreSQL
 
 The reports are made by ``bench/make_corpus.py --bases shared``: the 28 real provincial reports
 of 2026 in ``$WORKREPORT_SHARED/corpus/provinces-2026`` (about 20,000 characters each), each
@@ -20,6 +21,9 @@ start-up included):
 1. ``extract_corpus`` to Parquet with 1 worker process: the baseline;
 2. ``ingest_corpus`` into a new SQLite file with 1 worker process;
 3. ``ingest_corpus`` into a new SQLite file with 2 worker processes.
+
+With ``--db-url postgresql://…`` (a server the user may create databases on), runs 2 and 3
+ingest into a new PostgreSQL database each instead, made on that server and dropped after.
 
 It prints two ratios with their goals: ingest (1 worker) ÷ extract (1 worker), goal at most
 1.3, and ingest with 1 worker ÷ ingest with 2 workers, goal at least 1.5. The load average is
@@ -140,18 +144,54 @@ def timed_extract(files: list[Path], out: Path, workers: int) -> dict[str, Any]:
     }
 
 
-def timed_ingest(files: list[Path], db: Path, workers: int) -> dict[str, Any]:
-    import sqlite3
+def timed_ingest(files: list[Path], db: Path, workers: int, server: str | None = None) -> dict[str, Any]:
+    """Ingest into a new SQLite file ``db``, or with ``server`` (a PostgreSQL URL) into a new
+    database made on that server for this run and dropped after it."""
+    if server is None:
+        return _timed_ingest(files, f"sqlite:///{db}", workers)
+    name = f"workreport_bench_{os.getpid()}_{db.parent.name.replace('-', '_')}"
+    _pg_admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        return _timed_ingest(files, _pg_url(server, name), workers)
+    finally:
+        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _pg_url(server: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from workreport.store.database import resolve_url
+
+    return make_url(resolve_url(server)).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_admin(server: str, sql: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(_pg_url(server, "postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
+
+
+def _timed_ingest(files: list[Path], url: str, workers: int) -> dict[str, Any]:
+    from sqlalchemy import create_engine, text
 
     from workreport.batch import ingest_corpus
+    from workreport.store.database import resolve_url
 
-    result, seconds, own, workers_cpu = _timed(lambda: ingest_corpus(f"sqlite:///{db}", files, workers=workers))
-    conn = sqlite3.connect(db)
+    result, seconds, own, workers_cpu = _timed(lambda: ingest_corpus(url, files, workers=workers))
+    engine = create_engine(resolve_url(url))
     try:
-        facts = conn.execute("SELECT count(*) FROM facts").fetchone()[0]
-        indexed = conn.execute("SELECT count(*) FROM documents_fts_docsize").fetchone()[0]
+        with engine.connect() as conn:
+            facts = conn.execute(text("SELECT count(*) FROM facts")).scalar()
+            # SQLite's FTS5 index counts its documents; PostgreSQL's trigram index is an ordinary one
+            table = "documents_fts_docsize" if engine.dialect.name == "sqlite" else "documents"
+            indexed = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
     finally:
-        conn.close()
+        engine.dispose()
     if result.failed:
         log(f"  {len(result.failed)} failed, e.g. {result.failed[0]}")
     return {
@@ -165,15 +205,15 @@ def timed_ingest(files: list[Path], db: Path, workers: int) -> dict[str, Any]:
     }
 
 
-def run(files: list[Path], rounds: int) -> dict[str, dict[str, Any]]:
+def run(files: list[Path], rounds: int, server: str | None = None) -> dict[str, dict[str, Any]]:
     """Each run ``rounds`` times, taking turns; the fastest of each counts."""
     best: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="workreport-bench-ingest-") as tmp:
         for r in range(rounds):
             for name, fn in (
                 ("extract_1", lambda p: timed_extract(files, p, 1)),
-                ("ingest_1", lambda p: timed_ingest(files, p, 1)),
-                ("ingest_2", lambda p: timed_ingest(files, p, 2)),
+                ("ingest_1", lambda p: timed_ingest(files, p, 1, server)),
+                ("ingest_2", lambda p: timed_ingest(files, p, 2, server)),
             ):
                 target = Path(tmp) / f"{name}-{r}" / ("out" if name.startswith("extract") else "db.sqlite")
                 target.parent.mkdir(parents=True)
@@ -192,13 +232,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--rounds", type=int, default=1, help="times each run is made; the fastest counts (default 1)")
     parser.add_argument("--cache", type=Path, default=None, help="corpus folder (default: under $TMPDIR/workreport-bench)")
+    parser.add_argument(
+        "--db-url",
+        default=None,
+        help="a PostgreSQL server's URL: each ingest goes to a new database made there for it, dropped "
+        "after it (default: a new SQLite file each)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.docs < 1 or args.rounds < 1:
         parser.error("--docs and --rounds must be 1 or more")
     files, note, bases = corpus(args.docs, args.seed, args.cache)
     log(note)
-    best = run(files, args.rounds)
+    if args.db_url is not None and not args.db_url.startswith(("postgres://", "postgresql")):
+        parser.error("--db-url must be a PostgreSQL URL (postgresql://user@host:port/db)")
+    best = run(files, args.rounds, args.db_url)
+    database = "PostgreSQL" if args.db_url else "SQLite"
     e1, i1, i2 = best["extract_1"], best["ingest_1"], best["ingest_2"]
     ratio = i1["seconds"] / e1["seconds"]
     speedup = i1["seconds"] / i2["seconds"]
@@ -210,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "rounds": args.rounds,
+        "database": database,
         "runs": best,
         "ingest_over_extract": ratio,
         "ingest_speedup_2_workers": speedup,
@@ -229,8 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {note}; best of {args.rounds} round(s)")
     rows = [
         ("extract to Parquet, 1 worker (baseline)", e1),
-        ("ingest into SQLite, 1 worker", i1),
-        ("ingest into SQLite, 2 workers", i2),
+        (f"ingest into {database}, 1 worker", i1),
+        (f"ingest into {database}, 2 workers", i2),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'run'.ljust(width)}  {'s':>7}  {'docs/s':>7}  {'facts':>7}  {'CPU s: main':>11}  {'workers':>7}  failed")
