@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, or_, select, update
+from sqlalchemy import bindparam, case, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -268,8 +268,15 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
             assessment["created_at"] = rated_at
             assessments.append(assessment)
     conn = session.connection()
-    # the SET clause is the keys of the parameters: every rating column
-    conn.execute(update(_COMMITMENTS).where(_COMMITMENTS.c.id == bindparam("_id")), ratings)
+    # the SET clause is the keys of the parameters: every rating column; no candidates are SQL
+    # NULL (as the ORM writes None), not the JSON text null a bound None would be
+    rate = update(_COMMITMENTS).where(_COMMITMENTS.c.id == bindparam("_id"))
+    listed = [r for r in ratings if r["candidates"] is not None]
+    unlisted = [{k: v for k, v in r.items() if k != "candidates"} for r in ratings if r["candidates"] is None]
+    if listed:
+        conn.execute(rate, listed)
+    if unlisted:
+        conn.execute(rate.values(candidates=null()), unlisted)
     if assessments:
         conn.execute(insert(_ASSESSMENTS), assessments)
     for c in targets:  # objects of these rows the session holds read the new rating
