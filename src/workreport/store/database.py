@@ -302,12 +302,17 @@ def insert_rows(
         and (f := table.c[c].type._cached_bind_processor(dialect)) is not None
     }
     if convert:
-        rows = [
-            tuple(convert[i](v) if i in convert else v for i, v in enumerate(row)) for row in rows
-        ]
+        rows = [_converted(row, convert) for row in rows]
     sql = (
         f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} "
         f"({', '.join(dialect.identifier_preparer.quote(c) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
     conn.exec_driver_sql(sql, rows)
+
+
+def _converted(row: tuple[Any, ...], convert: dict[int, Any]) -> tuple[Any, ...]:
+    values = list(row)
+    for i, f in convert.items():
+        values[i] = f(values[i])
+    return tuple(values)

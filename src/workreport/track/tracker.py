@@ -34,6 +34,7 @@ from workreport.store import (
     now,
 )
 from workreport.store.places import find_jurisdiction
+from workreport.store.rows import table
 from workreport.track.context import CONTEXT, item_context
 from workreport.track.match import Side, choose, verdict
 from workreport.track.rules import Bound
@@ -115,9 +116,9 @@ class _Outcome:
     quote: str | None = None
 
 
-_OBSERVATIONS = ObservationRow.__table__
-_COMMITMENTS = CommitmentRow.__table__
-_ASSESSMENTS = AssessmentRow.__table__
+_OBSERVATIONS = table(ObservationRow)
+_COMMITMENTS = table(CommitmentRow)
+_ASSESSMENTS = table(AssessmentRow)
 # what rating reads of each (not the timestamps, notes or stored ratings: fewer to convert)
 _OUTCOME_COLUMNS = tuple(c for c in _OBSERVATIONS.c if c.name not in ("note", "created_at"))
 _TARGET_COLUMNS = tuple(
