@@ -73,8 +73,9 @@ class CpuSampler(threading.Thread):
     fork server starts, so ``RUSAGE_CHILDREN`` misses them), read from /proc every 0.2 s: the
     last reading of each process counts, less what it had used when the sampler started."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int | None = None) -> None:
         super().__init__(daemon=True)
+        self.root = root or os.getpid()  # whose descendants count (a database server's: its own)
         self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
         self.seen: dict[int, float] = {}
         self.before = self._read()
@@ -98,12 +99,14 @@ class CpuSampler(threading.Thread):
                 cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self.tick
             except (OSError, ValueError, IndexError):
                 continue
-        tree, frontier = set(), [os.getpid()]
+        tree, frontier = set(), [self.root]
         while frontier:
             p = frontier.pop()
             kids = [c for c, pp in parent.items() if pp == p and c not in tree]
             tree.update(kids)
             frontier.extend(kids)
+        if self.root != os.getpid():
+            tree.add(self.root)
         return {p: cpu[p] for p in tree if p in cpu}
 
     def run(self) -> None:
@@ -118,20 +121,24 @@ class CpuSampler(threading.Thread):
         return sum(max(v - self.before.get(p, 0.0), 0.0) for p, v in self.seen.items())
 
 
-def _timed(fn: Any) -> tuple[Any, float, float, float]:
-    """``fn()``, its wall seconds, this process's CPU seconds and its descendants'."""
+def _timed(fn: Any, server: int | None = None) -> tuple[Any, float, float, float, float | None]:
+    """``fn()``, its wall seconds, this process's CPU seconds, its descendants', and those of the
+    database server whose main process is ``server`` (if given)."""
     sampler = CpuSampler()
     sampler.start()
+    server_sampler = CpuSampler(server) if server else None
+    if server_sampler is not None:
+        server_sampler.start()
     cpu, started = time.process_time(), time.perf_counter()
     out = fn()
     seconds, own = time.perf_counter() - started, time.process_time() - cpu
-    return out, seconds, own, sampler.stop()
+    return out, seconds, own, sampler.stop(), server_sampler.stop() if server_sampler is not None else None
 
 
 def timed_extract(files: list[Path], out: Path, workers: int) -> dict[str, Any]:
     from workreport.batch import extract_corpus, read_dataset
 
-    result, seconds, own, workers_cpu = _timed(lambda: extract_corpus(files, out, workers=workers))
+    result, seconds, own, workers_cpu, _ = _timed(lambda: extract_corpus(files, out, workers=workers))
     chars = sum(read_dataset(out, "documents").column("chars").to_pylist())
     return {
         "seconds": seconds,
@@ -182,8 +189,11 @@ def _timed_ingest(files: list[Path], url: str, workers: int) -> dict[str, Any]:
     from workreport.batch import ingest_corpus
     from workreport.store.database import resolve_url
 
-    result, seconds, own, workers_cpu = _timed(lambda: ingest_corpus(url, files, workers=workers))
     engine = create_engine(resolve_url(url))
+    server = _postmaster(engine)
+    result, seconds, own, workers_cpu, server_cpu = _timed(
+        lambda: ingest_corpus(url, files, workers=workers), server
+    )
     try:
         with engine.connect() as conn:
             facts = conn.execute(text("SELECT count(*) FROM facts")).scalar()
@@ -202,7 +212,23 @@ def _timed_ingest(files: list[Path], url: str, workers: int) -> dict[str, Any]:
         "search_indexed": indexed,
         "cpu_main_s": own,
         "cpu_workers_s": workers_cpu,
+        "cpu_server_s": server_cpu,
     }
+
+
+def _postmaster(engine: Any) -> int | None:
+    """The main process of a PostgreSQL server on this machine (from its data folder), so that
+    the CPU its backends spend on the writes (indexes, COPY) is counted too; else None."""
+    from sqlalchemy import text
+
+    if engine.dialect.name != "postgresql":
+        return None
+    try:
+        with engine.connect() as conn:
+            folder = conn.execute(text("SHOW data_directory")).scalar()
+        return int((Path(str(folder)) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError, Exception):  # another machine's server, or no right to read it
+        return None
 
 
 def run(files: list[Path], rounds: int, server: str | None = None) -> dict[str, dict[str, Any]]:
@@ -299,9 +325,14 @@ def main(argv: list[str] | None = None) -> int:
         f"ingest 1 worker ÷ 2 workers: {speedup:.2f}; goal ≥ {GOAL_SPEEDUP}: "
         f"{'MET' if speedup >= GOAL_SPEEDUP else 'NOT MET'}"
     )
-    share = i1["cpu_main_s"] / max(i1["cpu_workers_s"], 1e-9)
+    for label, r in rows[1:]:
+        if r.get("cpu_server_s") is not None:
+            print(f"{label}: CPU s of the database server's processes {r['cpu_server_s']:.1f}")
+    # the writing costs the writer's CPU and, on PostgreSQL, that of the server's processes
+    share = (i1["cpu_main_s"] + (i1.get("cpu_server_s") or 0.0)) / max(i1["cpu_workers_s"], 1e-9)
+    writer = "the one writer and the database server" if i1.get("cpu_server_s") is not None else "the one writer"
     print(
-        f"CPU of the one writer ÷ CPU of the workers (ingest, 1 worker): {share:.2f}; on {os.cpu_count()} "
+        f"CPU of {writer} ÷ CPU of the workers (ingest, 1 worker): {share:.2f}; on {os.cpu_count()} "
         f"idle cores that bounds 2 workers ÷ 1 at about {2 / (1 + share) if share < 1 else 1.0:.2f} "
         "(an estimate that the load of other processes does not change)"
     )
