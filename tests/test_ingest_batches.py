@@ -113,3 +113,63 @@ def test_a_document_that_fails_leaves_nothing_in_the_search_index(
     assert result.failed == [(victim, "refused")] and len(result.added) == 2
     docs, indexed, trigger = _fts(db_path)
     assert docs == indexed and len(docs) == 2 and trigger
+
+
+def test_bulk_rows_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
+    """``insert_rows`` (COPY on PostgreSQL, the driver's executemany on SQLite) stores what
+    SQLAlchemy's own INSERT stores: floats given as integers, booleans, timestamps, JSON given
+    as text (null included), NULLs and quotes."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from workreport.store import DocumentRow, ObservationRow
+    from workreport.store.database import insert_rows
+    from workreport.store.rows import FactRow, table
+
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            conn = session.connection()
+            doc = {
+                "sha256": "a" * 64, "path": "x.txt", "format": "txt", "encoding": "utf-8", "text": "t",
+                "doc_type": "report", "structure": {}, "extractor_version": "v",
+            }
+            did = conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0]
+            when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
+            base: dict[str, Any] = {
+                "document_id": did, "start": 3, "end": 7, "quote": "增长'6%'\t左右\\N", "value": 6,
+                "value_max": None, "unit": "%", "measure": "growth", "comparator": "~", "kind": "target",
+                "indicator": "生产总值", "indicator_id": None, "hedge": None, "period": 2026, "scope": None,
+                "jurisdiction_id": None, "classifier": None, "sentence_start": 0, "sentence_end": 9,
+                "extractor_version": "v", "corrected": True,
+            }
+            sections: list[Any] = [["一、", "（二）"], [], None]
+            core = [{**base, "key": f"core-{i}", "section": s} for i, s in enumerate(sections)]
+            conn.execute(insert(table(FactRow)), core)
+            columns = tuple(core[0])
+            bulk = [
+                tuple(json.dumps(v) if c == "section" else (f"bulk-{i}" if c == "key" else v) for c, v in row.items())
+                for i, row in enumerate(core)
+            ]
+            insert_rows(conn, table(FactRow), columns, bulk, encoded=frozenset({"section"}))
+            observation = {
+                "period": 2025, "measure": "growth", "unit": "%", "value": 5, "comparator": "=", "kind": "actual",
+                "document_id": did, "source": "fact", "created_at": when,
+            }
+            conn.execute(insert(table(ObservationRow)), [observation])
+            insert_rows(conn, table(ObservationRow), tuple(observation), [tuple(observation.values())])
+        with db.read() as session:
+            facts = table(FactRow)
+            rows = {
+                r.key: {k: v for k, v in r._mapping.items() if k not in ("id", "key")}
+                for r in session.execute(select(facts))
+            }
+            for i in range(len(sections)):
+                assert rows[f"bulk-{i}"] == rows[f"core-{i}"]
+            assert isinstance(rows["bulk-0"]["value"], float) and rows["bulk-0"]["corrected"] is True
+            a, b = session.execute(select(ObservationRow.value, ObservationRow.created_at).order_by(ObservationRow.id))
+            assert a == b and a[1].replace(tzinfo=UTC) == when
+    finally:
+        db.close()

@@ -84,8 +84,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     from workreport.store import DocumentRow
 
     result = registry.IngestResult()
-    with db.session() as session:
-        registry.seed_jurisdictions(session)
+    with db.read() as session:
         stored = {
             sha: version
             for sha, version in session.execute(select(DocumentRow.sha256, DocumentRow.extractor_version))
@@ -151,6 +150,8 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 ready.append(job)
                 items.append((job.sha256, p.doc, p.structure, p.facts, p.prepared))
         with db.session() as session:
+            # the places are seeded (on a new database) while the workers read the first reports
+            registry.seed_jurisdictions(session)
             outcomes = store_documents(session, items)
         stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
         for job, p in batch:  # counted once the transaction is committed

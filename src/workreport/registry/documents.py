@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workreport.errors import StoreError, WorkreportError
-from workreport.model import Commitment, Document, Fact, Structure
+from workreport.model import FACT_FIELDS, Commitment, Document, Fact, Observation, Structure
 from workreport.pipeline.extract import extract
 from workreport.pipeline.read import read
 from workreport.pipeline.resolve import fact_keys, resolve
@@ -31,7 +32,7 @@ from workreport.store import (
     JurisdictionRow,
     ObservationRow,
 )
-from workreport.store.database import SearchIndexBatch
+from workreport.store.database import SearchIndexBatch, insert_rows
 from workreport.store.mapping import fact_columns
 from workreport.store.places import jurisdiction_id, seed_jurisdictions
 from workreport.store.rows import now, table
@@ -176,6 +177,7 @@ class Prepared:
 
     keys: list[str]
     facts: list[dict[str, Any]]
+    sections: list[str]  # each fact's section as the JSON text stored
     observations: list[dict[str, Any]]
     commitments: list[dict[str, Any]]
 
@@ -183,12 +185,41 @@ class Prepared:
 def prepare(doc: Document, st: Structure, facts: list[Fact]) -> Prepared:
     """The :class:`Prepared` rows of an extracted document, without corrections."""
     resolution = resolve(doc, st, facts)
+    columns = [fact_columns(f) for f in facts]
     return Prepared(
         keys=fact_keys(facts),
-        facts=[fact_columns(f) for f in facts],
+        facts=columns,
+        sections=[json.dumps(c["section"]) for c in columns],  # as SQLAlchemy's JSON type writes it
         observations=[asdict(o) for o in resolution.observations],
         commitments=[_commitment_values(c) for c in resolution.commitments],
     )
+
+
+# the columns of the bulk inserts, in the order of their values
+_FACT_VALUES = tuple(name for name in FACT_FIELDS if name != "section")
+_FACT_COLUMNS = ("document_id", "key", *_FACT_VALUES, "section", "jurisdiction_id", "extractor_version", "corrected")
+_ENCODED = frozenset({"section"})
+_OBSERVATION_VALUES = tuple(f.name for f in fields(Observation) if f.name != "scope")
+_OBSERVATION_COLUMNS = (*_OBSERVATION_VALUES, "jurisdiction_id", "document_id", "source", "note", "created_at")
+_COMMITMENT_VALUES = (
+    "type",
+    "fact_key",
+    "indicator_id",
+    "indicator",
+    "period",
+    "measure",
+    "comparator",
+    "value",
+    "value_max",
+    "unit",
+    "hedge",
+    "classifier",
+    "text",
+    "start",
+    "end",
+    "retired",
+)
+_COMMITMENT_COLUMNS = ("document_id", "key", *_COMMITMENT_VALUES, "jurisdiction_id")
 
 
 def store_document(
@@ -467,34 +498,26 @@ def _store_extraction(session: Session, target: _Target, doc: Document, st: Stru
         return scopes.get(scope, own) if scope else own
 
     conn = session.connection()
-    # Core multi-row INSERTs (executemany), no ORM objects: one statement per table
+    # bulk inserts of plain tuples (COPY on PostgreSQL), no ORM objects: one statement per table
     fact_rows = [
-        {
-            **columns,
-            "document_id": document_id,
-            "key": key,
-            "jurisdiction_id": place(columns["scope"]),
-            "extractor_version": EXTRACTOR_VERSION,
-            "corrected": key in corrections,
-        }
-        for key, columns in zip(prepared.keys, prepared.facts, strict=True)
+        (
+            document_id,
+            key,
+            *[columns[name] for name in _FACT_VALUES],
+            section,
+            place(columns["scope"]),
+            EXTRACTOR_VERSION,
+            key in corrections,
+        )
+        for key, columns, section in zip(prepared.keys, prepared.facts, prepared.sections, strict=True)
     ]
-    if fact_rows:
-        conn.execute(insert(table(FactRow)), fact_rows)
+    insert_rows(conn, table(FactRow), _FACT_COLUMNS, fact_rows, encoded=_ENCODED)
     created = now()
     observation_rows = [
-        {
-            **{k: v for k, v in o.items() if k != "scope"},  # the scope is the jurisdiction
-            "jurisdiction_id": place(o["scope"]),
-            "document_id": document_id,
-            "source": "fact",
-            "note": None,
-            "created_at": created,
-        }
+        (*[o[name] for name in _OBSERVATION_VALUES], place(o["scope"]), document_id, "fact", None, created)
         for o in prepared.observations
     ]
-    if observation_rows:
-        conn.execute(insert(table(ObservationRow)), observation_rows)
+    insert_rows(conn, table(ObservationRow), _OBSERVATION_COLUMNS, observation_rows)
     existing = (
         {}
         if fresh
@@ -504,18 +527,17 @@ def _store_extraction(session: Session, target: _Target, doc: Document, st: Stru
         }
     )
     seen = set()
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[tuple[Any, ...]] = []
     for c in prepared.commitments:
         seen.add(c["key"])
-        values = {k: v for k, v in c.items() if k not in ("key", "scope")}
-        values["jurisdiction_id"] = place(c["scope"])
         if c["key"] in existing:
+            values = {k: v for k, v in c.items() if k not in ("key", "scope")}
+            values["jurisdiction_id"] = place(c["scope"])
             for k, v in values.items():
                 setattr(existing[c["key"]], k, v)
         else:
-            new_rows.append({"document_id": document_id, "key": c["key"], **values})
-    if new_rows:
-        conn.execute(insert(table(CommitmentRow)), new_rows)
+            new_rows.append((document_id, c["key"], *[c[name] for name in _COMMITMENT_VALUES], place(c["scope"])))
+    insert_rows(conn, table(CommitmentRow), _COMMITMENT_COLUMNS, new_rows)
     for key, old in existing.items():
         if key not in seen:
             old.retired = True  # kept: people may have assessed it

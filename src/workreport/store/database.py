@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import Boolean, Float, Table, create_engine, event, insert, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -251,3 +252,67 @@ class SearchIndexBatch:
         self.pending = []
         self.session.execute(text(self._trigger))
         self._trigger = None
+
+
+# --------------------------------------------------------------------------- bulk inserts
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    encoded: frozenset[str] = frozenset(),
+) -> None:
+    """Insert many ``rows`` (values in ``columns`` order) into ``table`` in the open transaction
+    of ``conn``, without SQLAlchemy's per-row parameter handling: PostgreSQL gets one ``COPY``,
+    SQLite one prepared ``INSERT`` run by the driver's ``executemany`` with the columns' own bind
+    conversions (SQLAlchemy's, so that what is stored is what a Core insert would store). The
+    JSON columns named in ``encoded`` hold JSON text already (serialised where the row was
+    made: a batch worker), as SQLAlchemy's ``json.dumps`` would write it (``None`` as ``null``);
+    every JSON column given must be among them. Any other database gets a Core insert."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    if dialect.name == "postgresql":
+        raw: Any = conn.connection.dbapi_connection
+        names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    if dialect.name != "sqlite":
+        decode = [c in encoded for c in columns]
+        conn.execute(
+            insert(table),
+            [
+                {c: (json.loads(v) if d and v is not None else v) for c, v, d in zip(columns, row, decode, strict=True)}
+                for row in rows
+            ],
+        )
+        return
+    # SQLAlchemy's conversions where SQLite would store something else: not for floats (a REAL
+    # column stores an integer as a real) nor booleans (an int already), nor JSON given as text
+    convert = {
+        i: f
+        for i, c in enumerate(columns)
+        if c not in encoded
+        and not isinstance(table.c[c].type, Float | Boolean)
+        and (f := table.c[c].type._cached_bind_processor(dialect)) is not None
+    }
+    if convert:
+        rows = [_converted(row, convert) for row in rows]
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} "
+        f"({', '.join(dialect.identifier_preparer.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    conn.exec_driver_sql(sql, rows)
+
+
+def _converted(row: tuple[Any, ...], convert: dict[int, Any]) -> tuple[Any, ...]:
+    values = list(row)
+    for i, f in convert.items():
+        values[i] = f(values[i])
+    return tuple(values)

@@ -10,8 +10,11 @@ list (after the last of :data:`ITEM_BREAKS`).
 
 from __future__ import annotations
 
+import re
+
 CONTEXT = 40  # characters before an outcome's number that may name what it measures
 ITEM_BREAKS = "，,、；;：:。！？!?"  # where the words naming one figure of a list begin
+_UP_TO_LAST_BREAK = re.compile(f".*[{re.escape(ITEM_BREAKS)}]", re.DOTALL)
 
 
 def window_start(start: int) -> int:
@@ -26,8 +29,8 @@ def item_context(window: str, start: int, sentence_start: int | None) -> str:
     text = window or ""
     if sentence_start is not None:
         text = text[max(0, len(text) - (start - sentence_start)) :]
-    cut = max(text.rfind(c) for c in ITEM_BREAKS)
-    return text[cut + 1 :]
+    head = _UP_TO_LAST_BREAK.match(text)  # up to the last break, if any
+    return text[head.end() :] if head else text
 
 
 def context_in(text: str, start: int, sentence_start: int | None) -> str:

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from workreport import rules
 from workreport.track.rules import Bound, rate
@@ -60,9 +60,15 @@ def _noise() -> tuple[re.Pattern[str], frozenset[str]]:
 
 def phrase_key(text: str | None) -> Counter[str]:
     """The characters of an indicator phrase that say what is measured, as a bag:
-    list markers, hedges, verbs of doing and aspect words, quantifiers and punctuation out."""
+    list markers, hedges, verbs of doing and aspect words, quantifiers and punctuation out.
+    The same phrase gives the same bag, shared: read it, do not change it."""
     if not text:
         return Counter()
+    return _phrase_key(text)
+
+
+@lru_cache(maxsize=1 << 16)  # a refresh compares every target with every outcome of its place
+def _phrase_key(text: str) -> Counter[str]:
     t = unicodedata.normalize("NFKC", text)
     t = re.sub(r"^[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]", "", t)
     words, chars = _noise()

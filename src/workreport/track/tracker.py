@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, insert, null, or_, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.util import identity_key
 
 from workreport.store import (
     AssessmentRow,
@@ -33,6 +34,7 @@ from workreport.store import (
     now,
 )
 from workreport.store.places import find_jurisdiction
+from workreport.store.rows import table
 from workreport.track.context import CONTEXT, item_context
 from workreport.track.match import Side, choose, verdict
 from workreport.track.rules import Bound
@@ -106,7 +108,7 @@ def _ancestry(session: Session, places: set[int]) -> dict[int, int | None]:
 
 @dataclass(slots=True)
 class _Outcome:
-    row: ObservationRow
+    row: Any  # a row of the observations table (read-only)
     side: Side
     preference: tuple[object, ...]
     start: int | None = None
@@ -114,15 +116,41 @@ class _Outcome:
     quote: str | None = None
 
 
+_OBSERVATIONS = table(ObservationRow)
+_COMMITMENTS = table(CommitmentRow)
+_ASSESSMENTS = table(AssessmentRow)
+# what rating reads of each (not the timestamps, notes or stored ratings: fewer to convert)
+_OUTCOME_COLUMNS = tuple(c for c in _OBSERVATIONS.c if c.name not in ("note", "created_at"))
+_TARGET_COLUMNS = tuple(
+    _COMMITMENTS.c[name]
+    for name in (
+        "id",
+        "jurisdiction_id",
+        "period",
+        "measure",
+        "unit",
+        "value",
+        "value_max",
+        "comparator",
+        "classifier",
+        "indicator_id",
+        "indicator",
+    )
+)
+_ASSESSMENT_COLUMNS = tuple(
+    _ASSESSMENTS.c[name] for name in ("commitment_id", "status", "provisional", "rater", "evidence", "note")
+)
+
+
 def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tuple[int, int], list[_Outcome]]:
     """Observations of these places and periods, with the span, quote and sentence context of
-    the facts they come from."""
+    the facts they come from (plain rows: nothing here is changed)."""
     rows = [
         o
         for chunk in _chunks(sorted(places))
-        for o in session.scalars(
-            select(ObservationRow).where(
-                ObservationRow.jurisdiction_id.in_(chunk), ObservationRow.period.in_(sorted(periods))
+        for o in session.execute(
+            select(*_OUTCOME_COLUMNS).where(
+                _OBSERVATIONS.c.jurisdiction_id.in_(chunk), _OBSERVATIONS.c.period.in_(sorted(periods))
             )
         )
     ]
@@ -183,7 +211,7 @@ def _reviewed(session: Session, places: set[int]) -> dict[int, int]:
     return out
 
 
-def _due(c: CommitmentRow, parents: dict[int, int | None], reviewed: dict[int, int]) -> bool:
+def _due(c: Any, parents: dict[int, int | None], reviewed: dict[int, int]) -> bool:
     """Has a report reviewing the target's period been ingested for its place or one above?"""
     jid, seen = c.jurisdiction_id, 0
     while c.period is not None and jid is not None and seen < 12:
@@ -195,14 +223,22 @@ def _due(c: CommitmentRow, parents: dict[int, int | None], reviewed: dict[int, i
 
 def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     """Rate these commitments (targets; others are left alone) and store their ratings, in the
-    caller's transaction. Returns how many ratings changed."""
+    caller's transaction. Returns how many ratings changed.
+
+    Set-based: the targets, outcomes and assessments are read as plain rows, the ratings written
+    with one UPDATE statement (executemany) and the new assessments with one INSERT, not through
+    ORM objects; commitment objects the session already holds are expired, so that they read
+    the new rating."""
     ids = sorted(set(commitment_ids))
+    if not ids:
+        return 0
+    session.flush()  # what the caller changed through the ORM is what gets rated
     targets = [
         c
         for chunk in _chunks(ids)
-        for c in session.scalars(
-            select(CommitmentRow).where(
-                CommitmentRow.id.in_(chunk), CommitmentRow.type == "target", CommitmentRow.retired.is_(False)
+        for c in session.execute(
+            select(*_TARGET_COLUMNS).where(
+                _COMMITMENTS.c.id.in_(chunk), _COMMITMENTS.c.type == "target", _COMMITMENTS.c.retired.is_(False)
             )
         )
     ]
@@ -213,28 +249,54 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     parents = _ancestry(session, places)
     reviewed = _reviewed(session, set(parents))
     outcomes = _outcomes(session, places, periods) if places and periods else {}
-    manual: dict[int, AssessmentRow] = {}
-    last_rules: dict[int, AssessmentRow] = {}
+    manual: dict[int, Any] = {}
+    last_rules: dict[int, Any] = {}
     for chunk in _chunks([c.id for c in targets]):
-        for a in session.scalars(
-            select(AssessmentRow).where(AssessmentRow.commitment_id.in_(chunk)).order_by(AssessmentRow.id)
+        for a in session.execute(
+            select(*_ASSESSMENT_COLUMNS)
+            .where(_ASSESSMENTS.c.commitment_id.in_(chunk))
+            .order_by(_ASSESSMENTS.c.id)
         ):
             (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
-    changed = 0
+    ratings: list[dict[str, Any]] = []
+    assessments: list[dict[str, Any]] = []
+    rated_at = now()
     for c in targets:
-        changed += _rate_one(session, c, outcomes, parents, reviewed, manual.get(c.id), last_rules.get(c.id))
-    return changed
+        rating, assessment = _rate_one(c, outcomes, parents, reviewed, manual.get(c.id), last_rules.get(c.id))
+        rating["rated_at"] = rated_at
+        ratings.append(rating)
+        if assessment is not None:
+            assessment["created_at"] = rated_at
+            assessments.append(assessment)
+    conn = session.connection()
+    # the SET clause is the keys of the parameters: every rating column; no candidates are SQL
+    # NULL (as the ORM writes None), not the JSON text null a bound None would be
+    rate = update(_COMMITMENTS).where(_COMMITMENTS.c.id == bindparam("_id"))
+    listed = [r for r in ratings if r["candidates"] is not None]
+    unlisted = [{k: v for k, v in r.items() if k != "candidates"} for r in ratings if r["candidates"] is None]
+    if listed:
+        conn.execute(rate, listed)
+    if unlisted:
+        conn.execute(rate.values(candidates=null()), unlisted)
+    if assessments:
+        conn.execute(insert(_ASSESSMENTS), assessments)
+    for c in targets:  # objects of these rows the session holds read the new rating
+        held = session.identity_map.get(identity_key(CommitmentRow, c.id))
+        if held is not None:
+            session.expire(held)
+    return len(assessments)
 
 
 def _rate_one(
-    session: Session,
-    c: CommitmentRow,
+    c: Any,  # a row of the commitments table
     outcomes: dict[tuple[int, int], list[_Outcome]],
     parents: dict[int, int | None],
     reviewed: dict[int, int],
-    manual: AssessmentRow | None,
-    last: AssessmentRow | None,
-) -> int:
+    manual: Any,  # the latest assessment by a person, if any
+    last: Any,  # the latest assessment by the rules, if any
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The rating columns of target ``c`` (``rated_at`` left to the caller) and, if the rules'
+    rating changed, the assessment to append."""
     pool = outcomes.get((c.jurisdiction_id or 0, c.period or 0), [])
     target = Side(
         c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator
@@ -256,30 +318,35 @@ def _rate_one(
         "end": best.end if best else None,
         "match": choice.how if best else None,
     }
-    changed = 0
+    assessment = None
     if last is None or (last.status, last.provisional, last.evidence) != (status, provisional, evidence):
-        session.add(
-            AssessmentRow(
-                commitment_id=c.id,
-                status=status,
-                provisional=provisional,
-                rule=rule,
-                rater="rules",
-                evidence=evidence,
-            )
-        )
-        changed = 1
-    c.rater, c.match = "rules", choice.how if best else None
+        assessment = {
+            "commitment_id": c.id,
+            "status": status,
+            "provisional": provisional,
+            "rule": rule,
+            "rater": "rules",
+            "evidence": evidence,
+            "note": None,
+        }
+    rater, match = "rules", choice.how if best else None
     if manual is not None:  # a person outranks the rules
-        status, provisional, c.rater, c.match = manual.status, False, manual.rater, "person"
+        status, provisional, rater, match = manual.status, False, manual.rater, "person"
         rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
-    c.status, c.provisional, c.rule, c.rated_at = status, provisional, rule, now()
-    c.review = choice.review if best is None and manual is None else None
-    c.candidates = (
-        [_candidate(pool[i], score) for i, score in choice.candidates[:5]] if choice.review else None
-    )
-    _set_outcome(c, best)
-    return changed
+    rating: dict[str, Any] = {
+        "_id": c.id,
+        "status": status,
+        "provisional": provisional,
+        "rule": rule,
+        "rater": rater,
+        "match": match,
+        "review": choice.review if best is None and manual is None else None,
+        "candidates": (
+            [_candidate(pool[i], score) for i, score in choice.candidates[:5]] if choice.review else None
+        ),
+        **_outcome_columns(best),
+    }
+    return rating, assessment
 
 
 def _candidate(o: _Outcome, score: float) -> dict[str, Any]:
@@ -296,17 +363,19 @@ def _candidate(o: _Outcome, score: float) -> dict[str, Any]:
     }
 
 
-def _set_outcome(c: CommitmentRow, best: _Outcome | None) -> None:
+def _outcome_columns(best: _Outcome | None) -> dict[str, Any]:
     o = best.row if best is not None else None
-    c.outcome_id = o.id if o else None
-    c.outcome_document_id = o.document_id if o else None
-    c.outcome_start = best.start if best else None
-    c.outcome_end = best.end if best else None
-    c.outcome_quote = best.quote if best else None
-    c.outcome_value = o.value if o else None
-    c.outcome_value_max = o.value_max if o else None
-    c.outcome_kind = o.kind if o else None
-    c.outcome_source = o.source if o else None
+    return {
+        "outcome_id": o.id if o else None,
+        "outcome_document_id": o.document_id if o else None,
+        "outcome_start": best.start if best else None,
+        "outcome_end": best.end if best else None,
+        "outcome_quote": best.quote if best else None,
+        "outcome_value": o.value if o else None,
+        "outcome_value_max": o.value_max if o else None,
+        "outcome_kind": o.kind if o else None,
+        "outcome_source": o.source if o else None,
+    }
 
 
 # --------------------------------------------------------------------------- what to rate again
