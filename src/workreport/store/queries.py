@@ -12,6 +12,7 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -700,9 +701,12 @@ def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
         if kept is not None and kept[1] == version and time.monotonic() - kept[0] < RANK_SECONDS:
             cache.move_to_end(q)
             return kept[2], kept[3]
-    scored = _score(session, q)
-    order = sorted(scored, key=lambda i: (-scored[i][0], -scored[i][1], -i))
-    ids, scores = array("i", order), array("d", (scored[i][0] for i in order))
+    if raw is not None and len(q) >= 3:
+        ids, scores = _fts_ranking(raw, q, lambda: _all_years(engine, raw, version))
+    else:
+        scored = _score(session, q)
+        order = sorted(scored, key=lambda i: (-scored[i][0], -scored[i][1], -i))
+        ids, scores = array("i", order), array("d", (scored[i][0] for i in order))
     with _RANK_LOCK:
         cache[q] = (time.monotonic(), version, ids, scores)
         cache.move_to_end(q)
@@ -711,20 +715,76 @@ def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
     return ids, scores
 
 
+# the matches of a phrase, most relevant first (FTS5's bm25() is lower for the more relevant)
+_FTS_RANKED = "SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH ? ORDER BY 2"
+_YEARS = (
+    "SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_list WHERE id IN ({})"
+)
+
+
+def _fts_ranking(raw: Any, q: str, all_years: Callable[[], dict[int, int]]) -> tuple[array[int], array[float]]:
+    """The ranking of ``q`` as a phrase on SQLite (the same order as :func:`_score`'s): FTS5
+    scores and sorts the matches itself, and only documents of equal score (the same number of
+    matches in texts of the same length, common in a corpus of versions of the same reports)
+    are put in order here, the newest plan year first. Their years come from the covering list
+    index, a few at a time, or from ``all_years()`` when there are many; never from the row,
+    which would read every text (a row's columns after its text lie behind its overflow pages)."""
+    rows = raw.execute(_FTS_RANKED, ('"' + q.replace('"', '""') + '"',)).fetchall()
+    ids = array("i", [r[0] for r in rows])
+    bm = [r[1] for r in rows]
+    runs: list[tuple[int, int]] = []  # [start, end) of each run of equal scores
+    n, at = len(bm), 0
+    while at < n:
+        end = at + 1
+        while end < n and bm[end] == bm[at]:
+            end += 1
+        if end - at > 1:
+            runs.append((at, end))
+        at = end
+    tied = sum(b - a for a, b in runs)
+    if tied > CHUNK:
+        years = all_years()
+    elif tied:
+        chunk = [ids[i] for a, b in runs for i in range(a, b)]
+        years = dict(raw.execute(_YEARS.format(_marks(len(chunk))), chunk).fetchall())
+    for a, b in runs:
+        ids[a:b] = array("i", sorted(ids[a:b], key=lambda i: (-years.get(i, -1), -i)))
+    return ids, array("d", [-b for b in bm])
+
+
+_YEARS_KEPT = "_workreport_search_years"  # an engine's note: (version, time, {id: plan year or -1})
+
+
+def _all_years(engine: Any, raw: Any, version: tuple[Any, ...]) -> dict[int, int]:
+    """Every document's plan year (-1 if none) from the plan-year index alone, kept like a
+    ranking (for :data:`RANK_SECONDS` while the version holds)."""
+    kept = getattr(engine, _YEARS_KEPT, None)
+    if kept is not None and kept[0] == version and time.monotonic() - kept[1] < RANK_SECONDS:
+        return kept[2]  # type: ignore[no-any-return]
+    years = dict(
+        raw.execute("SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_plan_year").fetchall()
+    )
+    setattr(engine, _YEARS_KEPT, (version, time.monotonic(), years))
+    return years
+
+
 CHUNK = 500  # ids per IN (…) clause
 
 
 def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
     """BM25 of ``q`` as a phrase (higher is better) and the plan year (-1 if none) of every
-    document holding it. On SQLite the year comes from the covering index of the list columns,
-    never from the row: a row's columns after its text lie behind the text's overflow pages, so
-    reading them would read every matching text."""
+    document holding it: FTS5's bm25() on SQLite (for a query of three characters or more, which
+    the trigram index holds), else the same formula in SQL over the texts that hold it."""
     if session.get_bind().dialect.name == "sqlite" and len(q) >= 3:
         phrase = '"' + q.replace('"', '""') + '"'
-        raw = _sqlite(session)
-        if raw is not None:
-            return {i: (-b, y) for i, b, y in raw.execute(_FTS_MATCH.format(_LISTED), (phrase,))}
-        rows = session.execute(text(_FTS_MATCH.format("").replace("?", ":p")), {"p": phrase})
+        rows = session.execute(
+            text(
+                "SELECT f.rowid, bm25(documents_fts), coalesce(d.plan_year, -1)"
+                " FROM documents_fts AS f JOIN documents AS d ON d.id = f.rowid"
+                " WHERE documents_fts MATCH :p"
+            ),
+            {"p": phrase},
+        )
         return {int(i): (-float(b), int(y)) for i, b, y in rows}
     avg = session.scalar(select(func.avg(_LENGTHS.c.chars))) or 1.0
     rows = session.execute(
@@ -733,15 +793,6 @@ def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
         )
     )
     return {int(i): (float(b or 0.0), int(y)) for i, b, y in rows}
-
-
-# the matches of a phrase with their BM25 and plan year, in one statement (FTS5 drives the join)
-_FTS_MATCH = (
-    "SELECT f.rowid, bm25(documents_fts), coalesce(d.plan_year, -1)"
-    " FROM documents_fts AS f JOIN documents AS d {} ON d.id = f.rowid"
-    " WHERE documents_fts MATCH ?"
-)
-_LISTED = "INDEXED BY ix_documents_list"
 
 
 def _texts(session: Session, ids: list[int]) -> dict[int, bytes]:
