@@ -5,6 +5,7 @@ connection equal the ORM's rows."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def _ranked(db: Database, q: str) -> list[tuple[int, float]]:
 
 
 @pytest.mark.parametrize("many", [False, True], ids=["few-ties", "many-ties"])
-def test_the_ranking_is_the_one_statement_order(tied: Database, many: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_ranking_is_the_one_statement_order(
+    tied: Database, many: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if many:  # as when thousands of documents tie: every year from the plan-year index
         monkeypatch.setattr(queries, "CHUNK", 1)
     expected = _reference(tied, PHRASE)
@@ -76,7 +79,7 @@ def test_the_ranking_is_the_one_statement_order(tied: Database, many: bool, monk
     with tied.read() as session:
         years = dict(session.execute(sql("SELECT id, coalesce(plan_year, -1) FROM documents")).all())
     # within each run of equal scores the newest comes first (the undated one last)
-    for (a, sa), (b, sb) in zip(expected, expected[1:], strict=False):
+    for (a, sa), (b, sb) in itertools.pairwise(expected):
         if sa == sb:
             assert (years[a], a) > (years[b], b)
 
@@ -86,7 +89,9 @@ def test_a_kept_ranking_follows_a_text_changed_to_the_same_length(tied: Database
     assert queries.search(tied, "数字经济发展").total == 0
     with tied.session() as session:  # the same count, largest id and total length as before
         session.execute(
-            sql("UPDATE documents SET text = replace(text, :a, :b) WHERE id = (SELECT min(id) FROM documents)"),
+            sql(
+                "UPDATE documents SET text = replace(text, :a, :b) WHERE id = (SELECT min(id) FROM documents)"
+            ),
             {"a": PHRASE, "b": "数字经济发展"},
         )
     assert queries.search(tied, PHRASE).total == 12
