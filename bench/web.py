@@ -223,8 +223,10 @@ def parameters(db_path: Path, seed: int = 1) -> dict[str, object]:
         places = [
             r[0]
             for r in c.execute(
-                "SELECT j.name FROM jurisdictions j WHERE EXISTS (SELECT 1 FROM commitments c "
-                "WHERE c.jurisdiction_id = j.id AND c.type = 'target' AND NOT c.retired) ORDER BY j.id"
+                # one pass over the targets index (an EXISTS per place would scan every target
+                # once per place: minutes at 10,000 reports)
+                "SELECT j.name FROM jurisdictions j WHERE j.id IN (SELECT c.jurisdiction_id FROM commitments c "
+                "WHERE c.type = 'target' AND c.retired = 0) ORDER BY j.id"
             )
         ]
         terms = [

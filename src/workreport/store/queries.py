@@ -12,6 +12,7 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -294,17 +295,6 @@ def _document_statements(by_place: bool, by_level: bool, by_year: bool) -> tuple
     return _DOCUMENT_STATEMENTS[key]
 
 
-# the list columns of some documents: on SQLite from the covering index of migration 0007 (a
-# row's columns after its text lie behind the text's overflow pages), the length from
-# document_lengths (the text is read only for a row that table lacks)
-_LIST_SQLITE = text(
-    "SELECT "
-    + ", ".join(f"d.{c}" for c in LIST_COLUMNS)
-    + ", coalesce(l.chars, length(d.text)) AS chars"
-    " FROM documents AS d INDEXED BY ix_documents_list"
-    " LEFT JOIN document_lengths AS l ON l.document_id = d.id"
-    " WHERE d.id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
 _LIST_OTHER: list[Any] = []
 _LIST_INDEX = "_workreport_list_index"  # an engine's note: has the database ix_documents_list?
 
@@ -326,18 +316,92 @@ def _has_list_index(session: Session) -> bool:
     return known
 
 
+def _sqlite(session: Session) -> Any | None:
+    """The sqlite3 connection under this session's transaction when the database is SQLite with
+    the list index (the hot read paths run their fixed SQL on it directly: SQLAlchemy's statement
+    and row handling cost more than these lookups), else None."""
+    if not _has_list_index(session):
+        return None
+    return session.connection().connection.driver_connection
+
+
+def _marks(n: int) -> str:
+    """``n`` parameter marks for an IN (…) list."""
+    return ",".join("?" * n)
+
+
+# the list columns of some documents: on SQLite from the covering index of migration 0007 (a
+# row's columns after its text lie behind the text's overflow pages), the length from
+# document_lengths (the text is read only for a row that table lacks)
+_LIST_RAW = (
+    "SELECT "
+    + ", ".join(f"d.{c}" for c in LIST_COLUMNS)
+    + ", coalesce(l.chars, length(d.text))"
+    " FROM documents AS d INDEXED BY ix_documents_list"
+    " LEFT JOIN document_lengths AS l ON l.document_id = d.id"
+    " WHERE d.id IN ({})"
+)
+
+
 def _list_rows(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """The list columns of these documents, in the order of ``ids``."""
     if not ids:
         return []
-    if _has_list_index(session):
-        rows = session.execute(_LIST_SQLITE, {"ids": ids})
-    else:
-        if not _LIST_OTHER:
-            _LIST_OTHER.append(_list_select(DocumentRow.id.in_(bindparam("ids", expanding=True))))
-        rows = session.execute(_LIST_OTHER[0], {"ids": ids})
-    found = {r.id: r for r in rows}
+    raw = _sqlite(session)
+    if raw is not None:
+        tuples = raw.execute(_LIST_RAW.format(_marks(len(ids))), ids).fetchall()
+        by_id = {t[0]: t for t in tuples}
+        return [_list_dict(by_id[i]) for i in ids if i in by_id]
+    if not _LIST_OTHER:
+        _LIST_OTHER.append(_list_select(DocumentRow.id.in_(bindparam("ids", expanding=True))))
+    found = {r.id: r for r in session.execute(_LIST_OTHER[0], {"ids": ids})}
     return [document_dict(found[i]) for i in ids if i in found]
+
+
+def _list_dict(t: tuple[Any, ...]) -> dict[str, Any]:
+    """:func:`document_dict` of a tuple of :data:`LIST_COLUMNS` and the length, as SQLite gives it."""
+    (
+        id_,
+        sha256,
+        path,
+        format_,
+        encoding,
+        title,
+        jurisdiction_name,
+        jurisdiction_id,
+        level,
+        delivered,
+        plan_year,
+        review_year,
+        speaker,
+        source,
+        doc_type,
+        extractor_version,
+        ingested_at,
+        chars,
+    ) = t
+    name = source_name(path)
+    return {
+        "id": id_,
+        "sha256": sha256,
+        "name": name,
+        "path": name,
+        "format": format_,
+        "encoding": encoding,
+        "title": title,
+        "jurisdiction": jurisdiction_name,
+        "jurisdiction_id": jurisdiction_id,
+        "level": level,
+        "delivered": delivered,
+        "plan_year": plan_year,
+        "review_year": review_year,
+        "speaker": speaker,
+        "source": source,
+        "doc_type": doc_type,
+        "extractor_version": extractor_version,
+        "ingested_at": _iso(ingested_at),
+        "chars": chars,
+    }
 
 
 def document(db: Database, document_id: int, *, text: bool = True) -> dict[str, Any]:
@@ -576,8 +640,10 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
     ``ts_rank`` has nothing to count) the same formula in SQL over the documents a pg_trgm
     index finds. Queries shorter than three characters, which trigrams cannot index, are a
     LIKE scan ranked by that formula on both. A query's ranking is kept (per database, for
-    :data:`RANK_SECONDS`, and only while the documents' count, largest id and total length
-    stay the same), so that paging through it or asking again does not rank every match again."""
+    :data:`RANK_SECONDS`, and only while no text is added, changed or deleted: on SQLite the
+    full-text index's structure record and the largest id stay the same, elsewhere the
+    documents' count, largest id and total length), so that paging through it or asking again
+    does not rank every match again."""
     q = q.strip()
     if not q:
         raise InputError("empty query")
@@ -607,6 +673,11 @@ _VERSION = select(
     func.max(DocumentRow.id),
     select(func.coalesce(func.sum(_LENGTHS.c.chars), 0)).scalar_subquery(),
 )
+# on SQLite, the full-text index's structure record (FTS5 keeps it in row 10 of its data
+# table: its segments and a counter of the leaves ever written, so every committed insert,
+# delete or change of a text changes it) and the largest id: two lookups instead of a count
+# and a sum over every document
+_VERSION_SQLITE = "SELECT (SELECT block FROM documents_fts_data WHERE id = 10), (SELECT max(id) FROM documents)"
 RANK_SECONDS = 300.0  # how long a query's ranking is kept at most
 _RANK_ENTRIES = 64  # rankings kept per database (each: 12 bytes a matching document)
 _RANKS = "_workreport_search_ranks"  # an engine's cache
@@ -617,8 +688,8 @@ def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
     """Ids of the documents matching ``q``, best first, with their scores (higher is better)."""
     bind: Any = session.get_bind()
     engine = getattr(bind, "engine", bind)
-    count, largest, chars = session.execute(_VERSION).one()
-    version = (count, largest, chars)
+    raw = _sqlite(session)
+    version = tuple(raw.execute(_VERSION_SQLITE).fetchone() if raw is not None else session.execute(_VERSION).one())
     with _RANK_LOCK:
         cache: OrderedDict[str, tuple[float, tuple[Any, ...], array[int], array[float]]] | None = getattr(
             engine, _RANKS, None
@@ -630,15 +701,12 @@ def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
         if kept is not None and kept[1] == version and time.monotonic() - kept[0] < RANK_SECONDS:
             cache.move_to_end(q)
             return kept[2], kept[3]
-    scored = _score(session, q)
-    years: dict[int, int] = {}
-    if scored:
-        year_q = select(DocumentRow.id, func.coalesce(DocumentRow.plan_year, -1))
-        if len(scored) <= CHUNK:
-            year_q = year_q.where(DocumentRow.id.in_(list(scored)))
-        years = {int(i): int(y) for i, y in session.execute(year_q)}  # from the plan-year index alone
-    order = sorted(scored, key=lambda i: (-scored[i], -years.get(i, -1), -i))
-    ids, scores = array("i", order), array("d", (scored[i] for i in order))
+    if raw is not None and len(q) >= 3:
+        ids, scores = _fts_ranking(raw, q, lambda: _all_years(engine, raw, version))
+    else:
+        scored = _score(session, q)
+        order = sorted(scored, key=lambda i: (-scored[i][0], -scored[i][1], -i))
+        ids, scores = array("i", order), array("d", (scored[i][0] for i in order))
     with _RANK_LOCK:
         cache[q] = (time.monotonic(), version, ids, scores)
         cache.move_to_end(q)
@@ -647,38 +715,101 @@ def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
     return ids, scores
 
 
+# the matches of a phrase, most relevant first (FTS5's bm25() is lower for the more relevant)
+_FTS_RANKED = "SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH ? ORDER BY 2"
+_YEARS = (
+    "SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_list WHERE id IN ({})"
+)
+
+
+def _fts_ranking(raw: Any, q: str, all_years: Callable[[], dict[int, int]]) -> tuple[array[int], array[float]]:
+    """The ranking of ``q`` as a phrase on SQLite (the same order as :func:`_score`'s): FTS5
+    scores and sorts the matches itself, and only documents of equal score (the same number of
+    matches in texts of the same length, common in a corpus of versions of the same reports)
+    are put in order here, the newest plan year first. Their years come from the covering list
+    index, a few at a time, or from ``all_years()`` when there are many; never from the row,
+    which would read every text (a row's columns after its text lie behind its overflow pages)."""
+    rows = raw.execute(_FTS_RANKED, ('"' + q.replace('"', '""') + '"',)).fetchall()
+    ids = array("i", [r[0] for r in rows])
+    bm = [r[1] for r in rows]
+    runs: list[tuple[int, int]] = []  # [start, end) of each run of equal scores
+    n, at = len(bm), 0
+    while at < n:
+        end = at + 1
+        while end < n and bm[end] == bm[at]:
+            end += 1
+        if end - at > 1:
+            runs.append((at, end))
+        at = end
+    tied = sum(b - a for a, b in runs)
+    if tied > CHUNK:
+        years = all_years()
+    elif tied:
+        chunk = [ids[i] for a, b in runs for i in range(a, b)]
+        years = dict(raw.execute(_YEARS.format(_marks(len(chunk))), chunk).fetchall())
+    for a, b in runs:
+        ids[a:b] = array("i", sorted(ids[a:b], key=lambda i: (-years.get(i, -1), -i)))
+    return ids, array("d", [-b for b in bm])
+
+
+_YEARS_KEPT = "_workreport_search_years"  # an engine's note: (version, time, {id: plan year or -1})
+
+
+def _all_years(engine: Any, raw: Any, version: tuple[Any, ...]) -> dict[int, int]:
+    """Every document's plan year (-1 if none) from the plan-year index alone, kept like a
+    ranking (for :data:`RANK_SECONDS` while the version holds)."""
+    kept = getattr(engine, _YEARS_KEPT, None)
+    if kept is not None and kept[0] == version and time.monotonic() - kept[1] < RANK_SECONDS:
+        return kept[2]  # type: ignore[no-any-return]
+    years = dict(
+        raw.execute("SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_plan_year").fetchall()
+    )
+    setattr(engine, _YEARS_KEPT, (version, time.monotonic(), years))
+    return years
+
+
 CHUNK = 500  # ids per IN (…) clause
 
 
-def _score(session: Session, q: str) -> dict[int, float]:
-    """BM25 of ``q`` as a phrase for every document holding it (higher is better)."""
+def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
+    """BM25 of ``q`` as a phrase (higher is better) and the plan year (-1 if none) of every
+    document holding it: FTS5's bm25() on SQLite (for a query of three characters or more, which
+    the trigram index holds), else the same formula in SQL over the texts that hold it."""
     if session.get_bind().dialect.name == "sqlite" and len(q) >= 3:
         phrase = '"' + q.replace('"', '""') + '"'
         rows = session.execute(
-            text("SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH :p"),
+            text(
+                "SELECT f.rowid, bm25(documents_fts), coalesce(d.plan_year, -1)"
+                " FROM documents_fts AS f JOIN documents AS d ON d.id = f.rowid"
+                " WHERE documents_fts MATCH :p"
+            ),
             {"p": phrase},
         )
-        return {int(i): -float(b) for i, b in rows}
+        return {int(i): (-float(b), int(y)) for i, b, y in rows}
     avg = session.scalar(select(func.avg(_LENGTHS.c.chars))) or 1.0
     rows = session.execute(
-        select(DocumentRow.id, _bm25_sql(q, float(avg))).where(
+        select(DocumentRow.id, _bm25_sql(q, float(avg)), func.coalesce(DocumentRow.plan_year, -1)).where(
             DocumentRow.text.like(f"%{_escape_like(q)}%", escape="\\")
         )
     )
-    return {int(i): float(b or 0.0) for i, b in rows}
+    return {int(i): (float(b or 0.0), int(y)) for i, b, y in rows}
 
 
 def _texts(session: Session, ids: list[int]) -> dict[int, bytes]:
     """These documents' texts as UTF-8 bytes (no decoding of whole reports: only the
     passages shown are decoded)."""
+    raw = _sqlite(session)
+    if raw is not None:
+        sql = f"SELECT id, CAST(text AS BLOB) FROM documents WHERE id IN ({_marks(len(ids))})"
+        return dict(raw.execute(sql, ids).fetchall())
     dialect = session.get_bind().dialect.name
     if dialect not in _TEXTS:
-        raw: Any = (
+        blob: Any = (
             func.convert_to(DocumentRow.text, "UTF8")
             if dialect == "postgresql"
             else cast(DocumentRow.text, LargeBinary)
         )
-        _TEXTS[dialect] = select(DocumentRow.id, raw).where(
+        _TEXTS[dialect] = select(DocumentRow.id, blob).where(
             DocumentRow.id.in_(bindparam("ids", expanding=True))
         )
     return {int(i): bytes(b) for i, b in session.execute(_TEXTS[dialect], {"ids": ids})}
