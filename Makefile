@@ -1,7 +1,7 @@
 # One entry point for installing and checking, used by the README and by CI.
 PYTHON ?= python3
 
-.PHONY: install test lint bench demo
+.PHONY: install test lint bench demo compiled pure clean-compiled
 
 install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -39,3 +39,16 @@ bench:
 demo:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
 	workreport demo
+
+# the optional compiled build (README "Compiled build"): mypyc compiles the extractor's hot
+# modules (workreport/buildinfo.py) into extension modules next to their .py files in src/,
+# which the editable install then imports; `make pure` removes them again. `workreport
+# --version` says which build is imported (stale or mixed builds included).
+compiled:
+	WORKREPORT_COMPILE=1 $(PYTHON) setup.py --quiet build_ext --inplace
+	@PYTHONPATH=src $(PYTHON) -c "from workreport.buildinfo import describe; print('workreport build:', describe())"
+
+pure clean-compiled:
+	find src \( -name '*.so' -o -name '*.pyd' \) -print -delete
+	rm -rf build/mypyc build/temp.* build/lib.*
+	@PYTHONPATH=src $(PYTHON) -c "from workreport.buildinfo import describe; print('workreport build:', describe())"

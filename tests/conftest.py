@@ -35,6 +35,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"in CI this must run, but: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}"
 
 
+def pytest_report_header() -> str:
+    """Which build the tests import: the pure package, or extension modules that ``make compiled``
+    left in src/ (``make pure`` removes them)."""
+    from workreport.buildinfo import describe
+
+    return f"workreport build: {describe()}"
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say how many tests were skipped for missing material, and what to do about it."""
     missing = [r for r in terminalreporter.stats.get("skipped", []) if MISSING in str(r.longrepr)]

@@ -38,8 +38,24 @@ def fails_cleanly(fn: F) -> F:
 
     return wrapper  # type: ignore[return-value]
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from workreport.buildinfo import describe  # imports the extractor: only when asked
+
+    click.echo(f"workreport, version {__version__} ({describe()})")
+    ctx.exit()
+
+
 @click.group()
-@click.version_option(__version__, prog_name="workreport")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version and the build (pure Python, or compiled: README) and exit.",
+)
 def main() -> None:
     """Facts, targets and outcomes from Chinese government work reports (政府工作报告)."""
 

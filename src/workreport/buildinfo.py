@@ -1,0 +1,84 @@
+"""Which build of workreport is imported: the pure Python package (the default) or the optional
+compiled one (``WORKREPORT_COMPILE=1 pip install .`` or ``make compiled``: mypyc turns the
+extractor's hot modules into C extension modules, with the same output).
+
+``COMPILED_MODULES`` is the one list of those modules: setup.py compiles these, and
+``build_kind()`` looks at them. No imports of the package here, so setup.py can read it
+without installing anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import os
+
+# the extractor's hot modules (the profile of bench/run.py), in the order they matter
+COMPILED_MODULES = (
+    "workreport.pipeline.extract.mentions",
+    "workreport.pipeline.extract.facts",
+    "workreport.pipeline.extract.reading",
+    "workreport.pipeline.extract.labels",
+    "workreport.pipeline.extract.vocabulary",
+    "workreport.pipeline.extract",
+    "workreport.pipeline.numerals",
+    "workreport.pipeline.normalise",
+    "workreport.pipeline.structure",
+    "workreport.pipeline.places",
+    "workreport.pipeline.tasks",
+    "workreport.pipeline.resolve",
+)
+
+COMPILED = "compiled"
+PURE = "pure Python"
+MIXED = "mixed"
+
+
+def module_files() -> dict[str, str]:
+    """Each of ``COMPILED_MODULES`` (imported) → the file it was loaded from."""
+    return {name: importlib.import_module(name).__file__ or "" for name in COMPILED_MODULES}
+
+
+def _is_extension(path: str) -> bool:
+    return path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+def build_kind() -> str:
+    """``compiled`` when every module of ``COMPILED_MODULES`` was loaded from an extension
+    module, ``pure Python`` when none was, ``mixed`` otherwise (a broken or partial build)."""
+    flags = [_is_extension(path) for path in module_files().values()]
+    if all(flags):
+        return COMPILED
+    return MIXED if any(flags) else PURE
+
+
+def stale_modules() -> list[str]:
+    """Compiled modules whose ``.py`` beside them changed after they were built (an in-place
+    build that no longer matches the source: ``make compiled`` again, or ``make pure``).
+
+    Python imports the extension module in preference to the ``.py``, so an edit of a
+    compiled module has no effect until it is rebuilt."""
+    out = []
+    for name, path in module_files().items():
+        if not _is_extension(path):
+            continue
+        source = os.path.join(os.path.dirname(path), os.path.basename(path).split(".", 1)[0] + ".py")
+        # 2 s of slack: an installed wheel writes both files within the same moment
+        if os.path.exists(source) and os.path.getmtime(source) > os.path.getmtime(path) + 2:
+            out.append(name)
+    return out
+
+
+def describe() -> str:
+    """One line for ``workreport --version`` and test headers: the build, and a stale warning."""
+    kind = build_kind()
+    if kind == MIXED:
+        files = module_files()
+        compiled = [n for n, p in files.items() if _is_extension(p)]
+        kind = (
+            f"mixed: {len(compiled)} of {len(files)} extractor modules compiled (make compiled, or make pure)"
+        )
+    stale = stale_modules()
+    if stale:
+        kind += f"; STALE, source changed after the build: {', '.join(stale)} (make compiled, or make pure)"
+    return kind
