@@ -318,6 +318,10 @@ def _store(
     if found is not None and found.extractor_version == EXTRACTOR_VERSION:
         return "unchanged", None
     earlier = _earlier_version(session, doc, st) if found is None else None
+    if earlier is not None and earlier.sha256 == doc.sha256 and earlier.extractor_version == EXTRACTOR_VERSION:
+        # another ingest committed this very text between the look-up above and this one
+        # (PostgreSQL reads what is committed at each statement): nothing to replace
+        return "unchanged", None
     if earlier is not None:  # a changed version of a stored report replaces it
         row, status = earlier, "replaced"
         lost, record = carry_over(session, row, doc.text, facts)
