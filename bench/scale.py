@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # its sibling scripts: make_corpus, ingest (its CPU sampler)
 MB = 1_000_000
 MARK = 1000  # documents at which the first memory figure is taken
 
@@ -159,7 +160,6 @@ class PeakMemory(threading.Thread):
 def corpus(n: int, cache: Path, seed: int, bases: str = "project") -> tuple[list[Path], str]:
     """The first ``n`` reports of the cached corpus made from ``bases`` (``project`` or
     ``shared``: see bench/make_corpus.py), made (bigger) first if need be."""
-    sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
     return make_corpus.cached_corpus(n, cache, seed, bases, log)  # type: ignore[no-any-return]
@@ -238,7 +238,6 @@ def pure_work(files: list[Path]) -> dict[str, float]:
 def cpu_timed(fn: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
     """``fn()`` and its wall seconds, the CPU seconds of this process (the writer) and of its
     descendants (the workers; bench/ingest.py's sampler, which also sees a fork server's)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from ingest import CpuSampler
 
     sampler = CpuSampler()
@@ -428,7 +427,6 @@ def print_projection(p: dict[str, Any]) -> None:
 
 def default_bases(project: bool) -> str:
     """``shared`` (real-size reports) for a projection when the shared corpus is there, else ``project``."""
-    sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
     real = any((make_corpus.shared_root() / "corpus" / "provinces-2026").glob("*.txt"))
