@@ -18,7 +18,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Table, create_engine, event, insert, text
+from sqlalchemy import (
+    Boolean,
+    Float,
+    String,
+    Table,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    insert,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -306,8 +318,60 @@ def insert_rows(
             ],
         )
         return
-    # SQLAlchemy's conversions where SQLite would store something else: not for floats (a REAL
-    # column stores an integer as a real) nor booleans (an int already), nor JSON given as text
+    rows = _sqlite_values(dialect, table, columns, rows, encoded)
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} "
+        f"({', '.join(dialect.identifier_preparer.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    conn.exec_driver_sql(sql, rows)
+
+
+def update_rows(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    encoded: frozenset[str] = frozenset(),
+) -> None:
+    """Set ``columns`` of many rows of ``table`` in the open transaction of ``conn``: each of
+    ``rows`` is the new values in ``columns`` order followed by the row's ``id``. JSON columns
+    as :func:`insert_rows` takes them (in ``encoded``: JSON text, ``None`` stored as SQL NULL).
+    On SQLite one prepared ``UPDATE`` run by the driver's ``executemany``, without SQLAlchemy's
+    per-row parameter handling; elsewhere a Core ``executemany``."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        # JSON given as text is cast by the database (NULL stays NULL, not JSON null)
+        names = [f"_new_{c}" for c in columns]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_row_id"))
+            .values(
+                {
+                    c: cast(bindparam(n, type_=String()), table.c[c].type)
+                    if c in encoded
+                    else bindparam(n, type_=table.c[c].type)
+                    for c, n in zip(columns, names, strict=True)
+                }
+            )
+        )
+        conn.execute(statement, [{"_row_id": row[-1], **dict(zip(names, row, strict=False))} for row in rows])
+        return
+    quote = dialect.identifier_preparer.quote
+    values = _sqlite_values(dialect, table, columns, [row[:-1] for row in rows], encoded)
+    sql = f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = ?' for c in columns)} WHERE id = ?"
+    conn.exec_driver_sql(sql, [(*v, row[-1]) for v, row in zip(values, rows, strict=True)])
+
+
+def _sqlite_values(
+    dialect: Any, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]], encoded: frozenset[str]
+) -> list[tuple[Any, ...]]:
+    """``rows`` with SQLAlchemy's conversions applied where SQLite would store something else:
+    not for floats (a REAL column stores an integer as a real) nor booleans (an int already),
+    nor JSON given as text."""
     convert = {
         i: f
         for i, c in enumerate(columns)
@@ -315,14 +379,7 @@ def insert_rows(
         and not isinstance(table.c[c].type, Float | Boolean)
         and (f := table.c[c].type._cached_bind_processor(dialect)) is not None
     }
-    if convert:
-        rows = [_converted(row, convert) for row in rows]
-    sql = (
-        f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} "
-        f"({', '.join(dialect.identifier_preparer.quote(c) for c in columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
-    conn.exec_driver_sql(sql, rows)
+    return [_converted(row, convert) for row in rows] if convert else rows
 
 
 def _converted(row: tuple[Any, ...], convert: dict[int, Any]) -> tuple[Any, ...]:

@@ -15,11 +15,12 @@ assessment outranks the rules.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, null, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -33,13 +34,15 @@ from workreport.store import (
     ObservationRow,
     now,
 )
+from workreport.store.database import insert_rows, update_rows
 from workreport.store.places import find_jurisdiction
 from workreport.store.rows import table
-from workreport.track.context import CONTEXT, item_context
+from workreport.track.context import context_in
 from workreport.track.match import Side, choose, verdict
 from workreport.track.rules import Bound
 
 CHUNK = 500  # ids per IN (…) clause
+_TEXTS_AT_ONCE = 50  # documents whose whole text is held at once
 
 
 @dataclass(slots=True)
@@ -137,48 +140,80 @@ _TARGET_COLUMNS = tuple(
         "indicator",
     )
 )
+# what refresh writes: a target's rating (candidates last: given as JSON text) …
+_RATING_COLUMNS = (
+    "status",
+    "provisional",
+    "rule",
+    "rater",
+    "match",
+    "review",
+    "outcome_id",
+    "outcome_document_id",
+    "outcome_start",
+    "outcome_end",
+    "outcome_quote",
+    "outcome_value",
+    "outcome_value_max",
+    "outcome_kind",
+    "outcome_source",
+    "rated_at",
+    "candidates",
+)
+# … and an assessment (evidence, as JSON text, and the time last)
+_NEW_ASSESSMENT_COLUMNS = ("commitment_id", "status", "provisional", "rule", "rater", "note", "evidence", "created_at")
 _ASSESSMENT_COLUMNS = tuple(
     _ASSESSMENTS.c[name] for name in ("commitment_id", "status", "provisional", "rater", "evidence", "note")
 )
 
 
-def _outcomes(session: Session, places: set[int], periods: set[int]) -> dict[tuple[int, int], list[_Outcome]]:
-    """Observations of these places and periods, with the span, quote and sentence context of
+def _outcomes(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[_Outcome]]:
+    """Observations of these (place, period) pairs, with the span, quote and sentence context of
     the facts they come from (plain rows: nothing here is changed)."""
+    by_period: dict[int, list[int]] = {}
+    for place, period in pairs:
+        by_period.setdefault(period, []).append(place)
+    # the pairs asked for, not every place's every period asked for: that cross product grows
+    # with the database, and an ingest asks for many places and periods in each batch
     rows = [
         o
+        for period, places in sorted(by_period.items())
         for chunk in _chunks(sorted(places))
         for o in session.execute(
             select(*_OUTCOME_COLUMNS).where(
-                _OBSERVATIONS.c.jurisdiction_id.in_(chunk), _OBSERVATIONS.c.period.in_(sorted(periods))
+                _OBSERVATIONS.c.jurisdiction_id.in_(chunk), _OBSERVATIONS.c.period == period
             )
-        )
+        ).all()
     ]
-    docs = {o.document_id for o in rows if o.document_id is not None}
+    keys_of: dict[int, set[str]] = {}
+    for o in rows:
+        if o.document_id is not None:
+            wanted = keys_of.setdefault(o.document_id, set())
+            if o.fact_key:
+                wanted.add(o.fact_key)
     delivered: dict[int, str] = {}
     facts: dict[tuple[int, str], tuple[int, int, str, str]] = {}
-    for chunk in _chunks(sorted(docs)):
-        for did, date in session.execute(
-            select(DocumentRow.id, DocumentRow.delivered).where(DocumentRow.id.in_(chunk))
-        ):
+    docs = sorted(keys_of)
+    # each document's text read once (a substring per fact would read the whole text again
+    # for every fact: SQLite and PostgreSQL keep a long text out of line, whole)
+    for n in range(0, len(docs), _TEXTS_AT_ONCE):
+        chunk = docs[n : n + _TEXTS_AT_ONCE]
+        texts: dict[int, str] = {}
+        for did, date, text in session.execute(
+            select(DocumentRow.id, DocumentRow.delivered, DocumentRow.text).where(DocumentRow.id.in_(chunk))
+        ).all():
             delivered[did] = date or ""
-        keys = {o.fact_key for o in rows if o.document_id in chunk and o.fact_key}
-        window = case((FactRow.start > CONTEXT, FactRow.start - CONTEXT), else_=0)
-        context = func.substr(DocumentRow.text, window + 1, FactRow.start - window)
-        for did, key, start, end, quote, sentence_start, text in session.execute(
+            texts[did] = text or ""
+        keys = sorted(set().union(*(keys_of[d] for d in chunk)))
+        if not keys:
+            continue
+        for did, key, start, end, quote, sentence_start in session.execute(
             select(
-                FactRow.document_id,
-                FactRow.key,
-                FactRow.start,
-                FactRow.end,
-                FactRow.quote,
-                FactRow.sentence_start,
-                context,
-            )
-            .join(DocumentRow, DocumentRow.id == FactRow.document_id)
-            .where(FactRow.document_id.in_(chunk), FactRow.key.in_(keys))
-        ):
-            facts[(did, key)] = (start, end, quote, item_context(text, start, sentence_start))
+                FactRow.document_id, FactRow.key, FactRow.start, FactRow.end, FactRow.quote, FactRow.sentence_start
+            ).where(FactRow.document_id.in_(chunk), FactRow.key.in_(keys))
+        ).all():
+            if key in keys_of[did]:
+                facts[(did, key)] = (start, end, quote, context_in(texts[did], start, sentence_start))
     out: dict[tuple[int, int], list[_Outcome]] = {}
     for o in rows:
         span = facts.get((o.document_id, o.fact_key)) if o.document_id and o.fact_key else None
@@ -245,10 +280,10 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     if not targets:
         return 0
     places = {c.jurisdiction_id for c in targets if c.jurisdiction_id is not None}
-    periods = {c.period for c in targets if c.period is not None}
+    pairs = {(c.jurisdiction_id, c.period) for c in targets if c.jurisdiction_id is not None and c.period is not None}
     parents = _ancestry(session, places)
     reviewed = _reviewed(session, set(parents))
-    outcomes = _outcomes(session, places, periods) if places and periods else {}
+    outcomes = _outcomes(session, pairs) if pairs else {}
     manual: dict[int, Any] = {}
     last_rules: dict[int, Any] = {}
     for chunk in _chunks([c.id for c in targets]):
@@ -268,18 +303,34 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
         if assessment is not None:
             assessment["created_at"] = rated_at
             assessments.append(assessment)
+    # plain tuples through the driver: the candidates as JSON text, none as SQL NULL (as the
+    # ORM writes None), not the JSON text null a bound None would be
     conn = session.connection()
-    # the SET clause is the keys of the parameters: every rating column; no candidates are SQL
-    # NULL (as the ORM writes None), not the JSON text null a bound None would be
-    rate = update(_COMMITMENTS).where(_COMMITMENTS.c.id == bindparam("_id"))
-    listed = [r for r in ratings if r["candidates"] is not None]
-    unlisted = [{k: v for k, v in r.items() if k != "candidates"} for r in ratings if r["candidates"] is None]
-    if listed:
-        conn.execute(rate, listed)
-    if unlisted:
-        conn.execute(rate.values(candidates=null()), unlisted)
+    update_rows(
+        conn,
+        _COMMITMENTS,
+        _RATING_COLUMNS,
+        [
+            (
+                *[r[name] for name in _RATING_COLUMNS[:-1]],
+                None if r["candidates"] is None else json.dumps(r["candidates"]),
+                r["_id"],
+            )
+            for r in ratings
+        ],
+        encoded=frozenset({"candidates"}),
+    )
     if assessments:
-        conn.execute(insert(_ASSESSMENTS), assessments)
+        insert_rows(
+            conn,
+            _ASSESSMENTS,
+            _NEW_ASSESSMENT_COLUMNS,
+            [
+                (*[a[name] for name in _NEW_ASSESSMENT_COLUMNS[:-2]], json.dumps(a["evidence"]), a["created_at"])
+                for a in assessments
+            ],
+            encoded=frozenset({"evidence"}),
+        )
     for c in targets:  # objects of these rows the session holds read the new rating
         held = session.identity_map.get(identity_key(CommitmentRow, c.id))
         if held is not None:
