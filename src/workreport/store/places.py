@@ -83,6 +83,13 @@ def _code_ids(session: Session) -> dict[str, int]:
     return cached
 
 
+def _id_for(session: Session, j: Jurisdiction) -> int | None:
+    """The stored id of a jurisdiction of the shipped registry (no row is loaded for it)."""
+    if j.code:
+        return _code_ids(session).get(j.code)
+    return session.scalar(select(JurisdictionRow.id).where(JurisdictionRow.name == j.name).limit(1))
+
+
 def _row_for(session: Session, j: Jurisdiction) -> JurisdictionRow | None:
     if j.code:
         jid = _code_ids(session).get(j.code)
@@ -102,17 +109,17 @@ def jurisdiction_id(session: Session, name: str | None, context: JurisdictionRow
     if j is None and context is not None:
         j = registry.resolve(name)
     if j is not None:
-        row = _row_for(session, j)
-        if row is not None:
-            return row.id
+        found = _id_for(session, j)
+        if found is not None:
+            return found
     existing = session.scalar(
-        select(JurisdictionRow).where(
+        select(JurisdictionRow.id).where(
             JurisdictionRow.name == name,
             JurisdictionRow.parent_id == (context.id if context is not None else None),
         )
     )
     if existing is not None:
-        return existing.id
+        return existing
     if context is None and level_of(name) is None:
         return None  # not a place's name (a misread title): no row for it
     # a report's own place the shipped registry does not know (a fictional or a new one) gets a
