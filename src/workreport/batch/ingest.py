@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -140,9 +141,14 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             seen.add(sha)
             yield Job(path, len(data), 0, sha, data)
 
+    # the places are seeded (on a new database: the gazetteer read, 3,000 rows written) while
+    # the workers start and read the first reports, instead of by the first commit, after them
+    seeding = _Seeding(db)
+
     def commit(batch: list[tuple[Job, Parsed]]) -> None:
         # the batch in one transaction, each document whole or not at all (a savepoint), the
         # full-text index and the ratings written once for all of them
+        seeding.wait()
         ready: list[Job] = []
         items: list[tuple[str, Document, Structure, list[Fact], Prepared | None]] = []
         for job, p in batch:
@@ -150,8 +156,6 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 ready.append(job)
                 items.append((job.sha256, p.doc, p.structure, p.facts, p.prepared))
         with db.session() as session:
-            # the places are seeded (on a new database) while the workers read the first reports
-            registry.seed_jurisdictions(session)
             outcomes = store_documents(session, items)
         stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
         for job, p in batch:  # counted once the transaction is committed
@@ -172,7 +176,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     last = time.monotonic()
     # enough in flight that the workers keep going while a batch is written
     window = in_flight or batch_size + TASKS_PER_WORKER * n_workers
-    with Runner[Parsed](n_workers, None, window) as runner:
+    with seeding, Runner[Parsed](n_workers, None, window) as runner:
         for job, parsed in runner.run(
             parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True
         ):
@@ -185,3 +189,40 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     return result
 
 
+class _Seeding:
+    """The registry of places written into a new database in a thread of its own (a no-op on a
+    seeded one), started at once; :meth:`wait` (before the first write) joins it and raises
+    what it raised. As a context manager it is joined on the way out in any case."""
+
+    def __init__(self, db: Database) -> None:
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, args=(db,), name="workreport-seed-places", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, db: Database) -> None:
+        from workreport.registry import seed_jurisdictions
+
+        try:
+            with db.session() as session:
+                seed_jurisdictions(session)
+        except BaseException as exc:  # raised again in the caller's thread by wait()
+            self._error = exc
+
+    def wait(self) -> None:
+        """Join the thread (once) and raise its error, if any."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def __enter__(self) -> _Seeding:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
