@@ -6,7 +6,9 @@ no front end passes raw text into SQL.
 
 from __future__ import annotations
 
+import bisect
 import math
+import operator
 import re
 import threading
 import time
@@ -716,15 +718,11 @@ class _Ranked:
             return list(self.ids[lo:hi])
 
     def _order(self, lo: int, hi: int, years_of: Callable[[list[int]], dict[int, int]]) -> None:
-        s, n = self.scores, len(self.scores)
+        s = self.scores  # best first: -s ascends, so a run's ends are found by bisection
         runs: list[tuple[int, int]] = []  # [start, end) of each run of equal scores met
-        at = lo
-        while at > 0 and s[at - 1] == s[at]:
-            at -= 1
+        at = bisect.bisect_left(s, -s[lo], 0, lo + 1, key=operator.neg)
         while at < hi:
-            end = at + 1
-            while end < n and s[end] == s[at]:
-                end += 1
+            end = bisect.bisect_right(s, -s[at], at, len(s), key=operator.neg)
             if end - at > 1 and at not in self._done:
                 runs.append((at, end))
             at = end
@@ -747,7 +745,7 @@ def _ranking(session: Session, q: str) -> tuple[_Ranked, Callable[[list[int]], d
     def years(tied: list[int]) -> dict[int, int]:
         if raw is None:  # only SQLite's rankings leave ties to order
             return {}
-        if len(tied) > CHUNK:
+        if len(tied) > CHUNK or _kept_years(engine, version) is not None:
             return _all_years(engine, raw, version)
         return dict(raw.execute(_YEARS.format(_marks(len(tied))), tied))
 
@@ -802,12 +800,21 @@ def _fts_ranking(raw: Any, q: str) -> _Ranked:
 _YEARS_KEPT = "_workreport_search_years"  # an engine's note: (version, time, {id: plan year or -1})
 
 
-def _all_years(engine: Any, raw: Any, version: tuple[Any, ...]) -> dict[int, int]:
-    """Every document's plan year (-1 if none) from the plan-year index alone, kept like a
-    ranking (for :data:`RANK_SECONDS` while the version holds)."""
+def _kept_years(engine: Any, version: tuple[Any, ...]) -> dict[int, int] | None:
+    """:func:`_all_years` as kept for this version, if it is."""
     kept = getattr(engine, _YEARS_KEPT, None)
     if kept is not None and kept[0] == version and time.monotonic() - kept[1] < RANK_SECONDS:
         return kept[2]  # type: ignore[no-any-return]
+    return None
+
+
+def _all_years(engine: Any, raw: Any, version: tuple[Any, ...]) -> dict[int, int]:
+    """Every document's plan year (-1 if none) from the plan-year index alone, kept like a
+    ranking (for :data:`RANK_SECONDS` while the version holds); while it is kept, a page's
+    ties take their years from it instead of asking the list index."""
+    kept = _kept_years(engine, version)
+    if kept is not None:
+        return kept
     # row by row: no list of ten thousand tuples for the garbage collector to trace
     years = dict(raw.execute("SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_plan_year"))
     setattr(engine, _YEARS_KEPT, (version, time.monotonic(), years))
