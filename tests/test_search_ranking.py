@@ -143,7 +143,7 @@ def test_pages_asked_in_any_order_are_slices_of_the_one_statement_order(
         monkeypatch.setattr(queries, "CHUNK", 1)
     expected = [i for i, _ in _reference(tied, PHRASE)]
     pages = -(-len(expected) // per_page)
-    order = list(range(pages, 0, -1)) + [2, 1, pages]
+    order = [*range(pages, 0, -1), 2, 1, pages]
     for p in order:
         page = queries.search(tied, PHRASE, per_page=per_page, page=p)
         assert page.total == len(expected)
