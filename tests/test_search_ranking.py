@@ -129,3 +129,51 @@ def test_the_page_rows_equal_the_orm_rows(tied: Database) -> None:
 def test_readers_map_the_file(tied: Database) -> None:
     with tied.read() as session:
         assert session.scalar(sql("PRAGMA mmap_size")) > 0
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["few-ties", "many-ties"])
+@pytest.mark.parametrize("per_page", [1, 2, 3, 5])
+def test_pages_asked_in_any_order_are_slices_of_the_one_statement_order(
+    tied: Database, many: bool, per_page: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run of equal scores is put in order only when a page reaches into it: asked from the
+    last page back (runs entered in their middle, or met again once ordered), every page is
+    still its slice of the full order, and so is every page asked afresh afterwards."""
+    if many:
+        monkeypatch.setattr(queries, "CHUNK", 1)
+    expected = [i for i, _ in _reference(tied, PHRASE)]
+    pages = -(-len(expected) // per_page)
+    order = [*range(pages, 0, -1), 2, 1, pages]
+    for p in order:
+        page = queries.search(tied, PHRASE, per_page=per_page, page=p)
+        assert page.total == len(expected)
+        assert [h.document["id"] for h in page.items] == expected[(p - 1) * per_page : p * per_page]
+    assert queries.search(tied, PHRASE, per_page=per_page, page=pages + 1).items == []
+
+
+def test_a_run_of_ties_longer_than_a_page_is_ordered_whole(tmp_path: Path) -> None:
+    """Forty copies of one body in different years tie; the first page of five shows the five
+    newest (then highest id), and the pages after it continue that order."""
+    paths = []
+    for n in range(40):
+        path = tmp_path / f"r{n:02d}.txt"
+        path.write_text(_report(1990 + (n * 7) % 40, f"坚持{PHRASE}，持续改善生态环境。"), encoding="utf-8")
+        paths.append(path)
+    db = Database(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    try:
+        registry.ingest(db, paths)
+        expected = _reference(db, PHRASE)
+        assert len(expected) == 40 and len({s for _, s in expected}) == 1
+        got = [h.document["id"] for p in range(1, 9) for h in queries.search(db, PHRASE, per_page=5, page=p).items]
+        assert got == [i for i, _ in expected]
+        with db.read() as session:
+            years = dict(session.execute(sql("SELECT id, plan_year FROM documents")).all())
+        assert [years[i] for i in got[:5]] == sorted(years.values(), reverse=True)[:5]
+    finally:
+        db.close()
+
+
+def test_readers_keep_their_connections(tied: Database) -> None:
+    from workreport.store.database import READ_POOL
+
+    assert tied.read_engine.pool.size() == READ_POOL  # type: ignore[attr-defined]

@@ -88,6 +88,12 @@ WAL_CHECKPOINT_PAGES = 20_000  # pages (80 MB of 4 KB pages) in the WAL before i
 READ_MMAP_BYTES = 1 << 31
 
 
+# readers' connections kept open (SQLAlchemy keeps 5 by default): the web app serves requests
+# from a pool of 40 threads, and a connection opened for one request and closed after it maps
+# and unmaps the file again (its pages fault in anew) and reads the schema again
+READ_POOL = 40
+
+
 def _sqlite_reader_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA mmap_size={READ_MMAP_BYTES}")
@@ -100,7 +106,8 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        pool: dict[str, Any] = {} if writer else {"pool_size": READ_POOL, "max_overflow": READ_POOL}
+        engine = create_engine(url, connect_args={"timeout": 60}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; ask for it at the start so that a
         # document's transaction takes the write lock before it reads, and waits instead of failing

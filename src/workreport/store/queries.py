@@ -6,7 +6,9 @@ no front end passes raw text into SQL.
 
 from __future__ import annotations
 
+import bisect
 import math
+import operator
 import re
 import threading
 import time
@@ -652,11 +654,12 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise InputError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
     with db.read() as session:
-        ids, scores = _ranking(session, q)
+        ranked, years = _ranking(session, q)
         lo = (page - 1) * per_page
-        chosen = list(ids[lo : lo + per_page])
+        chosen = ranked.page(lo, lo + per_page, years)
+        scores = ranked.scores
         if not chosen:
-            return Page([], page, per_page, len(ids))
+            return Page([], page, per_page, len(scores))
         docs = {d["id"]: d for d in _list_rows(session, chosen)}
         found = _texts(session, chosen)
         hits = [
@@ -664,7 +667,7 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
             for n, i in enumerate(chosen)
             if i in docs
         ]
-        return Page(hits, page, per_page, len(ids))
+        return Page(hits, page, per_page, len(scores))
 
 
 # what a kept ranking rests on: the documents' count, largest id and total length
@@ -684,35 +687,89 @@ _RANKS = "_workreport_search_ranks"  # an engine's cache
 _RANK_LOCK = threading.Lock()
 
 
-def _ranking(session: Session, q: str) -> tuple[array[int], array[float]]:
-    """Ids of the documents matching ``q``, best first, with their scores (higher is better)."""
+class _Ranked:
+    """A query's ranking: the matching documents' ids, best first, and their scores (higher is
+    better). On SQLite, FTS5 gives the matches sorted by score; a run of equal scores (the same
+    number of matches in texts of the same length, common in a corpus of versions of the same
+    reports) is put in order (newest plan year first, then the highest id) only when a page
+    reaches into it, and once: a new query's first page orders the runs it shows, not every
+    run of thousands of matches."""
+
+    __slots__ = ("_done", "_lock", "ids", "scores", "tied")
+
+    def __init__(self, ids: array[int], scores: array[float], *, tied: bool) -> None:
+        self.ids = ids
+        self.scores = scores
+        self.tied = tied  # whether runs of equal scores may still await their order
+        self._done: set[int] = set()  # starts of the runs of equal scores already in order
+        self._lock = threading.Lock()
+
+    def page(self, lo: int, hi: int, years: Callable[[list[int]], dict[int, int]]) -> list[int]:
+        """The ids of ranks ``lo`` … ``hi - 1``, every run of equal scores they meet in order;
+        ``years`` gives some documents' plan years (-1 or missing: none), read through the
+        asking session (a ranking is kept across sessions and threads)."""
+        n = len(self.ids)
+        lo, hi = max(0, min(lo, n)), max(0, min(hi, n))
+        if lo >= hi:
+            return []
+        with self._lock:
+            if self.tied:
+                self._order(lo, hi, years)
+            return list(self.ids[lo:hi])
+
+    def _order(self, lo: int, hi: int, years_of: Callable[[list[int]], dict[int, int]]) -> None:
+        s = self.scores  # best first: -s ascends, so a run's ends are found by bisection
+        runs: list[tuple[int, int]] = []  # [start, end) of each run of equal scores met
+        at = bisect.bisect_left(s, -s[lo], 0, lo + 1, key=operator.neg)
+        while at < hi:
+            end = bisect.bisect_right(s, -s[at], at, len(s), key=operator.neg)
+            if end - at > 1 and at not in self._done:
+                runs.append((at, end))
+            at = end
+        if not runs:
+            return
+        years = years_of([i for a, b in runs for i in self.ids[a:b]])
+        for a, b in runs:
+            self.ids[a:b] = array("i", sorted(self.ids[a:b], key=lambda i: (-years.get(i, -1), -i)))
+            self._done.add(a)
+
+
+def _ranking(session: Session, q: str) -> tuple[_Ranked, Callable[[list[int]], dict[int, int]]]:
+    """The documents matching ``q``, best first, with their scores (higher is better), and the
+    plan years of some documents as read through this session (for ordering runs of ties)."""
     bind: Any = session.get_bind()
     engine = getattr(bind, "engine", bind)
     raw = _sqlite(session)
     version = tuple(raw.execute(_VERSION_SQLITE).fetchone() if raw is not None else session.execute(_VERSION).one())
+
+    def years(tied: list[int]) -> dict[int, int]:
+        if raw is None:  # only SQLite's rankings leave ties to order
+            return {}
+        if len(tied) > CHUNK or _kept_years(engine, version) is not None:
+            return _all_years(engine, raw, version)
+        return dict(raw.execute(_YEARS.format(_marks(len(tied))), tied))
+
     with _RANK_LOCK:
-        cache: OrderedDict[str, tuple[float, tuple[Any, ...], array[int], array[float]]] | None = getattr(
-            engine, _RANKS, None
-        )
+        cache: OrderedDict[str, tuple[float, tuple[Any, ...], _Ranked]] | None = getattr(engine, _RANKS, None)
         if cache is None:
             cache = OrderedDict()
             setattr(engine, _RANKS, cache)
         kept = cache.get(q)
         if kept is not None and kept[1] == version and time.monotonic() - kept[0] < RANK_SECONDS:
             cache.move_to_end(q)
-            return kept[2], kept[3]
+            return kept[2], years
     if raw is not None and len(q) >= 3:
-        ids, scores = _fts_ranking(raw, q, lambda: _all_years(engine, raw, version))
+        ranked = _fts_ranking(raw, q)
     else:
         scored = _score(session, q)
         order = sorted(scored, key=lambda i: (-scored[i][0], -scored[i][1], -i))
-        ids, scores = array("i", order), array("d", (scored[i][0] for i in order))
+        ranked = _Ranked(array("i", order), array("d", (scored[i][0] for i in order)), tied=False)
     with _RANK_LOCK:
-        cache[q] = (time.monotonic(), version, ids, scores)
+        cache[q] = (time.monotonic(), version, ranked)
         cache.move_to_end(q)
         while len(cache) > _RANK_ENTRIES:
             cache.popitem(last=False)
-    return ids, scores
+    return ranked, years
 
 
 # the matches of a phrase, most relevant first (FTS5's bm25() is lower for the more relevant)
@@ -722,48 +779,44 @@ _YEARS = (
 )
 
 
-def _fts_ranking(raw: Any, q: str, all_years: Callable[[], dict[int, int]]) -> tuple[array[int], array[float]]:
+def _fts_ranking(raw: Any, q: str) -> _Ranked:
     """The ranking of ``q`` as a phrase on SQLite (the same order as :func:`_score`'s): FTS5
-    scores and sorts the matches itself, and only documents of equal score (the same number of
-    matches in texts of the same length, common in a corpus of versions of the same reports)
-    are put in order here, the newest plan year first. Their years come from the covering list
-    index, a few at a time, or from ``all_years()`` when there are many; never from the row,
-    which would read every text (a row's columns after its text lie behind its overflow pages)."""
-    rows = raw.execute(_FTS_RANKED, ('"' + q.replace('"', '""') + '"',)).fetchall()
-    ids = array("i", [r[0] for r in rows])
-    bm = [r[1] for r in rows]
-    runs: list[tuple[int, int]] = []  # [start, end) of each run of equal scores
-    n, at = len(bm), 0
-    while at < n:
-        end = at + 1
-        while end < n and bm[end] == bm[at]:
-            end += 1
-        if end - at > 1:
-            runs.append((at, end))
-        at = end
-    tied = sum(b - a for a, b in runs)
-    if tied > CHUNK:
-        years = all_years()
-    elif tied:
-        chunk = [ids[i] for a, b in runs for i in range(a, b)]
-        years = dict(raw.execute(_YEARS.format(_marks(len(chunk))), chunk).fetchall())
-    for a, b in runs:
-        ids[a:b] = array("i", sorted(ids[a:b], key=lambda i: (-years.get(i, -1), -i)))
-    return ids, array("d", [-b for b in bm])
+    scores and sorts the matches itself, and only documents of equal score are put in order
+    here, the newest plan year first, when a page shows them (:class:`_Ranked`). Their years
+    come from the covering list index, a few at a time, or from :func:`_all_years` when there
+    are many; never from the row, which would read every text (a row's columns after its text
+    lie behind its overflow pages). The rows are read one by one into two arrays: a list of
+    thousands of row tuples would set off the garbage collector, whose full passes over a
+    server's heap stop every request."""
+    ids: array[int] = array("i")
+    scores: array[float] = array("d")
+    add_id, add_score = ids.append, scores.append
+    for rowid, bm in raw.execute(_FTS_RANKED, ('"' + q.replace('"', '""') + '"',)):
+        add_id(rowid)
+        add_score(-bm)
+    return _Ranked(ids, scores, tied=True)
 
 
 _YEARS_KEPT = "_workreport_search_years"  # an engine's note: (version, time, {id: plan year or -1})
 
 
-def _all_years(engine: Any, raw: Any, version: tuple[Any, ...]) -> dict[int, int]:
-    """Every document's plan year (-1 if none) from the plan-year index alone, kept like a
-    ranking (for :data:`RANK_SECONDS` while the version holds)."""
+def _kept_years(engine: Any, version: tuple[Any, ...]) -> dict[int, int] | None:
+    """:func:`_all_years` as kept for this version, if it is."""
     kept = getattr(engine, _YEARS_KEPT, None)
     if kept is not None and kept[0] == version and time.monotonic() - kept[1] < RANK_SECONDS:
         return kept[2]  # type: ignore[no-any-return]
-    years = dict(
-        raw.execute("SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_plan_year").fetchall()
-    )
+    return None
+
+
+def _all_years(engine: Any, raw: Any, version: tuple[Any, ...]) -> dict[int, int]:
+    """Every document's plan year (-1 if none) from the plan-year index alone, kept like a
+    ranking (for :data:`RANK_SECONDS` while the version holds); while it is kept, a page's
+    ties take their years from it instead of asking the list index."""
+    kept = _kept_years(engine, version)
+    if kept is not None:
+        return kept
+    # row by row: no list of ten thousand tuples for the garbage collector to trace
+    years = dict(raw.execute("SELECT id, coalesce(plan_year, -1) FROM documents INDEXED BY ix_documents_plan_year"))
     setattr(engine, _YEARS_KEPT, (version, time.monotonic(), years))
     return years
 
