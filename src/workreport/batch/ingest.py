@@ -186,6 +186,8 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 batch, last = [], time.monotonic()
         if batch:
             commit(batch)
+    if result.added or result.updated or result.replaced:
+        db.merge_search_index()
     return result
 
 
