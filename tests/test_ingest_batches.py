@@ -173,3 +173,124 @@ def test_bulk_rows_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
             assert a == b and a[1].replace(tzinfo=UTC) == when
     finally:
         db.close()
+
+
+def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
+    """``update_rows`` (the driver's executemany on SQLite, a Core executemany elsewhere) sets
+    what SQLAlchemy's own UPDATE sets: text with quotes, booleans, timestamps, floats given as
+    integers, JSON given as text, and None as SQL NULL in a JSON column (not JSON null)."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select, update
+
+    from workreport.store import CommitmentRow, DocumentRow
+    from workreport.store.database import update_rows
+    from workreport.store.rows import table
+
+    commitments = table(CommitmentRow)
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            conn = session.connection()
+            doc = {
+                "sha256": "b" * 64,
+                "path": "y.txt",
+                "format": "txt",
+                "encoding": "utf-8",
+                "text": "t",
+                "doc_type": "report",
+                "structure": {},
+                "extractor_version": "v",
+            }
+            did = conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0]
+            base = {"document_id": did, "type": "target", "retired": False, "text": "t", "start": 0, "end": 1}
+            ids = [
+                conn.execute(insert(commitments).values(key=f"k{i}", **base)).inserted_primary_key[0]
+                for i in range(4)
+            ]
+            when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
+            new = [
+                {
+                    "status": "met",
+                    "provisional": True,
+                    "rule": "不低于'6%'\t\\N",
+                    "outcome_value": 7,
+                    "rated_at": when,
+                    "candidates": [{"quote": "增长7%", "score": 0.5}],
+                },
+                {
+                    "status": "unknown",
+                    "provisional": False,
+                    "rule": "",
+                    "outcome_value": 2.5,
+                    "rated_at": when,
+                    "candidates": None,
+                },
+            ]
+            columns = tuple(new[0])
+            conn.execute(update(commitments).where(commitments.c.id == ids[0]).values(**new[0]))
+            conn.execute(
+                update(commitments).where(commitments.c.id == ids[1]).values(**{**new[1], "candidates": None})
+            )
+            update_rows(
+                conn,
+                commitments,
+                columns,
+                [
+                    (
+                        *[v for c, v in row.items() if c != "candidates"],
+                        None if row["candidates"] is None else json.dumps(row["candidates"]),
+                        rid,
+                    )
+                    for row, rid in zip(new, ids[2:], strict=True)
+                ],
+                encoded=frozenset({"candidates"}),
+            )
+        with db.read() as session:
+            got = {
+                r.id: r._mapping
+                for r in session.execute(select(commitments).where(commitments.c.id.in_(ids)))
+            }
+            null_json = {
+                rid: session.scalar(
+                    select(commitments.c.id).where(
+                        commitments.c.id == rid, commitments.c.candidates.is_(None)
+                    )
+                )
+                for rid in ids
+            }
+        for core_id, bulk_id in ((ids[0], ids[2]), (ids[1], ids[3])):
+            a = {k: v for k, v in got[core_id].items() if k not in ("id", "key")}
+            b = {k: v for k, v in got[bulk_id].items() if k not in ("id", "key")}
+            assert a == b
+        assert got[ids[2]]["candidates"] == [{"quote": "增长7%", "score": 0.5}]
+        assert got[ids[2]]["provisional"] is True and isinstance(got[ids[2]]["outcome_value"], float)
+        assert got[ids[2]]["rated_at"].replace(tzinfo=UTC) == when
+        assert null_json[ids[3]] == ids[3] and null_json[ids[2]] is None  # SQL NULL, as the ORM writes None
+    finally:
+        db.close()
+
+
+def test_a_batch_ingest_leaves_nothing_pending_in_postgresql_search_index(
+    tmp_path: Path, db_url: str
+) -> None:
+    """On PostgreSQL a batch transaction lets the trigram index's pending list grow; the ingest
+    merges it at its end, so that a search does not scan it (nothing is left to clean)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL index's pending list")
+    from sqlalchemy import text
+
+    _, paths = _corpus(tmp_path)
+    result = ingest_corpus(db_url, paths[:3], workers=1)
+    assert len(result.added) == 3
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            cleaned = session.scalar(
+                text("SELECT gin_clean_pending_list('ix_documents_text_trgm'::regclass)")
+            )
+        assert cleaned == 0
+        assert search(db, "旧版独有的一句话").total == 1
+    finally:
+        db.close()
