@@ -70,6 +70,26 @@ def _units_by_first() -> dict[str, tuple[tuple[Unit, str], ...]]:
 
 
 def _match_unit(text: str, i: int) -> Unit | None:
+    """The longest unit written at ``i`` that its guard lets stand (``_unit_in``): it depends on
+    the next ``_unit_reach()`` characters alone, and numbers are followed by few distinct ones."""
+    if i >= len(text):
+        return None
+    return _unit_at(text[i : i + _unit_reach()])
+
+
+@cache
+def _unit_reach() -> int:
+    """How far ``_unit_in`` reads: the longest unit and the character after it."""
+    return max(len(u.written) for u in extractor_rules().units) + 1
+
+
+@lru_cache(maxsize=4096)
+def _unit_at(window: str) -> Unit | None:
+    return _unit_in(window, 0)
+
+
+def _unit_in(text: str, i: int) -> Unit | None:
+    """The unit written at ``text[i]``: longest first, unless a character its guard forbids follows."""
     if i >= len(text):
         return None
     for u, guard in _units_by_first().get(text[i], ()):
@@ -318,6 +338,9 @@ def _after(text: str, i: int, table: dict[str, tuple[str, ...]]) -> str | None:
 
 
 _MAGNITUDES = "".join(sorted(MAGNITUDE_ONLY))
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# an ASCII letter or digit, a point or a slash before a numeral: (c.isascii() and c.isalnum()) or c in "./"
+_NOT_BEFORE = _ASCII_LETTERS | frozenset("0123456789./")
 _CJK_NUMERALS = "".join(sorted(CJK_NUMERAL))
 
 
@@ -355,8 +378,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         value = parsed if parsed is not None else Decimal(0)
         before = text[s - 1] if s > lo else ""
         after = text[e] if e < hi else ""
-        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or (before and before in "./"):
-            continue
+        if before in _NOT_BEFORE or after in _ASCII_LETTERS:
+            continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction
         if text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
