@@ -365,8 +365,10 @@ def counted_object(after: str) -> str:
     paren = _PAREN.match(after) if after.startswith("(") else None
     t = after[paren.end() :] if paren is not None else after  # 2.5万套(间)城市危旧房
     t = t[1:] if t.startswith(("的", "等")) else t
+    if not _OBJECT_OPENS.match(t):
+        return ""  # the name would open with t[0]: tested first, before a match up to 30 characters
     m = _OBJECT.match(t)
-    if m is None or not _OBJECT_OPENS.match(m[0]):
+    if m is None:
         return ""
     if m[0][0] in _label_rules()[5] and not m[0].startswith(label_words("object_openers")):
         return ""
