@@ -371,21 +371,22 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
     the words after it (at most 8 characters, not past ``hi``)."""
     r = extractor_rules()
     cue = r.cue["measure"]
-    if m.measure in ("rank", "change_rank"):
-        return
-    if m.measure == "times":
-        m.measure = "growth" if reading.verb and reading.sign > 0 else "share"
-        return
-    if m.measure == "fraction":
-        if reading.verb:
-            m.measure, m.value = "growth", m.value * reading.sign
-        else:
-            m.measure = "share"
-        return
-    if m.measure == "growth":
-        return
-    if m.measure == "share":
-        return
+    if m.measure is not None:  # fixed by the form: most figures have none
+        if m.measure in ("rank", "change_rank"):
+            return
+        if m.measure == "times":
+            m.measure = "growth" if reading.verb and reading.sign > 0 else "share"
+            return
+        if m.measure == "fraction":
+            if reading.verb:
+                m.measure, m.value = "growth", m.value * reading.sign
+            else:
+                m.measure = "share"
+            return
+        if m.measure == "growth":
+            return
+        if m.measure == "share":
+            return
     head = reading.phrase
     if m.family == "percent":
         if reading.verb is not None:

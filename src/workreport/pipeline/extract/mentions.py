@@ -873,6 +873,26 @@ class _Taken:
         i = bisect.bisect_left(self.starts, b)  # spans starting before b
         return i > 0 and self.reach[i - 1] > a
 
+    def free(self, ms: list[Mention]) -> list[Mention]:
+        """``[m for m in ms if not self.overlaps(m.num_start, m.num_end)]``: for numerals in text
+        order, the spans starting before each are counted on from the last, not bisected."""
+        starts, reach, n = self.starts, self.reach, len(self.starts)
+        if not n:
+            return list(ms)
+        out: list[Mention] = []
+        i, last = 0, 0
+        for m in ms:
+            a, b = m.num_start, m.num_end
+            if b < last:
+                i = bisect.bisect_left(starts, b)  # out of order: counted again
+            else:
+                while i < n and starts[i] < b:
+                    i += 1
+            last = b
+            if not (i > 0 and reach[i - 1] > a):
+                out.append(m)
+        return out
+
 
 def _clause_start(breaks: list[int], i: int, lo: int) -> int:
     """``clause_start_at(text, i, lo)`` by bisection over ``breaks``, the offsets of the clause
@@ -937,12 +957,10 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
     taken = _Taken((w.start, w.end) for w in words)
     numbers = list(_numeral_mentions(text, lo, hi, found))
-    if taken.spans or names.spans:
-        numbers = [
-            m
-            for m in numbers
-            if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
-        ]
+    if names.spans:
+        numbers = names.free(numbers)
+    if taken.spans:
+        numbers = taken.free(numbers)
     if not numbers and not words:
         return []
     out = sorted(words + numbers, key=_SPAN_KEY)
