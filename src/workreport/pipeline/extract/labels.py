@@ -16,6 +16,7 @@ from workreport.pipeline.extract.reading import (
     clause_start_at,
     clean_indicator,
     counted_object,
+    counted_object_at,
     elide_examples,
     is_fragment,
     label_words,
@@ -193,8 +194,13 @@ _FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年
 _MARKER_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，、])")
 
 
+_MARKER_FIRST = frozenset("一二三四五六七八九十其第")  # what a _MARKER_LABEL match opens with
+
+
 def _names_nothing(label: str) -> bool:
-    return len(label.replace("…", "").strip()) <= 1 or _MARKER_LABEL.match(label) is not None
+    if len(label.replace("…", "").strip()) <= 1:
+        return True
+    return label[0] in _MARKER_FIRST and _MARKER_LABEL.match(label) is not None
 
 
 def _named_before(
@@ -270,7 +276,7 @@ def _read_label(
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
     if m.family == "money" and not text.startswith("的", m.end):
         counts = False  # an amount's object is read only after 的
-    after = counted_object(text[m.end : min(hi, m.end + _OBJECT_REACH)]) if counts else ""
+    after = counted_object_at(text, m.end, min(hi, m.end + _OBJECT_REACH)) if counts else ""
     joined = previous is not None and previous.end > cs
     if label and text.startswith(label, m.end):
         return (after or label), None  # the name was read after the number already
