@@ -238,10 +238,12 @@ def sentence_facts(
     topic: str | None,
 ) -> list[Fact]:
     """The facts in one sentence of a paragraph, each with its quote span, kind, period and scope."""
-    return [f for f, _ in hedged_sentence_facts(text, sentence, para, structure, topic)]
+    out: list[Fact] = []
+    add_sentence_facts(out, text, text, sentence, para, structure, topic)
+    return out
 
 
-def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: its rules share the previous subject and list; split, they would scatter)
+def hedged_sentence_facts(
     text: str,
     sentence: Span,
     para: Paragraph,
@@ -249,6 +251,25 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     topic: str | None,
 ) -> list[tuple[Fact, int]]:
     """``sentence_facts``, each fact with the offset in ``text`` of its hedge word (-1: no hedge)."""
+    out: list[Fact] = []
+    offsets: list[int] = []
+    add_sentence_facts(out, text, text, sentence, para, structure, topic, offsets)
+    return list(zip(out, offsets, strict=True))
+
+
+def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: its rules share the previous subject and list; split, they would scatter)
+    facts: list[Fact],
+    text: str,
+    original: str,
+    sentence: Span,
+    para: Paragraph,
+    structure: Structure,
+    topic: str | None,
+    hedge_offsets: list[int] | None = None,
+) -> None:
+    """``sentence_facts`` appended to ``facts``, their quotes and hedge words cut from ``original``
+    (the text as written: ``text`` normalised has the same offsets), and the offset of each
+    one's hedge word (-1: no hedge) appended to ``hedge_offsets`` if given."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
     top = para.span.start
@@ -263,8 +284,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
         )
     ]
     if not mentions:
-        return []
-    facts: list[tuple[Fact, int]] = []
+        return
     previous: Mention | None = None
     cues = _Cues(text, lo, hi)
     respectively = cues.sentence.find("分别")
@@ -346,8 +366,9 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     hedge_words = [w for w in r.words("hedge", "words") if w in cues.sentence]
     titles = _sentence_titles(structure, sentence)
     for m, cs in zip(mentions, starts, strict=True):
-        _to_facts(facts, text, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
-    return facts
+        hedge_at = _to_facts(facts, text, original, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
+        if hedge_offsets is not None:
+            hedge_offsets.extend([hedge_at] * (1 + len(m.extra)))
 
 
 _GENERIC_HEADS = frozenset(GENERIC_HEADS)
@@ -516,8 +537,9 @@ _KIND: dict[str, Kind] = {w: as_kind(w) for w in KINDS}
 
 
 def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue overrides the position in FACTS.md §3's order)
-    facts: list[tuple[Fact, int]],
+    facts: list[Fact],
     text: str,
+    original: str,
     m: Mention,
     cues: _Cues,
     cs: int,
@@ -527,11 +549,11 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     hedge_words: Sequence[str],
     sentence: Span,
     titles: list[str] | None = None,
-) -> None:
-    """The facts of ``m`` (one per subject of a shared value), appended to ``facts`` each with
-    the offset of their hedge word (-1: none). ``hedge_words``: those the sentence holds;
-    ``titles``: the section titles of the whole sentence when it lies in one stretch (None:
-    looked up at ``m``)."""
+) -> int:
+    """The facts of ``m`` (one per subject of a shared value), appended to ``facts``, quote and
+    hedge word as ``original`` writes them; the offset of their hedge word (-1: none).
+    ``hedge_words``: those the sentence holds; ``titles``: the section titles of the whole
+    sentence when it lies in one stretch (None: looked up at ``m``)."""
     meta = structure.metadata
     role = para.role
     kind = _KIND_OF_ROLE.get(role, "other")
@@ -599,7 +621,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     base = Fact(
         m.start,
         m.end,
-        text[m.start : m.end],  # quote: replaced with the original by the caller
+        original[m.start : m.end],  # quote: as written (預計 stays, not the folded 预计)
         float(m.value),
         m.unit,
         _MEASURE.get(m.measure) or as_measure(m.measure),
@@ -608,7 +630,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         m.indicator,
         m.indicator_id,
         float(m.value_max) if m.value_max is not None else None,
-        hedge,
+        original[hedge_offset : hedge_offset + len(hedge)] if hedge is not None else None,
         period,
         scope,
         m.classifier,
@@ -616,11 +638,10 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         sentence.start,
         sentence.end,
     )
-    facts.append((base, hedge_offset))
+    facts.append(base)
     for indicator, key, extra_scope in m.extra:
-        facts.append(
-            (replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path)), hedge_offset)
-        )
+        facts.append(replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path)))
+    return hedge_offset
 
 
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
