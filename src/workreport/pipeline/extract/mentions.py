@@ -344,6 +344,16 @@ _NOT_BEFORE = _ASCII_LETTERS | frozenset("0123456789./")
 _CJK_NUMERALS = "".join(sorted(CJK_NUMERAL))
 
 
+@lru_cache(maxsize=8192)  # reports repeat their numerals
+def _raw_traits(raw: str) -> tuple[bool, bool, str | None]:
+    """Of a numeral as written: whether it is a bare magnitude (十 is ten, 百 or 千亿 a name),
+    whether it is all Chinese numerals, and the percent word it opens with (百分之 …) if any."""
+    magnitude_only = raw != "十" and not raw.strip(_MAGNITUDES)
+    cn = not raw.strip(_CJK_NUMERALS)
+    percent_word = next((w for w in _PERCENT_WORDS if raw.startswith(w)), None) if "分之" in raw else None
+    return magnitude_only, cn, percent_word
+
+
 def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (ranges, ranks, percent words, multiples, signs))
     text: str, lo: int, hi: int, found: list[_Found] | None = None
 ) -> Iterator[Mention]:
@@ -351,6 +361,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
     label_cls = cw.label_cls
     if found is None:
         found = _numerals(text, lo, hi)
+    quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
     k = 0
     while k < len(found):
         s0, e0, parsed, top = found[k]
@@ -380,7 +391,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         after = text[e] if e < hi else ""
         if before in _NOT_BEFORE or after in _ASCII_LETTERS:
             continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction
-        if text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
+        if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
         more = skip = False  # 多/余 written; skip: it stands between the numeral and its unit
@@ -406,15 +417,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
-        magnitude_only = raw != "十" and not raw.strip(_MAGNITUDES)  # 十件 is ten
-        cn = not raw.strip(_CJK_NUMERALS)
+        magnitude_only, cn, percent_word = _raw_traits(raw)
         negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
         while j < hi and text[j] == " ":
             j += 1
-        percent_word = next((w for w in _PERCENT_WORDS if raw.startswith(w)), None) if "分之" in raw else None
         unit = (
             Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             if percent_word is not None
