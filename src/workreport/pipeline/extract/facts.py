@@ -292,8 +292,19 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
     object_lead: str | None = None  # 实施3000个老旧小区、120个…: the verb the list of objects shares
     starts = cues.clause_starts([m.start for m in mentions])
     froms = "由" in cues.sentence or "从" in cues.sentence  # what _FROM_BEFORE needs
-    for idx, m in enumerate(mentions):
-        cs = starts[idx]
+    # the hedge words the sentence holds: none (most sentences) and no number has one before it
+    hedge_words = [w for w in r.words("hedge", "words") if w in cues.sentence]
+    titles = _sentence_titles(structure, sentence)
+    # Without 分别, a number's facts are made once the next number is read (the last step that
+    # reads it): a long list holds two numbers at a time, not all of them to its end. With
+    # 分别, the groups are paired at the end (_respectively), then every number makes its facts.
+    held: list[tuple[Mention, int]] = []
+    previous_cs = lo
+    mentions.reverse()  # popped in text order
+    starts.reverse()
+    while mentions:
+        m = mentions.pop()
+        cs = starts.pop()
         floor = cs
         if previous is not None and previous.end > cs:
             floor = previous.end
@@ -338,7 +349,7 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             and _FROM_BEFORE.search(text[max(cs, m.start - 12) : m.start])
             and _TO_AFTER.match(text, m.end, min(hi, m.end + 12))
         ):
-            nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
+            nxt = mentions[-1] if mentions else None
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
         _measure(m, reading, text, hi)
@@ -349,23 +360,29 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             and m.family not in ("money", "quantity", "count")
         ):
             pass
-        if respectively >= 0 and m.start > lo + respectively:
-            if groups and (
-                previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)
-            ):
-                groups[-1].append(m)
-            else:
-                groups.append([m])
-        previous = m
+        if respectively >= 0:
+            if m.start > lo + respectively:
+                if groups and (previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)):
+                    groups[-1].append(m)
+                else:
+                    groups.append([m])
+            held.append((m, cs))
+        elif previous is not None:
+            _shared(text, previous_cs, previous)  # the shared-value list: A、B均增长20%以上
+            hedge_at = _to_facts(
+                facts, text, original, previous, cues, previous_cs, para, structure, topic, hedge_words, sentence, titles
+            )
+            if hedge_offsets is not None:
+                hedge_offsets.extend([hedge_at] * (1 + len(previous.extra)))
+        previous, previous_cs = m, cs
     if respectively >= 0:
         _respectively(text, lo, lo + respectively, groups)
-    # the shared-value list: A、B均增长20%以上
-    for m, cs in zip(mentions, starts, strict=True):
-        _shared(text, cs, m)
-    # the hedge words the sentence holds: none (most sentences) and no number has one before it
-    hedge_words = [w for w in r.words("hedge", "words") if w in cues.sentence]
-    titles = _sentence_titles(structure, sentence)
-    for m, cs in zip(mentions, starts, strict=True):
+        for m, cs in held:
+            _shared(text, cs, m)
+    elif previous is not None:  # the last number: read, its facts not made yet
+        _shared(text, previous_cs, previous)
+        held.append((previous, previous_cs))
+    for m, cs in held:
         hedge_at = _to_facts(facts, text, original, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
         if hedge_offsets is not None:
             hedge_offsets.extend([hedge_at] * (1 + len(m.extra)))
