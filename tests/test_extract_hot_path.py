@@ -205,3 +205,15 @@ def test_year_and_estimate_flags_gate_what_they_say() -> None:
         for at in range(len(text) + 1):
             if not cues.estimated:
                 assert cues.word_before("预计", at) == -1
+
+
+def test_mentions_come_in_span_order() -> None:
+    # find_mentions sorts by end, then stably by start: the order of the (start, end) key
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(37)
+    pieces = ["增长", "5.3%", "3倍", "第2位", "翻一番", "、", "12个", "三分之一", "百分之五", "七成", "前10名", "-2%", "约", "以上", "—", "8%"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        out = mentions.find_mentions(text, 0, len(text))
+        assert out == sorted(out, key=mentions._SPAN_KEY), text

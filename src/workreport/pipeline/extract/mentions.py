@@ -972,7 +972,9 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
         numbers = taken.free(numbers)
     if not numbers and not words:
         return []
-    out = sorted(words + numbers, key=_SPAN_KEY)
+    # by (start, end): by end, then (stably) by start; no key tuple made per mention
+    out = sorted(words + numbers, key=_END)
+    out.sort(key=_START)
     labels, breaks = _subject_counts(text, lo, hi, out)
     if labels:
         out = [m for m in out if id(m) not in labels]
@@ -991,6 +993,8 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
 
 
 _SPAN_KEY = attrgetter("start", "end")
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 
 _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
