@@ -934,7 +934,8 @@ def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[se
     74个重点城市…浓度下降9.1%), and the sentence's clause marks if they were read meanwhile."""
     labels = set()
     breaks: list[int] | None = None  # the clause marks of the sentence, found when first needed
-    for a, b in itertools.pairwise(out):
+    # zip reuses its pair when the loop unpacks it (pairwise makes a tuple per pair, for the collector)
+    for a, b in zip(out, itertools.islice(out, 1, None), strict=False):
         if a.family != "count":
             continue
         between = text[a.end : b.start]
