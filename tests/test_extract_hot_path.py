@@ -56,3 +56,164 @@ def test_word_form_matches_are_those_of_finditer() -> None:
             want = [(m.span(), m.groups()) for m in pattern.finditer(text, lo, hi)]
             got = [(m.span(), m.groups()) for m in mentions._matches(pattern, text, lo, hi)]
             assert got == want, (pattern.pattern, text, lo, hi)
+
+
+def test_clause_starts_walk_is_clause_start_at() -> None:
+    # _Cues.clause_starts walks the clause marks once for a sentence's numbers in text order
+    from workreport.pipeline.extract.reading import clause_start_at
+
+    rnd = random.Random(3)
+    alphabet = [*",，:。!?;\n", *"增长项目一二", "3", "、"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 160)))
+        lo = rnd.randint(0, len(text) - 1)
+        hi = rnd.randint(lo, len(text))
+        cues = facts._Cues(text, lo, hi)
+        ats = sorted(rnd.randint(lo, hi) for _ in range(rnd.randint(0, 12)))
+        if ats and rnd.random() < 0.2:
+            rnd.shuffle(ats)  # out of order: still right
+        want = [clause_start_at(text, at, lo) for at in ats]
+        assert cues.clause_starts(ats) == want, (text, lo, hi, ats)
+        assert [cues.clause_start(at) for at in ats] == want
+
+
+def test_unit_by_window_is_the_unit_loop() -> None:
+    # _match_unit reads the unit from a cached window of text; _unit_in is the loop over units
+    from workreport.pipeline.extract import mentions
+    from workreport.pipeline.extract.vocabulary import extractor_rules
+
+    rules = extractor_rules()
+    pieces = [u.written for u in rules.units] + list("".join(rules.guard.values())) + [*"、，。 的等", "年", "亿"]
+    rnd = random.Random(11)
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
+        for i in range(len(text) + 1):
+            assert mentions._match_unit(text, i) == mentions._unit_in(text, i), (text, i)
+
+
+def test_first_mark_is_the_search() -> None:
+    # _first_mark bisects over one scan of the sentence instead of a search from each number
+    from workreport.pipeline.extract import labels
+
+    rnd = random.Random(13)
+    alphabet = [*"的等，,。;；:：!?！？\n", *"项目企业个三", "12", "、"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 120)))
+        lo = rnd.randint(0, len(text) - 1)
+        hi = rnd.randint(lo, len(text))
+        for _ in range(8):
+            a = rnd.randint(lo, hi)
+            b = rnd.randint(a, hi)
+            found = labels._OWNED_OR_BREAK.search(text, a, b)
+            want = found.start() if found is not None else -1
+            assert labels._first_mark(text, a, b, lo, hi) == want, (text, a, b, lo, hi)
+
+
+def test_taken_free_is_overlaps() -> None:
+    # _Taken.free walks the spans once for numerals in text order, bisects otherwise
+    from decimal import Decimal
+
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(17)
+    for _ in range(3000):
+        spans = [(a, a + rnd.randint(0, 6)) for a in (rnd.randint(0, 60) for _ in range(rnd.randint(0, 8)))]
+        taken = mentions._Taken(spans)
+        ms = []
+        for _ in range(rnd.randint(0, 10)):
+            a = rnd.randint(0, 66)
+            b = a + rnd.randint(1, 5)
+            ms.append(mentions.Mention(a, b, a, b, Decimal(1), "count", "count"))
+        if rnd.random() < 0.7:
+            ms.sort(key=lambda m: m.num_start)
+        want = [m for m in ms if not taken.overlaps(m.num_start, m.num_end)]
+        assert taken.free(ms) == want, (spans, [(m.num_start, m.num_end) for m in ms])
+
+
+def test_counted_object_at_is_counted_object_of_the_cut() -> None:
+    # counted_object_at returns at once where the first character can open no name
+    from workreport.pipeline.extract import reading
+
+    rnd = random.Random(19)
+    alphabet = [*"(间)的等“\"《、，。,3五", *"老旧小区改造项目", "a", " ", "\n"]
+    for _ in range(10000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 50)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, min(len(text), a + 40))
+        assert reading.counted_object_at(text, a, b) == reading.counted_object(text[a:b]), (text, a, b)
+
+
+def test_neighbour_sets_are_the_str_tests() -> None:
+    # _numeral_mentions tests the characters around a numeral by set membership
+    from workreport.pipeline.extract import mentions
+
+    for c in ["", *map(chr, range(0x3100)), *"一二三万亿、。％"]:
+        assert (c in mentions._NOT_BEFORE) == ((c.isascii() and c.isalnum()) or bool(c and c in "./")), c
+        assert (c in mentions._ASCII_LETTERS) == (c.isascii() and c.isalpha()), c
+
+
+def test_names_nothing_is_its_pattern() -> None:
+    # _names_nothing tries the marker pattern only on a label opening with a marker's character
+    from workreport.pipeline.extract import labels
+
+    rnd = random.Random(23)
+    alphabet = [*"一二三四五六七八九十其第是,，、…", " ", "\u3000", *"企业项目"]
+    for _ in range(20000):
+        label = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
+        want = len(label.replace("…", "").strip()) <= 1 or labels._MARKER_LABEL.match(label) is not None
+        assert labels._names_nothing(label) == want, label
+
+
+def test_sentence_titles_are_the_path_of_each_offset() -> None:
+    # _to_facts takes the section titles of a whole sentence when no section edge falls inside it
+    from pathlib import Path
+
+    from workreport.model import Document
+    from workreport.pipeline.extract import sentences
+    from workreport.pipeline.normalise import normalise
+
+    reports = sorted((Path(__file__).parent / "data" / "reports").glob("*.txt"))[:4]
+    assert reports
+    rnd = random.Random(29)
+    seen = 0
+    for path in reports:
+        doc = Document(text=path.read_text(encoding="utf-8"))
+        norm = normalise(doc.text)
+        st = structure.structure(doc, norm)
+        for para in st.paragraphs:
+            for sentence in sentences(norm, para.span.start, para.span.end):
+                titles = facts._sentence_titles(st, sentence)
+                if titles is None:
+                    continue
+                seen += 1
+                for at in {sentence.start, sentence.end - 1, rnd.randint(sentence.start, sentence.end - 1)}:
+                    assert titles == facts._section_path(st, at), (path.name, sentence, at)
+    assert seen
+
+
+def test_year_and_estimate_flags_gate_what_they_say() -> None:
+    # _to_facts skips PAST_YEAR and 预计 in a sentence without 年 or 预计: they could not match
+    from workreport.pipeline.extract.reading import PAST_YEAR
+
+    rnd = random.Random(31)
+    alphabet = [*"0123456789", "年", "预计", "预", "计", " ", "由", "比", "增长"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        cues = facts._Cues(text, 0, len(text))
+        if not cues.years:
+            assert PAST_YEAR.search(text) is None, text
+        for at in range(len(text) + 1):
+            if not cues.estimated:
+                assert cues.word_before("预计", at) == -1
+
+
+def test_mentions_come_in_span_order() -> None:
+    # find_mentions sorts by end, then stably by start: the order of the (start, end) key
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(37)
+    pieces = ["增长", "5.3%", "3倍", "第2位", "翻一番", "、", "12个", "三分之一", "百分之五", "七成", "前10名", "-2%", "约", "以上", "—", "8%"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        out = mentions.find_mentions(text, 0, len(text))
+        assert out == sorted(out, key=mentions._SPAN_KEY), text

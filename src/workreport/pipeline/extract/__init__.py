@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from workreport.model import Document, Fact, Span, Structure
-from workreport.pipeline.extract.facts import hedged_sentence_facts, sentence_zone
+from workreport.pipeline.extract.facts import add_sentence_facts, sentence_zone
 from workreport.pipeline.extract.mentions import FIGURE_CHARS
 from workreport.pipeline.extract.vocabulary import SENTENCE_END, indicator_names
 from workreport.pipeline.normalise import normalise
@@ -72,10 +72,6 @@ def extract(doc: Document, structure: Structure | None = None) -> list[Fact]:
                 if zone is not None and (zoned < 2 or topic is not None):
                     topic = zone
                 zoned += 1
-            sentence_scope = zone or topic
-            for f, at in hedged_sentence_facts(norm, sentence, para, st, sentence_scope):
-                f.quote = doc.text[f.start : f.end]
-                if f.hedge is not None and at >= 0:  # as written: 預計, not the folded 预计
-                    f.hedge = doc.text[at : at + len(f.hedge)]
-                facts.append(f)
+            # quotes and hedge words as written: 預計, not the folded 预计
+            add_sentence_facts(facts, norm, doc.text, sentence, para, st, zone or topic)
     return facts

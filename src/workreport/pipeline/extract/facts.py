@@ -123,6 +123,9 @@ class _Cues:
         self._breaks: list[int] | None = None
         self._present: dict[int, list[str]] = {}
         self._lacking: dict[str, bool] = {}
+        # every PAST_YEAR match ends with 年 (_LAST_CHAR): a sentence without it has none
+        self.years = "年" in self.sentence
+        self.estimated = "预计" in self.sentence  # word_before("预计") is -1 everywhere without it
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
         """The last match of ``pattern`` in ``text[lo:at]`` (offsets relative to ``lo``)."""
@@ -188,6 +191,23 @@ class _Cues:
         floor = max(0, k - LOOKBACK)
         return self.lo + (max(floor, self._breaks[i] + 1) if i >= 0 else floor)
 
+    def clause_starts(self, ats: list[int]) -> list[int]:
+        """``[self.clause_start(at) for at in ats]`` for ascending ``ats``: one walk over the marks."""
+        if self._breaks is None:
+            self._breaks = [x.start() for x in _CLAUSE_MARK.finditer(self.sentence)]
+        breaks, n, lo = self._breaks, len(self._breaks), self.lo
+        out: list[int] = []
+        i = 0  # breaks[:i] lie before the offset
+        for at in ats:
+            k = at - lo
+            if i and breaks[i - 1] >= k:
+                i = bisect_left(breaks, k)  # not ascending: start again
+            while i < n and breaks[i] < k:
+                i += 1
+            floor = k - LOOKBACK if k > LOOKBACK else 0
+            out.append(lo + (max(floor, breaks[i - 1] + 1) if i else floor))
+        return out
+
     def last_word(self, words: Sequence[str], at: int, floor: int) -> tuple[int, str]:
         """``max((text[floor:at].rfind(w), w) for w in words)`` with offsets in ``text``; (-1, "") for none."""
         present = self._present.get(id(words))
@@ -218,10 +238,12 @@ def sentence_facts(
     topic: str | None,
 ) -> list[Fact]:
     """The facts in one sentence of a paragraph, each with its quote span, kind, period and scope."""
-    return [f for f, _ in hedged_sentence_facts(text, sentence, para, structure, topic)]
+    out: list[Fact] = []
+    add_sentence_facts(out, text, text, sentence, para, structure, topic)
+    return out
 
 
-def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: its rules share the previous subject and list; split, they would scatter)
+def hedged_sentence_facts(
     text: str,
     sentence: Span,
     para: Paragraph,
@@ -229,22 +251,60 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
     topic: str | None,
 ) -> list[tuple[Fact, int]]:
     """``sentence_facts``, each fact with the offset in ``text`` of its hedge word (-1: no hedge)."""
+    out: list[Fact] = []
+    offsets: list[int] = []
+    add_sentence_facts(out, text, text, sentence, para, structure, topic, offsets)
+    return list(zip(out, offsets, strict=True))
+
+
+def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: its rules share the previous subject and list; split, they would scatter)
+    facts: list[Fact],
+    text: str,
+    original: str,
+    sentence: Span,
+    para: Paragraph,
+    structure: Structure,
+    topic: str | None,
+    hedge_offsets: list[int] | None = None,
+) -> None:
+    """``sentence_facts`` appended to ``facts``, their quotes and hedge words cut from ``original``
+    (the text as written: ``text`` normalised has the same offsets), and the offset of each
+    one's hedge word (-1: no hedge) appended to ``hedge_offsets`` if given."""
     r = extractor_rules()
     lo, hi = sentence.start, sentence.end
+    top = para.span.start
     mentions = [
-        m for m in find_mentions(text, lo, hi) if not (text.startswith("、", m.end) and _heading_number(text, m, para))
+        m
+        for m in find_mentions(text, lo, hi)
+        # a heading's number opens its paragraph (white space before it at most): the cheap tests first
+        if not (
+            text.startswith("、", m.end)
+            and (m.start <= top or text[m.start - 1].isspace())
+            and _heading_number(text, m, para)
+        )
     ]
     if not mentions:
-        return []
-    facts: list[tuple[Fact, int]] = []
+        return
     previous: Mention | None = None
     cues = _Cues(text, lo, hi)
     respectively = cues.sentence.find("分别")
     groups: list[list[Mention]] = []
     object_lead: str | None = None  # 实施3000个老旧小区、120个…: the verb the list of objects shares
-    starts = [cues.clause_start(m.start) for m in mentions]
-    for idx, m in enumerate(mentions):
-        cs = starts[idx]
+    starts = cues.clause_starts([m.start for m in mentions])
+    froms = "由" in cues.sentence or "从" in cues.sentence  # what _FROM_BEFORE needs
+    # the hedge words the sentence holds: none (most sentences) and no number has one before it
+    hedge_words = [w for w in r.words("hedge", "words") if w in cues.sentence]
+    titles = _sentence_titles(structure, sentence)
+    # Without 分别, a number's facts are made once the next number is read (the last step that
+    # reads it): a long list holds two numbers at a time, not all of them to its end. With
+    # 分别, the groups are paired at the end (_respectively), then every number makes its facts.
+    held: list[tuple[Mention, int]] = []
+    previous_cs = lo
+    mentions.reverse()  # popped in text order
+    starts.reverse()
+    while mentions:
+        m = mentions.pop()
+        cs = starts.pop()
         floor = cs
         if previous is not None and previous.end > cs:
             floor = previous.end
@@ -255,8 +315,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
             prev = previous.reading
             assert prev is not None
             # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
-            bare = _BARE_LINK.fullmatch(phrase) is not None
-            if prev.verb is not None and (bare or prev.leading):
+            if prev.verb is not None and (prev.leading or _BARE_LINK.fullmatch(phrase) is not None):
                 reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
@@ -272,7 +331,7 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
         if previous is not None and not indicator.strip("、 "):
             m.indicator, m.indicator_id, m.scope = previous.indicator, previous.indicator_id, previous.scope
             inherited = True
-        elif previous is not None and indicator in GENERIC_HEADS and previous.indicator:
+        elif previous is not None and indicator in _GENERIC_HEADS and previous.indicator:
             m.indicator = compose(previous.indicator, indicator)
             m.indicator_id = indicator_id(m.indicator)
         else:
@@ -285,12 +344,15 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
         m.indicator, object_lead = label_of(text, m, hi, cs, lo, previous, object_lead)
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
-        around = text[max(cs, m.start - 12) : m.start]
-        if _FROM_BEFORE.search(around) and _TO_AFTER.match(text, m.end, min(hi, m.end + 12)):
-            nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
+        if (
+            froms
+            and _FROM_BEFORE.search(text[max(cs, m.start - 12) : m.start])
+            and _TO_AFTER.match(text, m.end, min(hi, m.end + 12))
+        ):
+            nxt = mentions[-1] if mentions else None
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
-        _measure(m, reading, text[m.floor : m.start], text[m.end : min(hi, m.end + 8)])
+        _measure(m, reading, text, hi)
         if (
             inherited
             and m.measure == "level"
@@ -298,27 +360,35 @@ def hedged_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions
             and m.family not in ("money", "quantity", "count")
         ):
             pass
-        if respectively >= 0 and m.start > lo + respectively:
-            if groups and (
-                previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)
-            ):
-                groups[-1].append(m)
-            else:
-                groups.append([m])
-        previous = m
+        if respectively >= 0:
+            if m.start > lo + respectively:
+                if groups and (previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)):
+                    groups[-1].append(m)
+                else:
+                    groups.append([m])
+            held.append((m, cs))
+        elif previous is not None:
+            _shared(text, previous_cs, previous)  # the shared-value list: A、B均增长20%以上
+            hedge_at = _to_facts(
+                facts, text, original, previous, cues, previous_cs, para, structure, topic, hedge_words, sentence, titles
+            )
+            if hedge_offsets is not None:
+                hedge_offsets.extend([hedge_at] * (1 + len(previous.extra)))
+        previous, previous_cs = m, cs
     if respectively >= 0:
         _respectively(text, lo, lo + respectively, groups)
-    # the shared-value list: A、B均增长20%以上
-    for m, cs in zip(mentions, starts, strict=True):
-        _shared(text, cs, m)
-    hedge_words = r.words("hedge", "words")
-    for m, cs in zip(mentions, starts, strict=True):
-        out, hedge_at = _to_facts(text, m, cues, cs, para, structure, topic, hedge_words, sentence)
-        for f in out:
-            facts.append((f, hedge_at))
-    return facts
+        for m, cs in held:
+            _shared(text, cs, m)
+    elif previous is not None:  # the last number: read, its facts not made yet
+        _shared(text, previous_cs, previous)
+        held.append((previous, previous_cs))
+    for m, cs in held:
+        hedge_at = _to_facts(facts, text, original, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
+        if hedge_offsets is not None:
+            hedge_offsets.extend([hedge_at] * (1 + len(m.extra)))
 
 
+_GENERIC_HEADS = frozenset(GENERIC_HEADS)
 _BARE_LINK = re.compile(r"\s*[、和与及]\s*")  # 分别下降5.6%和4%: nothing but a list mark between
 _FROM_BEFORE = re.compile(r"[由从][^,，。;]{0,10}$")
 _TO_AFTER = re.compile(r"[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)")
@@ -334,25 +404,27 @@ def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
     return j == para.span.start and all(c in CJK_NUMERAL for c in text[m.start : m.end])
 
 
-def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noqa: C901  (one decision table: the measure from the figure's form, unit family and the words before it)
-    """The measure of ``m`` from its reading, the phrase before it (``raw``) and the words after it."""
+def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa: C901  (one decision table: the measure from the figure's form, unit family and the words before it)
+    """The measure of ``m`` from its reading, the phrase before it (``text[m.floor:m.start]``) and
+    the words after it (at most 8 characters, not past ``hi``)."""
     r = extractor_rules()
     cue = r.cue["measure"]
-    if m.measure in ("rank", "change_rank"):
-        return
-    if m.measure == "times":
-        m.measure = "growth" if reading.verb and reading.sign > 0 else "share"
-        return
-    if m.measure == "fraction":
-        if reading.verb:
-            m.measure, m.value = "growth", m.value * reading.sign
-        else:
-            m.measure = "share"
-        return
-    if m.measure == "growth":
-        return
-    if m.measure == "share":
-        return
+    if m.measure is not None:  # fixed by the form: most figures have none
+        if m.measure in ("rank", "change_rank"):
+            return
+        if m.measure == "times":
+            m.measure = "growth" if reading.verb and reading.sign > 0 else "share"
+            return
+        if m.measure == "fraction":
+            if reading.verb:
+                m.measure, m.value = "growth", m.value * reading.sign
+            else:
+                m.measure = "share"
+            return
+        if m.measure == "growth":
+            return
+        if m.measure == "share":
+            return
     head = reading.phrase
     if m.family == "percent":
         if reading.verb is not None:
@@ -360,9 +432,11 @@ def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noq
             m.value *= reading.sign
             if m.value_max is not None:
                 m.value_max *= reading.sign
-        elif any(head.endswith(w) for w in cue["growth_heads"]) or _GROWTH_TARGET.search(raw):
+        elif any(head.endswith(w) for w in cue["growth_heads"]) or _GROWTH_TARGET.search(text[m.floor : m.start]):
             m.measure = "growth"  # 涨幅3%以内; 经济增长预期目标为7%左右: the target of a growth
-        elif after.startswith("的") and not after.startswith(tuple(cue["not_share_after"]), 1):
+        elif text.startswith("的", m.end, hi) and not text[m.end : min(hi, m.end + 8)].startswith(
+            tuple(cue["not_share_after"]), 1
+        ):
             m.measure = "share"  # 22%的企业实现盈利: a part of a whole, not a growth
         elif (
             any(w in head[-8:] for w in cue["share_heads"])
@@ -377,6 +451,7 @@ def _measure(m: Mention, reading: Reading, raw: str, after: str) -> None:  # noq
         m.value *= reading.sign
     elif (
         m.family in ("money", "quantity", "count")
+        and reading.verb is not None
         and reading.verb in r.words("verb", "change")
         and not reading.to
     ):
@@ -479,7 +554,9 @@ _KIND: dict[str, Kind] = {w: as_kind(w) for w in KINDS}
 
 
 def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue overrides the position in FACTS.md §3's order)
+    facts: list[Fact],
     text: str,
+    original: str,
     m: Mention,
     cues: _Cues,
     cs: int,
@@ -488,41 +565,44 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     topic: str | None,
     hedge_words: Sequence[str],
     sentence: Span,
-) -> tuple[list[Fact], int]:
-    """The facts of ``m`` (one per subject of a shared value) and the offset of their hedge word (-1: none)."""
-    r = extractor_rules()
+    titles: list[str] | None = None,
+) -> int:
+    """The facts of ``m`` (one per subject of a shared value), appended to ``facts``, quote and
+    hedge word as ``original`` writes them; the offset of their hedge word (-1: none).
+    ``hedge_words``: those the sentence holds; ``titles``: the section titles of the whole
+    sentence when it lies in one stretch (None: looked up at ``m``)."""
     meta = structure.metadata
     role = para.role
     kind = _KIND_OF_ROLE.get(role, "other")
     period = para.period
     hedge = None
-    clause = text[cs : m.start]
     # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
     # number makes it a result of that year
-    last_past = cues.last_match(PAST_YEAR, m.start)
+    last_past = cues.last_match(PAST_YEAR, m.start) if cues.years else None
     past = int(last_past[1]) if last_past is not None else None
     if (
         past is not None
         and role == "plan"
         and meta.plan_year
         and past < meta.plan_year
-        and not any(w in clause for w in r.words("kind", "target"))
+        and not any(w in text[cs : m.start] for w in extractor_rules().words("kind", "target"))
     ):
         role, kind_override, year_override = "review", "actual", past
     else:
         kind_override, year_override = None, None
-    # the last hedge word before the number: in the sentence in a plan part, else in its clause
-    hedge_at = cues.last_word(hedge_words, m.start, sentence.start if para.role == "plan" else cs)
     hedge_offset = -1  # where the hedge word stands in the text (the caller quotes it as written)
-    if hedge_at[0] >= 0:
-        word = hedge_at[1]
-        if not (role == "review" and word in r.words("hedge", "review_not")):
-            hedge, hedge_offset = word, hedge_at[0]
+    if hedge_words:
+        # the last hedge word before the number: in the sentence in a plan part, else in its clause
+        hedge_at = cues.last_word(hedge_words, m.start, sentence.start if para.role == "plan" else cs)
+        if hedge_at[0] >= 0:
+            word = hedge_at[1]
+            if not (role == "review" and word in extractor_rules().words("hedge", "review_not")):
+                hedge, hedge_offset = word, hedge_at[0]
     if kind_override is not None:
         kind, period = kind_override, year_override
     elif role == "plan":
-        kind, period = _plan_time(text, m, cues, para, meta.plan_year, r.words("kind", "target"))
-    estimated = cues.word_before("预计", m.start)
+        kind, period = _plan_time(text, m, cues, para, meta.plan_year, extractor_rules().words("kind", "target"))
+    estimated = cues.word_before("预计", m.start) if cues.estimated else -1
     if estimated >= 0:
         kind, hedge, hedge_offset = "estimate", "预计", sentence.start + estimated
         if role == "plan":
@@ -538,15 +618,15 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         if past is not None and span is not None and span[0] <= past <= span[1]:
             period = past
         else:
-            period = _multi_year_period(m, clause, para)
+            period = _multi_year_period(m, text[cs : m.start], para)
     if m.baseline:
         kind = "other"
         period = None
-        if _FROM_LAST_YEAR.search(clause[-12:]):
+        if _FROM_LAST_YEAR.search(text[cs : m.start][-12:]):
             period = (meta.review_year - 1) if meta.review_year else None
     if m.measure is None:
         m.measure = "level"
-    sec_path = _section_path(structure, m.start)
+    sec_path = list(titles) if titles is not None else _section_path(structure, m.start)
     scope = m.scope if m.scope is not None else topic
     if (
         scope is not None
@@ -558,7 +638,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     base = Fact(
         m.start,
         m.end,
-        text[m.start : m.end],  # quote: replaced with the original by the caller
+        original[m.start : m.end],  # quote: as written (預計 stays, not the folded 预计)
         float(m.value),
         m.unit,
         _MEASURE.get(m.measure) or as_measure(m.measure),
@@ -567,7 +647,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         m.indicator,
         m.indicator_id,
         float(m.value_max) if m.value_max is not None else None,
-        hedge,
+        original[hedge_offset : hedge_offset + len(hedge)] if hedge is not None else None,
         period,
         scope,
         m.classifier,
@@ -575,12 +655,10 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         sentence.start,
         sentence.end,
     )
-    out = [base]
+    facts.append(base)
     for indicator, key, extra_scope in m.extra:
-        out.append(
-            replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path))
-        )
-    return out, hedge_offset
+        facts.append(replace(base, indicator=indicator, indicator_id=key, scope=extra_scope, section=list(sec_path)))
+    return hedge_offset
 
 
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
@@ -674,13 +752,28 @@ class _Paths:
 _last_paths: list[_Paths] = []  # the structure read last: one document at a time, most often
 
 
-def _section_path(structure: Structure, offset: int) -> list[str]:
-    """The titles of the sections holding ``offset``, outermost first (a new list each call)."""
+def _paths(structure: Structure) -> _Paths:
     paths = _last_paths[0] if _last_paths else None
     if paths is None or paths.structure is not structure:
         paths = _Paths(structure)
         _last_paths[:] = [paths]
-    return paths.titles_at(offset)
+    return paths
+
+
+def _section_path(structure: Structure, offset: int) -> list[str]:
+    """The titles of the sections holding ``offset``, outermost first (a new list each call)."""
+    return _paths(structure).titles_at(offset)
+
+
+def _sentence_titles(structure: Structure, sentence: Span) -> list[str] | None:
+    """The titles of the sections holding every offset of ``sentence`` (``_section_path`` of
+    each), or None when a section edge falls inside it (each offset is looked up then)."""
+    if sentence.end <= sentence.start:
+        return None
+    paths = _paths(structure)
+    if bisect_right(paths.edges, sentence.start) != bisect_right(paths.edges, sentence.end - 1):
+        return None
+    return paths.titles_at(sentence.start)
 
 
 # --------------------------------------------------------------------------- scope

@@ -8,6 +8,7 @@ takes the subject named before it; a verb whose object follows the number takes 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from workreport.pipeline.extract.mentions import Mention, find_mentions
@@ -15,6 +16,7 @@ from workreport.pipeline.extract.reading import (
     clause_start_at,
     clean_indicator,
     counted_object,
+    counted_object_at,
     elide_examples,
     is_fragment,
     label_words,
@@ -41,7 +43,7 @@ def label_of(
         label = _named_before(text, label, m, hi, cs, lo, previous)
     if m.indicator_id is None:
         label = _ranked_subject(text, label, m, cs)
-        label = _owner_after(text, label, m, hi)
+        label = _owner_after(text, label, m, hi, lo)
         changes = m.reading is not None and m.reading.verb is not None and m.family != "rank"
         if cs > lo and not changes and text.startswith(label_words("subjectless"), cs):
             sibling = previous is not None and previous.end > cs and text.startswith("、", m.floor)
@@ -96,13 +98,40 @@ _SIBLING = re.compile(r"(?:[、和及与][^、，,。;；:：的等\d]{1,8}?[\d.
 _OWNED_OR_BREAK = re.compile(r"[的等，,。;；:：!?！？\n]")  # the first 的 or 等 ahead, unless the clause ends before
 
 
-def _owner_after(text: str, label: str, m: Mention, hi: int) -> str:
+class _Marks:
+    """The offsets of the characters of ``_OWNED_OR_BREAK`` in ``text[lo:hi]`` (a sentence), found
+    by one scan: a search from each number of a long list would read ahead up to 60
+    characters per number."""
+
+    __slots__ = ("at", "hi", "lo", "text")
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        self.text, self.lo, self.hi = text, lo, hi
+        self.at = [x.start() for x in _OWNED_OR_BREAK.finditer(text, lo, hi)]
+
+
+_last_marks: list[_Marks] = []  # the sentence read last: its numbers come one after another
+
+
+def _first_mark(text: str, a: int, b: int, lo: int, hi: int) -> int:
+    """``_OWNED_OR_BREAK.search(text, a, b)``'s offset, -1 for none, for ``lo <= a`` and ``b <= hi``."""
+    marks = _last_marks[0] if _last_marks else None
+    if marks is None or marks.text is not text or marks.lo != lo or marks.hi != hi:
+        marks = _Marks(text, lo, hi)
+        _last_marks[:] = [marks]
+    at = marks.at
+    i = bisect_left(at, a)
+    return at[i] if i < len(at) and at[i] < b else -1
+
+
+def _owner_after(text: str, label: str, m: Mention, hi: int, lo: int) -> str:
     """建成七山300兆瓦、坪城95兆瓦等风光电项目; 投资过千亿、产能过千亿的千亿级产业园: the items
-    of a list that ends in 等 or 的 and a name are parts of what that name says."""
-    end = _OWNED_OR_BREAK.search(text, m.end, min(hi, m.end + 60))
-    if end is None or end[0] not in "的等":
+    of a list that ends in 等 or 的 and a name are parts of what that name says (``lo``, ``hi``:
+    the sentence)."""
+    end = _first_mark(text, m.end, min(hi, m.end + 60), lo, hi)
+    if end < 0 or text[end] not in "的等":
         return label  # the cheap test first: most figures have no 的 or 等 ahead in their clause
-    run = _SIBLING.match(text, m.end, end.end())
+    run = _SIBLING.match(text, m.end, end + 1)
     if run is None:
         return label
     owner = counted_object(text[run.end() - 1 : min(hi, run.end() + _OBJECT_REACH)])
@@ -165,8 +194,13 @@ _FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年
 _MARKER_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，、])")
 
 
+_MARKER_FIRST = frozenset("一二三四五六七八九十其第")  # what a _MARKER_LABEL match opens with
+
+
 def _names_nothing(label: str) -> bool:
-    return len(label.replace("…", "").strip()) <= 1 or _MARKER_LABEL.match(label) is not None
+    if len(label.replace("…", "").strip()) <= 1:
+        return True
+    return label[0] in _MARKER_FIRST and _MARKER_LABEL.match(label) is not None
 
 
 def _named_before(
@@ -242,7 +276,7 @@ def _read_label(
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
     if m.family == "money" and not text.startswith("的", m.end):
         counts = False  # an amount's object is read only after 的
-    after = counted_object(text[m.end : min(hi, m.end + _OBJECT_REACH)]) if counts else ""
+    after = counted_object_at(text, m.end, min(hi, m.end + _OBJECT_REACH)) if counts else ""
     joined = previous is not None and previous.end > cs
     if label and text.startswith(label, m.end):
         return (after or label), None  # the name was read after the number already

@@ -70,6 +70,26 @@ def _units_by_first() -> dict[str, tuple[tuple[Unit, str], ...]]:
 
 
 def _match_unit(text: str, i: int) -> Unit | None:
+    """The longest unit written at ``i`` that its guard lets stand (``_unit_in``): it depends on
+    the next ``_unit_reach()`` characters alone, and numbers are followed by few distinct ones."""
+    if i >= len(text):
+        return None
+    return _unit_at(text[i : i + _unit_reach()])
+
+
+@cache
+def _unit_reach() -> int:
+    """How far ``_unit_in`` reads: the longest unit and the character after it."""
+    return max(len(u.written) for u in extractor_rules().units) + 1
+
+
+@lru_cache(maxsize=4096)
+def _unit_at(window: str) -> Unit | None:
+    return _unit_in(window, 0)
+
+
+def _unit_in(text: str, i: int) -> Unit | None:
+    """The unit written at ``text[i]``: longest first, unless a character its guard forbids follows."""
     if i >= len(text):
         return None
     for u, guard in _units_by_first().get(text[i], ()):
@@ -318,7 +338,20 @@ def _after(text: str, i: int, table: dict[str, tuple[str, ...]]) -> str | None:
 
 
 _MAGNITUDES = "".join(sorted(MAGNITUDE_ONLY))
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# an ASCII letter or digit, a point or a slash before a numeral: (c.isascii() and c.isalnum()) or c in "./"
+_NOT_BEFORE = _ASCII_LETTERS | frozenset("0123456789./")
 _CJK_NUMERALS = "".join(sorted(CJK_NUMERAL))
+
+
+@lru_cache(maxsize=8192)  # reports repeat their numerals
+def _raw_traits(raw: str) -> tuple[bool, bool, str | None]:
+    """Of a numeral as written: whether it is a bare magnitude (十 is ten, 百 or 千亿 a name),
+    whether it is all Chinese numerals, and the percent word it opens with (百分之 …) if any."""
+    magnitude_only = raw != "十" and not raw.strip(_MAGNITUDES)
+    cn = not raw.strip(_CJK_NUMERALS)
+    percent_word = next((w for w in _PERCENT_WORDS if raw.startswith(w)), None) if "分之" in raw else None
+    return magnitude_only, cn, percent_word
 
 
 def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (ranges, ranks, percent words, multiples, signs))
@@ -328,6 +361,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
     label_cls = cw.label_cls
     if found is None:
         found = _numerals(text, lo, hi)
+    quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
     k = 0
     while k < len(found):
         s0, e0, parsed, top = found[k]
@@ -355,9 +389,9 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         value = parsed if parsed is not None else Decimal(0)
         before = text[s - 1] if s > lo else ""
         after = text[e] if e < hi else ""
-        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalpha()) or (before and before in "./"):
-            continue
-        if text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
+        if before in _NOT_BEFORE or after in _ASCII_LETTERS:
+            continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction
+        if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
         more = skip = False  # 多/余 written; skip: it stands between the numeral and its unit
@@ -383,15 +417,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
-        magnitude_only = raw != "十" and not raw.strip(_MAGNITUDES)  # 十件 is ten
-        cn = not raw.strip(_CJK_NUMERALS)
+        magnitude_only, cn, percent_word = _raw_traits(raw)
         negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
         while j < hi and text[j] == " ":
             j += 1
-        percent_word = next((w for w in _PERCENT_WORDS if raw.startswith(w)), None) if "分之" in raw else None
         unit = (
             Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             if percent_word is not None
@@ -850,6 +882,26 @@ class _Taken:
         i = bisect.bisect_left(self.starts, b)  # spans starting before b
         return i > 0 and self.reach[i - 1] > a
 
+    def free(self, ms: list[Mention]) -> list[Mention]:
+        """``[m for m in ms if not self.overlaps(m.num_start, m.num_end)]``: for numerals in text
+        order, the spans starting before each are counted on from the last, not bisected."""
+        starts, reach, n = self.starts, self.reach, len(self.starts)
+        if not n:
+            return list(ms)
+        out: list[Mention] = []
+        i, last = 0, 0
+        for m in ms:
+            a, b = m.num_start, m.num_end
+            if b < last:
+                i = bisect.bisect_left(starts, b)  # out of order: counted again
+            else:
+                while i < n and starts[i] < b:
+                    i += 1
+            last = b
+            if not (i > 0 and reach[i - 1] > a):
+                out.append(m)
+        return out
+
 
 def _clause_start(breaks: list[int], i: int, lo: int) -> int:
     """``clause_start_at(text, i, lo)`` by bisection over ``breaks``, the offsets of the clause
@@ -882,7 +934,8 @@ def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[se
     74个重点城市…浓度下降9.1%), and the sentence's clause marks if they were read meanwhile."""
     labels = set()
     breaks: list[int] | None = None  # the clause marks of the sentence, found when first needed
-    for a, b in itertools.pairwise(out):
+    # zip reuses its pair when the loop unpacks it (pairwise makes a tuple per pair, for the collector)
+    for a, b in zip(out, itertools.islice(out, 1, None), strict=False):
         if a.family != "count":
             continue
         between = text[a.end : b.start]
@@ -914,15 +967,15 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
     taken = _Taken((w.start, w.end) for w in words)
     numbers = list(_numeral_mentions(text, lo, hi, found))
-    if taken.spans or names.spans:
-        numbers = [
-            m
-            for m in numbers
-            if not taken.overlaps(m.num_start, m.num_end) and not names.overlaps(m.num_start, m.num_end)
-        ]
+    if names.spans:
+        numbers = names.free(numbers)
+    if taken.spans:
+        numbers = taken.free(numbers)
     if not numbers and not words:
         return []
-    out = sorted(words + numbers, key=_SPAN_KEY)
+    # by (start, end): by end, then (stably) by start; no key tuple made per mention
+    out = sorted(words + numbers, key=_END)
+    out.sort(key=_START)
     labels, breaks = _subject_counts(text, lo, hi, out)
     if labels:
         out = [m for m in out if id(m) not in labels]
@@ -941,6 +994,8 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
 
 
 _SPAN_KEY = attrgetter("start", "end")
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 
 _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")

@@ -360,13 +360,31 @@ _OBJECT = re.compile(r"[^,，。;；:：!?\n\r\d]{1,30}")
 _OBJECT_OPENS = re.compile(r"[\u4e00-\u9fff“\"《]")
 
 
+def counted_object_at(text: str, a: int, b: int) -> str:
+    """``counted_object(text[a:b])``, without the cut when ``text[a]`` can open no name (a list
+    mark, a comma, a digit): most numbers are followed by one."""
+    if a >= b:
+        return ""
+    c = text[a]
+    if not ("\u4e00" <= c <= "\u9fff" or c in _OBJECT_FIRST):
+        return ""
+    return counted_object(text[a:b])
+
+
+# what else than a CJK ideograph an object may open with (_OBJECT_OPENS), or precede it
+# (a bracketed count word, 的, 等); 的 and 等 are ideographs, tested by the range already
+_OBJECT_FIRST = frozenset("“\"《(")
+
+
 def counted_object(after: str) -> str:
     """The name right after a number that says what it counts (个 老旧街区改造), or ''."""
     paren = _PAREN.match(after) if after.startswith("(") else None
     t = after[paren.end() :] if paren is not None else after  # 2.5万套(间)城市危旧房
     t = t[1:] if t.startswith(("的", "等")) else t
+    if not _OBJECT_OPENS.match(t):
+        return ""  # the name would open with t[0]: tested first, before a match up to 30 characters
     m = _OBJECT.match(t)
-    if m is None or not _OBJECT_OPENS.match(m[0]):
+    if m is None:
         return ""
     if m[0][0] in _label_rules()[5] and not m[0].startswith(label_words("object_openers")):
         return ""
