@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import fields
 
+import pytest
+
 from workreport.model import Fact
 from workreport.pipeline import structure
 from workreport.pipeline.extract import facts
@@ -217,3 +219,47 @@ def test_mentions_come_in_span_order() -> None:
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
         out = mentions.find_mentions(text, 0, len(text))
         assert out == sorted(out, key=mentions._SPAN_KEY), text
+
+
+def test_extraction_pauses_the_cyclic_collector_and_resumes_it_as_it_was() -> None:
+    """``extract`` runs with the cyclic garbage collector paused and leaves it as it found it:
+    running if it ran, stopped if it was stopped, also when threads extract at once and when
+    an extraction raises."""
+    import gc
+    import threading
+
+    import workreport
+    from workreport.pipeline import extract as extract_module
+
+    text = "全年地区生产总值增长5.5%左右，新建学校12所、医院3家。"
+    seen: list[bool] = []
+    original = extract_module._extract
+
+    def spy(doc: workreport.Document, structure: object) -> list[workreport.Fact]:
+        seen.append(gc.isenabled())
+        return original(doc, structure)  # type: ignore[arg-type]
+
+    assert gc.isenabled()
+    extract_module._extract = spy
+    try:
+        assert workreport.extract(workreport.Document(text=text))
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        try:
+            workreport.extract(workreport.Document(text=text))
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        threads = [
+            threading.Thread(target=workreport.extract, args=(workreport.Document(text=text * 50),)) for _ in range(4)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert gc.isenabled() and all(not on for on in seen)
+        with pytest.raises(AttributeError):
+            workreport.extract(None)  # type: ignore[arg-type]
+        assert gc.isenabled()
+    finally:
+        extract_module._extract = original
