@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from workreport.batch.progress import Progress
 from workreport.batch.runner import TASKS_PER_WORKER, Job, Parsed, Runner, check_workers, parse_document
-from workreport.errors import InputError, ReadError
+from workreport.errors import InputError, ReadError, StoreError
 from workreport.pipeline.read import open_bytes
 from workreport.pipeline.sources import iter_sources
 from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_table, iter_rows
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from workreport.store import Database
 
 INGEST_BATCH = 50  # documents per database transaction at most …
+TRANSIENT_RETRIES = 3  # a batch rolled back for a deadlock is written again this many times at most
 COMMIT_SECONDS = 2.0  # … or what is ready after this long: writes keep pace with the workers,
 # and what is left to write once the last document is extracted is a short tail
 
@@ -83,6 +84,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     from workreport import registry
     from workreport.registry.documents import store_documents
     from workreport.store import DocumentRow
+    from workreport.store.database import is_transient
 
     result = registry.IngestResult()
     with db.read() as session:
@@ -155,8 +157,17 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             if p.reason is None and p.doc is not None and p.structure is not None:
                 ready.append(job)
                 items.append((job.sha256, p.doc, p.structure, p.facts, p.prepared))
-        with db.session() as session:
-            outcomes = store_documents(session, items)
+        for attempt in range(TRANSIENT_RETRIES + 1):
+            try:
+                with db.session() as session:
+                    outcomes = store_documents(session, items)
+                break
+            except StoreError as exc:
+                # two ingests storing the same reports at once (PostgreSQL): one of them is
+                # rolled back whole for a deadlock; its batch is simply written again
+                if attempt == TRANSIENT_RETRIES or not is_transient(exc):
+                    raise
+                time.sleep(0.1 * (attempt + 1))
         stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
         for job, p in batch:  # counted once the transaction is committed
             o = stored.get(id(job))

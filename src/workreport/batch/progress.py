@@ -10,13 +10,25 @@ Progress = Callable[[int, int, int], None]  # (documents done, documents in all,
 
 
 class ProgressBar:
-    """A one-line progress report on stderr: documents, rate, MB/s, time left."""
+    """A one-line progress report on stderr: documents, rate, MB/s, time left. As a context
+    manager it ends its line on the way out, so that what is printed next (an error included)
+    starts a line of its own."""
 
     def __init__(self, label: str, enabled: bool) -> None:
         self.label = label
         self.enabled = enabled and sys.stderr is not None
         self.started = time.perf_counter()
         self.shown = 0.0
+        self.open = False  # a line drawn and not ended
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.open:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.open = False
 
     def __call__(self, done: int, total: int, nbytes: int) -> None:
         """Redraw the progress line on stderr, at most twice a second and once more at the end."""
@@ -31,6 +43,7 @@ class ProgressBar:
             f"\r{self.label} {done:,}/{total:,}  {rate:.1f} docs/s  {nbytes / elapsed / 1e6:.2f} MB/s  "
             f"{int(left) // 60}:{int(left) % 60:02d} left "
         )
-        if done >= total:
+        self.open = done < total
+        if not self.open:
             sys.stderr.write("\n")
         sys.stderr.flush()

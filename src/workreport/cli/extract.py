@@ -170,16 +170,17 @@ def extract_cmd(
         if output is None:
             raise InputError("a corpus run writes datasets: give -o DIR")
         batch_fmt = "parquet" if fmt in ("parquet", "table", "json", "csv") else "jsonl"
-        result = extract_corpus(
-            list(files),
-            output,
-            workers=workers,
-            dask=dask_address,
-            fmt=batch_fmt,
-            progress=ProgressBar("extracting", sys.stderr.isatty()),
-            columns=columns,
-            tables=tables,
-        )
+        with ProgressBar("extracting", sys.stderr.isatty()) as progress:
+            result = extract_corpus(
+                list(files),
+                output,
+                workers=workers,
+                dask=dask_address,
+                fmt=batch_fmt,
+                progress=progress,
+                columns=columns,
+                tables=tables,
+            )
         for failed_path, reason in result.failed:
             click.echo(f"failed: {failed_path}: {reason}", err=True)
         click.echo(result.summary())

@@ -128,14 +128,10 @@ def ingest_cmd(
     from workreport.batch.progress import ProgressBar
 
     database = open_db(db)
-    result = ingest_corpus(
-        database,
-        list(paths),
-        workers=workers,
-        progress=ProgressBar("ingesting", True),
-        columns=columns,
-        tables=tables,
-    )
+    with ProgressBar("ingesting", True) as progress:
+        result = ingest_corpus(
+            database, list(paths), workers=workers, progress=progress, columns=columns, tables=tables
+        )
     for path, reason in result.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
     for path, what in result.unplaced:

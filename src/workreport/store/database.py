@@ -220,6 +220,18 @@ class Database:
             self.read_engine.dispose()
 
 
+# PostgreSQL's deadlock and serialization failures: the transaction was rolled back whole and
+# may simply be run again
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_transient(exc: StoreError) -> bool:
+    """True if the transaction ``exc`` ended was rolled back by the database for a deadlock or
+    a serialization failure with another transaction: running it again is the remedy."""
+    orig = getattr(exc.__cause__, "orig", None)
+    return getattr(orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
 
