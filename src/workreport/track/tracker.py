@@ -140,27 +140,7 @@ _TARGET_COLUMNS = tuple(
         "indicator",
     )
 )
-# what refresh writes: a target's rating (candidates last: given as JSON text) …
-_RATING_COLUMNS = (
-    "status",
-    "provisional",
-    "rule",
-    "rater",
-    "match",
-    "review",
-    "outcome_id",
-    "outcome_document_id",
-    "outcome_start",
-    "outcome_end",
-    "outcome_quote",
-    "outcome_value",
-    "outcome_value_max",
-    "outcome_kind",
-    "outcome_source",
-    "rated_at",
-    "candidates",
-)
-# … and an assessment (evidence, as JSON text, and the time last)
+# what refresh writes of an assessment (evidence, as JSON text, and the time last)
 _NEW_ASSESSMENT_COLUMNS = ("commitment_id", "status", "provisional", "rule", "rater", "note", "evidence", "created_at")
 _ASSESSMENT_COLUMNS = tuple(
     _ASSESSMENTS.c[name] for name in ("commitment_id", "status", "provisional", "rater", "evidence", "note")
@@ -427,6 +407,21 @@ def _outcome_columns(best: _Outcome | None) -> dict[str, Any]:
         "outcome_kind": o.kind if o else None,
         "outcome_source": o.source if o else None,
     }
+
+
+_OUTCOME_RATING_COLUMNS = tuple(_outcome_columns(None))  # the outcome columns a rating sets
+# what refresh writes: a target's rating (candidates last: given as JSON text) …
+_RATING_COLUMNS = (
+    "status",
+    "provisional",
+    "rule",
+    "rater",
+    "match",
+    "review",
+    *_OUTCOME_RATING_COLUMNS,
+    "rated_at",
+    "candidates",
+)
 
 
 # --------------------------------------------------------------------------- what to rate again
