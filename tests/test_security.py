@@ -28,9 +28,9 @@ from starlette.routing import Mount, Route
 from tests.conftest import REPORTS
 from tests.test_web import PASSWORD, csrf_of, first_fact_id, login, make_client
 from workreport import registry
-from workreport.batch.runner import Budget, parse_document, run_budgeted
+from workreport.batch.runner import PIECE_ITEMS, Budget, parse_document, run_budgeted
 from workreport.cli import main
-from workreport.errors import InputError, ReadError
+from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.pipeline.read import Limits, read_bytes
 from workreport.publish.cells import csv_row
 from workreport.registry.users import add_user, check_password, create_token
@@ -210,6 +210,29 @@ def test_a_document_over_its_time_budget_fails_cleanly() -> None:
     with pytest.raises(ReadError, match="took longer than 1 s"):
         run_budgeted(_sleep_forever, (), Budget(seconds=1, memory_mb=256), name="slow.txt")
     assert time.monotonic() - started < 5
+
+
+def _many_items(n: int) -> tuple[str, list[tuple[int, str]], list[int], dict[str, int]]:
+    shared = ["section"]
+    return "doc", [(i, shared[0]) for i in range(n)], [], {"n": n}
+
+
+def test_a_large_result_comes_back_whole_from_its_pieces() -> None:
+    n = PIECE_ITEMS * 3 + 7  # three full pieces and a short one
+    got = run_budgeted(_many_items, (n,), Budget(seconds=30, memory_mb=512), name="big.txt")
+    assert got == _many_items(n)
+    exact = run_budgeted(_many_items, (PIECE_ITEMS,), Budget(seconds=30, memory_mb=512), name="one.txt")
+    assert exact == _many_items(PIECE_ITEMS)
+
+
+def _unpicklable() -> tuple[list[object]]:
+    return ([lambda: None],)
+
+
+def test_a_result_that_cannot_be_sent_back_is_one_clean_error() -> None:
+    with pytest.raises(WorkreportError, match="internal error") as caught:
+        run_budgeted(_unpicklable, (), Budget(seconds=30, memory_mb=512), name="odd.txt")
+    assert caught.value.path == "odd.txt"
 
 
 def test_quadratic_html_is_read_in_linear_time() -> None:

@@ -9,6 +9,7 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.model import Document, Fact, Structure
-from workreport.pipeline.extract import extract
+from workreport.pipeline.extract import collector_paused, extract
 from workreport.pipeline.read import Limits, read_bytes
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import ROW_SUFFIX, parse_row_bytes
@@ -158,10 +159,57 @@ def _budgeted_child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, .
     except BaseException as exc:  # one clean error, whatever broke
         result = ("error", _failure(exc), None)
     try:
-        conn.send(result)
+        messages = _in_pieces(result)
     except MemoryError:
-        conn.send(("memory", None, None))
+        messages = [_dumps(("memory", None, None))]
+    except Exception as exc:  # a result that cannot be pickled: one clean error
+        messages = [_dumps(("error", _failure(exc), None))]
+    for message in messages:
+        conn.send_bytes(message)
     conn.close()
+
+
+# A result is sent in pieces of this many items, each unpickled in a call of its own: one
+# pickle.loads of a 60,000-fact result held the GIL for 0.3-0.7 s, and every request the
+# server was answering meanwhile waited that long (a test found it).
+PIECE_ITEMS = 2000
+
+
+def _dumps(obj: object) -> bytes:
+    return pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+
+
+def _in_pieces(result: tuple[str, Any, str | None]) -> list[bytes]:
+    """``result`` pickled as messages: a tuple value's long lists in pieces of
+    :data:`PIECE_ITEMS` after a header saying how many pieces each element has."""
+    kind, value, _ = result
+    if kind != "ok" or not isinstance(value, tuple):
+        return [_dumps(result)]
+    counts = [-(-len(v) // PIECE_ITEMS) if isinstance(v, list) else None for v in value]
+    messages = [_dumps(("pieces", counts, None))]
+    for v, count in zip(value, counts, strict=True):
+        if count is None:
+            messages.append(_dumps(v))
+        else:
+            messages.extend(_dumps(v[i : i + PIECE_ITEMS]) for i in range(0, len(v), PIECE_ITEMS))
+    return messages
+
+
+def _received(conn: Connection) -> tuple[str, Any, str | None]:
+    """What :func:`_budgeted_child` sent, put together again."""
+    kind, value, path = pickle.loads(conn.recv_bytes())
+    if kind != "pieces":
+        return kind, value, path
+    parts: list[Any] = []
+    for count in value:
+        if count is None:
+            parts.append(pickle.loads(conn.recv_bytes()))
+            continue
+        items: list[Any] = []
+        for _ in range(count):
+            items.extend(pickle.loads(conn.recv_bytes()))
+        parts.append(items)
+    return "ok", tuple(parts), None
 
 
 def _budget_context() -> multiprocessing.context.BaseContext:
@@ -190,7 +238,8 @@ def run_budgeted(fn: Callable[..., R], args: tuple[Any, ...], budget: Budget, *,
                 f"took longer than {budget.seconds:g} s to read and extract (the limit per document)", path=name
             )
         try:
-            kind, value, path = recv.recv()
+            with collector_paused():  # a result of many objects is no reason for a full collection
+                kind, value, path = _received(recv)
         except (EOFError, OSError):
             proc.join(5)
             kind, value, path = "died", proc.exitcode, None

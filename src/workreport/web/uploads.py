@@ -14,6 +14,7 @@ from workreport import registry
 from workreport.batch.runner import Budget, parse_within
 from workreport.errors import StoreError
 from workreport.model import Document, Fact, Structure
+from workreport.pipeline.extract import collector_paused
 from workreport.pipeline.read import Limits
 from workreport.registry.users import User
 from workreport.store import AuditRow, Database, queries
@@ -58,7 +59,9 @@ def store_upload(
     status = "unchanged"
     for attempt in range(2):
         try:
-            with db.session() as session:
+            # the rows of a large upload are many objects and no cycles: a full collection
+            # over them would hold up every other request (as unpickling them did)
+            with collector_paused(), db.session() as session:
                 seed_jurisdictions(session)
                 status = registry.store_document(session, doc, st, facts)
                 session.add(
