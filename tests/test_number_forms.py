@@ -177,3 +177,33 @@ def test_comma_that_is_no_thousands_separator(sentence: str) -> None:
     """A full-width comma not followed by exactly three full-width digits is a clause break."""
     facts = _facts(sentence)
     assert all("，" not in f.quote for f in facts), [(f.quote, f.value) for f in facts]
+
+
+# N成 is a share when a comparator, a share word or a verb of reaching stands before it, or what
+# it counts follows; the comparator is part of the quote, as it is of a number's
+TENTHS: list[tuple[str, str, float, str]] = [
+    ("全市工业企业上云率近六成。", "近六成", 60, "~"),
+    ("绿电装机占比超三成。", "超三成", 30, ">="),
+    ("近两成企业实现扭亏。", "近两成", 20, "~"),
+    ("新兴市场贡献约7成。", "约7成", 70, "~"),
+    ("民营经济占比达到六成。", "六成", 60, "="),
+    ("研发人员比例为三成。", "三成", 30, "="),
+    ("五年生产原煤占全国近三成。", "近三成", 30, "~"),
+    ("粮食产量占全省三成以上。", "三成以上", 30, ">="),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quote", "value", "comparator"), TENTHS)
+@pytest.mark.parametrize("form", range(3))
+def test_tenths_take_the_comparator_written_before_them(
+    sentence: str, quote: str, value: float, comparator: str, form: int
+) -> None:
+    text, written = _variants(sentence)[form], _variants(quote)[form]
+    facts = [f for f in _facts(text) if f.quote == written]
+    assert facts, (text, [(f.quote, f.value) for f in _facts(text)])
+    assert (facts[0].value, facts[0].unit, facts[0].measure, facts[0].comparator) == (value, "%", "share", comparator)
+
+
+@pytest.mark.parametrize("sentence", ["三成集团年产值增长。", "他们七八成都同意。"])
+def test_tenths_with_no_cue_are_no_share(sentence: str) -> None:
+    assert not [f for f in _facts(sentence) if "成" in f.quote], sentence

@@ -293,6 +293,7 @@ class _Words:
     suffix_ge: frozenset[str]
     suffix_le: frozenset[str]
     from_words: dict[str, tuple[str, ...]]
+    tenths_before: dict[str, tuple[str, ...]]  # the words that make N成 before them a share
 
 
 @cache
@@ -314,6 +315,7 @@ def _words() -> _Words:
         suffix_ge=frozenset(cmp["suffix_ge"]),
         suffix_le=frozenset(cmp["suffix_le"]),
         from_words=_by_edge(("从", "由"), True),
+        tenths_before=_by_edge(tuple(extractor_rules().cue["measure"]["tenths_before"]), True),
     )
 
 
@@ -631,7 +633,7 @@ _ZERO = re.compile(r"零增长")
 _TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(多|以上|左右)?")
 _DOUBLING = re.compile(r"(?<=实现)倍增|倍增(?=[,，。;])")
 _TENTHS = re.compile(
-    _NOT_AFTER_DIGIT + r"(\d+(?:\.\d+)?|[一二三四五六七八九十]{1,2})\s*成(以上|左右|多|以下)?"
+    _NOT_AFTER_DIGIT + r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,2})\s*成(以上|左右|多|以下)?"
 )
 # 七成以上企业, 八成的村: N成 is a share when what follows is counted
 _TENTHS_COUNTED = re.compile(
@@ -824,24 +826,29 @@ def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | i
 
 
 def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
-    """占全国9成, 七成以上企业, 七八成: N成 as a share (N×10 %)."""
+    """占全国9成, 七成以上企业, 近两成, 占比达到六成: N成 as a share (N×10 %), with the
+    comparator written before it (近, 超过 …) as a number's."""
+    cw = _words()
     for m in _matches(_TENTHS, text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第":
             continue
         if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
             continue
+        ge = _before(text, m.start(), lo, cw.prefix_ge)
+        le = _before(text, m.start(), lo, cw.prefix_le)
+        about = _before(text, m.start(), lo, cw.prefix_about)
+        prefix = max((p for p in (ge, le, about) if p), key=len, default=None)
         counted = m[2] is not None or _TENTHS_COUNTED.match(text, m.end(), hi) is not None
-        if not counted and not _prefix(
-            text, m.start(), max(lo, m.start() - 4), ["占", "全国", "全省", "达", "近", "超", "约"]
-        ):
-            continue
+        if not counted and prefix is None and not _before(text, m.start(), lo, cw.tenths_before):
+            continue  # 三成 alone: a name (三成集团) as often as a share
         read = _word_value(m[1])
         if read is None:
             continue
         cmp = {"以上": ">=", "多": ">=", "左右": "~", "以下": "<="}.get(m[2] or "", "=")
-        share = Mention(
-            m.start(), m.end(), m.start(1), m.end(1), read[0] * 10, "%", "percent", comparator=cmp, measure="share"
-        )
+        if prefix is not None and cmp == "=":
+            cmp = ">=" if prefix == ge else "<=" if prefix == le else "~"
+        start = m.start() - len(prefix) if prefix is not None else m.start()
+        share = Mention(start, m.end(), m.start(1), m.end(1), read[0] * 10, "%", "percent", comparator=cmp, measure="share")
         yield _ranged(share, read, 10)
 
 
