@@ -192,6 +192,20 @@ TENTHS: list[tuple[str, str, float, str]] = [
     ("粮食产量占全省三成以上。", "三成以上", 30, ">="),
 ]
 
+# the same for the other word forms (倍, 分之), and N成 after a verb is a change, not a share
+WORD_FORMS: list[tuple[str, str, float, str, str]] = [
+    ("支持社会事业发展的国债投资增长近两倍。", "近两倍", 200, "~", "growth"),
+    ("新型储能装机增长超12倍。", "超12倍", 1200, ">=", "growth"),
+    ("参保人数比上年增加将近一倍。", "将近一倍", 100, "~", "growth"),
+    ("专项转移支付项目压减1/3以上。", "1/3以上", -100 / 3, "<=", "growth"),
+    ("合作社农户的比重将达到三分之一左右。", "三分之一左右", 100 / 3, "~", "share"),
+    ("企业开办时间缩短近三分之一。", "近三分之一", -100 / 3, "~", "growth"),
+    ("外贸进出口下降超3成。", "超3成", -30, "<=", "growth"),
+    ("农特产品销售增长近四成。", "近四成", 40, "~", "growth"),
+    ("轻轨改造后高峰运力提升四成。", "四成", 40, "=", "growth"),
+    ("工业增加值比2020年增加五成以上。", "五成以上", 50, ">=", "growth"),
+]
+
 
 @pytest.mark.parametrize(("sentence", "quote", "value", "comparator"), TENTHS)
 @pytest.mark.parametrize("form", range(3))
@@ -207,3 +221,27 @@ def test_tenths_take_the_comparator_written_before_them(
 @pytest.mark.parametrize("sentence", ["三成集团年产值增长。", "他们七八成都同意。"])
 def test_tenths_with_no_cue_are_no_share(sentence: str) -> None:
     assert not [f for f in _facts(sentence) if "成" in f.quote], sentence
+
+
+@pytest.mark.parametrize(("sentence", "quote", "value", "comparator", "measure"), WORD_FORMS)
+@pytest.mark.parametrize("form", range(3))
+def test_word_forms_take_the_comparators_around_them(
+    sentence: str, quote: str, value: float, comparator: str, measure: str, form: int
+) -> None:
+    text, written = _variants(sentence)[form], _variants(quote)[form]
+    facts = [f for f in _facts(text) if f.quote == written]
+    assert facts, (text, [(f.quote, f.value) for f in _facts(text)])
+    f = facts[0]
+    assert _close(f.value, value) and (f.unit, f.measure, f.comparator) == ("%", measure, comparator), f
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("社会商品零售额今年预计将增长9%。", "社会商品零售额"),
+        ("进出口贸易总额将达到855亿元。", "进出口贸易总额"),
+        ("我国大陆总人口即将达到十一亿。", "我国大陆总人口"),
+    ],
+)
+def test_the_words_of_the_future_are_no_part_of_a_label(sentence: str, label: str) -> None:
+    assert [f.indicator for f in _facts(sentence)] == [label]

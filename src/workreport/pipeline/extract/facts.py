@@ -415,9 +415,13 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         if m.measure == "times":
             m.measure = "growth" if reading.verb and reading.sign > 0 else "share"
             return
-        if m.measure == "fraction":
+        if m.measure == "fraction":  # 三分之一, 两成: a part of a whole, or after a verb a change
             if reading.verb:
                 m.measure, m.value = "growth", m.value * reading.sign
+                if m.value_max is not None:  # 下降二三成: -30 to -20
+                    m.value, m.value_max = sorted((m.value, m.value_max * reading.sign))
+                if m.value < 0:  # 下降超3成: at least 30% less, as 下降超过30%
+                    m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
             else:
                 m.measure = "share"
             return

@@ -729,7 +729,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
             times = Mention(
                 m.start(), m.end(), m.start(1), m.end(1), read[0] * 100, "%", "percent", comparator=cmp, measure="times"
             )
-            yield _ranged(times, read, 100)
+            yield _ranged(_with_comparators(text, lo, hi, times), read, 100)
         for m in _DOUBLING.finditer(text, lo, hi):
             yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100), "%", "percent", measure="growth")
     if "成" in seg:
@@ -799,7 +799,7 @@ def _above(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 
 def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
-    """1/3, 三分之一 as a percent."""
+    """1/3, 三分之一, 近三分之一 as a percent."""
     for m in _matches(_FRACTION, text, lo, hi):
         if m[1]:
             num, den = Decimal(m[1]), Decimal(m[2])
@@ -812,9 +812,8 @@ def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             den, num = den_read[0], num_read[0]
         if den == 0 or num >= den:
             continue
-        yield Mention(
-            m.start(), m.end(), m.start(), m.end(), num / den * 100, "%", "percent", measure="fraction"
-        )
+        part = Mention(m.start(), m.end(), m.start(), m.end(), num / den * 100, "%", "percent", measure="fraction")
+        yield _with_comparators(text, lo, hi, part)
 
 
 def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | int = 1) -> Mention:
@@ -825,31 +824,58 @@ def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | i
     return m
 
 
+def _with_comparators(text: str, lo: int, hi: int, m: Mention) -> Mention:
+    """近两倍, 超三成, 三分之一左右: the comparator words written right before and after a
+    word-form figure join its quote and set its comparator (unless its form gave one: 三成以上),
+    as a number's do."""
+    cw = _words()
+    suffix = _after(text, m.end, cw.suffix_any) if m.end < hi else None
+    if suffix is not None and m.end + len(suffix) <= hi:
+        m.end += len(suffix)
+        if m.comparator == "=":
+            m.comparator = ">=" if suffix in cw.suffix_ge else "<=" if suffix in cw.suffix_le else "~"
+    if m.start <= lo or text[m.start - 1] not in cw.prefix_any:
+        return m
+    ge = _before(text, m.start, lo, cw.prefix_ge)
+    le = _before(text, m.start, lo, cw.prefix_le)
+    about = _before(text, m.start, lo, cw.prefix_about)
+    prefix = max((p for p in (ge, le, about) if p), key=len, default=None)
+    if prefix is None or prefix == "上" or (prefix == "过" and text[m.start - 2 : m.start - 1] in _NOT_PAST):
+        return m  # 比上两成 is no comparator; 经过, 通过: a verb
+    m.start -= len(prefix)
+    if m.comparator == "=":
+        m.comparator = ">=" if prefix == ge else "<=" if prefix == le else "~"
+    return m
+
+
+_NOT_PAST = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
+
+
 def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
-    """占全国9成, 七成以上企业, 近两成, 占比达到六成: N成 as a share (N×10 %), with the
-    comparator written before it (近, 超过 …) as a number's."""
+    """占全国9成, 七成以上企业, 近两成, 占比达到六成, 下降两成: N成 (N×10 %), a part of a whole
+    or, after a verb, a change (measure ``fraction``: see ``facts._measure``)."""
     cw = _words()
     for m in _matches(_TENTHS, text, lo, hi):
         if m.start() > lo and text[m.start() - 1] in "第":
             continue
         if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
             continue
-        ge = _before(text, m.start(), lo, cw.prefix_ge)
-        le = _before(text, m.start(), lo, cw.prefix_le)
-        about = _before(text, m.start(), lo, cw.prefix_about)
-        prefix = max((p for p in (ge, le, about) if p), key=len, default=None)
-        counted = m[2] is not None or _TENTHS_COUNTED.match(text, m.end(), hi) is not None
-        if not counted and prefix is None and not _before(text, m.start(), lo, cw.tenths_before):
-            continue  # 三成 alone: a name (三成集团) as often as a share
         read = _word_value(m[1])
         if read is None:
             continue
         cmp = {"以上": ">=", "多": ">=", "左右": "~", "以下": "<="}.get(m[2] or "", "=")
-        if prefix is not None and cmp == "=":
-            cmp = ">=" if prefix == ge else "<=" if prefix == le else "~"
-        start = m.start() - len(prefix) if prefix is not None else m.start()
-        share = Mention(start, m.end(), m.start(1), m.end(1), read[0] * 10, "%", "percent", comparator=cmp, measure="share")
-        yield _ranged(share, read, 10)
+        tenths = Mention(
+            m.start(), m.end(), m.start(1), m.end(1), read[0] * 10, "%", "percent", comparator=cmp, measure="fraction"
+        )
+        tenths = _with_comparators(text, lo, hi, tenths)
+        if not (
+            m[2] is not None
+            or tenths.start < m.start()
+            or _TENTHS_COUNTED.match(text, m.end(), hi) is not None
+            or _before(text, tenths.start, lo, cw.tenths_before)
+        ):
+            continue  # 三成 alone: a name (三成集团) as often as a share
+        yield _ranged(tenths, read, 10)
 
 
 @cache
