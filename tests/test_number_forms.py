@@ -245,3 +245,27 @@ def test_word_forms_take_the_comparators_around_them(
 )
 def test_the_words_of_the_future_are_no_part_of_a_label(sentence: str, label: str) -> None:
     assert [f.indicator for f in _facts(sentence)] == [label]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value", "unit"),
+    [
+        ("光伏装机达到10GW。", "10GW", 10000, "MW"),
+        ("新增新型储能500MW。", "500MW", 500, "MW"),
+        ("新能源电池产能55GWh。", "55GWh", 55e6, "千瓦时"),
+        ("全年飞行2061万架次。", "2061万架次", 20_610_000, "count"),
+        ("邮轮母港接待邮轮91艘次。", "91艘次", 91, "count"),
+        ("开行中欧班列4000班次。", "4000班次", 4000, "count"),
+    ],
+)
+def test_units_in_latin_letters_and_counts_of_trips(sentence: str, quote: str, value: float, unit: str) -> None:
+    hits = [f for f in _facts(sentence) if f.quote == quote]
+    assert hits and _close(hits[0].value, value) and hits[0].unit == unit, _facts(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quotes"),
+    [("新建5G基站2万个。", ["2万个"]), ("创建A3级景区12家。", ["12家"]), ("建成3D打印产业园2个。", ["2个"])],
+)
+def test_a_number_before_letters_that_are_no_unit_is_a_code(sentence: str, quotes: list[str]) -> None:
+    assert [f.quote for f in _facts(sentence)] == quotes

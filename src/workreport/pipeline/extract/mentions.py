@@ -391,8 +391,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         value = parsed if parsed is not None else Decimal(0)
         before = text[s - 1] if s > lo else ""
         after = text[e] if e < hi else ""
-        if before in _NOT_BEFORE or after in _ASCII_LETTERS:
-            continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction
+        if before in _NOT_BEFORE or (after in _ASCII_LETTERS and _match_unit(text, e) is None):
+            continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction (10GW is a figure)
         if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
