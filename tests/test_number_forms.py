@@ -269,3 +269,34 @@ def test_units_in_latin_letters_and_counts_of_trips(sentence: str, quote: str, v
 )
 def test_a_number_before_letters_that_are_no_unit_is_a_code(sentence: str, quotes: list[str]) -> None:
     assert [f.quote for f in _facts(sentence)] == quotes
+
+
+# a range after a down verb is negative at both ends, low to high; a magnitude or a percent word
+# written once holds for both ends; a year after 到 ends no range
+RANGES: list[tuple[str, str, float, float, str]] = [
+    ("城镇登记失业率下降5—6个百分点。", "5—6个百分点", -6, -5, "pp"),
+    ("能耗下降5%—6%。", "5%—6%", -6, -5, "%"),
+    ("全年减少企业负担10—20亿元。", "10—20亿元", -2e9, -1e9, "CNY"),
+    ("调查失业率下降0.5到1个百分点。", "0.5到1个百分点", -1, -0.5, "pp"),
+    ("国民经济增長速度为百分之八至九。", "百分之八至九", 8, 9, "%"),
+    ("人均纯收入每年增长百分之四至百分之五。", "百分之四至百分之五", 4, 5, "%"),
+    ("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY"),
+    ("转移农村劳动力10—20万人。", "10—20万人", 100_000, 200_000, "person"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "quote", "low", "high", "unit"), RANGES)
+@pytest.mark.parametrize("form", range(3))
+def test_ranges_keep_their_sign_magnitude_and_order(
+    sentence: str, quote: str, low: float, high: float, unit: str, form: int
+) -> None:
+    text, written = _variants(sentence)[form], _variants(quote)[form]
+    hits = [f for f in _facts(text) if f.quote == written]
+    assert hits, (text, [(f.quote, f.value, f.value_max) for f in _facts(text)])
+    f = hits[0]
+    assert (f.comparator, f.unit) == ("range", unit) and _close(f.value, low) and _close(f.value_max, high), f
+
+
+def test_a_year_after_to_ends_no_range() -> None:
+    text = "工业产值的比重将由一九五二年的百分之三十九点七到一九五七年上升为百分之四十五点四。"
+    assert "百分之三十九点七" in [f.quote for f in _facts(text)]

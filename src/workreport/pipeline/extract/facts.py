@@ -417,9 +417,8 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
             return
         if m.measure == "fraction":  # 三分之一, 两成: a part of a whole, or after a verb a change
             if reading.verb:
-                m.measure, m.value = "growth", m.value * reading.sign
-                if m.value_max is not None:  # 下降二三成: -30 to -20
-                    m.value, m.value_max = sorted((m.value, m.value_max * reading.sign))
+                m.measure = "growth"
+                _signed(m, reading.sign)
                 if m.value < 0:  # 下降超3成: at least 30% less, as 下降超过30%
                     m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
             else:
@@ -433,9 +432,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
     if m.family == "percent":
         if reading.verb is not None:
             m.measure = "growth"
-            m.value *= reading.sign
-            if m.value_max is not None:
-                m.value_max *= reading.sign
+            _signed(m, reading.sign)
         elif any(head.endswith(w) for w in cue["growth_heads"]) or _GROWTH_TARGET.search(text[m.floor : m.start]):
             m.measure = "growth"  # 涨幅3%以内; 经济增长预期目标为7%左右: the target of a growth
         elif text.startswith("的", m.end, hi) and not text[m.end : min(hi, m.end + 8)].startswith(
@@ -452,7 +449,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
             m.measure = "growth"
     elif m.family == "points":
         m.measure = "change_pp"
-        m.value *= reading.sign
+        _signed(m, reading.sign)
     elif (
         m.family in ("money", "quantity", "count")
         and reading.verb is not None
@@ -460,13 +457,21 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         and not reading.to
     ):
         m.measure = "change"
-        m.value *= reading.sign
+        _signed(m, reading.sign)
     else:
         m.measure = "level"
     if m.measure in ("growth", "change", "change_pp") and m.value < 0:
         m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
     if m.family == "quantity" and m.unit == "household" and any(w in head for w in r.firm_words):
         m.unit, m.family = "count", "count"
+
+
+def _signed(m: Mention, sign: int) -> None:
+    """``m``'s value (and the top of its range) times ``sign``, the range kept low to high:
+    下降5—6个百分点 is -6 to -5."""
+    m.value *= sign
+    if m.value_max is not None:
+        m.value, m.value_max = sorted((m.value, m.value_max * sign))
 
 
 _WHOLE_OR_OF = re.compile(r"全[国省市]$|的$")

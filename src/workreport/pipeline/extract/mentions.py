@@ -468,20 +468,24 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             and top is None
             and k < len(found)
             and found[k][2] is not None
-            and text[e : lo + found[k][0]] in "—–-~～至"
+            and text[e : lo + found[k][0]] in "—–-~～至到"
+            and not (text[e] == "到" and _before(text, s, lo, cw.from_words))
         ):
-            # 4.5-5%: the unit is written once, after the second number
+            # 4.5-5%, 0.5到1个百分点: the unit is written once, after the second number, and so
+            # is a magnitude (10—20亿元: 10亿 to 20亿)
             s2, e2, v2, _top2 = found[k]
             u2 = _match_unit(text, lo + e2)
             if u2 is not None and lo + s2 - e == 1 and v2 is not None:
                 k += 1
                 end = lo + e2 + len(u2.written)
+                raw2 = text[lo + s2 : lo + e2]
+                shared = raw2[len(raw2.rstrip("万亿")) :] if not raw.endswith(("万", "亿")) else ""
                 m = Mention(
                     start=s,
                     end=end,
                     num_start=s,
                     num_end=e,
-                    value=value * u2.scale,
+                    value=value * u2.scale * _MAGNITUDE.get(shared, 1),
                     unit=u2.unit,
                     family=u2.family,
                     comparator="range",
@@ -551,6 +555,19 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 _s2, e2 = lo + nxt[0], lo + nxt[1]
                 j2 = e2
                 u2 = _match_unit(text, j2)
+                if (
+                    u2 is None
+                    and percent_word is not None
+                    and nxt[2] is not None
+                    and m.end == e
+                    and text[e2 : e2 + 1] not in _DATE_CHARS  # 百分之三十九点七到一九五七年: a year
+                ):
+                    second = _raw_traits(text[_s2:e2])[2]
+                    if second in (None, percent_word):  # 百分之五至六, 百分之五到百分之六
+                        m.value_max, m.end, m.comparator = nxt[2] * unit.scale, e2, "range"
+                        k += 1
+                        yield m
+                        continue
                 if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
                     unit2 = u2
                     m.unit, m.family = unit2.unit, unit2.family
@@ -567,6 +584,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         yield m
 
 
+_DATE_CHARS = frozenset("年月日号")
+_MAGNITUDE = {"万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}
 _SIBLING = re.compile(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+")
 _HEAD_BREAK = re.compile(r"[,，;:。]")
 _SUBJECT_UNIT = re.compile(r"(人次|人数|人口|户数)")
