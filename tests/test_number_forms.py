@@ -300,3 +300,23 @@ def test_ranges_keep_their_sign_magnitude_and_order(
 def test_a_year_after_to_ends_no_range() -> None:
     text = "工业产值的比重将由一九五二年的百分之三十九点七到一九五七年上升为百分之四十五点四。"
     assert "百分之三十九点七" in [f.quote for f in _facts(text)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value"),
+    [
+        ("地方一般公共预算收入增速居全国第八。", "第八", 8),
+        ("新能源汽车产量位列全国第12。", "第12", 12),
+        ("新增本外币贷款连续4年保持全国首位。", "首位", 1),
+        ("进出口规模稳居全国第二。", "第二", 2),
+        ("出口额跃居世界第一位。", "第一位", 1),
+    ],
+)
+def test_a_ranking_verb_names_a_rank_without_wei(sentence: str, quote: str, value: float) -> None:
+    hits = [f for f in _facts(sentence) if f.quote == quote]
+    assert hits and hits[0].value == value and hits[0].measure == "rank", _facts(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["坚持发展第一要务。", "入选第一批试点。", "居第二个台阶。"])
+def test_first_of_a_series_is_no_rank(sentence: str) -> None:
+    assert not [f for f in _facts(sentence) if f.measure == "rank"], _facts(sentence)

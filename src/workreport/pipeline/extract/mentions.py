@@ -643,7 +643,8 @@ def _word_value(s: str) -> tuple[Decimal, Decimal | None] | None:
 
 _RANK = re.compile(
     r"第\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名)(?!单)"
-    r"|(?<=[居列排])(?:全[国省市区]|世界|全球|各省区|同类城市)?(首位|第一)(?![批个次届类产])"
+    r"|(?:(?<=[居列排])|(?<=保持))(?:全[国省市区]|世界|全球|各省区|同类城市)?(首位|第一|第(\d+|[二三四五六七八九十两]+))"
+    r"(?![批个次届类产位名\d一二三四五六七八九十])"
 )
 _MOVE = re.compile(_NOT_AFTER_DIGIT + r"(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
 _FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
@@ -758,8 +759,13 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
 
 
 def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
-    """第3位, 居全国首位."""
+    """第3位, 居全国首位, 位列全国第十二, 保持全国第一."""
     for m in _RANK.finditer(text, lo, hi):
+        if m[4]:  # 位列全国第十二: a ranking verb names the rank without 位 or 名
+            read = _word_value(m[4])
+            if read is not None:
+                yield _ranged(Mention(m.start(3), m.end(), m.start(4), m.end(4), read[0], "rank", "rank", measure="rank"), read)
+            continue
         if m[3]:
             yield Mention(
                 m.start(3), m.end(), m.start(3), m.end(), Decimal(1), "rank", "rank", measure="rank"
