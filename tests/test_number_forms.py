@@ -320,3 +320,24 @@ def test_a_ranking_verb_names_a_rank_without_wei(sentence: str, quote: str, valu
 @pytest.mark.parametrize("sentence", ["坚持发展第一要务。", "入选第一批试点。", "居第二个台阶。"])
 def test_first_of_a_series_is_no_rank(sentence: str) -> None:
     assert not [f for f in _facts(sentence) if f.measure == "rank"], _facts(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value", "comparator"),
+    [
+        ("同我国建立外交关系的国家达到近百个。", "近百个", 100, "~"),
+        ("出境旅游近亿人次。", "近亿人次", 1e8, "~"),
+        ("海铁联运班列突破万列。", "突破万列", 10_000, ">="),
+        ("中欧班列开行超万列。", "超万列", 10_000, ">="),
+        ("上千家企业参加。", "上千家", 1000, ">="),
+        ("加固近千公里的长江干堤。", "近千公里", 1000, "~"),
+    ],
+)
+def test_round_magnitudes_after_a_comparator(sentence: str, quote: str, value: float, comparator: str) -> None:
+    hits = [f for f in _facts(sentence) if f.quote == quote]
+    assert hits and _close(hits[0].value, value) and hits[0].comparator == comparator, _facts(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["近百年来成就辉煌。", "经过百家企业调查。", "新增年销售收入超亿元的企业100家。"])
+def test_round_magnitudes_that_are_no_figure(sentence: str) -> None:
+    assert not [f for f in _facts(sentence) if f.quote[-1] not in "家"], _facts(sentence)

@@ -729,7 +729,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
             yield _ranged(front, read)
     if "位" in seg:
         yield from _moves(text, lo, hi, cue)
-    if "上" in seg:
+    if any(c in _round_magnitude()[1] for c in seg) and any(c in "百千万亿" for c in seg):
         yield from _above(text, lo, hi)
     if "番" in seg:
         for m in _DOUBLE.finditer(text, lo, hi):
@@ -800,25 +800,38 @@ def _moves(text: str, lo: int, hi: int, cue: dict[str, list[str]]) -> Iterator[M
         yield _ranged(move, read, sign)
 
 
-_ABOVE = re.compile(r"上([百千万亿])")
+@cache
+def _round_magnitude() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+    """The pattern of a comparator word before a bare 百, 千, 万 or 亿 (上千, 近百, 逾万, 超百亿),
+    the first characters of those words, and the words that mean "about"."""
+    cmp = extractor_rules().cue["comparator"]
+    ge, about = cmp["prefix_ge"], cmp["prefix_about"]
+    words = sorted({*ge, *about}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(map(re.escape, words)) + ")([百千万亿])")
+    return pattern, frozenset(w[0] for w in words), frozenset(about)
 
 
 def _above(text: str, lo: int, hi: int) -> Iterator[Mention]:
-    """上百亿元, 上千家: a round magnitude reached."""
-    for m in _ABOVE.finditer(text[lo:hi]):
-        a, b = lo + m.start(), lo + m.end()
+    """上百亿元, 上千家, 近百个, 逾万人: a round magnitude reached, passed or neared."""
+    pattern, _, about = _round_magnitude()
+    for m in pattern.finditer(text, lo, hi):
+        a, b = m.start(), m.end()
         unit = _match_unit(text, b)
         if unit is None or unit.family not in ("quantity", "money", "count"):
-            continue
+            continue  # 近百年, 上万元钱 …: no unit of an amount (上千 alone names nothing)
+        if m[1] == "过" and a > lo and text[a - 1] in _NOT_PAST:
+            continue  # 经过, 通过: a verb
+        if m[1] not in about and text.startswith("的", b + len(unit.written)):
+            continue  # 年销售收入超亿元的企业: a threshold that defines what is counted
         yield Mention(
             a,
             b + len(unit.written),
-            a + 1,
+            m.start(2),
             b,
-            parse_numeral(m[1]) * unit.scale,
+            parse_numeral(m[2]) * unit.scale,
             unit.unit,
             unit.family,
-            comparator=">=",
+            comparator="~" if m[1] in about else ">=",
             classifier=unit.written if unit.family == "count" else None,
         )
 
