@@ -729,7 +729,7 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
             yield _ranged(front, read)
     if "位" in seg:
         yield from _moves(text, lo, hi, cue)
-    if any(c in _round_magnitude()[1] for c in seg) and any(c in "百千万亿" for c in seg):
+    if "百" in seg or "千" in seg or "万" in seg or "亿" in seg:
         yield from _above(text, lo, hi)
     if "番" in seg:
         for m in _DOUBLE.finditer(text, lo, hi):
@@ -801,19 +801,19 @@ def _moves(text: str, lo: int, hi: int, cue: dict[str, list[str]]) -> Iterator[M
 
 
 @cache
-def _round_magnitude() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
-    """The pattern of a comparator word before a bare 百, 千, 万 or 亿 (上千, 近百, 逾万, 超百亿),
-    the first characters of those words, and the words that mean "about"."""
+def _round_magnitude() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern of a comparator word before a bare 百, 千, 万 or 亿 (上千, 近百, 逾万, 超百亿)
+    and the words that mean "about"."""
     cmp = extractor_rules().cue["comparator"]
     ge, about = cmp["prefix_ge"], cmp["prefix_about"]
     words = sorted({*ge, *about}, key=len, reverse=True)
     pattern = re.compile("(" + "|".join(map(re.escape, words)) + ")([百千万亿])")
-    return pattern, frozenset(w[0] for w in words), frozenset(about)
+    return pattern, frozenset(about)
 
 
 def _above(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """上百亿元, 上千家, 近百个, 逾万人: a round magnitude reached, passed or neared."""
-    pattern, _, about = _round_magnitude()
+    pattern, about = _round_magnitude()
     for m in pattern.finditer(text, lo, hi):
         a, b = m.start(), m.end()
         unit = _match_unit(text, b)
