@@ -2,10 +2,11 @@
 
 A sentence is: an optional lead clause (a place name, an idiom, a cue), a subject, a verb,
 one number in some written form (Arabic, Chinese, mixed, full-width, approximate, fraction,
-per mille, percent words, multiples, signs, ranges) and a tail, with the number at the
-start, in the middle or at the end of its sentence or clause. ``extract`` must not raise,
-every span must be exact, and the generated number must be found with its value, unit and
-sign.
+per mille, percent words, multiples, tenths, signs, ranges, units in Latin letters, round
+magnitudes), often with a comparator word before it, and a tail, with the number at the
+start, in the middle or at the end of its sentence or clause, after an up or a down verb.
+``extract`` must not raise, every span must be exact, and the generated number must be found
+with its value, unit, sign and comparator.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Num:
     unit: str
     value_max: float | None = None
     kind: str = "percent"  # percent | amount | count: which verbs and positions fit
+    falls: bool = False  # may follow a down verb (下降5%, 下降0.5到1个百分点): read negative
+    prefixed: bool = True  # a comparator word may stand before it (近5%, 超过12个)
 
 
 def _dec(whole: int, tenth: int) -> float:
@@ -42,11 +45,24 @@ def _dec(whole: int, tenth: int) -> float:
 def numbers(draw: st.DrawFn) -> Num:
     form = draw(st.sampled_from(
         ["pct", "pct_word", "pct_word_arabic", "per_mille", "per_mille_sign", "amount", "amount_cn",
-         "amount_mixed", "count", "count_cn", "times", "approx", "range", "signed", "fraction"]
+         "amount_mixed", "count", "count_cn", "times", "approx", "range", "signed", "fraction",
+         "tenths", "pct_word_range", "pp_range", "latin_unit", "round"]
     ))  # fmt: skip
     w, t = draw(st.integers(1, 99)), draw(st.integers(1, 9))
     if form == "pct":
-        return Num(f"{w}.{t}%", _dec(w, t), "%")
+        return Num(f"{w}.{t}%", _dec(w, t), "%", falls=True)
+    if form == "tenths":
+        return Num(f"{_CN_DIGITS[t]}成", t * 10, "%", falls=True)
+    if form == "pct_word_range":
+        a = w % 20 + 1
+        return Num(f"百分之{to_chinese(a)}至{to_chinese(a + 1)}", a, "%", a + 1, falls=True, prefixed=False)
+    if form == "pp_range":
+        return Num(f"0.{t}到1个百分点", t / 10, "pp", 1.0, falls=True, prefixed=False)
+    if form == "latin_unit":
+        return Num(f"{w}.{t}GW", _dec(w, t) * 1000, "MW", kind="amount")
+    if form == "round":
+        word, value = draw(st.sampled_from([("百个", 100), ("千家", 1000), ("万个", 10_000)]))
+        return Num(word, value, "count", kind="count", prefixed=False)
     if form == "pct_word":
         return Num(f"百分之{to_chinese(w)}点{_CN_DIGITS[t]}", _dec(w, t), "%")
     if form == "pct_word_arabic":
@@ -72,12 +88,14 @@ def numbers(draw: st.DrawFn) -> Num:
         return Num(f"{to_chinese(t)}点{_CN_DIGITS[w % 9 + 1]}倍", _dec(t, w % 9 + 1) * 100, "%")
     if form == "approx":
         d = draw(st.integers(1, 8))
-        return Num(f"{_CN_DIGITS[d]}{_CN_DIGITS[d + 1]}十家", d * 10, "count", (d + 1) * 10, kind="count")
+        return Num(
+            f"{_CN_DIGITS[d]}{_CN_DIGITS[d + 1]}十家", d * 10, "count", (d + 1) * 10, kind="count", prefixed=False
+        )
     if form == "range":
-        return Num(f"{t}%—{t + w % 5 + 1}%", t, "%", t + w % 5 + 1)
+        return Num(f"{t}%—{t + w % 5 + 1}%", t, "%", t + w % 5 + 1, falls=True, prefixed=False)
     if form == "signed":
-        return Num(draw(st.sampled_from(["-", "负"])) + f"{w}.{t}%", -_dec(w, t), "%")
-    return Num(f"{t}/{t + w}", t / (t + w) * 100, "%")  # fraction
+        return Num(draw(st.sampled_from(["-", "负"])) + f"{w}.{t}%", -_dec(w, t), "%", prefixed=False)
+    return Num(f"{t}/{t + w}", t / (t + w) * 100, "%", prefixed=False)  # fraction
 
 
 SUBJECTS = {
@@ -92,6 +110,11 @@ SUBJECTS = {
     "count": ["新建学校", "新开工重点项目", "新增规上企业", "建成示范村"],
 }
 VERBS = {"percent": ["增长", "达到", "提高"], "amount": ["达到", "完成", "实现"], "count": ["达到", "共", ""]}
+DOWN_VERBS = ["下降", "减少", "降低"]
+# comparator words before a number and the comparator they give (FACTS.md §2)
+PREFIXES = {"": "=", "近": "~", "约": "~", "超过": ">=", "突破": ">="}
+# a bare round figure needs a comparator word before it: 上千家, 近百个, 超万个
+ROUND_PREFIXES = {"上": ">=", "近": "~", "超": ">=", "突破": ">="}
 LEADS = [
     "",
     "预计全年",
@@ -107,57 +130,65 @@ TAILS = ["", "，较上年有所提高", "，力争实现更好结果", "，创�
 
 
 @st.composite
-def sentences(draw: st.DrawFn) -> tuple[str, int, Num]:
-    """(sentence, where the number starts, the number)."""
+def sentences(draw: st.DrawFn) -> tuple[str, int, Num, str]:
+    """(sentence, where the number starts, the number, the comparator it must read as)."""
     num = draw(numbers())
     written = num.text.translate(_FULL) if draw(st.booleans()) else num.text
+    comparator = "range" if num.value_max is not None else "="
+    if num.prefixed:
+        word = draw(st.sampled_from(sorted(PREFIXES)))
+        written, comparator = word + written, PREFIXES[word] if word else comparator
+    elif num.unit == "count" and num.text[0] in "百千万":
+        word = draw(st.sampled_from(sorted(ROUND_PREFIXES)))
+        written, comparator = word + written, ROUND_PREFIXES[word]
     lead = draw(st.sampled_from(LEADS))
     tail = draw(st.sampled_from(TAILS))
     position = draw(st.sampled_from(["middle", "end", "clause_start"]))
-    if position == "clause_start" and num.kind in ("amount", "count") and num.value_max is None:
+    if position == "clause_start" and num.kind in ("amount", "count") and comparator == "=":
         head = (lead.rstrip("，") + "，") if lead else ""
         rest = {"amount": "用于保障和改善民生", "count": "项目开工建设"}[num.kind]
-        return head + written + rest + "。", len(head), num
+        return head + written + rest + "。", len(head), num, comparator
     subject = draw(st.sampled_from(SUBJECTS[num.kind]))
-    verb = draw(st.sampled_from(VERBS[num.kind]))
+    verb = draw(st.sampled_from(VERBS[num.kind] + (DOWN_VERBS if num.falls else [])))
     head = lead + subject + verb
     end = "。" if position == "end" else tail + "。"
-    return head + written + end, len(head), num
+    return head + written + end, len(head), num, comparator
 
 
 def _sign_of_verb(sentence: str, at: int) -> int:
-    return -1 if sentence[:at].endswith(("下降", "减少")) else 1
+    return -1 if sentence[:at].endswith(tuple(DOWN_VERBS)) else 1
 
 
-@settings(max_examples=150, deadline=None)
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+@settings(max_examples=200, deadline=None)
 @given(sentences())
-def test_generated_number_is_read(case: tuple[str, int, Num]) -> None:
-    sentence, at, num = case
+def test_generated_number_is_read(case: tuple[str, int, Num, str]) -> None:
+    sentence, at, num, comparator = case
     facts = workreport.extract(Document(text=sentence))
     for f in facts:
         assert sentence[f.start : f.end] == f.quote
-    end = at + len(num.text)
-    near = [f for f in facts if f.start < end and f.end > at]
+    near = [f for f in facts if f.start <= at < f.end or at <= f.start < at + len(num.text) + 2]
     assert near, (sentence, facts)
     sign = _sign_of_verb(sentence, at)
-    ok = [
-        f
-        for f in near
-        if f.unit == num.unit
-        and abs(f.value - sign * num.value) <= 1e-6 * max(1.0, abs(num.value))
-        and (
-            num.value_max is None
-            or (
-                f.value_max is not None and abs(f.value_max - num.value_max) <= 1e-6 * max(1.0, num.value_max)
-            )
-        )
-    ]
-    assert ok, (sentence, [(f.quote, f.value, f.value_max, f.unit) for f in near])
+    low, high = num.value * sign, None if num.value_max is None else num.value_max * sign
+    if high is not None and high < low:
+        low, high = high, low  # 下降5%—6%: -6 to -5
+    if sign < 0:
+        comparator = {">=": "<=", "<=": ">="}.get(comparator, comparator)  # applied to the signed value
+    got = [(f.quote, f.value, f.value_max, f.unit, f.comparator) for f in near]
+    ok = [f for f in near if f.unit == num.unit and _close(f.value, low) and _close(f.value_max, high)]
+    assert ok, (sentence, got)
+    assert ok[0].comparator == comparator, (sentence, got)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(sentences(), min_size=2, max_size=6))
-def test_generated_paragraph_never_raises(cases: list[tuple[str, int, Num]]) -> None:
-    text = "".join(s for s, _, _ in cases)
+def test_generated_paragraph_never_raises(cases: list[tuple[str, int, Num, str]]) -> None:
+    text = "".join(s for s, *_ in cases)
     for f in workreport.extract(Document(text=text)):
         assert text[f.start : f.end] == f.quote
