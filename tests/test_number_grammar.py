@@ -11,6 +11,7 @@ with its value, unit, sign and comparator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hypothesis import given, settings
@@ -41,61 +42,59 @@ def _dec(whole: int, tenth: int) -> float:
     return whole + tenth / 10
 
 
+def _amount_cn(draw: st.DrawFn, w: int, t: int) -> Num:
+    n = draw(st.integers(11, 9999))
+    return Num(f"{to_chinese(n, liang=draw(st.booleans()))}万元", n * 1e4, "CNY", kind="amount")
+
+
+def _approx(draw: st.DrawFn, w: int, t: int) -> Num:
+    d = draw(st.integers(1, 8))
+    return Num(f"{_CN_DIGITS[d]}{_CN_DIGITS[d + 1]}十家", d * 10, "count", (d + 1) * 10, kind="count", prefixed=False)
+
+
+def _round(draw: st.DrawFn, w: int, t: int) -> Num:
+    word, value = draw(st.sampled_from([("百个", 100), ("千家", 1000), ("万个", 10_000)]))
+    return Num(word, value, "count", kind="count", prefixed=False)
+
+
+def _pct_word_range(draw: st.DrawFn, w: int, t: int) -> Num:
+    a = w % 20 + 1
+    return Num(f"百分之{to_chinese(a)}至{to_chinese(a + 1)}", a, "%", a + 1, falls=True, prefixed=False)
+
+
+# each written form: (draw, a whole number 1-99, a digit 1-9) -> the number as written and read
+FORMS: dict[str, Callable[[st.DrawFn, int, int], Num]] = {
+    "pct": lambda d, w, t: Num(f"{w}.{t}%", _dec(w, t), "%", falls=True),
+    "pct_word": lambda d, w, t: Num(f"百分之{to_chinese(w)}点{_CN_DIGITS[t]}", _dec(w, t), "%"),
+    "pct_word_arabic": lambda d, w, t: Num(f"百分之{w}.{t}", _dec(w, t), "%"),
+    "per_mille": lambda d, w, t: Num(
+        f"千分之{to_chinese(t)}点{_CN_DIGITS[w % 9 + 1]}", _dec(t, w % 9 + 1) / 10, "%"
+    ),
+    "per_mille_sign": lambda d, w, t: Num(f"{t}.{w % 9 + 1}‰", _dec(t, w % 9 + 1) / 10, "%"),
+    "amount": lambda d, w, t: Num(f"{w}.{t}亿元", _dec(w, t) * 1e8, "CNY", kind="amount"),
+    "amount_cn": _amount_cn,
+    "amount_mixed": lambda d, w, t: Num(f"{t}.{w % 9 + 1}万亿元", _dec(t, w % 9 + 1) * 1e12, "CNY", kind="amount"),
+    "count": lambda d, w, t: Num(f"{w * 50 + t}个", w * 50 + t, "count", kind="count"),
+    "count_cn": lambda d, w, t: Num(f"{to_chinese(w * 10 + t)}家", w * 10 + t, "count", kind="count"),
+    "times": lambda d, w, t: Num(f"{to_chinese(t)}点{_CN_DIGITS[w % 9 + 1]}倍", _dec(t, w % 9 + 1) * 100, "%"),
+    "approx": _approx,
+    "range": lambda d, w, t: Num(f"{t}%—{t + w % 5 + 1}%", t, "%", t + w % 5 + 1, falls=True, prefixed=False),
+    "signed": lambda d, w, t: Num(
+        d(st.sampled_from(["-", "负"])) + f"{w}.{t}%", -_dec(w, t), "%", prefixed=False
+    ),
+    "fraction": lambda d, w, t: Num(f"{t}/{t + w}", t / (t + w) * 100, "%", prefixed=False),
+    "tenths": lambda d, w, t: Num(f"{_CN_DIGITS[t]}成", t * 10, "%", falls=True),
+    "pct_word_range": _pct_word_range,
+    "pp_range": lambda d, w, t: Num(f"0.{t}到1个百分点", t / 10, "pp", 1.0, falls=True, prefixed=False),
+    "latin_unit": lambda d, w, t: Num(f"{w}.{t}GW", _dec(w, t) * 1000, "MW", kind="amount"),
+    "round": _round,
+}
+
+
 @st.composite
 def numbers(draw: st.DrawFn) -> Num:
-    form = draw(st.sampled_from(
-        ["pct", "pct_word", "pct_word_arabic", "per_mille", "per_mille_sign", "amount", "amount_cn",
-         "amount_mixed", "count", "count_cn", "times", "approx", "range", "signed", "fraction",
-         "tenths", "pct_word_range", "pp_range", "latin_unit", "round"]
-    ))  # fmt: skip
-    w, t = draw(st.integers(1, 99)), draw(st.integers(1, 9))
-    if form == "pct":
-        return Num(f"{w}.{t}%", _dec(w, t), "%", falls=True)
-    if form == "tenths":
-        return Num(f"{_CN_DIGITS[t]}成", t * 10, "%", falls=True)
-    if form == "pct_word_range":
-        a = w % 20 + 1
-        return Num(f"百分之{to_chinese(a)}至{to_chinese(a + 1)}", a, "%", a + 1, falls=True, prefixed=False)
-    if form == "pp_range":
-        return Num(f"0.{t}到1个百分点", t / 10, "pp", 1.0, falls=True, prefixed=False)
-    if form == "latin_unit":
-        return Num(f"{w}.{t}GW", _dec(w, t) * 1000, "MW", kind="amount")
-    if form == "round":
-        word, value = draw(st.sampled_from([("百个", 100), ("千家", 1000), ("万个", 10_000)]))
-        return Num(word, value, "count", kind="count", prefixed=False)
-    if form == "pct_word":
-        return Num(f"百分之{to_chinese(w)}点{_CN_DIGITS[t]}", _dec(w, t), "%")
-    if form == "pct_word_arabic":
-        return Num(f"百分之{w}.{t}", _dec(w, t), "%")
-    if form == "per_mille":
-        return Num(f"千分之{to_chinese(t)}点{_CN_DIGITS[w % 9 + 1]}", _dec(t, w % 9 + 1) / 10, "%")
-    if form == "per_mille_sign":
-        return Num(f"{t}.{w % 9 + 1}‰", _dec(t, w % 9 + 1) / 10, "%")
-    if form == "amount":
-        return Num(f"{w}.{t}亿元", _dec(w, t) * 1e8, "CNY", kind="amount")
-    if form == "amount_cn":
-        n = draw(st.integers(11, 9999))
-        return Num(f"{to_chinese(n, liang=draw(st.booleans()))}万元", n * 1e4, "CNY", kind="amount")
-    if form == "amount_mixed":
-        return Num(f"{t}.{w % 9 + 1}万亿元", _dec(t, w % 9 + 1) * 1e12, "CNY", kind="amount")
-    if form == "count":
-        n = draw(st.integers(11, 5000))
-        return Num(f"{n}个", n, "count", kind="count")
-    if form == "count_cn":
-        n = draw(st.integers(11, 999))
-        return Num(f"{to_chinese(n)}家", n, "count", kind="count")
-    if form == "times":
-        return Num(f"{to_chinese(t)}点{_CN_DIGITS[w % 9 + 1]}倍", _dec(t, w % 9 + 1) * 100, "%")
-    if form == "approx":
-        d = draw(st.integers(1, 8))
-        return Num(
-            f"{_CN_DIGITS[d]}{_CN_DIGITS[d + 1]}十家", d * 10, "count", (d + 1) * 10, kind="count", prefixed=False
-        )
-    if form == "range":
-        return Num(f"{t}%—{t + w % 5 + 1}%", t, "%", t + w % 5 + 1, falls=True, prefixed=False)
-    if form == "signed":
-        return Num(draw(st.sampled_from(["-", "负"])) + f"{w}.{t}%", -_dec(w, t), "%", prefixed=False)
-    return Num(f"{t}/{t + w}", t / (t + w) * 100, "%", prefixed=False)  # fraction
+    form = draw(st.sampled_from(sorted(FORMS)))
+    return FORMS[form](draw, draw(st.integers(1, 99)), draw(st.integers(1, 9)))
 
 
 SUBJECTS = {
