@@ -102,6 +102,10 @@ NUMERAL_STARTS: frozenset[str] = frozenset(_D + "十拾百佰千仟万亿")
 
 _NUMERAL_RE = re.compile(NUMERAL_PATTERN)
 _ARABIC_RE = re.compile(_ARABIC)
+# Most numerals of a report are Arabic, alone or before one magnitude (12, 5.3, 1,234, 406万,
+# 1.5亿): the parser reads any such run as the number times the magnitude, which is computed
+# here at once instead of a token and a grammar step per character.
+_ARABIC_BIG_RE = re.compile(rf"({_ARABIC})(万亿|万|亿)?")
 _POINT_TAIL_RE = re.compile(rf"([{_D}]+)([万亿]*)")
 _HAS_ASCII_DIGIT_RE = re.compile(r"[0-9]")
 
@@ -112,6 +116,11 @@ class _Reject(Exception):
 
 def _p10(k: int) -> Decimal:
     return Decimal((0, (1,), k))
+
+
+# The powers the parser multiplies by (places 1-3, 万 and 亿 levels, 万亿), made once: a
+# Decimal built from a tuple at every place read.
+_POWERS: tuple[Decimal, ...] = tuple(_p10(k) for k in range(13))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +205,7 @@ class _Parser:
         after_big = self.i > 0 and self.toks[self.i - 1].kind == "big"  # the 万 of 万亿
         self.i += 1
         coef_value = Decimal(1) if coef is None else coef[0]
-        value = coef_value * _p10(lvl)
+        value = coef_value * _POWERS[lvl]
         zero = self._take_zero()
         nxt = self._peek()
         if nxt is None or nxt.kind == "big":
@@ -207,14 +216,14 @@ class _Parser:
             raise _Reject  # 1.5万3千 means nothing
         if not zero and self.allow_abbrev and not after_big and nxt.digit and self.i + 1 == len(self.toks):
             self.i += 1  # 一万二 = 12000: a lone final digit counts in the next place down
-            return value + nxt.digit * _p10(lvl - 1), False
+            return value + nxt.digit * _POWERS[lvl - 1], False
         rem = self._level(lower, at_start=False)
         if rem is None:
             raise _Reject
         rem_value, rem_bare = rem
         if rem_value == 0 or rem_value != rem_value.to_integral_value() or (rem_bare and not zero):
             raise _Reject
-        if zero != (rem_value < _p10(lvl - 1)) or rem_value >= _p10(lvl):
+        if zero != (rem_value < _POWERS[lvl - 1]) or rem_value >= _POWERS[lvl]:
             raise _Reject
         return value + rem_value, False
 
@@ -232,7 +241,7 @@ class _Parser:
                 if prev is not None or not at_start:
                     raise _Reject
                 self.i += 1  # a leading 十/百/千 means one of it
-                total, prev = _p10(tok.place), tok.place
+                total, prev = _POWERS[tok.place], tok.place
                 continue
             unit = self._peek(1)
             if unit is not None and unit.kind == "unit":
@@ -241,7 +250,7 @@ class _Parser:
                 if prev is not None and (unit.place >= prev or zero != (prev - unit.place > 1)):
                     raise _Reject
                 self.i += 2
-                total += tok.digit * _p10(unit.place)
+                total += tok.digit * _POWERS[unit.place]
                 prev = unit.place
                 continue
             self.i += 1
@@ -259,7 +268,7 @@ class _Parser:
                 return total + tok.digit, False
             if not self.allow_abbrev or not self._at_end():
                 raise _Reject  # 三千五万 is no standard reading
-            return total + tok.digit * _p10(prev - 1), False  # 三千五 = 3500
+            return total + tok.digit * _POWERS[prev - 1], False  # 三千五 = 3500
 
 
 def _chinese_digits(s: str) -> str:
@@ -268,8 +277,10 @@ def _chinese_digits(s: str) -> str:
 
 def _plain(s: str) -> Decimal:
     """A numeral with no percent word and no fraction."""
-    if _ARABIC_RE.fullmatch(s):
-        return Decimal(s.replace(",", ""))
+    arabic = _ARABIC_BIG_RE.fullmatch(s)
+    if arabic is not None:
+        value = Decimal(arabic[1].replace(",", ""))
+        return value if arabic[2] is None else value * _POWERS[_MULTIPLIERS[arabic[2]]]
     if "点" in s:
         left, _, right = s.partition("点")
         m = _POINT_TAIL_RE.fullmatch(right)
@@ -278,7 +289,7 @@ def _plain(s: str) -> Decimal:
         if _HAS_ASCII_DIGIT_RE.search(left) or (m[2] and any(c in _BIG for c in left)):
             raise _Reject
         whole = _Parser(_tokens(left), allow_abbrev=False).number()
-        return (whole + Decimal("0." + _chinese_digits(m[1]))) * _p10(_MULTIPLIERS[m[2]])
+        return (whole + Decimal("0." + _chinese_digits(m[1]))) * _POWERS[_MULTIPLIERS[m[2]]]
     if len(s) > 1 and all(c in _DIGITS and c != "两" for c in s):
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
     return _Parser(_tokens(s)).number()
@@ -302,6 +313,8 @@ def parse_numeral(s: str) -> Decimal:
     ``百分之X`` returns X (the caller knows it is a percent); ``A分之B`` and ``B/A`` return
     B/A rounded to 28 significant digits when inexact.
     """
+    if s.isdigit() and s.isascii():
+        return Decimal(s)  # 12, 2025: canonical as read (exponent 0), no context needed
     try:
         with localcontext(_EXACT):
             if s.startswith("百分之"):
