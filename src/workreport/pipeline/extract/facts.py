@@ -341,7 +341,7 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             # 一是为5.95万名…学生提供…: the counted thing follows the number
             tail = _TAIL.match(text, m.end, hi)
             m.indicator = tail[0] if tail else ""
-        m.indicator, object_lead = label_of(text, m, hi, cs, lo, previous, object_lead)
+        m.indicator, object_lead = label_of(text, m, hi, cs, lo, previous, object_lead, phrase)
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
         if (
@@ -407,8 +407,6 @@ def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
 def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa: C901  (one decision table: the measure from the figure's form, unit family and the words before it)
     """The measure of ``m`` from its reading, the phrase before it (``text[m.floor:m.start]``) and
     the words after it (at most 8 characters, not past ``hi``)."""
-    r = extractor_rules()
-    cue = r.cue["measure"]
     if m.measure is not None:  # fixed by the form: most figures have none
         if m.measure in ("rank", "change_rank"):
             return
@@ -425,6 +423,8 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
             return
         if m.measure == "share":
             return
+    r = extractor_rules()  # after the forms that fix the measure: their figures need no rules
+    cue = r.cue["measure"]
     head = reading.phrase
     if m.family == "percent":
         if reading.verb is not None:

@@ -32,17 +32,26 @@ _OBJECT_REACH = 40  # counted_object reads at most this far after a number
 
 
 def label_of(
-    text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
+    text: str,
+    m: Mention,
+    hi: int,
+    cs: int,
+    lo: int,
+    previous: Mention | None,
+    object_lead: str | None,
+    phrase: str | None = None,
 ) -> tuple[str, str | None]:
     """The indicator label of ``m`` and the verb its counted object carries on (``_read_label``).
 
     A label of one character or a list marker names nothing by itself (从, 以, 年, 钢): it takes
-    the subject named before it in the sentence, or the clause's named object."""
-    label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead)
+    the subject named before it in the sentence, or the clause's named object. ``phrase``:
+    ``text[m.floor : m.start]`` if the caller has it (cut and hashed once per number)."""
+    label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead, phrase)
     if _names_nothing(label):
         label = _named_before(text, label, m, hi, cs, lo, previous)
     if m.indicator_id is None:
-        label = _ranked_subject(text, label, m, cs)
+        if m.family == "rank":
+            label = _ranked_subject(text, label, m, cs)
         label = _owner_after(text, label, m, hi, lo)
         changes = m.reading is not None and m.reading.verb is not None and m.family != "rank"
         if cs > lo and not changes and text.startswith(label_words("subjectless"), cs):
@@ -261,7 +270,14 @@ def _strip_year(phrase: str) -> str:
 
 
 def _read_label(
-    text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
+    text: str,
+    m: Mention,
+    hi: int,
+    cs: int,
+    lo: int,
+    previous: Mention | None,
+    object_lead: str | None,
+    phrase: str | None = None,
 ) -> tuple[str, str | None]:
     """The indicator label of ``m`` (FACTS.md §2), and the verb its counted object carries on.
 
@@ -272,7 +288,7 @@ def _read_label(
     label = m.indicator
     if reading is None:
         return label, None
-    verb, p = _label_phrase(text[m.floor : m.start], label)
+    verb, p = _label_phrase(text[m.floor : m.start] if phrase is None else phrase, label)
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
     if m.family == "money" and not text.startswith("的", m.end):
         counts = False  # an amount's object is read only after 的

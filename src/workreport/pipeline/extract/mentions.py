@@ -359,6 +359,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
 ) -> Iterator[Mention]:
     cw = _words()
     label_cls = cw.label_cls
+    unit_at, reach, size = _unit_at, _unit_reach(), len(text)  # _match_unit, inlined below
     if found is None:
         found = _numerals(text, lo, hi)
     quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
@@ -417,20 +418,24 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
-        magnitude_only, cn, percent_word = _raw_traits(raw)
+        if "0" <= raw[0] <= "9":
+            # opening with a digit: no bare magnitude, not all Chinese, no percent word (most
+            # numbers): no look-up of a new string in the cache
+            magnitude_only = cn = False
+            percent_word = None
+        else:
+            magnitude_only, cn, percent_word = _raw_traits(raw)
         negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
         while j < hi and text[j] == " ":
             j += 1
-        unit = (
-            Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
-            if percent_word is not None
-            else _match_unit(text, j)
-        )
         if percent_word is not None:
+            unit: Unit | None = Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             j = e
+        else:
+            unit = unit_at(text[j : j + reach]) if j < size else None  # _match_unit(text, j)
         if unit is None and raw.endswith("千") and len(raw) > 1:
             # 300万千瓦: the 千 belongs to the unit
             alt = _match_unit(text, e - 1)
@@ -510,7 +515,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 continue
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
-        suffix = _after(text, end, cw.suffix_any)
+        # the table is looked up only when the next character starts one of its words
+        suffix = _after(text, end, cw.suffix_any) if text[end : end + 1] in cw.suffix_any else None
         if suffix in ("以上", "以下", "及以上", "及以下") and end + len(suffix) < hi:
             nxt_char = text[end + len(suffix)]
             if "\u4e00" <= nxt_char <= "\u9fff" and nxt_char not in "的为":
@@ -986,9 +992,12 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     if breaks is None:
         breaks = _clause_marks(text, lo, hi)
     for m in out:
-        clause_start = _clause_start(breaks, m.start, lo)
-        if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
-            continue
+        # the clause starts LOOKBACK characters back at most: without 第 there (most numbers)
+        # it holds no ordinal, and its start is not looked up
+        if text.find("第", max(lo, m.start - LOOKBACK), m.start) >= 0:
+            clause_start = _clause_start(breaks, m.start, lo)
+            if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
+                continue
         result.append(m)
     return result
 
