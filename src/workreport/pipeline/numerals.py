@@ -166,13 +166,15 @@ class _Parser:
     Levels are 8 (亿), 4 (万) and 0 (a section below 10**4 made of 千百十 terms).
     """
 
-    def __init__(self, tokens: list[_Tok], *, allow_abbrev: bool = True) -> None:
+    def __init__(self, tokens: list[_Tok], *, allow_abbrev: bool = True, levels: bool = True) -> None:
         self.toks = tokens
         self.i = 0
         self.allow_abbrev = allow_abbrev
+        self.levels = levels  # False: no 万 or 亿 among the tokens
 
     def number(self) -> Decimal:
-        got = self._level(8, at_start=True)
+        # without a 万 or 亿 both levels hand the section's reading through unchanged: it is read alone
+        got = self._level(8, at_start=True) if self.levels else self._section(at_start=True)
         if got is None or self.i != len(self.toks):
             raise _Reject
         return got[0]
@@ -228,34 +230,42 @@ class _Parser:
         return value + rem_value, False
 
     def _section(self, *, at_start: bool) -> tuple[Decimal, bool] | None:  # noqa: C901  (one left-to-right read of a section below 万; each branch is one rule of the numeral grammar)
+        # the tokens and the position in locals (_peek and _take_zero inlined): this loop is most
+        # of the work of reading a Chinese numeral; a _Reject ends the whole reading, so self.i
+        # is written back only where the section returns
+        toks, n, i = self.toks, len(self.toks), self.i
         total = Decimal(0)
         prev: int | None = None  # place of the last unit read
         while True:
-            zero = prev is not None and self._take_zero()
-            tok = self._peek()
+            zero = prev is not None and i < n and toks[i].zero
+            if zero:
+                i += 1
+            tok = toks[i] if i < n else None
             if tok is None or tok.kind == "big":
                 if zero:
                     raise _Reject
+                self.i = i
                 return None if prev is None else (total, False)
             if tok.kind == "unit":
                 if prev is not None or not at_start:
                     raise _Reject
-                self.i += 1  # a leading 十/百/千 means one of it
+                i += 1  # a leading 十/百/千 means one of it
                 total, prev = _POWERS[tok.place], tok.place
                 continue
-            unit = self._peek(1)
+            unit = toks[i + 1] if i + 1 < n else None
             if unit is not None and unit.kind == "unit":
                 if not tok.digit:
                     raise _Reject
                 if prev is not None and (unit.place >= prev or zero != (prev - unit.place > 1)):
                     raise _Reject
-                self.i += 2
+                i += 2
                 total += tok.digit * _POWERS[unit.place]
                 prev = unit.place
                 continue
-            self.i += 1
+            i += 1
+            self.i = i
             if prev is None:
-                if tok.zero and not (at_start and len(self.toks) == 1):
+                if tok.zero and not (at_start and n == 1):
                     raise _Reject
                 return tok.value, True
             if not tok.digit:
@@ -288,11 +298,11 @@ def _plain(s: str) -> Decimal:
             raise _Reject
         if _HAS_ASCII_DIGIT_RE.search(left) or (m[2] and any(c in _BIG for c in left)):
             raise _Reject
-        whole = _Parser(_tokens(left), allow_abbrev=False).number()
+        whole = _Parser(_tokens(left), allow_abbrev=False, levels="万" in left or "亿" in left).number()
         return (whole + Decimal("0." + _chinese_digits(m[1]))) * _POWERS[_MULTIPLIERS[m[2]]]
     if len(s) > 1 and all(c in _DIGITS and c != "两" for c in s):
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
-    return _Parser(_tokens(s)).number()
+    return _Parser(_tokens(s), levels="万" in s or "亿" in s).number()
 
 
 def _divide(numerator: Decimal, denominator: Decimal) -> Decimal:

@@ -125,6 +125,7 @@ class _Cues:
         self._lacking: dict[str, bool] = {}
         # every PAST_YEAR match ends with 年 (_LAST_CHAR): a sentence without it has none
         self.years = "年" in self.sentence
+        self.past_years = -1  # how many PAST_YEAR matches the whole sentence holds (-1: not searched yet)
         self.estimated = "预计" in self.sentence  # word_before("预计") is -1 everywhere without it
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
@@ -135,6 +136,8 @@ class _Cues:
         if found is None:
             ms = list(pattern.finditer(self.sentence))
             found = self._matches[key] = ([x.end() for x in ms], ms)
+            if pattern is PAST_YEAR:
+                self.past_years = len(ms)
         ends, ms = found
         last = _LAST_CHAR.get(key)
         if not ends and last is not None and self._lacks(last):
@@ -306,14 +309,13 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         m = mentions.pop()
         cs = starts.pop()
         floor = cs
+        prev: Reading | None = None  # the reading of the number before, in the same clause
         if previous is not None and previous.end > cs:
             floor = previous.end
+            prev = previous.reading
         phrase = text[floor : m.start]
         reading = read_phrase(phrase)
-        joined = previous is not None and previous.end > cs and previous.reading is not None
-        if reading.verb is None and not reading.to and joined and previous is not None:
-            prev = previous.reading
-            assert prev is not None
+        if prev is not None and reading.verb is None and not reading.to:
             # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
             if prev.verb is not None and (prev.leading or _BARE_LINK.fullmatch(phrase) is not None):
                 reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
@@ -578,7 +580,10 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     hedge = None
     # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
     # number makes it a result of that year
-    last_past = cues.last_match(PAST_YEAR, m.start) if cues.years else None
+    # with no past year in the whole sentence, only one ending right before the number can hold
+    # in the cut text (last_match): it ends with 年, and most numbers follow no 年
+    maybe_past = cues.years and (cues.past_years != 0 or text[m.start - 1] == "年")
+    last_past = cues.last_match(PAST_YEAR, m.start) if maybe_past else None
     past = int(last_past[1]) if last_past is not None else None
     if (
         past is not None

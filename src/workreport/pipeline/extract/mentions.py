@@ -369,7 +369,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         k += 1
         s, e = lo + s0, lo + e0
         raw = text[s:e]
-        if e - s > 40 or raw in _CAPITAL_DIGITS:
+        if e - s > 40 or (e - s == 1 and raw in _CAPITAL_DIGITS):  # one-character words: 陆, 伍
             continue
         after = text[e] if e < hi else ""
         if (
