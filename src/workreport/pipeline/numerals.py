@@ -281,6 +281,9 @@ class _Parser:
             return total + tok.digit * _POWERS[prev - 1], False  # 三千五 = 3500
 
 
+_DIGITS_NOT_LIANG = "".join(c for c in _DIGITS if c != "两")
+
+
 def _chinese_digits(s: str) -> str:
     return "".join(str(_DIGITS[c]) for c in s)
 
@@ -300,7 +303,7 @@ def _plain(s: str) -> Decimal:
             raise _Reject
         whole = _Parser(_tokens(left), allow_abbrev=False, levels="万" in left or "亿" in left).number()
         return (whole + Decimal("0." + _chinese_digits(m[1]))) * _POWERS[_MULTIPLIERS[m[2]]]
-    if len(s) > 1 and all(c in _DIGITS and c != "两" for c in s):
+    if len(s) > 1 and not s.strip(_DIGITS_NOT_LIANG):  # every character a digit other than 两
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
     return _Parser(_tokens(s), levels="万" in s or "亿" in s).number()
 

@@ -208,7 +208,9 @@ class _Cues:
             while i < n and breaks[i] < k:
                 i += 1
             floor = k - LOOKBACK if k > LOOKBACK else 0
-            out.append(lo + (max(floor, breaks[i - 1] + 1) if i else floor))
+            if i and breaks[i - 1] >= floor:
+                floor = breaks[i - 1] + 1  # max(floor, mark + 1), without the call
+            out.append(lo + floor)
         return out
 
     def last_word(self, words: Sequence[str], at: int, floor: int) -> tuple[int, str]:

@@ -388,8 +388,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if parsed is None and not (after in "多余" and e + 1 < hi and text[e + 1] in "万亿"):
             continue
         value = parsed if parsed is not None else Decimal(0)
-        before = text[s - 1] if s > lo else ""
-        after = text[e] if e < hi else ""
+        before = text[s - 1] if s > lo else ""  # after: text[e] (or "" at hi), as set above
         if before in _NOT_BEFORE or after in _ASCII_LETTERS:
             continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction
         if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
@@ -445,7 +444,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 except ValueError:
                     continue
                 e, j, unit = e - 1, e - 1, alt
-        touch = text[signed - 1] if signed > lo else ""
+        touch = before if signed == s else text[signed - 1] if signed > lo else ""
         if touch in cw.prefix_any:
             pre_ge = _before(text, signed, lo, cw.prefix_ge)
             pre_le = _before(text, signed, lo, cw.prefix_le)
