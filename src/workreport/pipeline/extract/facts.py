@@ -101,6 +101,12 @@ _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
 _LAST_CHAR: dict[int, str] = {id(PAST_YEAR): "年"}  # by id(pattern): every match of the pattern ends with it
+# The year patterns open with a lookbehind, for which the regex engine has no fast skip: it
+# tries them at every character. Every match of one, in the sentence or in a cut of it, holds
+# a match of this core, which opens with a digit (1 or 2) the engine skips to: a sentence
+# where the core finds nothing (今年, 五年, 上年 without a year written) has no match at all.
+_YEAR_CORE = re.compile(r"(?:19|20)\d{2}\s*年")
+_CORE: dict[int, re.Pattern[str]] = {}  # by id(pattern), filled below the patterns
 
 
 class _Cues:
@@ -118,6 +124,7 @@ class _Cues:
         self.sentence = text[lo:hi]
         # by id(pattern): hashing a compiled pattern reads its whole code, at every look-up
         self._matches: dict[int, tuple[list[int], list[re.Match[str]]]] = {}
+        self._coreless: set[int] = set()  # the patterns whose core (_CORE) the sentence lacks
         self._words: dict[str, list[int]] = {}
         self._searched: dict[int, re.Match[str] | None] = {}
         self._breaks: list[int] | None = None
@@ -134,11 +141,18 @@ class _Cues:
         key = id(pattern)
         found = self._matches.get(key)
         if found is None:
-            ms = list(pattern.finditer(self.sentence))
+            core = _CORE.get(key)
+            if core is not None and core.search(self.sentence) is None:
+                ms = []
+                self._coreless.add(key)
+            else:
+                ms = list(pattern.finditer(self.sentence))
             found = self._matches[key] = ([x.end() for x in ms], ms)
             if pattern is PAST_YEAR:
                 self.past_years = len(ms)
         ends, ms = found
+        if not ends and key in self._coreless:
+            return None  # no match in any cut text either: each holds a match of the core
         last = _LAST_CHAR.get(key)
         if not ends and last is not None and self._lacks(last):
             return None  # no match in any cut text either: each ends with a character the sentence lacks
@@ -671,6 +685,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
 _FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
+_CORE.update({id(PAST_YEAR): _YEAR_CORE, id(_FUTURE_YEAR): _YEAR_CORE})  # each holds the core
 _PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
 _OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
 _SPAN_YEARS = re.compile(
