@@ -301,11 +301,72 @@ def _plain(s: str) -> Decimal:
             raise _Reject
         if _HAS_ASCII_DIGIT_RE.search(left) or (m[2] and any(c in _BIG for c in left)):
             raise _Reject
-        whole = _Parser(_tokens(left), allow_abbrev=False, levels="万" in left or "亿" in left).number()
+        if not left.strip(_SECTION_CHARS):
+            whole = _by_shape(left, allow_abbrev=False)
+        else:
+            whole = _Parser(_tokens(left), allow_abbrev=False, levels="万" in left or "亿" in left).number()
         return (whole + Decimal("0." + _chinese_digits(m[1]))) * _POWERS[_MULTIPLIERS[m[2]]]
     if len(s) > 1 and not s.strip(_DIGITS_NOT_LIANG):  # every character a digit other than 两
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
+    if not s.strip(_SECTION_CHARS):
+        return _by_shape(s, allow_abbrev=True)
     return _Parser(_tokens(s), levels="万" in s or "亿" in s).number()
+
+
+# A numeral of one section in Chinese characters (digits and 十百千, no 万, 亿 or Arabic digit:
+# most Chinese numerals of a report) is read by its shape. The parser's verdict, and the place
+# of each digit, depend only on which characters are digits (1-9), zeros or which units, never
+# on the digits' values: so each shape is parsed once (every digit 1, then each digit in turn
+# 2, which gives its place), and a numeral of a known shape is its digits times their places,
+# with no token or grammar step per character.
+_SECTION_CHARS = "".join(_DIGITS) + "".join(_SMALL)
+_SHAPE_OF = str.maketrans(
+    {**{c: "D" if d else "Z" for c, d in _DIGITS.items()}, **{c: "十百千"[p - 1] for c, p in _SMALL.items()}}
+)
+_SHAPE_SAMPLE = str.maketrans({"D": "一", "Z": "零"})  # a numeral of a shape, every digit 1
+_Reading = tuple[int, tuple[tuple[int, int], ...]]  # (constant, (offset of a digit, its place value) …)
+_PARSE: _Reading = (-1, ())  # a shape left to the parser (see _shape_reading)
+_SHAPES: dict[tuple[str, bool], _Reading | None] = {}  # None: a shape the parser rejects
+
+
+def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
+    """``_Parser(_tokens(s), allow_abbrev=allow_abbrev).number()`` for ``s`` made of
+    ``_SECTION_CHARS`` alone, read by its shape."""
+    key = (s.translate(_SHAPE_OF), allow_abbrev)
+    if key in _SHAPES:
+        read = _SHAPES[key]
+    else:
+        read = _SHAPES[key] = _shape_reading(*key)
+    if read is None:
+        raise _Reject
+    if read is _PARSE:
+        return _Parser(_tokens(s), allow_abbrev=allow_abbrev, levels=False).number()
+    const, places = read
+    return Decimal(const + sum(_DIGITS[s[i]] * place for i, place in places))
+
+
+def _shape_reading(shape: str, allow_abbrev: bool) -> _Reading | None:
+    """How the parser reads numerals of ``shape``: None if it rejects them; ``_PARSE`` if
+    changing a digit changed its verdict (never expected; then each numeral is parsed)."""
+
+    def parse(numeral: str) -> int | None:
+        try:
+            return int(_Parser(_tokens(numeral), allow_abbrev=allow_abbrev, levels=False).number())
+        except _Reject:
+            return None
+
+    sample = shape.translate(_SHAPE_SAMPLE)
+    base = parse(sample)
+    if base is None:
+        return None
+    places = []
+    for i, c in enumerate(shape):
+        if c == "D":
+            two = parse(sample[:i] + "二" + sample[i + 1 :])
+            if two is None:
+                return _PARSE
+            places.append((i, two - base))
+    return base - sum(place for _, place in places), tuple(places)
 
 
 def _divide(numerator: Decimal, denominator: Decimal) -> Decimal:

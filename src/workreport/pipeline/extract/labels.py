@@ -81,7 +81,9 @@ def _with_change(text: str, label: str, m: Mention) -> str:
         if r.verb in label or label.count("…") >= 2:
             return label  # a long list (棉花…钢…煤) stays as its items name it
         return f"{label}…{words}"
-    if m.family == "percent" and (r.leading or "/" in text[m.start : m.end] or "分之" in text[m.start : m.end]):
+    if m.family == "percent" and (
+        r.leading or text.find("/", m.start, m.end) >= 0 or text.find("分之", m.start, m.end) >= 0
+    ):
         after = counted_object(text[m.end : m.end + _OBJECT_REACH])
         if len(after) >= 2 and after not in label:
             return f"{label}…{after}…{r.verb}"
@@ -303,7 +305,7 @@ def _read_label(
         return f"{object_lead}…{after}", object_lead  # the list goes on: 、120个老旧街区改造
     if after and (verb or not p.strip("…") or m.family != "money"):
         return (f"{p.rstrip('…')}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
-    if p and is_fragment(p) and not m.indicator_id:
+    if p and not m.indicator_id and is_fragment(p):
         if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
         return _continued(text, p, cs, lo, previous), None
