@@ -297,8 +297,8 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         for m in find_mentions(text, lo, hi)
         # a heading's number opens its paragraph (white space before it at most): the cheap tests first
         if not (
-            text.startswith("、", m.end)
-            and (m.start <= top or text[m.start - 1].isspace())
+            (m.start <= top or text[m.start - 1].isspace())
+            and text.startswith("、", m.end)
             and _heading_number(text, m, para)
         )
     ]
@@ -331,10 +331,15 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             prev = previous.reading
         phrase = text[floor : m.start]
         reading = read_phrase(phrase)
-        if prev is not None and reading.verb is None and not reading.to:
+        if (
+            prev is not None
+            and prev.verb is not None
+            and reading.verb is None
+            and not reading.to
+            and (prev.leading or _BARE_LINK.fullmatch(phrase) is not None)
+        ):
             # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
-            if prev.verb is not None and (prev.leading or _BARE_LINK.fullmatch(phrase) is not None):
-                reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
+            reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
             after = _VERB_AFTER.match(text, m.end, hi) if text.startswith(_VERB_AFTER_FIRST, m.end) else None
@@ -441,10 +446,9 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
             return
         if m.measure == "share":
             return
-    r = extractor_rules()  # after the forms that fix the measure: their figures need no rules
-    cue = r.cue["measure"]
     head = reading.phrase
     if m.family == "percent":
+        cue = extractor_rules().cue["measure"]  # read where used: most figures need no rules
         if reading.verb is not None:
             m.measure = "growth"
             m.value *= reading.sign
@@ -470,7 +474,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
     elif (
         m.family in ("money", "quantity", "count")
         and reading.verb is not None
-        and reading.verb in r.words("verb", "change")
+        and reading.verb in extractor_rules().words("verb", "change")
         and not reading.to
     ):
         m.measure = "change"
@@ -479,7 +483,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         m.measure = "level"
     if m.measure in ("growth", "change", "change_pp") and m.value < 0:
         m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
-    if m.family == "quantity" and m.unit == "household" and any(w in head for w in r.firm_words):
+    if m.family == "quantity" and m.unit == "household" and any(w in head for w in extractor_rules().firm_words):
         m.unit, m.family = "count", "count"
 
 

@@ -547,8 +547,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if percent_word in ("千分之", "万分之") or unit.written == "‰":
             m.measure = "share"  # a per-mille rate: 千分之三点五 is 0.35%
         # a range: 4.5%—5%, 5—6%
-        nxt = found[k] if k < len(found) else None
-        if top is None and nxt is not None and lo + nxt[0] - end <= 1 and lo + nxt[0] > end - 1:
+        nxt = found[k] if top is None and k < len(found) else None
+        if nxt is not None and 0 <= lo + nxt[0] - end <= 1:  # the next number at the end or one after
             sep = text[end : lo + nxt[0]]
             if sep in ("—", "–", "-", "~", "～", "至", "到") and not _before(text, start, lo, cw.from_words):
                 _s2, e2 = lo + nxt[0], lo + nxt[1]
