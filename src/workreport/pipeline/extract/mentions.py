@@ -415,7 +415,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             and not (text.startswith("位", e) or text.startswith("名", e))
         ):
             continue
-        if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
+        if (after if e < hi else text[e : e + 1]) in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
         if "0" <= raw[0] <= "9":
             # opening with a digit: no bare magnitude, not all Chinese, no percent word (most
@@ -428,8 +428,9 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
-        while j < hi and text[j] == " ":
-            j += 1
+        if skip or after == " ":  # text[j] is after otherwise: no space to pass over
+            while j < hi and text[j] == " ":
+                j += 1
         if percent_word is not None:
             unit: Unit | None = Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             j = e
@@ -548,28 +549,32 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             m.measure = "share"  # a per-mille rate: 千分之三点五 is 0.35%
         # a range: 4.5%—5%, 5—6%
         nxt = found[k] if top is None and k < len(found) else None
-        if nxt is not None and 0 <= lo + nxt[0] - end <= 1:  # the next number at the end or one after
-            sep = text[end : lo + nxt[0]]
-            if sep in ("—", "–", "-", "~", "～", "至", "到") and not _before(text, start, lo, cw.from_words):
-                _s2, e2 = lo + nxt[0], lo + nxt[1]
-                j2 = e2
-                u2 = _match_unit(text, j2)
-                if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
-                    unit2 = u2
-                    m.unit, m.family = unit2.unit, unit2.family
-                    m.value = value * unit2.scale
-                    if nxt[2] is None:
-                        continue
-                    m.value_max = nxt[2] * unit2.scale
-                    m.end = j2 + len(unit2.written)
-                    suf2 = _after(text, m.end, cw.suffix_any)  # the longest word: the lists' order is no matter
-                    if suf2:
-                        m.end += len(suf2)
-                    m.comparator = "range"
-                    k += 1
+        if (
+            nxt is not None
+            and lo + nxt[0] == end + 1  # one mark between the two numbers
+            and text[end] in _RANGE_MARKS
+            and not _before(text, start, lo, cw.from_words)
+        ):
+            _s2, e2 = lo + nxt[0], lo + nxt[1]
+            j2 = e2
+            u2 = _match_unit(text, j2)
+            if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
+                unit2 = u2
+                m.unit, m.family = unit2.unit, unit2.family
+                m.value = value * unit2.scale
+                if nxt[2] is None:
+                    continue
+                m.value_max = nxt[2] * unit2.scale
+                m.end = j2 + len(unit2.written)
+                suf2 = _after(text, m.end, cw.suffix_any)  # the longest word: the lists' order is no matter
+                if suf2:
+                    m.end += len(suf2)
+                m.comparator = "range"
+                k += 1
         yield m
 
 
+_RANGE_MARKS = "—–-~～至到"  # what joins the two ends of a range (4.5%—5%, 5至6%), one character
 _SIBLING = re.compile(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+")
 _HEAD_BREAK = re.compile(r"[,，;:。]")
 _SUBJECT_UNIT = re.compile(r"(人次|人数|人口|户数)")
