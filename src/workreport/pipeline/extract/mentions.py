@@ -164,12 +164,13 @@ class _Scan:
     window alone finds, unless a run crosses ``lo`` or ``hi`` or a digit, 万 or 亿 follows
     ``hi``: then the window is scanned alone (``_inside`` says None)."""
 
-    __slots__ = ("name_spans", "name_starts", "num_spans", "num_starts", "text")
+    __slots__ = ("name_spans", "name_starts", "num_ends", "num_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.num_spans = _numeral_spans(text)
-        self.num_starts = [a for a, _ in self.num_spans]
+        # the runs as two lists of offsets, not a tuple per run: a dense list has one run per ten
+        # characters, and tuples alive when the collector resumes are all walked by it
+        self.num_starts, self.num_ends = _numeral_spans(text)
         names = _names_re()
         self.name_spans = [] if names is None else [m.span() for m in names.finditer(text)]
         self.name_starts = [a for a, _ in self.name_spans]
@@ -188,21 +189,26 @@ _RUN_START = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
 _PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?(?![0-9,./十拾百佰千仟万亿分])")
 
 
-def _numeral_spans(text: str) -> list[tuple[int, int]]:
-    """``[m.span() for m in _numeral_re().finditer(text)]``, skipping to possible starts."""
-    spans: list[tuple[int, int]] = []
+def _numeral_spans(text: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of ``_numeral_re().finditer(text)``'s matches, skipping to
+    possible starts."""
+    starts: list[int] = []
+    ends: list[int] = []
     start, match, plain = _RUN_START.search, _numeral_re().match, _PLAIN_ARABIC.match
     c = start(text)
     while c is not None:
-        m = plain(text, c.start()) if "0" <= c[0] <= "9" else None
+        at = c.start()
+        m = plain(text, at) if "0" <= c[0] <= "9" else None
         if m is None:
-            m = match(text, c.start())
+            m = match(text, at)
         if m is None:
-            c = start(text, c.start() + 1)
+            c = start(text, at + 1)
         else:
-            spans.append(m.span())
-            c = start(text, m.end())
-    return spans
+            end = m.end()
+            starts.append(at)  # a match at a run start starts there
+            ends.append(end)
+            c = start(text, end)
+    return starts, ends
 
 
 _last_scan: list[_Scan] = []  # the text scanned last: extraction reads one document at a time
@@ -227,6 +233,17 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -
     return spans[i:j]
 
 
+def _inside_runs(starts: list[int], ends: list[int], lo: int, hi: int) -> tuple[int, int] | None:
+    """``_inside`` for spans kept as starts and ends: the index range of those inside ``[lo, hi)``."""
+    i = bisect.bisect_left(starts, lo)
+    if i > 0 and ends[i - 1] > lo:
+        return None
+    j = bisect.bisect_left(starts, hi, i)
+    if j > i and ends[j - 1] > hi:
+        return None
+    return i, j
+
+
 _LOOKED_AHEAD = frozenset("0123456789万亿")  # what the numeral pattern's lookaheads test
 
 
@@ -235,9 +252,13 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
     approximate numeral (五六十), the top of its range; None where the run does not parse
     alone (1亿3千 before 多万)."""
     sc = _scan(text)
-    spans = None if hi < len(text) and text[hi] in _LOOKED_AHEAD else _inside(sc.num_spans, sc.num_starts, lo, hi)
-    if spans is None:
+    runs = None if hi < len(text) and text[hi] in _LOOKED_AHEAD else _inside_runs(sc.num_starts, sc.num_ends, lo, hi)
+    spans: Iterable[tuple[int, int]]
+    if runs is None:
         spans = [m.span() for m in _numeral_re().finditer(text, lo, hi)]
+    else:
+        i, j = runs
+        spans = zip(sc.num_starts[i:j], sc.num_ends[i:j], strict=True)
     out: list[_Found] = []
     for a, b in spans:
         if b - a > 40:
