@@ -651,7 +651,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = (meta.review_year - 1) if meta.review_year else None
     if m.measure is None:
         m.measure = "level"
-    sec_path = list(titles) if titles is not None else _section_path(structure, m.start)
+    sec_path = titles[:] if titles is not None else _section_path(structure, m.start)  # a list per fact
     scope = m.scope if m.scope is not None else topic
     if (
         scope is not None

@@ -143,7 +143,7 @@ def _numeral_re() -> re.Pattern[str]:
     return re.compile(NUMERAL_PATTERN)
 
 
-_Found = tuple[int, int, Decimal | None, Decimal | None]
+_Found = tuple[int, int, Decimal | None, Decimal | None, str]  # start, end, value, top, the run as written
 
 
 @lru_cache(maxsize=8192)  # reports repeat their numerals
@@ -263,8 +263,9 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
     for a, b in spans:
         if b - a > 40:
             continue
-        value, top = _read_cached(text[a:b])
-        out.append((a - lo, b - lo, value, top))
+        raw = text[a:b]
+        value, top = _read_cached(raw)
+        out.append((a - lo, b - lo, value, top, raw))
     return out
 
 
@@ -386,10 +387,9 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
     quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
     k = 0
     while k < len(found):
-        s0, e0, parsed, top = found[k]
+        s0, e0, parsed, top, raw = found[k]  # raw: text[s:e]
         k += 1
         s, e = lo + s0, lo + e0
-        raw = text[s:e]
         if e - s > 40 or (e - s == 1 and raw in _CAPITAL_DIGITS):  # one-character words: 陆, 伍
             continue
         after = text[e] if e < hi else ""
@@ -495,7 +495,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             and text[e : lo + found[k][0]] in "—–-~～至"
         ):
             # 4.5-5%: the unit is written once, after the second number
-            s2, e2, v2, _top2 = found[k]
+            s2, e2, v2, _top2, _raw2 = found[k]
             u2 = _match_unit(text, lo + e2)
             if u2 is not None and lo + s2 - e == 1 and v2 is not None:
                 k += 1
