@@ -525,7 +525,7 @@ _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超
 
 def _shared(text: str, cs: int, m: Mention) -> None:
     """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
-    phrase = text[max(cs, m.floor) : m.start]
+    phrase = text[cs if cs > m.floor else m.floor : m.start]  # from max(cs, m.floor), without the call
     if "分别" in phrase or "、" not in phrase.lstrip(" 、,"):
         # respective values pair with their items one by one (_respectively); no list (a 、
         # that opens the phrase is no list: the subject below is a part of the phrase without it)

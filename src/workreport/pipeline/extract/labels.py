@@ -139,7 +139,7 @@ def _owner_after(text: str, label: str, m: Mention, hi: int, lo: int) -> str:
     """建成七山300兆瓦、坪城95兆瓦等风光电项目; 投资过千亿、产能过千亿的千亿级产业园: the items
     of a list that ends in 等 or 的 and a name are parts of what that name says (``lo``, ``hi``:
     the sentence)."""
-    reach = min(hi, m.end + 60)
+    reach = m.end + 60 if m.end + 60 < hi else hi  # min(hi, m.end + 60), without the call
     if text.find("的", m.end, reach) < 0 and text.find("等", m.end, reach) < 0:
         return label  # the cheap test first: most figures have no 的 or 等 ahead at all
     end = _first_mark(text, m.end, reach, lo, hi)

@@ -974,6 +974,7 @@ def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[se
         between = text[a.end : b.start]
         if (
             len(between) <= 25
+            and between[:1] not in _LABEL_BREAK_FIRST  # a list mark right after: the search's first hit
             and not _LABEL_BREAK.search(between)
             and not between.endswith("每")
             and not _EACH_TAIL.search(between)
@@ -1021,7 +1022,7 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     for m in out:
         # the clause starts LOOKBACK characters back at most: without 第 there (most numbers)
         # it holds no ordinal, and its start is not looked up
-        if text.find("第", max(lo, m.start - LOOKBACK), m.start) >= 0:
+        if text.find("第", m.start - LOOKBACK if m.start - LOOKBACK > lo else lo, m.start) >= 0:
             clause_start = _clause_start(breaks, m.start, lo)
             if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
                 continue
@@ -1036,6 +1037,7 @@ _END = attrgetter("end")
 
 _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _LABEL_BREAK = re.compile(r"[,，;:。、和与及等]")
+_LABEL_BREAK_FIRST = frozenset(",，;:。、和与及等")  # its characters (a set: "" is in no set)
 _EACH_TAIL = re.compile(r"每[\u4e00-\u9fff]{0,3}$")
 _ORDINAL_CLASS = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[个家座所]")
 
