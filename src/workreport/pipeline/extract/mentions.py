@@ -186,6 +186,7 @@ _RUN_START = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
 # short pattern, they are the numeral pattern's matches, found without trying its alternatives.
 # A character that could extend the run (a digit, separator, magnitude or 分之) makes it fail,
 # and the full pattern decides (tests/test_extract_hot_path.py checks they agree).
+_ASCII_DIGITS = frozenset("0123456789")
 _PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?(?![0-9,./十拾百佰千仟万亿分])")
 
 
@@ -198,7 +199,7 @@ def _numeral_spans(text: str) -> tuple[list[int], list[int]]:
     c = start(text)
     while c is not None:
         at = c.start()
-        m = plain(text, at) if "0" <= c[0] <= "9" else None
+        m = plain(text, at) if text[at] in _ASCII_DIGITS else None
         if m is None:
             m = match(text, at)
         if m is None:
@@ -438,7 +439,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         if (after if e < hi else text[e : e + 1]) in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
-        if "0" <= raw[0] <= "9":
+        if raw[0] in _ASCII_DIGITS:
             # opening with a digit: no bare magnitude, not all Chinese, no percent word (most
             # numbers): no look-up of a new string in the cache
             magnitude_only = cn = False
