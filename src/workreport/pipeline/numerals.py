@@ -301,14 +301,14 @@ def _plain(s: str) -> Decimal:
             raise _Reject
         if _HAS_ASCII_DIGIT_RE.search(left) or (m[2] and any(c in _BIG for c in left)):
             raise _Reject
-        if not left.strip(_SECTION_CHARS):
+        if len(left) <= _SECTION_MAX and not left.strip(_SECTION_CHARS):
             whole = _by_shape(left, allow_abbrev=False)
         else:
             whole = _Parser(_tokens(left), allow_abbrev=False, levels="万" in left or "亿" in left).number()
         return (whole + Decimal("0." + _chinese_digits(m[1]))) * _POWERS[_MULTIPLIERS[m[2]]]
     if len(s) > 1 and not s.strip(_DIGITS_NOT_LIANG):  # every character a digit other than 两
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
-    if not s.strip(_SECTION_CHARS):
+    if len(s) <= _SECTION_MAX and not s.strip(_SECTION_CHARS):
         return _by_shape(s, allow_abbrev=True)
     return _Parser(_tokens(s), levels="万" in s or "亿" in s).number()
 
@@ -327,6 +327,10 @@ _SHAPE_SAMPLE = str.maketrans({"D": "一", "Z": "零"})  # a numeral of a shape,
 _Reading = tuple[int, tuple[tuple[int, int], ...]]  # (constant, (offset of a digit, its place value) …)
 _PARSE: _Reading = (-1, ())  # a shape left to the parser (see _shape_reading)
 _SHAPES: dict[tuple[str, bool], _Reading | None] = {}  # None: a shape the parser rejects
+# A section is at most 7 characters (九千九百九十九): longer runs go to the parser, which rejects
+# them, and the table stays small whatever a text holds (at most _SHAPES_KEPT shapes are kept).
+_SECTION_MAX = 7
+_SHAPES_KEPT = 4096
 
 
 def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
@@ -336,7 +340,9 @@ def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
     if key in _SHAPES:
         read = _SHAPES[key]
     else:
-        read = _SHAPES[key] = _shape_reading(*key)
+        read = _shape_reading(*key)
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[key] = read
     if read is None:
         raise _Reject
     if read is _PARSE:
