@@ -366,3 +366,41 @@ def test_pathological_input_completes(text: str) -> None:
     for m in pattern.finditer(text):
         assert m.end() > m.start()
     find_numerals(text)
+
+
+# The shortcuts of the reader (pipeline/numerals.py): a one-section Chinese numeral read by its
+# shape and an Arabic run with one magnitude read at once must give what the token parser gives:
+# the same verdict and, written canonically as parse_numeral returns it, the same value.
+
+
+def _parsed(read: object, s: str) -> tuple[str, str]:
+    from workreport.pipeline import numerals
+
+    try:
+        with localcontext(numerals._EXACT):
+            return "ok", repr(numerals._canonical(read(s)))  # type: ignore[operator]
+    except numerals._Reject:
+        return "reject", ""
+
+
+def test_section_shapes_read_as_the_parser_does() -> None:
+    import itertools
+
+    from workreport.pipeline import numerals
+
+    for abbrev in (True, False):
+        for n in range(1, 6):
+            for chars in itertools.product("一九两零十百千拾", repeat=n):
+                s = "".join(chars)
+                by_parser = _parsed(
+                    lambda t, a=abbrev: numerals._Parser(numerals._tokens(t), allow_abbrev=a).number(), s
+                )
+                by_shape = _parsed(lambda t, a=abbrev: numerals._by_shape(t, allow_abbrev=a), s)
+                assert by_shape == by_parser, (s, abbrev)
+
+
+@given(st.from_regex(r"[0-9]{1,6}(?:\.[0-9]{1,3})?(?:万|亿|万亿)?", fullmatch=True))
+def test_arabic_with_a_magnitude_reads_as_the_parser_does(s: str) -> None:
+    from workreport.pipeline import numerals
+
+    assert _parsed(numerals._plain, s) == _parsed(lambda t: numerals._Parser(numerals._tokens(t)).number(), s)

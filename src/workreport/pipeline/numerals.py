@@ -102,6 +102,10 @@ NUMERAL_STARTS: frozenset[str] = frozenset(_D + "十拾百佰千仟万亿")
 
 _NUMERAL_RE = re.compile(NUMERAL_PATTERN)
 _ARABIC_RE = re.compile(_ARABIC)
+# Most numerals of a report are Arabic, alone or before one magnitude (12, 5.3, 1,234, 406万,
+# 1.5亿): the parser reads any such run as the number times the magnitude, which is computed
+# here at once instead of a token and a grammar step per character.
+_ARABIC_BIG_RE = re.compile(rf"({_ARABIC})(万亿|万|亿)?")
 _POINT_TAIL_RE = re.compile(rf"([{_D}]+)([万亿]*)")
 _HAS_ASCII_DIGIT_RE = re.compile(r"[0-9]")
 
@@ -112,6 +116,11 @@ class _Reject(Exception):
 
 def _p10(k: int) -> Decimal:
     return Decimal((0, (1,), k))
+
+
+# The powers the parser multiplies by (places 1-3, 万 and 亿 levels, 万亿), made once: a
+# Decimal built from a tuple at every place read.
+_POWERS: tuple[Decimal, ...] = tuple(_p10(k) for k in range(13))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,13 +166,15 @@ class _Parser:
     Levels are 8 (亿), 4 (万) and 0 (a section below 10**4 made of 千百十 terms).
     """
 
-    def __init__(self, tokens: list[_Tok], *, allow_abbrev: bool = True) -> None:
+    def __init__(self, tokens: list[_Tok], *, allow_abbrev: bool = True, levels: bool = True) -> None:
         self.toks = tokens
         self.i = 0
         self.allow_abbrev = allow_abbrev
+        self.levels = levels  # False: no 万 or 亿 among the tokens
 
     def number(self) -> Decimal:
-        got = self._level(8, at_start=True)
+        # without a 万 or 亿 both levels hand the section's reading through unchanged: it is read alone
+        got = self._level(8, at_start=True) if self.levels else self._section(at_start=True)
         if got is None or self.i != len(self.toks):
             raise _Reject
         return got[0]
@@ -196,7 +207,7 @@ class _Parser:
         after_big = self.i > 0 and self.toks[self.i - 1].kind == "big"  # the 万 of 万亿
         self.i += 1
         coef_value = Decimal(1) if coef is None else coef[0]
-        value = coef_value * _p10(lvl)
+        value = coef_value * _POWERS[lvl]
         zero = self._take_zero()
         nxt = self._peek()
         if nxt is None or nxt.kind == "big":
@@ -207,46 +218,54 @@ class _Parser:
             raise _Reject  # 1.5万3千 means nothing
         if not zero and self.allow_abbrev and not after_big and nxt.digit and self.i + 1 == len(self.toks):
             self.i += 1  # 一万二 = 12000: a lone final digit counts in the next place down
-            return value + nxt.digit * _p10(lvl - 1), False
+            return value + nxt.digit * _POWERS[lvl - 1], False
         rem = self._level(lower, at_start=False)
         if rem is None:
             raise _Reject
         rem_value, rem_bare = rem
         if rem_value == 0 or rem_value != rem_value.to_integral_value() or (rem_bare and not zero):
             raise _Reject
-        if zero != (rem_value < _p10(lvl - 1)) or rem_value >= _p10(lvl):
+        if zero != (rem_value < _POWERS[lvl - 1]) or rem_value >= _POWERS[lvl]:
             raise _Reject
         return value + rem_value, False
 
     def _section(self, *, at_start: bool) -> tuple[Decimal, bool] | None:  # noqa: C901  (one left-to-right read of a section below 万; each branch is one rule of the numeral grammar)
+        # the tokens and the position in locals (_peek and _take_zero inlined): this loop is most
+        # of the work of reading a Chinese numeral; a _Reject ends the whole reading, so self.i
+        # is written back only where the section returns
+        toks, n, i = self.toks, len(self.toks), self.i
         total = Decimal(0)
         prev: int | None = None  # place of the last unit read
         while True:
-            zero = prev is not None and self._take_zero()
-            tok = self._peek()
+            zero = prev is not None and i < n and toks[i].zero
+            if zero:
+                i += 1
+            tok = toks[i] if i < n else None
             if tok is None or tok.kind == "big":
                 if zero:
                     raise _Reject
+                self.i = i
                 return None if prev is None else (total, False)
             if tok.kind == "unit":
                 if prev is not None or not at_start:
                     raise _Reject
-                self.i += 1  # a leading 十/百/千 means one of it
-                total, prev = _p10(tok.place), tok.place
+                i += 1  # a leading 十/百/千 means one of it
+                total, prev = _POWERS[tok.place], tok.place
                 continue
-            unit = self._peek(1)
+            unit = toks[i + 1] if i + 1 < n else None
             if unit is not None and unit.kind == "unit":
                 if not tok.digit:
                     raise _Reject
                 if prev is not None and (unit.place >= prev or zero != (prev - unit.place > 1)):
                     raise _Reject
-                self.i += 2
-                total += tok.digit * _p10(unit.place)
+                i += 2
+                total += tok.digit * _POWERS[unit.place]
                 prev = unit.place
                 continue
-            self.i += 1
+            i += 1
+            self.i = i
             if prev is None:
-                if tok.zero and not (at_start and len(self.toks) == 1):
+                if tok.zero and not (at_start and n == 1):
                     raise _Reject
                 return tok.value, True
             if not tok.digit:
@@ -259,7 +278,10 @@ class _Parser:
                 return total + tok.digit, False
             if not self.allow_abbrev or not self._at_end():
                 raise _Reject  # 三千五万 is no standard reading
-            return total + tok.digit * _p10(prev - 1), False  # 三千五 = 3500
+            return total + tok.digit * _POWERS[prev - 1], False  # 三千五 = 3500
+
+
+_DIGITS_NOT_LIANG = "".join(c for c in _DIGITS if c != "两")
 
 
 def _chinese_digits(s: str) -> str:
@@ -268,8 +290,10 @@ def _chinese_digits(s: str) -> str:
 
 def _plain(s: str) -> Decimal:
     """A numeral with no percent word and no fraction."""
-    if _ARABIC_RE.fullmatch(s):
-        return Decimal(s.replace(",", ""))
+    arabic = _ARABIC_BIG_RE.fullmatch(s)
+    if arabic is not None:
+        value = Decimal(arabic[1].replace(",", ""))
+        return value if arabic[2] is None else value * _POWERS[_MULTIPLIERS[arabic[2]]]
     if "点" in s:
         left, _, right = s.partition("点")
         m = _POINT_TAIL_RE.fullmatch(right)
@@ -277,11 +301,78 @@ def _plain(s: str) -> Decimal:
             raise _Reject
         if _HAS_ASCII_DIGIT_RE.search(left) or (m[2] and any(c in _BIG for c in left)):
             raise _Reject
-        whole = _Parser(_tokens(left), allow_abbrev=False).number()
-        return (whole + Decimal("0." + _chinese_digits(m[1]))) * _p10(_MULTIPLIERS[m[2]])
-    if len(s) > 1 and all(c in _DIGITS and c != "两" for c in s):
+        if len(left) <= _SECTION_MAX and not left.strip(_SECTION_CHARS):
+            whole = _by_shape(left, allow_abbrev=False)
+        else:
+            whole = _Parser(_tokens(left), allow_abbrev=False, levels="万" in left or "亿" in left).number()
+        return (whole + Decimal("0." + _chinese_digits(m[1]))) * _POWERS[_MULTIPLIERS[m[2]]]
+    if len(s) > 1 and not s.strip(_DIGITS_NOT_LIANG):  # every character a digit other than 两
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
-    return _Parser(_tokens(s)).number()
+    if len(s) <= _SECTION_MAX and not s.strip(_SECTION_CHARS):
+        return _by_shape(s, allow_abbrev=True)
+    return _Parser(_tokens(s), levels="万" in s or "亿" in s).number()
+
+
+# A numeral of one section in Chinese characters (digits and 十百千, no 万, 亿 or Arabic digit:
+# most Chinese numerals of a report) is read by its shape. The parser's verdict, and the place
+# of each digit, depend only on which characters are digits (1-9), zeros or which units, never
+# on the digits' values: so each shape is parsed once (every digit 1, then each digit in turn
+# 2, which gives its place), and a numeral of a known shape is its digits times their places,
+# with no token or grammar step per character.
+_SECTION_CHARS = "".join(_DIGITS) + "".join(_SMALL)
+_SHAPE_OF = str.maketrans(
+    {**{c: "D" if d else "Z" for c, d in _DIGITS.items()}, **{c: "十百千"[p - 1] for c, p in _SMALL.items()}}
+)
+_SHAPE_SAMPLE = str.maketrans({"D": "一", "Z": "零"})  # a numeral of a shape, every digit 1
+_Reading = tuple[int, tuple[tuple[int, int], ...]]  # (constant, (offset of a digit, its place value) …)
+_PARSE: _Reading = (-1, ())  # a shape left to the parser (see _shape_reading)
+_SHAPES: dict[tuple[str, bool], _Reading | None] = {}  # None: a shape the parser rejects
+# A section is at most 7 characters (九千九百九十九): longer runs go to the parser, which rejects
+# them, and the table stays small whatever a text holds (at most _SHAPES_KEPT shapes are kept).
+_SECTION_MAX = 7
+_SHAPES_KEPT = 4096
+
+
+def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
+    """``_Parser(_tokens(s), allow_abbrev=allow_abbrev).number()`` for ``s`` made of
+    ``_SECTION_CHARS`` alone, read by its shape."""
+    key = (s.translate(_SHAPE_OF), allow_abbrev)
+    if key in _SHAPES:
+        read = _SHAPES[key]
+    else:
+        read = _shape_reading(*key)
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[key] = read
+    if read is None:
+        raise _Reject
+    if read is _PARSE:
+        return _Parser(_tokens(s), allow_abbrev=allow_abbrev, levels=False).number()
+    const, places = read
+    return Decimal(const + sum(_DIGITS[s[i]] * place for i, place in places))
+
+
+def _shape_reading(shape: str, allow_abbrev: bool) -> _Reading | None:
+    """How the parser reads numerals of ``shape``: None if it rejects them; ``_PARSE`` if
+    changing a digit changed its verdict (never expected; then each numeral is parsed)."""
+
+    def parse(numeral: str) -> int | None:
+        try:
+            return int(_Parser(_tokens(numeral), allow_abbrev=allow_abbrev, levels=False).number())
+        except _Reject:
+            return None
+
+    sample = shape.translate(_SHAPE_SAMPLE)
+    base = parse(sample)
+    if base is None:
+        return None
+    places = []
+    for i, c in enumerate(shape):
+        if c == "D":
+            two = parse(sample[:i] + "二" + sample[i + 1 :])
+            if two is None:
+                return _PARSE
+            places.append((i, two - base))
+    return base - sum(place for _, place in places), tuple(places)
 
 
 def _divide(numerator: Decimal, denominator: Decimal) -> Decimal:
@@ -302,6 +393,8 @@ def parse_numeral(s: str) -> Decimal:
     ``百分之X`` returns X (the caller knows it is a percent); ``A分之B`` and ``B/A`` return
     B/A rounded to 28 significant digits when inexact.
     """
+    if s.isdigit() and s.isascii():
+        return Decimal(s)  # 12, 2025: canonical as read (exponent 0), no context needed
     try:
         with localcontext(_EXACT):
             if s.startswith("百分之"):

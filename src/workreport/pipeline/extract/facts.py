@@ -101,6 +101,12 @@ _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
 _LAST_CHAR: dict[int, str] = {id(PAST_YEAR): "年"}  # by id(pattern): every match of the pattern ends with it
+# The year patterns open with a lookbehind, for which the regex engine has no fast skip: it
+# tries them at every character. Every match of one, in the sentence or in a cut of it, holds
+# a match of this core, which opens with a digit (1 or 2) the engine skips to: a sentence
+# where the core finds nothing (今年, 五年, 上年 without a year written) has no match at all.
+_YEAR_CORE = re.compile(r"(?:19|20)\d{2}\s*年")
+_CORE: dict[int, re.Pattern[str]] = {}  # by id(pattern), filled below the patterns
 
 
 class _Cues:
@@ -118,6 +124,7 @@ class _Cues:
         self.sentence = text[lo:hi]
         # by id(pattern): hashing a compiled pattern reads its whole code, at every look-up
         self._matches: dict[int, tuple[list[int], list[re.Match[str]]]] = {}
+        self._coreless: set[int] = set()  # the patterns whose core (_CORE) the sentence lacks
         self._words: dict[str, list[int]] = {}
         self._searched: dict[int, re.Match[str] | None] = {}
         self._breaks: list[int] | None = None
@@ -125,6 +132,7 @@ class _Cues:
         self._lacking: dict[str, bool] = {}
         # every PAST_YEAR match ends with 年 (_LAST_CHAR): a sentence without it has none
         self.years = "年" in self.sentence
+        self.past_years = -1  # how many PAST_YEAR matches the whole sentence holds (-1: not searched yet)
         self.estimated = "预计" in self.sentence  # word_before("预计") is -1 everywhere without it
 
     def last_match(self, pattern: re.Pattern[str], at: int) -> re.Match[str] | None:
@@ -133,9 +141,18 @@ class _Cues:
         key = id(pattern)
         found = self._matches.get(key)
         if found is None:
-            ms = list(pattern.finditer(self.sentence))
+            core = _CORE.get(key)
+            if core is not None and core.search(self.sentence) is None:
+                ms = []
+                self._coreless.add(key)
+            else:
+                ms = list(pattern.finditer(self.sentence))
             found = self._matches[key] = ([x.end() for x in ms], ms)
+            if pattern is PAST_YEAR:
+                self.past_years = len(ms)
         ends, ms = found
+        if not ends and key in self._coreless:
+            return None  # no match in any cut text either: each holds a match of the core
         last = _LAST_CHAR.get(key)
         if not ends and last is not None and self._lacks(last):
             return None  # no match in any cut text either: each ends with a character the sentence lacks
@@ -205,7 +222,9 @@ class _Cues:
             while i < n and breaks[i] < k:
                 i += 1
             floor = k - LOOKBACK if k > LOOKBACK else 0
-            out.append(lo + (max(floor, breaks[i - 1] + 1) if i else floor))
+            if i and breaks[i - 1] >= floor:
+                floor = breaks[i - 1] + 1  # max(floor, mark + 1), without the call
+            out.append(lo + floor)
         return out
 
     def last_word(self, words: Sequence[str], at: int, floor: int) -> tuple[int, str]:
@@ -278,8 +297,8 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         for m in find_mentions(text, lo, hi)
         # a heading's number opens its paragraph (white space before it at most): the cheap tests first
         if not (
-            text.startswith("、", m.end)
-            and (m.start <= top or text[m.start - 1].isspace())
+            (m.start <= top or text[m.start - 1].isspace())
+            and text.startswith("、", m.end)
             and _heading_number(text, m, para)
         )
     ]
@@ -306,17 +325,21 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         m = mentions.pop()
         cs = starts.pop()
         floor = cs
+        prev: Reading | None = None  # the reading of the number before, in the same clause
         if previous is not None and previous.end > cs:
             floor = previous.end
+            prev = previous.reading
         phrase = text[floor : m.start]
         reading = read_phrase(phrase)
-        joined = previous is not None and previous.end > cs and previous.reading is not None
-        if reading.verb is None and not reading.to and joined and previous is not None:
-            prev = previous.reading
-            assert prev is not None
+        if (
+            prev is not None
+            and prev.verb is not None
+            and reading.verb is None
+            and not reading.to
+            and (prev.leading or _BARE_LINK.fullmatch(phrase) is not None)
+        ):
             # 分别下降5.6%和4%; 减少企业税负3500亿元、涉企收费约2000亿元: the list shares its verb
-            if prev.verb is not None and (prev.leading or _BARE_LINK.fullmatch(phrase) is not None):
-                reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
+            reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
             after = _VERB_AFTER.match(text, m.end, hi) if text.startswith(_VERB_AFTER_FIRST, m.end) else None
@@ -341,7 +364,7 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             # 一是为5.95万名…学生提供…: the counted thing follows the number
             tail = _TAIL.match(text, m.end, hi)
             m.indicator = tail[0] if tail else ""
-        m.indicator, object_lead = label_of(text, m, hi, cs, lo, previous, object_lead)
+        m.indicator, object_lead = label_of(text, m, hi, cs, lo, previous, object_lead, phrase)
         m.verb_to = reading.to
         # baseline: 由10.2%下降到3.1%, 从第27位上升至第6位
         if (
@@ -407,8 +430,6 @@ def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
 def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa: C901  (one decision table: the measure from the figure's form, unit family and the words before it)
     """The measure of ``m`` from its reading, the phrase before it (``text[m.floor:m.start]``) and
     the words after it (at most 8 characters, not past ``hi``)."""
-    r = extractor_rules()
-    cue = r.cue["measure"]
     if m.measure is not None:  # fixed by the form: most figures have none
         if m.measure in ("rank", "change_rank"):
             return
@@ -430,6 +451,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
             return
     head = reading.phrase
     if m.family == "percent":
+        cue = extractor_rules().cue["measure"]  # read where used: most figures need no rules
         if reading.verb is not None:
             m.measure = "growth"
             _signed(m, reading.sign)
@@ -453,7 +475,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
     elif (
         m.family in ("money", "quantity", "count")
         and reading.verb is not None
-        and reading.verb in r.words("verb", "change")
+        and reading.verb in extractor_rules().words("verb", "change")
         and not reading.to
     ):
         m.measure = "change"
@@ -462,7 +484,7 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         m.measure = "level"
     if m.measure in ("growth", "change", "change_pp") and m.value < 0:
         m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
-    if m.family == "quantity" and m.unit == "household" and any(w in head for w in r.firm_words):
+    if m.family == "quantity" and m.unit == "household" and any(w in head for w in extractor_rules().firm_words):
         m.unit, m.family = "count", "count"
 
 
@@ -512,7 +534,7 @@ _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超
 
 def _shared(text: str, cs: int, m: Mention) -> None:
     """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
-    phrase = text[max(cs, m.floor) : m.start]
+    phrase = text[cs if cs > m.floor else m.floor : m.start]  # from max(cs, m.floor), without the call
     if "分别" in phrase or "、" not in phrase.lstrip(" 、,"):
         # respective values pair with their items one by one (_respectively); no list (a 、
         # that opens the phrase is no list: the subject below is a part of the phrase without it)
@@ -587,7 +609,10 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     hedge = None
     # 2021年新区生产总值增长11.2% inside a plan part or a reading: a past year named before the
     # number makes it a result of that year
-    last_past = cues.last_match(PAST_YEAR, m.start) if cues.years else None
+    # with no past year in the whole sentence, only one ending right before the number can hold
+    # in the cut text (last_match): it ends with 年, and most numbers follow no 年
+    maybe_past = cues.years and (cues.past_years != 0 or text[m.start - 1] == "年")
+    last_past = cues.last_match(PAST_YEAR, m.start) if maybe_past else None
     past = int(last_past[1]) if last_past is not None else None
     if (
         past is not None
@@ -635,7 +660,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = (meta.review_year - 1) if meta.review_year else None
     if m.measure is None:
         m.measure = "level"
-    sec_path = list(titles) if titles is not None else _section_path(structure, m.start)
+    sec_path = titles[:] if titles is not None else _section_path(structure, m.start)  # a list per fact
     scope = m.scope if m.scope is not None else topic
     if (
         scope is not None
@@ -673,6 +698,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
 _FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
+_CORE.update({id(PAST_YEAR): _YEAR_CORE, id(_FUTURE_YEAR): _YEAR_CORE})  # each holds the core
 _PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
 _OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
 _SPAN_YEARS = re.compile(

@@ -32,17 +32,26 @@ _OBJECT_REACH = 40  # counted_object reads at most this far after a number
 
 
 def label_of(
-    text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
+    text: str,
+    m: Mention,
+    hi: int,
+    cs: int,
+    lo: int,
+    previous: Mention | None,
+    object_lead: str | None,
+    phrase: str | None = None,
 ) -> tuple[str, str | None]:
     """The indicator label of ``m`` and the verb its counted object carries on (``_read_label``).
 
     A label of one character or a list marker names nothing by itself (从, 以, 年, 钢): it takes
-    the subject named before it in the sentence, or the clause's named object."""
-    label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead)
+    the subject named before it in the sentence, or the clause's named object. ``phrase``:
+    ``text[m.floor : m.start]`` if the caller has it (cut and hashed once per number)."""
+    label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead, phrase)
     if _names_nothing(label):
         label = _named_before(text, label, m, hi, cs, lo, previous)
     if m.indicator_id is None:
-        label = _ranked_subject(text, label, m, cs)
+        if m.family == "rank":
+            label = _ranked_subject(text, label, m, cs)
         label = _owner_after(text, label, m, hi, lo)
         changes = m.reading is not None and m.reading.verb is not None and m.family != "rank"
         if cs > lo and not changes and text.startswith(label_words("subjectless"), cs):
@@ -72,7 +81,9 @@ def _with_change(text: str, label: str, m: Mention) -> str:
         if r.verb in label or label.count("…") >= 2:
             return label  # a long list (棉花…钢…煤) stays as its items name it
         return f"{label}…{words}"
-    if m.family == "percent" and (r.leading or "/" in text[m.start : m.end] or "分之" in text[m.start : m.end]):
+    if m.family == "percent" and (
+        r.leading or text.find("/", m.start, m.end) >= 0 or text.find("分之", m.start, m.end) >= 0
+    ):
         after = counted_object(text[m.end : m.end + _OBJECT_REACH])
         if len(after) >= 2 and after not in label:
             return f"{label}…{after}…{r.verb}"
@@ -128,9 +139,12 @@ def _owner_after(text: str, label: str, m: Mention, hi: int, lo: int) -> str:
     """建成七山300兆瓦、坪城95兆瓦等风光电项目; 投资过千亿、产能过千亿的千亿级产业园: the items
     of a list that ends in 等 or 的 and a name are parts of what that name says (``lo``, ``hi``:
     the sentence)."""
-    end = _first_mark(text, m.end, min(hi, m.end + 60), lo, hi)
+    reach = m.end + 60 if m.end + 60 < hi else hi  # min(hi, m.end + 60), without the call
+    if text.find("的", m.end, reach) < 0 and text.find("等", m.end, reach) < 0:
+        return label  # the cheap test first: most figures have no 的 or 等 ahead at all
+    end = _first_mark(text, m.end, reach, lo, hi)
     if end < 0 or text[end] not in "的等":
-        return label  # the cheap test first: most figures have no 的 or 等 ahead in their clause
+        return label  # nor in their clause
     run = _SIBLING.match(text, m.end, end + 1)
     if run is None:
         return label
@@ -261,7 +275,14 @@ def _strip_year(phrase: str) -> str:
 
 
 def _read_label(
-    text: str, m: Mention, hi: int, cs: int, lo: int, previous: Mention | None, object_lead: str | None
+    text: str,
+    m: Mention,
+    hi: int,
+    cs: int,
+    lo: int,
+    previous: Mention | None,
+    object_lead: str | None,
+    phrase: str | None = None,
 ) -> tuple[str, str | None]:
     """The indicator label of ``m`` (FACTS.md §2), and the verb its counted object carries on.
 
@@ -272,7 +293,7 @@ def _read_label(
     label = m.indicator
     if reading is None:
         return label, None
-    verb, p = _label_phrase(text[m.floor : m.start], label)
+    verb, p = _label_phrase(text[m.floor : m.start] if phrase is None else phrase, label)
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
     if m.family == "money" and not text.startswith("的", m.end):
         counts = False  # an amount's object is read only after 的
@@ -284,7 +305,7 @@ def _read_label(
         return f"{object_lead}…{after}", object_lead  # the list goes on: 、120个老旧街区改造
     if after and (verb or not p.strip("…") or m.family != "money"):
         return (f"{p.rstrip('…')}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
-    if p and is_fragment(p) and not m.indicator_id:
+    if p and not m.indicator_id and is_fragment(p):
         if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
         return _continued(text, p, cs, lo, previous), None

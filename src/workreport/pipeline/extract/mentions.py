@@ -143,7 +143,7 @@ def _numeral_re() -> re.Pattern[str]:
     return re.compile(NUMERAL_PATTERN)
 
 
-_Found = tuple[int, int, Decimal | None, Decimal | None]
+_Found = tuple[int, int, Decimal | None, Decimal | None, str]  # start, end, value, top, the run as written
 
 
 @lru_cache(maxsize=8192)  # reports repeat their numerals
@@ -164,12 +164,13 @@ class _Scan:
     window alone finds, unless a run crosses ``lo`` or ``hi`` or a digit, 万 or 亿 follows
     ``hi``: then the window is scanned alone (``_inside`` says None)."""
 
-    __slots__ = ("name_spans", "name_starts", "num_spans", "num_starts", "text")
+    __slots__ = ("name_spans", "name_starts", "num_ends", "num_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.num_spans = _numeral_spans(text)
-        self.num_starts = [a for a, _ in self.num_spans]
+        # the runs as two lists of offsets, not a tuple per run: a dense list has one run per ten
+        # characters, and tuples alive when the collector resumes are all walked by it
+        self.num_starts, self.num_ends = _numeral_spans(text)
         names = _names_re()
         self.name_spans = [] if names is None else [m.span() for m in names.finditer(text)]
         self.name_starts = [a for a, _ in self.name_spans]
@@ -185,24 +186,30 @@ _RUN_START = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
 # short pattern, they are the numeral pattern's matches, found without trying its alternatives.
 # A character that could extend the run (a digit, separator, magnitude or 分之) makes it fail,
 # and the full pattern decides (tests/test_extract_hot_path.py checks they agree).
+_ASCII_DIGITS = frozenset("0123456789")
 _PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?(?![0-9,./十拾百佰千仟万亿分])")
 
 
-def _numeral_spans(text: str) -> list[tuple[int, int]]:
-    """``[m.span() for m in _numeral_re().finditer(text)]``, skipping to possible starts."""
-    spans: list[tuple[int, int]] = []
+def _numeral_spans(text: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of ``_numeral_re().finditer(text)``'s matches, skipping to
+    possible starts."""
+    starts: list[int] = []
+    ends: list[int] = []
     start, match, plain = _RUN_START.search, _numeral_re().match, _PLAIN_ARABIC.match
     c = start(text)
     while c is not None:
-        m = plain(text, c.start()) if "0" <= c[0] <= "9" else None
+        at = c.start()
+        m = plain(text, at) if text[at] in _ASCII_DIGITS else None
         if m is None:
-            m = match(text, c.start())
+            m = match(text, at)
         if m is None:
-            c = start(text, c.start() + 1)
+            c = start(text, at + 1)
         else:
-            spans.append(m.span())
-            c = start(text, m.end())
-    return spans
+            end = m.end()
+            starts.append(at)  # a match at a run start starts there
+            ends.append(end)
+            c = start(text, end)
+    return starts, ends
 
 
 _last_scan: list[_Scan] = []  # the text scanned last: extraction reads one document at a time
@@ -227,6 +234,17 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int) -
     return spans[i:j]
 
 
+def _inside_runs(starts: list[int], ends: list[int], lo: int, hi: int) -> tuple[int, int] | None:
+    """``_inside`` for spans kept as starts and ends: the index range of those inside ``[lo, hi)``."""
+    i = bisect.bisect_left(starts, lo)
+    if i > 0 and ends[i - 1] > lo:
+        return None
+    j = bisect.bisect_left(starts, hi, i)
+    if j > i and ends[j - 1] > hi:
+        return None
+    return i, j
+
+
 _LOOKED_AHEAD = frozenset("0123456789万亿")  # what the numeral pattern's lookaheads test
 
 
@@ -235,15 +253,20 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
     approximate numeral (五六十), the top of its range; None where the run does not parse
     alone (1亿3千 before 多万)."""
     sc = _scan(text)
-    spans = None if hi < len(text) and text[hi] in _LOOKED_AHEAD else _inside(sc.num_spans, sc.num_starts, lo, hi)
-    if spans is None:
+    runs = None if hi < len(text) and text[hi] in _LOOKED_AHEAD else _inside_runs(sc.num_starts, sc.num_ends, lo, hi)
+    spans: Iterable[tuple[int, int]]
+    if runs is None:
         spans = [m.span() for m in _numeral_re().finditer(text, lo, hi)]
+    else:
+        i, j = runs
+        spans = zip(sc.num_starts[i:j], sc.num_ends[i:j], strict=True)
     out: list[_Found] = []
     for a, b in spans:
         if b - a > 40:
             continue
-        value, top = _read_cached(text[a:b])
-        out.append((a - lo, b - lo, value, top))
+        raw = text[a:b]
+        value, top = _read_cached(raw)
+        out.append((a - lo, b - lo, value, top, raw))
     return out
 
 
@@ -361,16 +384,16 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
 ) -> Iterator[Mention]:
     cw = _words()
     label_cls = cw.label_cls
+    unit_at, reach, size = _unit_at, _unit_reach(), len(text)  # _match_unit, inlined below
     if found is None:
         found = _numerals(text, lo, hi)
     quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
     k = 0
     while k < len(found):
-        s0, e0, parsed, top = found[k]
+        s0, e0, parsed, top, raw = found[k]  # raw: text[s:e]
         k += 1
         s, e = lo + s0, lo + e0
-        raw = text[s:e]
-        if e - s > 40 or raw in _CAPITAL_DIGITS:
+        if e - s > 40 or (e - s == 1 and raw in _CAPITAL_DIGITS):  # one-character words: 陆, 伍
             continue
         after = text[e] if e < hi else ""
         if (
@@ -389,8 +412,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if parsed is None and not (after in "多余" and e + 1 < hi and text[e + 1] in "万亿"):
             continue
         value = parsed if parsed is not None else Decimal(0)
-        before = text[s - 1] if s > lo else ""
-        after = text[e] if e < hi else ""
+        before = text[s - 1] if s > lo else ""  # after: text[e] (or "" at hi), as set above
         if before in _NOT_BEFORE or (after in _ASCII_LETTERS and _match_unit(text, e) is None):
             continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction (10GW is a figure)
         if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
@@ -417,22 +439,27 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             and not (text.startswith("位", e) or text.startswith("名", e))
         ):
             continue
-        if text[e : e + 1] in cw.nonfact_after and _after(text, e, cw.nonfact_after):
+        if (after if e < hi else text[e : e + 1]) in cw.nonfact_after and _after(text, e, cw.nonfact_after):
             continue
-        magnitude_only, cn, percent_word = _raw_traits(raw)
+        if raw[0] in _ASCII_DIGITS:
+            # opening with a digit: no bare magnitude, not all Chinese, no percent word (most
+            # numbers): no look-up of a new string in the cache
+            magnitude_only = cn = False
+            percent_word = None
+        else:
+            magnitude_only, cn, percent_word = _raw_traits(raw)
         negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
         j = e + (1 if skip else 0)
-        while j < hi and text[j] == " ":
-            j += 1
-        unit = (
-            Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
-            if percent_word is not None
-            else _match_unit(text, j)
-        )
+        if skip or after == " ":  # text[j] is after otherwise: no space to pass over
+            while j < hi and text[j] == " ":
+                j += 1
         if percent_word is not None:
+            unit: Unit | None = Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             j = e
+        else:
+            unit = unit_at(text[j : j + reach]) if j < size else None  # _match_unit(text, j)
         if unit is None and raw.endswith("千") and len(raw) > 1:
             # 300万千瓦: the 千 belongs to the unit
             alt = _match_unit(text, e - 1)
@@ -442,7 +469,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 except ValueError:
                     continue
                 e, j, unit = e - 1, e - 1, alt
-        touch = text[signed - 1] if signed > lo else ""
+        touch = before if signed == s else text[signed - 1] if signed > lo else ""
         if touch in cw.prefix_any:
             pre_ge = _before(text, signed, lo, cw.prefix_ge)
             pre_le = _before(text, signed, lo, cw.prefix_le)
@@ -473,12 +500,11 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         ):
             # 4.5-5%, 0.5到1个百分点: the unit is written once, after the second number, and so
             # is a magnitude (10—20亿元: 10亿 to 20亿)
-            s2, e2, v2, _top2 = found[k]
+            s2, e2, v2, _top2, raw2 = found[k]
             u2 = _match_unit(text, lo + e2)
             if u2 is not None and lo + s2 - e == 1 and v2 is not None:
                 k += 1
                 end = lo + e2 + len(u2.written)
-                raw2 = text[lo + s2 : lo + e2]
                 shared = raw2[len(raw2.rstrip("万亿")) :] if not raw.endswith(("万", "亿")) else ""
                 m = Mention(
                     start=s,
@@ -516,7 +542,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 continue
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
-        suffix = _after(text, end, cw.suffix_any)
+        # the table is looked up only when the next character starts one of its words
+        suffix = _after(text, end, cw.suffix_any) if text[end : end + 1] in cw.suffix_any else None
         if suffix in ("以上", "以下", "及以上", "及以下") and end + len(suffix) < hi:
             nxt_char = text[end + len(suffix)]
             if "\u4e00" <= nxt_char <= "\u9fff" and nxt_char not in "的为":
@@ -548,42 +575,45 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if percent_word in ("千分之", "万分之") or unit.written == "‰":
             m.measure = "share"  # a per-mille rate: 千分之三点五 is 0.35%
         # a range: 4.5%—5%, 5—6%
-        nxt = found[k] if k < len(found) else None
-        if top is None and nxt is not None and lo + nxt[0] - end <= 1 and lo + nxt[0] > end - 1:
-            sep = text[end : lo + nxt[0]]
-            if sep in ("—", "–", "-", "~", "～", "至", "到") and not _before(text, start, lo, cw.from_words):
-                _s2, e2 = lo + nxt[0], lo + nxt[1]
-                j2 = e2
-                u2 = _match_unit(text, j2)
-                if (
-                    u2 is None
-                    and percent_word is not None
-                    and nxt[2] is not None
-                    and m.end == e
-                    and text[e2 : e2 + 1] not in _DATE_CHARS  # 百分之三十九点七到一九五七年: a year
-                ):
-                    second = _raw_traits(text[_s2:e2])[2]
-                    if second in (None, percent_word):  # 百分之五至六, 百分之五到百分之六
-                        m.value_max, m.end, m.comparator = nxt[2] * unit.scale, e2, "range"
-                        k += 1
-                        yield m
-                        continue
-                if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
-                    unit2 = u2
-                    m.unit, m.family = unit2.unit, unit2.family
-                    m.value = value * unit2.scale
-                    if nxt[2] is None:
-                        continue
-                    m.value_max = nxt[2] * unit2.scale
-                    m.end = j2 + len(unit2.written)
-                    suf2 = _after(text, m.end, cw.suffix_any)  # the longest word: the lists' order is no matter
-                    if suf2:
-                        m.end += len(suf2)
-                    m.comparator = "range"
-                    k += 1
+        nxt = found[k] if top is None and k < len(found) else None
+        if (
+            nxt is not None
+            and lo + nxt[0] == end + 1  # one mark between the two numbers
+            and text[end] in _RANGE_MARKS
+            and not _before(text, start, lo, cw.from_words)
+        ):
+            e2 = lo + nxt[1]
+            j2 = e2
+            u2 = _match_unit(text, j2)
+            if (
+                u2 is None
+                and percent_word is not None
+                and nxt[2] is not None
+                and m.end == e
+                and text[e2 : e2 + 1] not in _DATE_CHARS  # 百分之三十九点七到一九五七年: a year
+                and _raw_traits(nxt[4])[2] in (None, percent_word)  # 百分之五至六, 百分之五到百分之六
+            ):
+                m.value_max, m.end, m.comparator = nxt[2] * unit.scale, e2, "range"
+                k += 1
+                yield m
+                continue
+            if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
+                unit2 = u2
+                m.unit, m.family = unit2.unit, unit2.family
+                m.value = value * unit2.scale
+                if nxt[2] is None:
+                    continue
+                m.value_max = nxt[2] * unit2.scale
+                m.end = j2 + len(unit2.written)
+                suf2 = _after(text, m.end, cw.suffix_any)  # the longest word: the lists' order is no matter
+                if suf2:
+                    m.end += len(suf2)
+                m.comparator = "range"
+                k += 1
         yield m
 
 
+_RANGE_MARKS = "—–-~～至到"  # what joins the two ends of a range (4.5%—5%, 5至6%), one character
 _DATE_CHARS = frozenset("年月日号")
 _MAGNITUDE = {"万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}
 _SIBLING = re.compile(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+")
@@ -651,7 +681,9 @@ _FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|�
 _DOUBLE = re.compile(r"翻(一|两|二|三)番|翻番")
 _ZERO = re.compile(r"零增长")
 _TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(多|以上|左右)?")
-_DOUBLING = re.compile(r"(?<=实现)倍增|倍增(?=[,，。;])")
+# 倍增 after 实现 or before a clause mark; written with 倍增 first (the lookbehind then reads
+# 实现倍增 back from its end), the engine skips to 倍 instead of trying every character
+_DOUBLING = re.compile(r"倍增(?:(?<=实现倍增)|(?=[,，。;]))")
 _TENTHS = re.compile(
     _NOT_AFTER_DIGIT + r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,2})\s*成(以上|左右|多|以下)?"
 )
@@ -1012,6 +1044,7 @@ def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[se
         between = text[a.end : b.start]
         if (
             len(between) <= 25
+            and between[:1] not in _LABEL_BREAK_FIRST  # a list mark right after: the search's first hit
             and not _LABEL_BREAK.search(between)
             and not between.endswith("每")
             and not _EACH_TAIL.search(between)
@@ -1057,9 +1090,12 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     if breaks is None:
         breaks = _clause_marks(text, lo, hi)
     for m in out:
-        clause_start = _clause_start(breaks, m.start, lo)
-        if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
-            continue
+        # the clause starts LOOKBACK characters back at most: without 第 there (most numbers)
+        # it holds no ordinal, and its start is not looked up
+        if text.find("第", m.start - LOOKBACK if m.start - LOOKBACK > lo else lo, m.start) >= 0:
+            clause_start = _clause_start(breaks, m.start, lo)
+            if text.find("第", clause_start, m.start) >= 0 and _ORDINAL_CLASS.search(text[clause_start : m.start]):
+                continue
         result.append(m)
     return result
 
@@ -1071,6 +1107,7 @@ _END = attrgetter("end")
 
 _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _LABEL_BREAK = re.compile(r"[,，;:。、和与及等]")
+_LABEL_BREAK_FIRST = frozenset(",，;:。、和与及等")  # its characters (a set: "" is in no set)
 _EACH_TAIL = re.compile(r"每[\u4e00-\u9fff]{0,3}$")
 _ORDINAL_CLASS = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[个家座所]")
 
