@@ -350,10 +350,8 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         m.floor = floor
         indicator = clean_indicator(reading.phrase)
         # elided subject: 生产总值3420亿元、增长1.5%
-        inherited = False
         if previous is not None and not indicator.strip("、 "):
             m.indicator, m.indicator_id, m.scope = previous.indicator, previous.indicator_id, previous.scope
-            inherited = True
         elif previous is not None and indicator in _GENERIC_HEADS and previous.indicator:
             m.indicator = compose(previous.indicator, indicator)
             m.indicator_id = indicator_id(m.indicator)
@@ -376,13 +374,6 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             if nxt is not None and nxt.start - m.end <= 14:
                 m.baseline = True
         _measure(m, reading, text, hi)
-        if (
-            inherited
-            and m.measure == "level"
-            and reading.verb
-            and m.family not in ("money", "quantity", "count")
-        ):
-            pass
         if respectively >= 0:
             if m.start > lo + respectively:
                 if groups and (previous is not None and _BARE_LINK.fullmatch(text, previous.end, m.start)):

@@ -122,8 +122,6 @@ def read_phrase(phrase: str) -> Reading:
             p = p[: -len(v)]
             continue
         break
-    if verb is not None and to and peeled and peeled[0] in ("到", "至") and len(peeled) >= 2:
-        pass
     if verb is not None and to:
         # 提高到 / 下降到: the number is the level reached
         verb, sign = None, 1
