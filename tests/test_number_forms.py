@@ -7,6 +7,8 @@ characters. Negative cases list quotes that must give no fact (names, idioms).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
 import workreport
@@ -179,60 +181,118 @@ def test_comma_that_is_no_thousands_separator(sentence: str) -> None:
     assert all("，" not in f.quote for f in facts), [(f.quote, f.value) for f in facts]
 
 
-# N成 is a share when a comparator, a share word or a verb of reaching stands before it, or what
-# it counts follows; the comparator is part of the quote, as it is of a number's
-TENTHS: list[tuple[str, str, float, str]] = [
-    ("全市工业企业上云率近六成。", "近六成", 60, "~"),
-    ("绿电装机占比超三成。", "超三成", 30, ">="),
-    ("近两成企业实现扭亏。", "近两成", 20, "~"),
-    ("新兴市场贡献约7成。", "约7成", 70, "~"),
-    ("民营经济占比达到六成。", "六成", 60, "="),
-    ("研发人员比例为三成。", "三成", 30, "="),
-    ("五年生产原煤占全国近三成。", "近三成", 30, "~"),
-    ("粮食产量占全省三成以上。", "三成以上", 30, ">="),
+# What each figure must read as: its quote exactly, value (and top of a range), unit, measure
+# and comparator. Comparator words around a word form belong to it as to a number's (近两倍,
+# 1/3以上); N成 after a verb is a change; a range after a down verb is negative at both ends,
+# low to high, and a magnitude or percent word written once holds for both ends.
+class Read(NamedTuple):
+    sentence: str
+    quote: str
+    value: float
+    value_max: float | None
+    unit: str
+    measure: str
+    comparator: str
+
+
+READS: dict[str, list[Read]] = {
+    "tenths": [
+        Read("全市工业企业上云率近六成。", "近六成", 60, None, "%", "share", "~"),
+        Read("绿电装机占比超三成。", "超三成", 30, None, "%", "share", ">="),
+        Read("近两成企业实现扭亏。", "近两成", 20, None, "%", "share", "~"),
+        Read("新兴市场贡献约7成。", "约7成", 70, None, "%", "share", "~"),
+        Read("民营经济占比达到六成。", "六成", 60, None, "%", "share", "="),
+        Read("研发人员比例为三成。", "三成", 30, None, "%", "share", "="),
+        Read("五年生产原煤占全国近三成。", "近三成", 30, None, "%", "share", "~"),
+        Read("粮食产量占全省三成以上。", "三成以上", 30, None, "%", "share", ">="),
+        Read("外贸进出口下降超3成。", "超3成", -30, None, "%", "growth", "<="),
+        Read("农特产品销售增长近四成。", "近四成", 40, None, "%", "growth", "~"),
+        Read("轻轨改造后高峰运力提升四成。", "四成", 40, None, "%", "growth", "="),
+        Read("工业增加值比2020年增加五成以上。", "五成以上", 50, None, "%", "growth", ">="),
+    ],
+    "multiples_and_fractions": [
+        Read("支持社会事业发展的国债投资增长近两倍。", "近两倍", 200, None, "%", "growth", "~"),
+        Read("新型储能装机增长超12倍。", "超12倍", 1200, None, "%", "growth", ">="),
+        Read("参保人数比上年增加将近一倍。", "将近一倍", 100, None, "%", "growth", "~"),
+        Read("专项转移支付项目压减1/3以上。", "1/3以上", -100 / 3, None, "%", "growth", "<="),
+        Read("合作社农户的比重将达到三分之一左右。", "三分之一左右", 100 / 3, None, "%", "share", "~"),
+        Read("企业开办时间缩短近三分之一。", "近三分之一", -100 / 3, None, "%", "growth", "~"),
+    ],
+    "units_and_counts": [
+        Read("光伏装机达到10GW。", "10GW", 10000, None, "MW", "level", "="),
+        Read("新增新型储能500MW。", "500MW", 500, None, "MW", "level", "="),
+        Read("新能源电池产能55GWh。", "55GWh", 55e6, None, "千瓦时", "level", "="),
+        Read("全年飞行2061万架次。", "2061万架次", 20_610_000, None, "count", "level", "="),
+        Read("邮轮母港接待邮轮91艘次。", "91艘次", 91, None, "count", "level", "="),
+        Read("开行中欧班列4000班次。", "4000班次", 4000, None, "count", "level", "="),
+    ],
+    "ranges": [
+        Read("城镇登记失业率下降5—6个百分点。", "5—6个百分点", -6, -5, "pp", "change_pp", "range"),
+        Read("能耗下降5%—6%。", "5%—6%", -6, -5, "%", "growth", "range"),
+        Read("全年减少企业负担10—20亿元。", "10—20亿元", -2e9, -1e9, "CNY", "change", "range"),
+        Read("调查失业率下降0.5到1个百分点。", "0.5到1个百分点", -1, -0.5, "pp", "change_pp", "range"),
+        Read("国民经济增長速度为百分之八至九。", "百分之八至九", 8, 9, "%", "growth", "range"),
+        Read("人均纯收入每年增长百分之四至百分之五。", "百分之四至百分之五", 4, 5, "%", "growth", "range"),
+        Read("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY", "level", "range"),
+        Read("转移农村劳动力10—20万人。", "10—20万人", 100_000, 200_000, "person", "level", "range"),
+    ],
+    "ranks": [
+        Read("地方一般公共预算收入增速居全国第八。", "第八", 8, None, "rank", "rank", "="),
+        Read("新能源汽车产量位列全国第12。", "第12", 12, None, "rank", "rank", "="),
+        Read("新增本外币贷款连续4年保持全国首位。", "首位", 1, None, "rank", "rank", "="),
+        Read("进出口规模稳居全国第二。", "第二", 2, None, "rank", "rank", "="),
+        Read("出口额跃居世界第一位。", "第一位", 1, None, "rank", "rank", "="),
+    ],
+    "round_magnitudes": [
+        Read("同我国建立外交关系的国家达到近百个。", "近百个", 100, None, "count", "level", "~"),
+        Read("出境旅游近亿人次。", "近亿人次", 1e8, None, "person_time", "level", "~"),
+        Read("海铁联运班列突破万列。", "突破万列", 10_000, None, "count", "level", ">="),
+        Read("中欧班列开行超万列。", "超万列", 10_000, None, "count", "level", ">="),
+        Read("上千家企业参加。", "上千家", 1000, None, "count", "level", ">="),
+        Read("加固近千公里的长江干堤。", "近千公里", 1000, None, "km", "level", "~"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("cls", "read", "form"),
+    [(c, read, k) for c, reads in READS.items() for read in reads for k in range(3)],
+)
+def test_figure_reads_as(cls: str, read: Read, form: int) -> None:
+    text, written = _variants(read.sentence)[form], _variants(read.quote)[form]
+    facts = _facts(text)
+    hits = [f for f in facts if f.quote == written]
+    assert hits, (cls, text, [(f.quote, f.value) for f in facts])
+    f = hits[0]
+    got = (f.unit, f.measure, f.comparator)
+    assert _close(f.value, read.value) and _close(f.value_max, read.value_max), (cls, text, f)
+    assert got == (read.unit, read.measure, read.comparator), (cls, text, f)
+
+
+# what must give no figure, or no figure of the kind named
+NO_FIGURE: list[tuple[str, str]] = [
+    ("三成集团年产值增长。", "成"),  # N成 with no cue: a name as often as a share
+    ("他们七八成都同意。", "成"),
+    ("坚持发展第一要务。", "第一"),  # first of a series: no rank
+    ("入选第一批试点。", "第一"),
+    ("居第二个台阶。", "第二"),
+    ("近百年来成就辉煌。", "百"),  # a round magnitude with no unit of an amount
+    ("经过百家企业调查。", "百"),  # 经过: a verb
+    ("新增年销售收入超亿元的企业100家。", "亿"),  # a threshold that defines what is counted
 ]
 
-# the same for the other word forms (倍, 分之), and N成 after a verb is a change, not a share
-WORD_FORMS: list[tuple[str, str, float, str, str]] = [
-    ("支持社会事业发展的国债投资增长近两倍。", "近两倍", 200, "~", "growth"),
-    ("新型储能装机增长超12倍。", "超12倍", 1200, ">=", "growth"),
-    ("参保人数比上年增加将近一倍。", "将近一倍", 100, "~", "growth"),
-    ("专项转移支付项目压减1/3以上。", "1/3以上", -100 / 3, "<=", "growth"),
-    ("合作社农户的比重将达到三分之一左右。", "三分之一左右", 100 / 3, "~", "share"),
-    ("企业开办时间缩短近三分之一。", "近三分之一", -100 / 3, "~", "growth"),
-    ("外贸进出口下降超3成。", "超3成", -30, "<=", "growth"),
-    ("农特产品销售增长近四成。", "近四成", 40, "~", "growth"),
-    ("轻轨改造后高峰运力提升四成。", "四成", 40, "=", "growth"),
-    ("工业增加值比2020年增加五成以上。", "五成以上", 50, ">=", "growth"),
-]
+
+@pytest.mark.parametrize(("sentence", "part"), NO_FIGURE)
+def test_no_figure(sentence: str, part: str) -> None:
+    assert not [f for f in _facts(sentence) if part in f.quote], _facts(sentence)
 
 
-@pytest.mark.parametrize(("sentence", "quote", "value", "comparator"), TENTHS)
-@pytest.mark.parametrize("form", range(3))
-def test_tenths_take_the_comparator_written_before_them(
-    sentence: str, quote: str, value: float, comparator: str, form: int
-) -> None:
-    text, written = _variants(sentence)[form], _variants(quote)[form]
-    facts = [f for f in _facts(text) if f.quote == written]
-    assert facts, (text, [(f.quote, f.value) for f in _facts(text)])
-    assert (facts[0].value, facts[0].unit, facts[0].measure, facts[0].comparator) == (value, "%", "share", comparator)
-
-
-@pytest.mark.parametrize("sentence", ["三成集团年产值增长。", "他们七八成都同意。"])
-def test_tenths_with_no_cue_are_no_share(sentence: str) -> None:
-    assert not [f for f in _facts(sentence) if "成" in f.quote], sentence
-
-
-@pytest.mark.parametrize(("sentence", "quote", "value", "comparator", "measure"), WORD_FORMS)
-@pytest.mark.parametrize("form", range(3))
-def test_word_forms_take_the_comparators_around_them(
-    sentence: str, quote: str, value: float, comparator: str, measure: str, form: int
-) -> None:
-    text, written = _variants(sentence)[form], _variants(quote)[form]
-    facts = [f for f in _facts(text) if f.quote == written]
-    assert facts, (text, [(f.quote, f.value) for f in _facts(text)])
-    f = facts[0]
-    assert _close(f.value, value) and (f.unit, f.measure, f.comparator) == ("%", measure, comparator), f
+@pytest.mark.parametrize(
+    ("sentence", "quotes"),
+    [("新建5G基站2万个。", ["2万个"]), ("创建A3级景区12家。", ["12家"]), ("建成3D打印产业园2个。", ["2个"])],
+)
+def test_a_number_before_letters_that_are_no_unit_is_a_code(sentence: str, quotes: list[str]) -> None:
+    assert [f.quote for f in _facts(sentence)] == quotes
 
 
 @pytest.mark.parametrize(
@@ -247,97 +307,6 @@ def test_the_words_of_the_future_are_no_part_of_a_label(sentence: str, label: st
     assert [f.indicator for f in _facts(sentence)] == [label]
 
 
-@pytest.mark.parametrize(
-    ("sentence", "quote", "value", "unit"),
-    [
-        ("光伏装机达到10GW。", "10GW", 10000, "MW"),
-        ("新增新型储能500MW。", "500MW", 500, "MW"),
-        ("新能源电池产能55GWh。", "55GWh", 55e6, "千瓦时"),
-        ("全年飞行2061万架次。", "2061万架次", 20_610_000, "count"),
-        ("邮轮母港接待邮轮91艘次。", "91艘次", 91, "count"),
-        ("开行中欧班列4000班次。", "4000班次", 4000, "count"),
-    ],
-)
-def test_units_in_latin_letters_and_counts_of_trips(sentence: str, quote: str, value: float, unit: str) -> None:
-    hits = [f for f in _facts(sentence) if f.quote == quote]
-    assert hits and _close(hits[0].value, value) and hits[0].unit == unit, _facts(sentence)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "quotes"),
-    [("新建5G基站2万个。", ["2万个"]), ("创建A3级景区12家。", ["12家"]), ("建成3D打印产业园2个。", ["2个"])],
-)
-def test_a_number_before_letters_that_are_no_unit_is_a_code(sentence: str, quotes: list[str]) -> None:
-    assert [f.quote for f in _facts(sentence)] == quotes
-
-
-# a range after a down verb is negative at both ends, low to high; a magnitude or a percent word
-# written once holds for both ends; a year after 到 ends no range
-RANGES: list[tuple[str, str, float, float, str]] = [
-    ("城镇登记失业率下降5—6个百分点。", "5—6个百分点", -6, -5, "pp"),
-    ("能耗下降5%—6%。", "5%—6%", -6, -5, "%"),
-    ("全年减少企业负担10—20亿元。", "10—20亿元", -2e9, -1e9, "CNY"),
-    ("调查失业率下降0.5到1个百分点。", "0.5到1个百分点", -1, -0.5, "pp"),
-    ("国民经济增長速度为百分之八至九。", "百分之八至九", 8, 9, "%"),
-    ("人均纯收入每年增长百分之四至百分之五。", "百分之四至百分之五", 4, 5, "%"),
-    ("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY"),
-    ("转移农村劳动力10—20万人。", "10—20万人", 100_000, 200_000, "person"),
-]
-
-
-@pytest.mark.parametrize(("sentence", "quote", "low", "high", "unit"), RANGES)
-@pytest.mark.parametrize("form", range(3))
-def test_ranges_keep_their_sign_magnitude_and_order(
-    sentence: str, quote: str, low: float, high: float, unit: str, form: int
-) -> None:
-    text, written = _variants(sentence)[form], _variants(quote)[form]
-    hits = [f for f in _facts(text) if f.quote == written]
-    assert hits, (text, [(f.quote, f.value, f.value_max) for f in _facts(text)])
-    f = hits[0]
-    assert (f.comparator, f.unit) == ("range", unit) and _close(f.value, low) and _close(f.value_max, high), f
-
-
 def test_a_year_after_to_ends_no_range() -> None:
     text = "工业产值的比重将由一九五二年的百分之三十九点七到一九五七年上升为百分之四十五点四。"
     assert "百分之三十九点七" in [f.quote for f in _facts(text)]
-
-
-@pytest.mark.parametrize(
-    ("sentence", "quote", "value"),
-    [
-        ("地方一般公共预算收入增速居全国第八。", "第八", 8),
-        ("新能源汽车产量位列全国第12。", "第12", 12),
-        ("新增本外币贷款连续4年保持全国首位。", "首位", 1),
-        ("进出口规模稳居全国第二。", "第二", 2),
-        ("出口额跃居世界第一位。", "第一位", 1),
-    ],
-)
-def test_a_ranking_verb_names_a_rank_without_wei(sentence: str, quote: str, value: float) -> None:
-    hits = [f for f in _facts(sentence) if f.quote == quote]
-    assert hits and hits[0].value == value and hits[0].measure == "rank", _facts(sentence)
-
-
-@pytest.mark.parametrize("sentence", ["坚持发展第一要务。", "入选第一批试点。", "居第二个台阶。"])
-def test_first_of_a_series_is_no_rank(sentence: str) -> None:
-    assert not [f for f in _facts(sentence) if f.measure == "rank"], _facts(sentence)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "quote", "value", "comparator"),
-    [
-        ("同我国建立外交关系的国家达到近百个。", "近百个", 100, "~"),
-        ("出境旅游近亿人次。", "近亿人次", 1e8, "~"),
-        ("海铁联运班列突破万列。", "突破万列", 10_000, ">="),
-        ("中欧班列开行超万列。", "超万列", 10_000, ">="),
-        ("上千家企业参加。", "上千家", 1000, ">="),
-        ("加固近千公里的长江干堤。", "近千公里", 1000, "~"),
-    ],
-)
-def test_round_magnitudes_after_a_comparator(sentence: str, quote: str, value: float, comparator: str) -> None:
-    hits = [f for f in _facts(sentence) if f.quote == quote]
-    assert hits and _close(hits[0].value, value) and hits[0].comparator == comparator, _facts(sentence)
-
-
-@pytest.mark.parametrize("sentence", ["近百年来成就辉煌。", "经过百家企业调查。", "新增年销售收入超亿元的企业100家。"])
-def test_round_magnitudes_that_are_no_figure(sentence: str) -> None:
-    assert not [f for f in _facts(sentence) if f.quote[-1] not in "家"], _facts(sentence)
