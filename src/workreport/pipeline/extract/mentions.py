@@ -470,21 +470,10 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                     continue
                 e, j, unit = e - 1, e - 1, alt
         touch = before if signed == s else text[signed - 1] if signed > lo else ""
-        if touch in cw.prefix_any:
-            pre_ge = _before(text, signed, lo, cw.prefix_ge)
-            pre_le = _before(text, signed, lo, cw.prefix_le)
-            pre_about = _before(text, signed, lo, cw.prefix_about)
-        else:
-            pre_ge = pre_le = pre_about = None
-        prefix = (
-            max((p for p in (pre_ge, pre_le, pre_about) if p), key=len, default=None)
-            if pre_ge or pre_le or pre_about
-            else None
-        )
+        found_prefix = _comparator_before(text, signed, lo) if touch in cw.prefix_any else None
+        prefix, prefix_cmp = found_prefix if found_prefix is not None else (None, "=")
         if prefix == "上" and not magnitude_only:
-            prefix = None
-        if prefix == "过" and s >= 2 and text[s - 2] in "经通超度越穿不":
-            prefix = None  # 经过, 通过: not a comparator
+            prefix = None  # 上 marks a round magnitude only (上千家), not 比上5%
         if magnitude_only and not prefix:
             # 百万亩国家储备林, 千亿级: a round magnitude is a name unless a comparator marks it
             tail = j + (len(unit.written) if unit else 0)
@@ -555,7 +544,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if more:
             comparator = ">="
         if prefix:
-            comparator = ">=" if prefix == pre_ge else "<=" if prefix == pre_le else "~"
+            comparator = prefix_cmp
         if (suffix and suffix not in ("多", "余")) or (suffix and unit.family != "count"):
             if suffix in cw.suffix_ge:
                 comparator = ">="
@@ -906,16 +895,26 @@ def _with_comparators(text: str, lo: int, hi: int, m: Mention) -> Mention:
             m.comparator = ">=" if suffix in cw.suffix_ge else "<=" if suffix in cw.suffix_le else "~"
     if m.start <= lo or text[m.start - 1] not in cw.prefix_any:
         return m
-    ge = _before(text, m.start, lo, cw.prefix_ge)
-    le = _before(text, m.start, lo, cw.prefix_le)
-    about = _before(text, m.start, lo, cw.prefix_about)
-    prefix = max((p for p in (ge, le, about) if p), key=len, default=None)
-    if prefix is None or prefix == "上" or (prefix == "过" and text[m.start - 2 : m.start - 1] in _NOT_PAST):
-        return m  # 比上两成 is no comparator; 经过, 通过: a verb
-    m.start -= len(prefix)
+    found = _comparator_before(text, m.start, lo)
+    if found is None or found[0] == "上":
+        return m  # 比上两成 is no comparator
+    m.start -= len(found[0])
     if m.comparator == "=":
-        m.comparator = ">=" if prefix == ge else "<=" if prefix == le else "~"
+        m.comparator = found[1]
     return m
+
+
+def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
+    """The longest comparator word written right before ``at`` and the comparator it gives
+    (超过 >=, 不超过 <=, 近 ~), or None; 过 after 经, 通 … is part of a verb (经过)."""
+    cw = _words()
+    ge = _before(text, at, lo, cw.prefix_ge)
+    le = _before(text, at, lo, cw.prefix_le)
+    about = _before(text, at, lo, cw.prefix_about)
+    word = max((p for p in (ge, le, about) if p), key=len, default=None)
+    if word is None or (word == "过" and text[at - 2 : at - 1] in _NOT_PAST):
+        return None
+    return word, ">=" if word == ge else "<=" if word == le else "~"
 
 
 _NOT_PAST = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
