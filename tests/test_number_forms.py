@@ -209,6 +209,9 @@ READS: dict[str, list[Read]] = {
         Read("农特产品销售增长近四成。", "近四成", 40, None, "%", "growth", "~"),
         Read("轻轨改造后高峰运力提升四成。", "四成", 40, None, "%", "growth", "="),
         Read("工业增加值比2020年增加五成以上。", "五成以上", 50, None, "%", "growth", ">="),
+        Read("进出口总额增长一成半。", "一成半", 15, None, "%", "growth", "="),  # a half after 成: 5 more
+        Read("服务业增加值增长两成五。", "两成五", 25, None, "%", "growth", "="),  # a digit after 成: tenths
+        Read("九成五以上的群众对服务表示满意。", "九成五以上", 95, None, "%", "share", ">="),
     ],
     "multiples_and_fractions": [
         Read("支持社会事业发展的国债投资增长近两倍。", "近两倍", 200, None, "%", "growth", "~"),
@@ -220,6 +223,7 @@ READS: dict[str, list[Read]] = {
     ],
     "units_and_counts": [
         Read("光伏装机达到10GW。", "10GW", 10000, None, "MW", "level", "="),
+        Read("出口额增长两倍半。", "两倍半", 250, None, "%", "growth", "="),
         Read("新增新型储能500MW。", "500MW", 500, None, "MW", "level", "="),
         Read("新能源电池产能55GWh。", "55GWh", 55e6, None, "千瓦时", "level", "="),
         Read("全年飞行2061万架次。", "2061万架次", 20_610_000, None, "count", "level", "="),
@@ -233,8 +237,22 @@ READS: dict[str, list[Read]] = {
         Read("调查失业率下降0.5到1个百分点。", "0.5到1个百分点", -1, -0.5, "pp", "change_pp", "range"),
         Read("国民经济增長速度为百分之八至九。", "百分之八至九", 8, 9, "%", "growth", "range"),
         Read("人均纯收入每年增长百分之四至百分之五。", "百分之四至百分之五", 4, 5, "%", "growth", "range"),
-        Read("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY", "level", "range"),
+        Read("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY", "change", "range"),
         Read("转移农村劳动力10—20万人。", "10—20万人", 100_000, 200_000, "person", "level", "range"),
+    ],
+    "more_than": [  # 多, 余 and 几 after a numeral, or inside it before its multiplier: at least it
+        Read("全年新增就业千余人。", "千余人", 1000, None, "person", "level", ">="),
+        Read("培训返乡创业人员万余人次。", "万余人次", 10_000, None, "person_time", "level", ">="),
+        Read("实施百余个重点项目。", "百余个", 100, None, "count", "level", ">="),
+        Read("引进十几家科技企业。", "十几家", 10, None, "count", "level", ">="),
+        Read("全年培训农民二十几万人次。", "二十几万人次", 200_000, None, "person_time", "level", ">="),
+        Read("常住人口城镇化率提高2个多百分点。", "2个多百分点", 2, None, "pp", "change_pp", ">="),
+    ],
+    "changes": [  # 提高 (not 提高到) with an amount: the amount is the change
+        Read("城乡居民基础养老金最低标准提高20元。", "20元", 20, None, "CNY", "change", "="),
+        Read("失业保险金标准每月提高165元。", "165元", 165, None, "CNY", "change", "="),
+        Read("人均预期寿命再提高1.5岁。", "1.5岁", 1.5, None, "岁", "change", "="),
+        Read("低保标准提高到每月800元。", "800元", 800, None, "CNY", "level", "="),
     ],
     "ranks": [
         Read("地方一般公共预算收入增速居全国第八。", "第八", 8, None, "rank", "rank", "="),
@@ -278,6 +296,7 @@ NO_FIGURE: list[tuple[str, str]] = [
     ("居第二个台阶。", "第二"),
     ("近百年来成就辉煌。", "百"),  # a round magnitude with no unit of an amount
     ("经过百家企业调查。", "百"),  # 经过: a verb
+    ("百余年来砥砺奋进。", "百"),  # 余 makes no amount of 年
     ("新增年销售收入超亿元的企业100家。", "亿"),  # a threshold that defines what is counted
 ]
 

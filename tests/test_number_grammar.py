@@ -36,6 +36,7 @@ class Num:
     kind: str = "percent"  # percent | amount | count: which verbs and positions fit
     falls: bool = False  # may follow a down verb (下降5%, 下降0.5到1个百分点): read negative
     prefixed: bool = True  # a comparator word may stand before it (近5%, 超过12个)
+    comparator: str | None = None  # the comparator its own words give (九十余个: >=), if any
 
 
 def _dec(whole: int, tenth: int) -> float:
@@ -60,6 +61,16 @@ def _round(draw: st.DrawFn, w: int, t: int) -> Num:
 def _pct_word_range(draw: st.DrawFn, w: int, t: int) -> Num:
     a = w % 20 + 1
     return Num(f"百分之{to_chinese(a)}至{to_chinese(a + 1)}", a, "%", a + 1, falls=True, prefixed=False)
+
+
+def _more_than(draw: st.DrawFn, w: int, t: int) -> Num:
+    word = draw(st.sampled_from(["多", "余", "几"]))
+    return Num(f"{to_chinese(t * 10)}{word}个", t * 10, "count", kind="count", prefixed=False, comparator=">=")
+
+
+def _bare_more(draw: st.DrawFn, w: int, t: int) -> Num:
+    word, value = draw(st.sampled_from([("百余个", 100), ("千余家", 1000), ("万余个", 10_000)]))
+    return Num(word, value, "count", kind="count", prefixed=False, comparator=">=")
 
 
 # each written form: (draw, a whole number 1-99, a digit 1-9) -> the number as written and read
@@ -88,6 +99,10 @@ FORMS: dict[str, Callable[[st.DrawFn, int, int], Num]] = {
     "pp_range": lambda d, w, t: Num(f"0.{t}到1个百分点", t / 10, "pp", 1.0, falls=True, prefixed=False),
     "latin_unit": lambda d, w, t: Num(f"{w}.{t}GW", _dec(w, t) * 1000, "MW", kind="amount"),
     "round": _round,
+    "more_than": _more_than,
+    "bare_more": _bare_more,
+    "tenths_half": lambda d, w, t: Num(f"{_CN_DIGITS[t]}成半", t * 10 + 5, "%", falls=True),
+    "times_half": lambda d, w, t: Num(f"{to_chinese(t)}倍半", t * 100 + 50, "%"),
 }
 
 
@@ -133,7 +148,7 @@ def sentences(draw: st.DrawFn) -> tuple[str, int, Num, str]:
     """(sentence, where the number starts, the number, the comparator it must read as)."""
     num = draw(numbers())
     written = num.text.translate(_FULL) if draw(st.booleans()) else num.text
-    comparator = "range" if num.value_max is not None else "="
+    comparator = "range" if num.value_max is not None else num.comparator or "="
     if num.prefixed:
         word = draw(st.sampled_from(sorted(PREFIXES)))
         written, comparator = word + written, PREFIXES[word] if word else comparator

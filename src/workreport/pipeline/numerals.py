@@ -85,8 +85,9 @@ _ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 # to match and the engine cannot backtrack more than a constant per character.
 _MIXED = rf"{_ARABIC}(?:[{_UB}]+(?:[0-9]+[{_UB}]+)*)?"
 _ZH_TAIL = rf"[{_D}{_UB}]*(?:点[{_D}]+[万亿]*)?"
-# A bare 百/千 opens a numeral only before 万/亿 (百亿, 千万); a bare 万/亿 never does.
-_ZH = rf"(?:[{_D}十拾]|[百千佰仟](?=[万亿])){_ZH_TAIL}"
+# A bare 百/千 opens a numeral only before 万/亿 (百亿, 千万) or 余/多 (百余个, 千多人); a bare
+# 万 only before 余 (万余人); a bare 亿 never does.
+_ZH = rf"(?:[{_D}十拾]|[百千佰仟](?=[万亿余多])|万(?=余)){_ZH_TAIL}"
 _NUM = rf"(?:{_MIXED}|{_ZH})"
 
 NUMERAL_PATTERN: str = (

@@ -272,6 +272,7 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
 
 # Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
 _CAPITAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
+_MORE = "多余几"  # after a numeral: more than it (三十多个, 1亿3千多万, 十余所, 十几家)
 _SIGNS = "-−－负"
 _SIGN_AFTER = frozenset("为是长速幅到至达高加")  # 增长负3.9%, 提高负1.1%, 增速为负: the words a signed figure follows
 _PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
@@ -409,7 +410,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 continue
             e -= 1
             raw, after = raw[:-1], text[e]
-        if parsed is None and not (after in "多余" and e + 1 < hi and text[e + 1] in "万亿"):
+        if parsed is None and not (after in _MORE and e + 1 < hi and text[e + 1] in "万亿"):
             continue
         value = parsed if parsed is not None else Decimal(0)
         before = text[s - 1] if s > lo else ""  # after: text[e] (or "" at hi), as set above
@@ -417,9 +418,9 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction (10GW is a figure)
         if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
-        # 6600多万, 1亿3千多万: 多/余 inside the numeral before its last multiplier
-        more = skip = False  # 多/余 written; skip: it stands between the numeral and its unit
-        if after in "多余" and e + 1 < hi and text[e + 1] in "万亿千百":
+        # 6600多万, 1亿3千多万, 二十几万: 多/余/几 inside the numeral before its last multiplier
+        more, skip = False, 0  # 多/余/几 written; skip: what stands between the numeral and its unit
+        if after and after in _MORE and e + 1 < hi and text[e + 1] in "万亿千百":
             j = e + 1
             while j < hi and text[j] in "万亿千百":
                 j += 1
@@ -429,8 +430,10 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 continue
             e, more = j, True
             after = text[e] if e < hi else ""
-        elif after in "多余" and e + 1 < hi and _match_unit(text, e + 1) is not None:
-            more = skip = True
+        elif after and after in _MORE and e + 1 < hi and _match_unit(text, e + 1) is not None:
+            more, skip = True, 1
+        elif after == "个" and text[e + 1 : e + 2] in ("多", "余") and text.startswith("百分点", e + 2):
+            more, skip = True, 2  # 2个多百分点
         # each word table is looked up only when the character touching the number ends (or
         # starts) one of its words: most numbers touch none
         if (
@@ -451,7 +454,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
-        j = e + (1 if skip else 0)
+        j = e + skip
         if skip or after == " ":  # text[j] is after otherwise: no space to pass over
             while j < hi and text[j] == " ":
                 j += 1
@@ -474,7 +477,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         prefix, prefix_cmp = found_prefix if found_prefix is not None else (None, "=")
         if prefix == "上" and not magnitude_only:
             prefix = None  # 上 marks a round magnitude only (上千家), not 比上5%
-        if magnitude_only and not prefix:
+        if magnitude_only and not prefix and not more:
             # 百万亩国家储备林, 千亿级: a round magnitude is a name unless a comparator marks it
             tail = j + (len(unit.written) if unit else 0)
             if not _after(text, tail, cw.suffix_any):
@@ -519,6 +522,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             end = e
         if (
             cn
+            and not more  # 十多个 is a count, 十个 may be a set
             and unit.unit in ("count", "person")
             and (
                 value == 1
@@ -527,7 +531,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         ):
             continue  # 一批, 三期, 七个方面, 八个县区: a phase or a set, not a count
         if unit.family == "count":
-            if cn and value <= 10 and unit.written in label_cls:
+            if cn and value <= 10 and unit.written in label_cls and not more:
                 continue
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
@@ -669,12 +673,16 @@ _MOVE = re.compile(_NOT_AFTER_DIGIT + r"(\d+|[一二三四五六七八九十两]
 _FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
 _DOUBLE = re.compile(r"翻(一|两|二|三)番|翻番")
 _ZERO = re.compile(r"零增长")
-_TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(多|以上|左右)?")
+_TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(半)?(多|以上|左右)?")  # 两倍半: 2.5 times
 # 倍增 after 实现 or before a clause mark; written with 倍增 first (the lookbehind then reads
 # 实现倍增 back from its end), the engine skips to 倍 instead of trying every character
 _DOUBLING = re.compile(r"倍增(?:(?<=实现倍增)|(?=[,，。;]))")
 _TENTHS = re.compile(
-    _NOT_AFTER_DIGIT + r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,2})\s*成(以上|左右|多|以下)?"
+    _NOT_AFTER_DIGIT
+    + r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,2})\s*成"
+    # 一成半 (15%), 九成五 (95%): a half or a digit after 成 is the next place down
+    + r"(半|[一二三四五六七八九](?![〇零一二两三四五六七八九十百千万亿个]))?"
+    + r"(以上|左右|多|以下)?"
 )
 # 七成以上企业, 八成的村: N成 is a share when what follows is counted
 _TENTHS_COUNTED = re.compile(
@@ -766,10 +774,11 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
             read = _word_value(m[1])
             if read is None:
                 continue
-            cmp = {"多": ">=", "以上": ">=", "左右": "~"}.get(m[2] or "", "=")
-            times = Mention(
-                m.start(), m.end(), m.start(1), m.end(1), read[0] * 100, "%", "percent", comparator=cmp, measure="times"
-            )
+            if m[2] and read[1] is not None:
+                continue  # 两三倍半 means nothing
+            cmp = {"多": ">=", "以上": ">=", "左右": "~"}.get(m[3] or "", "=")
+            value = (read[0] + (_HALF if m[2] else 0)) * 100
+            times = Mention(m.start(), m.end(), m.start(1), m.end(1), value, "%", "percent", comparator=cmp, measure="times")
             yield _ranged(_with_comparators(text, lo, hi, times), read, 100)
         for m in _DOUBLING.finditer(text, lo, hi):
             yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100), "%", "percent", measure="growth")
@@ -920,6 +929,10 @@ def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
 _NOT_PAST = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
 
 
+_HALF = Decimal("0.5")
+_TENTH_DIGITS = {c: d for d, c in enumerate("一二三四五六七八九", 1)}
+
+
 def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """占全国9成, 七成以上企业, 近两成, 占比达到六成, 下降两成: N成 (N×10 %), a part of a whole
     or, after a verb, a change (measure ``fraction``: see ``facts._measure``)."""
@@ -930,15 +943,16 @@ def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
         if m.end() < hi and text[m.end()] in "员本果立绩为功熟交":
             continue
         read = _word_value(m[1])
-        if read is None:
+        if read is None or (m[2] and read[1] is not None):
             continue
-        cmp = {"以上": ">=", "多": ">=", "左右": "~", "以下": "<="}.get(m[2] or "", "=")
+        cmp = {"以上": ">=", "多": ">=", "左右": "~", "以下": "<="}.get(m[3] or "", "=")
+        value = read[0] * 10 + (5 if m[2] == "半" else _TENTH_DIGITS.get(m[2] or "", 0))
         tenths = Mention(
-            m.start(), m.end(), m.start(1), m.end(1), read[0] * 10, "%", "percent", comparator=cmp, measure="fraction"
+            m.start(), m.end(), m.start(1), m.end(1), value, "%", "percent", comparator=cmp, measure="fraction"
         )
         tenths = _with_comparators(text, lo, hi, tenths)
         if not (
-            m[2] is not None
+            m[3] is not None
             or tenths.start < m.start()
             or _TENTHS_COUNTED.match(text, m.end(), hi) is not None
             or _before(text, tenths.start, lo, cw.tenths_before)
