@@ -229,6 +229,10 @@ READS: dict[str, list[Read]] = {
         Read("全年飞行2061万架次。", "2061万架次", 20_610_000, None, "count", "level", "="),
         Read("邮轮母港接待邮轮91艘次。", "91艘次", 91, None, "count", "level", "="),
         Read("开行中欧班列4000班次。", "4000班次", 4000, None, "count", "level", "="),
+        Read("集装箱吞吐量达到1200万TEU。", "1200万TEU", 12_000_000, None, "标箱", "level", "="),
+        Read("急救平均反应时间缩短至12分钟以内。", "12分钟以内", 12, None, "分钟", "level", "<="),
+        Read("企业开办时间压缩至3个工作日。", "3个工作日", 3, None, "工作日", "level", "="),
+        Read("新建商品房销售面积连续13个月正增长。", "13个月", 13, None, "月", "level", "="),
     ],
     "ranges": [
         Read("城镇登记失业率下降5—6个百分点。", "5—6个百分点", -6, -5, "pp", "change_pp", "range"),
@@ -297,6 +301,9 @@ NO_FIGURE: list[tuple[str, str]] = [
     ("近百年来成就辉煌。", "百"),  # a round magnitude with no unit of an amount
     ("经过百家企业调查。", "百"),  # 经过: a verb
     ("百余年来砥砺奋进。", "百"),  # 余 makes no amount of 年
+    ("新建15分钟便民生活圈。", "分钟"),  # a time before 圈 names an area
+    ("打造1小时通勤圈和半小时经济圈。", "小时"),
+    ("已经一年零三个月了。", "三个月"),  # 零 joins the number before it
     ("新增年销售收入超亿元的企业100家。", "亿"),  # a threshold that defines what is counted
 ]
 

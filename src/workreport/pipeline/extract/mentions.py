@@ -292,6 +292,19 @@ def _sign_at(text: str, s: int, lo: int) -> bool:
     return not (prev and ((prev.isascii() and prev.isalnum()) or prev in ".%％‰" or prev in CJK_NUMERAL))
 
 
+_PHRASE_ENDS = frozenset("，,。；;、：:（(")
+
+
+def _ring_follows(text: str, end: int, hi: int, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` follows ``end`` within a few characters of the same phrase."""
+    for i in range(end, min(hi, end + 8)):
+        if text[i] in _PHRASE_ENDS:
+            return False
+        if text.startswith(words, i):
+            return True
+    return False
+
+
 def _year_unit(text: str, s: int, e: int, lo: int, hi: int, value: Decimal) -> Unit | None:
     """Years as a quantity (受教育年限10.8年): a fraction of a year, or a number after 年限."""
     if not text.startswith("年", e) or (e + 1 < hi and text[e + 1] in "底末初前后以来代度级内中"):
@@ -318,6 +331,8 @@ class _Words:
     suffix_le: frozenset[str]
     from_words: dict[str, tuple[str, ...]]
     tenths_before: dict[str, tuple[str, ...]]  # the words that make N成 before them a share
+    ring_units: frozenset[str]  # 分钟, 小时: before a ring word of the phrase, part of a name
+    ring_words: tuple[str, ...]
 
 
 @cache
@@ -340,6 +355,8 @@ def _words() -> _Words:
         suffix_le=frozenset(cmp["suffix_le"]),
         from_words=_by_edge(("从", "由"), True),
         tenths_before=_by_edge(tuple(extractor_rules().cue["measure"]["tenths_before"]), True),
+        ring_units=frozenset(nonfact["ring_units"]),
+        ring_words=tuple(nonfact["ring_words"]),
     )
 
 
@@ -396,6 +413,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         s, e = lo + s0, lo + e0
         if e - s > 40 or (e - s == 1 and raw in _CAPITAL_DIGITS):  # one-character words: 陆, 伍
             continue
+        if raw[0] in "零〇" and e - s > 1 and raw[1] != "点":
+            continue  # 一年零三个月: 零 joins the number before; no figure opens with it (零点五 does)
         after = text[e] if e < hi else ""
         if (
             raw.endswith("千")
@@ -520,10 +539,12 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             if unit is None:
                 continue
             end = e
+        if unit.written in cw.ring_units and _ring_follows(text, end, hi, cw.ring_words):
+            continue  # 15分钟生活圈: a name
         if (
             cn
             and not more  # 十多个 is a count, 十个 may be a set
-            and unit.unit in ("count", "person")
+            and unit.unit in ("count", "person", "月")
             and (
                 value == 1
                 or (value <= 10 and unit.written in ("个", "期", "批", "次", "类", "种", "名", "位", "支"))
