@@ -224,6 +224,10 @@ READS: dict[str, list[Read]] = {
     "units_and_counts": [
         Read("光伏装机达到10GW。", "10GW", 10000, None, "MW", "level", "="),
         Read("出口额增长两倍半。", "两倍半", 250, None, "%", "growth", "="),
+        Read("重点城市重污染天数减少一半。", "一半", -50, None, "%", "growth", "="),
+        Read("货物通关时间平均缩短一半以上。", "一半以上", -50, None, "%", "growth", "<="),
+        Read("超过一半的县实现整县推进。", "超过一半", 50, None, "%", "share", ">="),
+        Read("技术交易额翻了一番。", "翻了一番", 100, None, "%", "growth", "="),
         Read("新增新型储能500MW。", "500MW", 500, None, "MW", "level", "="),
         Read("新能源电池产能55GWh。", "55GWh", 55e6, None, "千瓦时", "level", "="),
         Read("全年飞行2061万架次。", "2061万架次", 20_610_000, None, "count", "level", "="),
@@ -304,6 +308,7 @@ NO_FIGURE: list[tuple[str, str]] = [
     ("新建15分钟便民生活圈。", "分钟"),  # a time before 圈 names an area
     ("打造1小时通勤圈和半小时经济圈。", "小时"),
     ("已经一年零三个月了。", "三个月"),  # 零 joins the number before it
+    ("另一半资金由省级财政承担。", "一半"),
     ("新增年销售收入超亿元的企业100家。", "亿"),  # a threshold that defines what is counted
 ]
 

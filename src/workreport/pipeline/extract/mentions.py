@@ -692,7 +692,7 @@ _RANK = re.compile(
 )
 _MOVE = re.compile(_NOT_AFTER_DIGIT + r"(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
 _FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
-_DOUBLE = re.compile(r"翻(一|两|二|三)番|翻番")
+_DOUBLE = re.compile(r"翻了?(一|两|二|三)番|翻了?番")
 _ZERO = re.compile(r"零增长")
 _TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(半)?(多|以上|左右)?")  # 两倍半: 2.5 times
 # 倍增 after 实现 or before a clause mark; written with 倍增 first (the lookbehind then reads
@@ -787,6 +787,8 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
             yield Mention(
                 m.start(), m.end(), m.start(), m.end(), Decimal(100 * (2**n - 1)), "%", "percent", measure="growth"
             )
+    if "一半" in seg:
+        yield from _halves(text, lo, hi)
     if "零增长" in seg:
         for m in _ZERO.finditer(text, lo, hi):
             yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(0), "%", "percent", measure="growth")
@@ -903,6 +905,27 @@ def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             continue
         part = Mention(m.start(), m.end(), m.start(), m.end(), num / den * 100, "%", "percent", measure="fraction")
         yield _with_comparators(text, lo, hi, part)
+
+
+def _halves(text: str, lo: int, hi: int) -> Iterator[Mention]:
+    """减少了一半, 超过一半, 一半以上的县: 一半 is 50%, a part of a whole or, after a verb, a change
+    (measure ``fraction``, as N成); alone (完成了一半工作, 另一半) it is prose."""
+    cw = _words()
+    at = text.find("一半", lo, hi)
+    while at >= 0:
+        end = at + 2
+        if at == lo or text[at - 1] != "另":
+            half = _with_comparators(
+                text, lo, hi, Mention(at, end, at, end, Decimal(50), "%", "percent", measure="fraction")
+            )
+            if (
+                half.start < at
+                or half.end > end
+                or _TENTHS_COUNTED.match(text, end, hi) is not None
+                or _before(text, at, lo, cw.tenths_before)
+            ):
+                yield half
+        at = text.find("一半", end, hi)
 
 
 def _ranged(m: Mention, read: tuple[Decimal, Decimal | None], scale: Decimal | int = 1) -> Mention:
