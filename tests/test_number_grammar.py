@@ -103,6 +103,7 @@ FORMS: dict[str, Callable[[st.DrawFn, int, int], Num]] = {
     "bare_more": _bare_more,
     "tenths_half": lambda d, w, t: Num(f"{_CN_DIGITS[t]}成半", t * 10 + 5, "%", falls=True),
     "times_half": lambda d, w, t: Num(f"{to_chinese(t)}倍半", t * 100 + 50, "%"),
+    "half": lambda d, w, t: Num("一半", 50, "%", falls=True),
 }
 
 
