@@ -248,6 +248,14 @@ READS: dict[str, list[Read]] = {
         Read("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY", "change", "range"),
         Read("转移农村劳动力10—20万人。", "10—20万人", 100_000, 200_000, "person", "level", "range"),
     ],
+    "comparator_words": [  # written right before the number, they belong to its quote
+        Read("城镇登记失业率低于4.6%。", "低于4.6%", 4.6, None, "%", "share", "<="),
+        Read("力争财政赤字少于三十亿元。", "少于三十亿元", 3e9, None, "CNY", "level", "<="),
+        Read("全年降水量不到500毫米。", "不到500毫米", 500, None, "毫米", "level", "<="),
+        Read("常住人口不足1000人的村。", "不足1000人", 1000, None, "person", "level", "<="),
+        Read("每人平均至少一千五百斤粮食。", "至少一千五百斤", 1500, None, "斤", "level", ">="),
+        Read("年平均气温高于18.5℃。", "高于18.5℃", 18.5, None, "℃", "level", ">="),
+    ],
     "more_than": [  # 多, 余 and 几 after a numeral, or inside it before its multiplier: at least it
         Read("全年新增就业千余人。", "千余人", 1000, None, "person", "level", ">="),
         Read("培训返乡创业人员万余人次。", "万余人次", 10_000, None, "person_time", "level", ">="),

@@ -127,7 +127,7 @@ SUBJECTS = {
 VERBS = {"percent": ["增长", "达到", "提高"], "amount": ["达到", "完成", "实现"], "count": ["达到", "共", ""]}
 DOWN_VERBS = ["下降", "减少", "降低"]
 # comparator words before a number and the comparator they give (FACTS.md §2)
-PREFIXES = {"": "=", "近": "~", "约": "~", "超过": ">=", "突破": ">="}
+PREFIXES = {"": "=", "近": "~", "约": "~", "超过": ">=", "突破": ">=", "不到": "<=", "至少": ">="}
 # a bare round figure needs a comparator word before it: 上千家, 近百个, 超万个
 ROUND_PREFIXES = {"上": ">=", "近": "~", "超": ">=", "突破": ">="}
 LEADS = [
