@@ -82,3 +82,33 @@ def test_the_last_plans_results_inside_a_plan_part_are_actuals() -> None:
     assert facts["5.2%"].kind == "actual"
     assert (facts["突破3万亿元"].kind, facts["突破3万亿元"].period) == ("actual", 2025)
     assert facts["5.5%左右"].period == 2030  # the 十五五 target in the same part
+
+
+def test_last_years_results_under_a_heading_that_also_names_the_plan_are_that_years() -> None:
+    """一、2025年工作回顾和“十四五”时期发展成就: a paragraph opening on 2025 (2025年是“十四五”收官之年,
+    刚刚过去的2025年，是…) speaks of 2025 and so do the paragraphs after it, until one sums up the
+    plan (“十四五”时期…五年来); a paragraph whose second sentence sums it up is the plan's."""
+    text = (
+        "一、2025年工作回顾和“十四五”时期发展成就\n"
+        "2025年是“十四五”收官之年。一年来，全市生产总值增长5.2%，城镇新增就业3.1万人。\n"
+        "（一）产业升级。规上工业增加值增长6.4%，新增国家级专精特新企业12家。\n"
+        "“十四五”时期极不平凡。五年来，全市生产总值年均增长5.8%，规模升至全省第3位，"
+        "经济总量突破5000亿元，累计新增城镇就业15万人。\n"
+        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    for quote in ("5.2%", "3.1万人", "6.4%", "12家"):
+        assert (facts[quote].kind, facts[quote].period) == ("actual", 2025), quote
+    assert facts["5.8%"].period is None  # an average over the five years
+    assert facts["15万人"].period is None  # a sum over them
+    assert facts["第3位"].period == 2025  # where it stands at the end, after 年均增长…
+    assert facts["突破5000亿元"].period == 2025  # a threshold crossed: the level at the end
+    assert facts["5%左右"].period == 2026
+
+    summed = (
+        "一、2025年工作回顾和“十四五”时期发展成就\n"
+        "刚刚过去的2025年，是“十四五”收官之年。五年来，全市生产总值年均增长5.8%。\n"
+        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=summed))}
+    assert facts["5.8%"].period is None

@@ -862,7 +862,14 @@ def _paragraphs(
         )
         if one_year and not any(w in head_title for w in r.multi_year):
             multi = False
-        if any(w in lead for w in r.multi_year) or any(w in head_title for w in r.multi_year):
+        opening = _PART_LEAD.match(lead)
+        if opening is not None and not head_title:
+            # 2025年是“十四五”收官之年。一年来，…: a paragraph that opens on last year speaks of it,
+            # whatever plan it closes, unless its next sentence sums up the plan (…。五年来，…)
+            window = text[sp.start : min(sp.end, sp.start + 120)]
+            after = window[window.find("。") + 1 :] if "。" in window else ""
+            multi = any(w in after[:30] for w in r.multi_year)
+        elif any(w in lead for w in r.multi_year) or any(w in head_title for w in r.multi_year):
             multi = True
         elif any(w in lead[:12] for w in r.single_year) or _YEAR_LEAD.match(lead):
             multi = False

@@ -643,7 +643,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         if past is not None and span is not None and span[0] <= past <= span[1]:
             period = past
         else:
-            period = _multi_year_period(m, text[cs : m.start], para)
+            period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], para)
     if m.baseline:
         kind = "other"
         period = None
@@ -742,15 +742,21 @@ def _plan_time(
     return "target", para.period
 
 
-def _multi_year_period(m: Mention, clause: str, para: Paragraph) -> int | None:
+_REACHED = re.compile(r"突破|跨上|跨过|迈上")  # a threshold crossed: where a level stands at the end
+
+
+def _multi_year_period(m: Mention, clause: str, quote: str, para: Paragraph) -> int | None:
     """In a five-year summary, a level reached at the end has the end year; flows have none."""
     end = para.years[1] if para.years else para.period
+    if m.measure == "rank":
+        return end  # a place held at the end (规模升至全国第7位), even after 年均增长…、
     if re.search(r"(保持|每年|年均|累计|连续)", clause):
         return None
-    if m.measure in ("share", "rank"):
+    if m.measure == "share":
         return end
-    if m.measure == "level" and re.search(
-        r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破)[^,，]{0,3}$", clause
+    if m.measure == "level" and (
+        re.search(r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$", clause)
+        or (m.comparator == ">=" and m.num_start - m.start >= 2 and _REACHED.match(quote) is not None)
     ):
         return end
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
