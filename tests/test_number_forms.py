@@ -247,6 +247,16 @@ READS: dict[str, list[Read]] = {
         Read("人均纯收入每年增长百分之四至百分之五。", "百分之四至百分之五", 4, 5, "%", "growth", "range"),
         Read("小麦最低收购价每50公斤提高5到7元。", "5到7元", 5, 7, "CNY", "change", "range"),
         Read("转移农村劳动力10—20万人。", "10—20万人", 100_000, 200_000, "person", "level", "range"),
+        Read("转移农村劳动力十至二十万人。", "十至二十万人", 100_000, 200_000, "person", "level", "range"),
+        Read("项目总投资三至五千万元。", "三至五千万元", 3e7, 5e7, "CNY", "level", "range"),
+        Read("再把一、二千万亩粮田改种薯类。", "一、二千万亩", 1e7, 2e7, "mu", "level", "range"),
+        Read("每年多耗电二、三百亿度。", "二、三百亿度", 2e10, 3e10, "千瓦时", "level", "range"),
+    ],
+    "lists": [  # a unit or magnitude written once, after the last number of a list, holds for each
+        Read("两项投资增速分别高于全国12.7个、12个百分点。", "12.7个", 12.7, None, "pp", "change_pp", "="),
+        Read("城乡居民收入增速分别提高0.5、0.3个百分点。", "0.5", 0.5, None, "pp", "change_pp", "="),
+        Read("两市常住人口分别达到120、150万人。", "120", 1_200_000, None, "person", "level", "="),
+        Read("单日最高客运量分别达1409万、1305万人次。", "1409万", 14_090_000, None, "person_time", "level", "="),
     ],
     "comparator_words": [  # written right before the number, they belong to its quote
         Read("城镇登记失业率低于4.6%。", "低于4.6%", 4.6, None, "%", "share", "<="),

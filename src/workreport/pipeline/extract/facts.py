@@ -51,6 +51,9 @@ def _list_items(subject: str) -> list[str]:
 
 
 _SHARED_HEADS = ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额", "产值")
+# a rate written once after a list is the rate of every item, whatever the item names
+# (工业技改投资、制造业技改投资增速: the growth of both, not the investment itself)
+_RATE_HEADS = ("增速", "增幅")
 
 
 def _complete(items: list[str]) -> list[str]:
@@ -58,6 +61,9 @@ def _complete(items: list[str]) -> list[str]:
     if len(items) >= 2 and items[0].startswith("城乡") is False:
         # 二氧化硫、氮氧化物排放量: earlier items share the last item's head
         last = items[-1]
+        rate = next((h for h in _RATE_HEADS if last.endswith(h) and len(last) > len(h)), None)
+        if rate is not None:
+            return [x if x.endswith(rate) or len(x) <= 2 else x + rate for x in _parallel(items)]
         for head in _SHARED_HEADS:
             if last.endswith(head):
                 items = [x if x.endswith(head) or len(x) <= 2 or indicator_id(x) else x + head for x in items[:-1]] + [last]

@@ -21,7 +21,13 @@ from workreport.pipeline.extract.vocabulary import (
     Unit,
     extractor_rules,
 )
-from workreport.pipeline.numerals import NUMERAL_PATTERN, NUMERAL_STARTS, parse_numeral, read_numeral
+from workreport.pipeline.numerals import (
+    NUMERAL_PATTERN,
+    NUMERAL_STARTS,
+    parse_approximate,
+    parse_numeral,
+    read_numeral,
+)
 from workreport.pipeline.places import load as load_jurisdictions
 
 # --------------------------------------------------------------------------- mentions
@@ -506,8 +512,10 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             and top is None
             and k < len(found)
             and found[k][2] is not None
-            and text[e : lo + found[k][0]] in "—–-~～至到"
-            and not (text[e] == "到" and _before(text, s, lo, cw.from_words))
+            and (
+                (text[e : lo + found[k][0]] in "—–-~～至到" and not (text[e] == "到" and _before(text, s, lo, cw.from_words)))
+                or (text[e] == "、" and _approximate_pair(raw, found[k][4]))
+            )
         ):
             # 4.5-5%, 0.5到1个百分点: the unit is written once, after the second number, and so
             # is a magnitude (10—20亿元: 10亿 to 20亿)
@@ -516,13 +524,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             if u2 is not None and lo + s2 - e == 1 and v2 is not None:
                 k += 1
                 end = lo + e2 + len(u2.written)
-                shared = raw2[len(raw2.rstrip("万亿")) :] if not raw.endswith(("万", "亿")) else ""
+                shared = _shared_magnitude(raw, raw2) if not raw.endswith(("万", "亿")) else None
                 m = Mention(
                     start=s,
                     end=end,
                     num_start=s,
                     num_end=e,
-                    value=value * u2.scale * _MAGNITUDE.get(shared, 1),
+                    value=value * u2.scale * (shared or 1),
                     unit=u2.unit,
                     family=u2.family,
                     comparator="range",
@@ -539,6 +547,10 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             if unit is None:
                 continue
             end = e
+        elif unit.written == "个" and text[end : end + 1] in ("、", "和"):
+            sibling = _sibling_unit(text, end, hi)
+            if sibling is not None and sibling.unit == "pp":
+                unit = sibling  # 分别高于全国12.7个、12个百分点: 百分点 is written once, for both
         if unit.written in cw.ring_units and _ring_follows(text, end, hi, cw.ring_words):
             continue  # 15分钟生活圈: a name
         if (
@@ -635,18 +647,63 @@ _HEAD_BREAK = re.compile(r"[,，;:。]")
 _SUBJECT_UNIT = re.compile(r"(人次|人数|人口|户数)")
 
 
+def _approximate_pair(first: str, second: str) -> bool:
+    """一、二千万, 二、三十亿: two neighbouring digits set apart by 、, the second with its places:
+    an approximate numeral (一二千万), so a range."""
+    if len(first) != 1 or first not in _ONE_DIGIT or first.isascii():
+        return False
+    try:
+        parse_approximate(first + second)
+    except ValueError:
+        return False
+    return True
+
+
+def _sibling_unit(text: str, at: int, hi: int, *, share_magnitude: str | None = None) -> Unit | None:
+    """The unit of the number written right after ``text[at]`` (、, 和, 与 or 及); with
+    ``share_magnitude`` (the number before it, written without a magnitude) scaled by what
+    that number shares of the next one's places (:func:`_shared_magnitude`)."""
+    m = _SIBLING.match(text[at : min(hi, at + 14)])
+    if m is None:
+        return None
+    u = _match_unit(text, at + m.end())
+    if u is None:
+        return None
+    magnitude = _shared_magnitude(share_magnitude, m[0][1:].strip()) if share_magnitude else None
+    return u if magnitude is None else Unit(u.written, u.unit, u.scale * magnitude, u.family)
+
+
+_ONE_DIGIT = frozenset("0123456789零〇一二两三四五六七八九")
+_LEADING_DIGITS = re.compile(r"[\d.,]+|[零〇一二两三四五六七八九]")
+
+
+def _shared_magnitude(first: str, numeral: str) -> Decimal | None:
+    """What ``first``, written before ``numeral`` (a range or a list) without a magnitude, shares
+    of its places: a single digit stands where ``numeral``'s leading digit does (一、二千万: 千万;
+    二、三十亿: 十亿; 5—6万: 万), any other number before its 万 or 亿 (120、150万, 十至二十万: 万);
+    None if nothing is shared."""
+    lead = _LEADING_DIGITS.match(numeral)
+    rest = numeral[lead.end() :] if lead is not None else ""
+    if not rest:
+        return None
+    if len(first) == 1 and first in _ONE_DIGIT and not rest.strip("十百千万亿"):
+        try:
+            return parse_numeral("一" + rest)
+        except ValueError:
+            return None
+    return _MAGNITUDE.get(rest[len(rest.rstrip("万亿")) :])
+
+
 def _infer_unit(
     text: str, s: int, e: int, lo: int, hi: int, value: Decimal, has_prefix: bool
 ) -> Unit | None:
     """A unit for a bare number from its neighbours: 1409万、1305万人次; 30万…用户; 过千亿."""
-    # a sibling right after: 、/和 then a number with a unit
+    # a sibling right after: 、/和 then a number with a unit, and its magnitude if this number
+    # has none (120、150万人: 120万 and 150万)
     if e < hi and text[e] in "、和与及":
-        window = text[e : min(hi, e + 14)]
-        m = _SIBLING.match(window)
-        if m:
-            u = _match_unit(text, e + m.end())
-            if u is not None:
-                return u
+        u = _sibling_unit(text, e, hi, share_magnitude=text[s:e] if text[e - 1] not in "万亿" else None)
+        if u is not None:
+            return u
     # 6600多万农村人口, 30万天然气居民用户
     if value >= 10000:
         tail = re.match(r"^[\u4e00-\u9fff“”]{1,10}", text[e : min(hi, e + 12)])
