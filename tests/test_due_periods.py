@@ -112,3 +112,17 @@ def test_last_years_results_under_a_heading_that_also_names_the_plan_are_that_ye
     )
     facts = {f.quote: f for f in workreport.extract(workreport.Document(text=summed))}
     assert facts["5.8%"].period is None
+
+
+def test_a_count_of_what_holds_a_rank_is_a_figure_at_the_end_of_a_five_year_summary() -> None:
+    """油菜籽等12种农产品产量居全国第1位: 12种 counts what holds the place (a figure of its own, at the
+    summary's end year), unlike the group a rank is taken among (在全省16个市中排名第3位)."""
+    text = (
+        "一、过去五年工作回顾\n"
+        "五年来，茶叶等12种农产品产量居全国第1位，在全省16个市中综合排名第3位。\n"
+        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert (facts["12种"].value, facts["12种"].period) == (12, 2025)
+    assert facts["第1位"].period == 2025 and facts["第3位"].period == 2025
+    assert "16个" not in facts

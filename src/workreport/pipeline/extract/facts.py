@@ -649,7 +649,8 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         if past is not None and span is not None and span[0] <= past <= span[1]:
             period = past
         else:
-            period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], para)
+            after = text[m.end : min(sentence.end, m.end + 24)]
+            period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
     if m.baseline:
         kind = "other"
         period = None
@@ -748,10 +749,11 @@ def _plan_time(
     return "target", para.period
 
 
+_HOLDS_RANK = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳居|保持)(?:全国|全省|全球|世界)?(?:第|首位)")
 _REACHED = re.compile(r"突破|跨上|跨过|迈上")  # a threshold crossed: where a level stands at the end
 
 
-def _multi_year_period(m: Mention, clause: str, quote: str, para: Paragraph) -> int | None:
+def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Paragraph) -> int | None:
     """In a five-year summary, a level reached at the end has the end year; flows have none."""
     end = para.years[1] if para.years else para.period
     if m.measure == "rank":
@@ -767,6 +769,8 @@ def _multi_year_period(m: Mention, clause: str, quote: str, para: Paragraph) -> 
         return end
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
         return end
+    if m.family == "count" and _HOLDS_RANK.match(after):
+        return end  # 14种农产品产量居全国第1位: how many hold a place at the end
     return None
 
 

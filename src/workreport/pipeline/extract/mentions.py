@@ -1162,6 +1162,8 @@ def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[se
             and not _LABEL_BREAK.search(between)
             and not between.endswith("每")
             and not _EACH_TAIL.search(between)
+            # 14种农产品产量居全国第1位: how many hold the rank (in 36个城市中…第27位, the group it is among)
+            and not (b.family == "rank" and "中" not in between)
         ):
             labels.add(id(a))
         elif b.family in _HEADED:
