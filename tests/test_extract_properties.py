@@ -229,6 +229,19 @@ CASES: list[tuple[str, str, str, list[F], tuple[pytest.MarkDecorator, ...]]] = [
         (),
     ),
     (
+        "shared-value-he-jun",  # two items joined by 和, 均 after them: one fact each
+        "规模以上工业增加值和固定资产投资均增长6%。全市生产总值3200亿元，总量和增速均居全省第2位。",
+        "",
+        [
+            F("6%", 6, "%", "growth", indicator_id="va_industry_above_scale"),
+            F("6%", 6, "%", "growth", indicator_id="fai"),
+            F("3200亿元", 3.2e11, "CNY", "level", indicator_id="gdp"),
+            F("第2位", 2, "rank", "rank", indicator_id="gdp"),
+            F("第2位", 2, "rank", "rank", indicator_id="gdp"),
+        ],
+        (),
+    ),
+    (
         "respectively-growth",
         "城乡居民人均可支配收入分别增长6%和7%。",
         "",

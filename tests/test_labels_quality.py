@@ -30,7 +30,7 @@ def test_reductions_are_negative_changes() -> None:
 
 def test_comparator_words_and_list_markers_are_not_labels() -> None:
     f = _facts()
-    assert f["4.2%"].indicator == "城镇登记失业率"
+    assert f["低于4.2%"].indicator == "城镇登记失业率"  # 低于 belongs to the quote, not to the label
     for quote in ("3200名", "80家", "1500例"):
         label = f[quote].indicator
         assert not MARKER.match(label) and len(label) > 2, (quote, label)

@@ -89,6 +89,7 @@ def _parallel(items: list[str]) -> list[str]:
             out.append(x + head)  # 农业、服务业增加值: not 农业业增加值
         elif (
             len(x) <= 4
+            and not (head and x.endswith(head))  # 国民收入、国家财政收入: it has its head already
             and len(rest) >= 2
             and re.match(r"[\u4e00-\u9fff]", rest)
             and (not indicator_id(x) or rest in _SHARED_HEADS)
@@ -526,15 +527,21 @@ def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> N
                 g.indicator_id = indicator_id(subject)
 
 
+# 总量和增速均居全国第5位: two items joined by 和 (与, 及), and 均 after them
+_PAIR = re.compile(r"[和与及]")
+_PAIR_SHARED = re.compile(r"[和与及][^、，,。;；]{1,12}?[均都]")
 _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超突在保实稳有要比较控低高降减不已实占])")
 
 
 def _shared(text: str, cs: int, m: Mention) -> None:
     """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
     phrase = text[cs if cs > m.floor else m.floor : m.start]  # from max(cs, m.floor), without the call
-    if "分别" in phrase or "、" not in phrase.lstrip(" 、,"):
-        # respective values pair with their items one by one (_respectively); no list (a 、
-        # that opens the phrase is no list: the subject below is a part of the phrase without it)
+    if "分别" in phrase:
+        return  # respective values pair with their items one by one (_respectively)
+    listed = "、" in phrase.lstrip(" 、,")
+    if not listed and _PAIR_SHARED.search(phrase) is None:
+        # no list (a 、 that opens the phrase is no list: the subject below is a part of the
+        # phrase without it), nor two items joined by 和 that 均 distributes over
         return
     marks = list(_SHARED_MARK.finditer(phrase))
     at = marks[-1].start() if marks else -1
@@ -545,9 +552,9 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     else:
         subject_text = read_phrase(phrase).phrase
     subject = clean_indicator(subject_text)
-    if "等" in subject or "、" not in subject:
+    if "等" in subject or ("、" not in subject and not (at >= 0 and _PAIR.search(subject))):
         return
-    items = [x for x in subject.split("、") if x]
+    items = [x for x in (subject.split("、") if "、" in subject else _PAIR.split(subject, maxsplit=1)) if x]
     if not _PLACE.match(items[0]):
         items = _complete(items)
     if len(items) < 2:
@@ -565,8 +572,15 @@ def _shared(text: str, cs: int, m: Mention) -> None:
             m.scope = items[0]
             m.extra = [(shared, m.indicator_id, x) for x in items[1:]]
         return
-    m.indicator, m.indicator_id = items[0], indicator_id(items[0])
-    m.extra = [(x, indicator_id(x), m.scope) for x in items[1:]]
+    label = m.indicator or ""
+    if "…" in label and all(len(x) <= 4 and x in label[label.rindex("…") :] for x in items):
+        # 地区生产总值67665亿元…，总量和增速均居全国第5位: bare heads keep what the label took
+        # from the clauses before them (地区生产总值…总量, 地区生产总值…增速)
+        topic = label[: label.rindex("…") + 1]
+        items = [topic + x for x in items]
+    ids = [indicator_id(x.replace("…", "")) for x in items]  # 地区生产总值…增速 names 地区生产总值增速
+    m.indicator, m.indicator_id = items[0], ids[0]
+    m.extra = [(x, key, m.scope) for x, key in zip(items[1:], ids[1:], strict=True)]
 
 
 _KIND_OF_ROLE = {"review": "actual", "plan": "target"}  # a figure's kind by its paragraph's role
