@@ -859,7 +859,10 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
             cmp = {"多": ">=", "以上": ">=", "左右": "~"}.get(m[3] or "", "=")
             value = (read[0] + (_HALF if m[2] else 0)) * 100
             times = Mention(m.start(), m.end(), m.start(1), m.end(1), value, "%", "percent", comparator=cmp, measure="times")
-            yield _ranged(_with_comparators(text, lo, hi, times), read, 100)
+            times = _with_comparators(text, lo, hi, times)
+            if times.comparator == "=" and times.start > lo and text[times.start - 1] == "的":
+                times.comparator = _comparator_of_base(text, lo, times.start - 1)
+            yield _ranged(times, read, 100)
         for m in _DOUBLING.finditer(text, lo, hi):
             yield Mention(m.start(), m.end(), m.start(), m.end(), Decimal(100), "%", "percent", measure="growth")
     if "成" in seg:
@@ -962,6 +965,19 @@ def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
             continue
         part = Mention(m.start(), m.end(), m.start(), m.end(), num / den * 100, "%", "percent", measure="fraction")
         yield _with_comparators(text, lo, hi, part)
+
+
+_BASE_COMPARATOR = re.compile(r"(不低于|不少于|不高于|不超过|不多于|高于|低于|超过)[^,，;；。：:]{1,20}$")
+
+
+def _comparator_of_base(text: str, lo: int, at: int) -> str:
+    """不低于当地最低生活保障标准的1.6倍: the comparator word before the base (``text[..at]``, the
+    base ending at its 的) bounds the multiple; ``=`` if none."""
+    found = _BASE_COMPARATOR.search(text, max(lo, at - 24), at)
+    if found is None:
+        return "="
+    word = found[1]
+    return "<=" if word in ("不高于", "不超过", "不多于", "低于") else ">="
 
 
 def _halves(text: str, lo: int, hi: int) -> Iterator[Mention]:
