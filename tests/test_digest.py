@@ -116,6 +116,7 @@ class Page(HTMLParser):
             or tag in ("head", "style", "title", "header", "th", "script")
             or (tag == "section" and a.get("id") == "source")
             or (tag == "text" and "tick" in cls)
+            or (tag == "span" and "id" in cls)  # an indicator's id (m2, pm25): a name, not a number
         )
         if tag in VOID:
             return
@@ -223,6 +224,7 @@ def check_markdown(md: str, doc: Document, registry_by_name: dict[str, str] | No
         if line.startswith(("# ", "| 指标", "|---", "> ", "**")) or not DIGIT.search(REF.sub("", line)):
             continue
         line = re.sub(r"^(#+ |- |\d+\. )", "", line)
+        line = re.sub(r"`[a-z][a-z0-9_]*`", "", line)  # an indicator's id (m2, pm25): a name, not a number
         for piece in re.split(r"\x00|｜|（预计）|〔[^〕]*〕|”、“|关键词：|\|", REF.sub("\x00", line)):
             piece = md_plain(piece).strip(" …“”`：")
             if DIGIT.search(piece):
