@@ -539,7 +539,7 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     if "分别" in phrase:
         return  # respective values pair with their items one by one (_respectively)
     listed = "、" in phrase.lstrip(" 、,")
-    if not listed and _PAIR_SHARED.search(phrase) is None:
+    if not listed and (("均" not in phrase and "都" not in phrase) or _PAIR_SHARED.search(phrase) is None):
         # no list (a 、 that opens the phrase is no list: the subject below is a part of the
         # phrase without it), nor two items joined by 和 that 均 distributes over
         return
