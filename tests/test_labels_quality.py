@@ -87,3 +87,10 @@ def test_a_rate_of_a_group_is_a_share() -> None:
 
 def test_a_heading_number_is_no_fact() -> None:
     assert not _plan("三、一张蓝图绘到底")
+
+
+def test_a_run_of_years_is_no_subject() -> None:
+    """粮食产量达到700亿斤、连续5年稳定在700亿斤以上: 连续5年 says how long; the figure is 粮食产量's."""
+    for text in ("全省粮食产量达到700亿斤、连续5年稳定在700亿斤以上。", "全省粮食产量达到700亿斤，连续5年稳定在700亿斤以上。"):
+        facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+        assert (facts["700亿斤以上"].indicator, facts["700亿斤以上"].indicator_id) == ("粮食产量", "grain_output")

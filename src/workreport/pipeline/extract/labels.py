@@ -47,7 +47,14 @@ def label_of(
     the subject named before it in the sentence, or the clause's named object. ``phrase``:
     ``text[m.floor : m.start]`` if the caller has it (cut and hashed once per number)."""
     label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead, phrase)
-    if _names_nothing(label):
+    if label[:2] == "连续" and _RUN_OF_YEARS.fullmatch(label):
+        # 连续5年 (稳定在700亿斤以上): how long, not what; the subject is named before
+        named = _named_before(text, "", m, hi, cs, lo, previous)
+        if named:
+            label = named
+            if previous is not None and named == previous.indicator:
+                m.indicator_id = previous.indicator_id  # the subject's id goes with its name
+    elif _names_nothing(label):
         label = _named_before(text, label, m, hi, cs, lo, previous)
     if m.indicator_id is None:
         if m.family == "rank":
@@ -64,6 +71,7 @@ def label_of(
     return _with_change(text, label, m), lead
 
 
+_RUN_OF_YEARS = re.compile(r"连续[\d一二三四五六七八九十]+年")
 _SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
 
 
