@@ -94,3 +94,14 @@ def test_a_run_of_years_is_no_subject() -> None:
     for text in ("全省粮食产量达到700亿斤、连续5年稳定在700亿斤以上。", "全省粮食产量达到700亿斤，连续5年稳定在700亿斤以上。"):
         facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
         assert (facts["700亿斤以上"].indicator, facts["700亿斤以上"].indicator_id) == ("粮食产量", "grain_output")
+
+
+def test_a_mark_reached_belongs_to_the_subject_before_it() -> None:
+    """经济总量跨过两个万亿元大关、超过6万亿元: the second predicate's figure is 经济总量's, and so is a
+    figure after the noun of the first (跨上千亿元台阶、达到1050亿元)."""
+    text = "五年来，经济总量跨过两个万亿元大关、超过6万亿元。全市地区生产总值跨上千亿元台阶、达到1050亿元，增长6%。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert (facts["超过6万亿元"].indicator, facts["超过6万亿元"].indicator_id) == ("经济总量", "gdp")
+    assert (facts["跨上千亿元"].comparator, facts["跨上千亿元"].value) == (">=", 1e11)
+    for quote in ("1050亿元", "6%"):
+        assert (facts[quote].indicator, facts[quote].indicator_id) == ("地区生产总值", "gdp"), quote

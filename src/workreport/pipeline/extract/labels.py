@@ -18,6 +18,7 @@ from workreport.pipeline.extract.reading import (
     counted_object,
     counted_object_at,
     elide_examples,
+    indicator_id,
     is_fragment,
     label_words,
     object_verb,
@@ -47,7 +48,18 @@ def label_of(
     the subject named before it in the sentence, or the clause's named object. ``phrase``:
     ``text[m.floor : m.start]`` if the caller has it (cut and hashed once per number)."""
     label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead, phrase)
-    if label[:2] == "连续" and _RUN_OF_YEARS.fullmatch(label):
+    if (
+        previous is not None
+        and label
+        and previous.family != "count"  # a count's label names what it counts, no subject
+        and previous.end > lo
+        and text.startswith(label, previous.end)
+        and text.find("、", previous.end + len(label), m.start) >= 0
+    ):
+        # 地区生产总值跨上千亿元台阶、达到1050亿元: 台阶 is the first figure's noun, not a subject
+        label = previous.indicator
+        m.indicator_id = previous.indicator_id
+    elif label[:2] == "连续" and _RUN_OF_YEARS.fullmatch(label):
         # 连续5年 (稳定在700亿斤以上): how long, not what; the subject is named before
         named = _named_before(text, "", m, hi, cs, lo, previous)
         if named:
@@ -56,6 +68,17 @@ def label_of(
                 m.indicator_id = previous.indicator_id  # the subject's id goes with its name
     elif _names_nothing(label):
         label = _named_before(text, label, m, hi, cs, lo, previous)
+    if (
+        m.indicator_id is None
+        and m.start > lo
+        and text[m.start - 1] == "、"
+        and (previous is None or previous.end < m.start - 1)  # 四百斤、五百斤: values of one list
+        and len(label) > 4
+    ):
+        # 经济总量跨过两个万亿元大关、超过6万亿元: the second predicate of the subject's list
+        subject = _subject_of_reach(label)
+        if subject != label:
+            label, m.indicator_id = subject, indicator_id(subject)
     if m.indicator_id is None:
         if m.family == "rank":
             label = _ranked_subject(text, label, m, cs)
@@ -209,7 +232,22 @@ def _clause_name(text: str, start: int, end: int) -> str:
     at = name.rfind("等")
     if "、" in name[:at]:
         name = name[at + 1 :].lstrip("地")  # 兰州至东南亚、中亚等地国际货运包机业务
-    return strip_leading_verb(name)[-16:]
+    return _subject_of_reach(strip_leading_verb(name))[-16:]
+
+
+# 经济总量跨过两个万亿元大关、超过6万亿元: what a verb of reaching a mark is said of (its subject)
+_REACH_VERB = re.compile(r"跨过|跨上|迈上|跨越|越过|跨入|突破|超过|达到")
+
+
+def _subject_of_reach(name: str) -> str:
+    """``name`` up to a verb of reaching a mark that follows its subject (经济总量跨过…大关 → 经济总量)."""
+    found = _REACH_VERB.search(name, 2)
+    if found is None or name[: found.start()] in _NOT_SUBJECTS:
+        return name
+    return name[: found.start()]
+
+
+_NOT_SUBJECTS = frozenset(("分别", "均", "都", "已", "已经", "全部", "连续", "先后", "相继", "累计", "年均"))
 
 
 _FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年调了至到并或之把将被")
