@@ -654,7 +654,7 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    if role == "plan" and kind == "target" and _ALREADY.search(text, m.floor, m.start):
+    if role == "plan" and kind == "target" and _already(text, m.floor, m.start):
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
         # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
@@ -668,8 +668,11 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     if m.baseline:
         kind = "other"
         period = None
-        if _FROM_LAST_YEAR.search(text[cs : m.start][-12:]):
+        lead = text[cs : m.start][-14:]
+        if _FROM_LAST_YEAR.search(lead):
             period = (meta.review_year - 1) if meta.review_year else None
+        else:
+            period = _baseline_year(lead)  # 由“十三五”末的: 2020; 由2020年的: 2020
     if m.measure is None:
         m.measure = "level"
     sec_path = titles[:] if titles is not None else _section_path(structure, m.start)  # a list per fact
@@ -708,6 +711,30 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
 
 
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
+
+
+def _already(text: str, floor: int, at: int) -> bool:
+    """已建成42个 in a plan part is reached already; 在已建成42个的基础上再新建30个: 30 is still to do
+    (the 已 governs what the new figure builds on)."""
+    found = _ALREADY.search(text, floor, at)
+    if found is None:
+        return False
+    return text.find("基础上", found.end(), at) < 0
+
+
+# a baseline named by its period (FACTS.md §3: 较“十三五”末的… is `other` with that year)
+_BASELINE_PLAN = re.compile(r"十([一二三四五六])五”?(?:末|期末|时期末)的?$")
+_BASELINE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:末|底)?的?$")
+_PLAN_ORDINAL = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15, "六": 16}
+
+
+def _baseline_year(lead: str) -> int | None:
+    """The year a baseline is of, named right before it: 由“十三五”末的 → 2020, 从2015年的 → 2015."""
+    plan = _BASELINE_PLAN.search(lead)
+    if plan is not None:
+        return 2010 + 5 * (_PLAN_ORDINAL[plan[1]] - 11)  # 十一五 ended in 2010
+    year = _BASELINE_YEAR.search(lead)
+    return int(year[1]) if year is not None else None
 _FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
 _CORE.update({id(PAST_YEAR): _YEAR_CORE, id(_FUTURE_YEAR): _YEAR_CORE})  # each holds the core
@@ -777,7 +804,11 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
     if m.measure == "share":
         return end
     if m.measure == "level" and (
-        re.search(r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$", clause)
+        re.search(
+            r"(达到|达|增至|升至|增加到|增长到|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
+            r"|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$",
+            clause,
+        )
         or (m.comparator == ">=" and m.num_start - m.start >= 2 and _REACHED.match(quote) is not None)
     ):
         return end
