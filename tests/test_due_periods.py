@@ -150,3 +150,21 @@ def test_what_a_plan_builds_on_is_reached_and_what_it_adds_is_a_target() -> None
     facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert (facts["30个"].kind, facts["30个"].period) == ("target", 2026)
     assert (facts["3万个"].kind, facts["3万个"].period) == ("actual", None)
+
+
+def test_a_five_year_summarys_stocks_stand_at_the_end_and_its_flows_over_the_span() -> None:
+    """铁路运营里程新增1700公里、突破7000公里: the new length is a flow (no year), the total where it
+    stands at the end; 装机容量 is a stock; a contribution to the span's growth is of the span, a rise
+    of it ends at the end year."""
+    text = (
+        "一、过去五年工作回顾\n"
+        "五年来，铁路运营里程新增1700公里、突破7000公里，清洁能源装机容量超过1.3亿千瓦，"
+        "服务业对经济增长贡献率超60%，消费贡献率由54.9%提高到58.8%。\n"
+        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["1700公里"].period is None
+    assert facts["突破7000公里"].period == 2025
+    assert facts["超过1.3亿千瓦"].period == 2025
+    assert facts["超60%"].period is None
+    assert facts["58.8%"].period == 2025

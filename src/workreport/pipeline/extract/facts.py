@@ -791,6 +791,7 @@ def _plan_time(
 
 
 _HOLDS_RANK = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳居|保持)(?:全国|全省|全球|世界)?(?:第|首位)")
+_RISEN_TO = re.compile(r"[到至]\s*$")
 _REACHED = re.compile(r"突破|跨上|跨过|迈上")  # a threshold crossed: where a level stands at the end
 
 
@@ -799,10 +800,14 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
     end = para.years[1] if para.years else para.period
     if m.measure == "rank":
         return end  # a place held at the end (规模升至全国第7位), even after 年均增长…、
-    if re.search(r"(保持|每年|年均|累计|连续)", clause):
+    # a flow over the span: what its own predicate says (新增1700公里、突破7000公里: the second is where
+    # the length stands at the end)
+    if re.search(r"(保持|每年|年均|累计|连续|新增)", clause[clause.rfind("、") + 1 :]):
         return None
     if m.measure == "share":
-        return end
+        # 对经济增长贡献率超60%: a contribution to the span's growth is of the whole span, unless
+        # it is where a rise ended (消费贡献率由54.9%提高到58.8%)
+        return None if "贡献" in clause[-12:] and not _RISEN_TO.search(clause) else end
     if m.measure == "level" and (
         re.search(
             r"(达到|达|增至|升至|增加到|增长到|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
@@ -812,7 +817,7 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
         or (m.comparator == ">=" and m.num_start - m.start >= 2 and _REACHED.match(quote) is not None)
     ):
         return end
-    if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
+    if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量|装机|容量)", clause[-10:]):
         return end
     if m.family == "count" and _HOLDS_RANK.match(after):
         return end  # 14种农产品产量居全国第1位: how many hold a place at the end
