@@ -168,3 +168,16 @@ def test_a_five_year_summarys_stocks_stand_at_the_end_and_its_flows_over_the_spa
     assert facts["超过1.3亿千瓦"].period == 2025
     assert facts["超60%"].period is None
     assert facts["58.8%"].period == 2025
+
+
+def test_a_sentence_of_last_years_review_that_sums_up_the_term_is_of_the_span() -> None:
+    """本届政府减少1/3行政审批事项 in a one-year review is a change over the term (no year); 去年又取消
+    165项 after it is last year's."""
+    text = (
+        "一、2024年工作回顾\n"
+        "本届政府减少1/3行政审批事项。在完成本届政府减少审批事项目标的基础上，去年又取消165项审批事项。\n"
+        "二、2025年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["1/3"].period is None
+    assert facts["165项"].period == 2024

@@ -665,6 +665,10 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         else:
             after = text[m.end : min(sentence.end, m.end + 24)]
             period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
+    elif kind == "actual" and role == "review" and _sums_up_years(text, sentence.start, m.start):
+        # 本届政府减少1/3行政审批事项 in last year's review: the sentence sums up several years
+        after = text[m.end : min(sentence.end, m.end + 24)]
+        period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
     if m.baseline:
         kind = "other"
         period = None
@@ -791,6 +795,18 @@ def _plan_time(
 
 
 _HOLDS_RANK = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳居|保持)(?:全国|全省|全球|世界)?(?:第|首位)")
+# what makes one sentence of a one-year review sum up several years
+_SPAN_CUE = re.compile(r"本届政府|五年来|过去五年|近五年|这五年")
+_ONE_YEAR_CUE = re.compile(r"去年|今年|一年来|过去一年|全年")
+
+
+def _sums_up_years(text: str, start: int, at: int) -> bool:
+    """A span (本届政府, 五年来) named before ``at`` in the sentence, and no one year after it
+    (…的基础上，去年又取消165项: the 165 are last year's)."""
+    span = _SPAN_CUE.search(text, start, at)
+    return span is not None and _ONE_YEAR_CUE.search(text, span.end(), at) is None
+
+
 _RISEN_TO = re.compile(r"[到至]\s*$")
 _REACHED = re.compile(r"突破|跨上|跨过|迈上")  # a threshold crossed: where a level stands at the end
 
