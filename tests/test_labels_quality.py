@@ -105,3 +105,13 @@ def test_a_mark_reached_belongs_to_the_subject_before_it() -> None:
     assert (facts["跨上千亿元"].comparator, facts["跨上千亿元"].value) == (">=", 1e11)
     for quote in ("1050亿元", "6%"):
         assert (facts[quote].indicator, facts[quote].indicator_id) == ("地区生产总值", "gdp"), quote
+
+
+def test_what_jiang_or_ba_moves_is_what_is_measured() -> None:
+    """将新型农村社会养老保险试点范围扩大到全国40%的县, 把居民消费价格涨幅控制在3.5%左右: the label is
+    what 将/把 moves, without the 将/把 and the verb."""
+    text = "将新型农村社会养老保险试点范围扩大到全国40%的县。把居民消费价格涨幅控制在3.5%左右。将扶贫标准提高到2300元。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["40%"].indicator == "新型农村社会养老保险试点范围"
+    assert (facts["3.5%左右"].indicator, facts["3.5%左右"].indicator_id) == ("居民消费价格涨幅", "cpi")
+    assert facts["2300元"].indicator == "扶贫标准"

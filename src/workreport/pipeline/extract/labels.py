@@ -48,6 +48,12 @@ def label_of(
     the subject named before it in the sentence, or the clause's named object. ``phrase``:
     ``text[m.floor : m.start]`` if the caller has it (cut and hashed once per number)."""
     label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead, phrase)
+    if label[:1] in "将把" and len(label) > 2 and not label.startswith(_NOT_MOVED):
+        # 将新型农村社会养老保险试点范围扩大到全国 (40%的县), 将城镇登记失业率 (控制在4.5%以内): what
+        # 将 moves is what is measured
+        moved = _MOVED.match(label)
+        label = moved[1] if moved is not None else label[1:]
+        m.indicator_id = indicator_id(label)
     if (
         previous is not None
         and label
@@ -94,6 +100,11 @@ def label_of(
     return _with_change(text, label, m), lead
 
 
+_MOVED = re.compile(
+    r"^[将把](.{2,}?)(?:扩大到|扩大至|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|下降到|下降至"
+    r"|减少到|减少至|压减到|压减至|缩减到|控制在|保持在|稳定在)"
+)
+_NOT_MOVED = ("将来", "将军", "把关", "把握")
 _RUN_OF_YEARS = re.compile(r"连续[\d一二三四五六七八九十]+年")
 _SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
 
