@@ -115,3 +115,13 @@ def test_what_jiang_or_ba_moves_is_what_is_measured() -> None:
     assert facts["40%"].indicator == "新型农村社会养老保险试点范围"
     assert (facts["3.5%左右"].indicator, facts["3.5%左右"].indicator_id) == ("居民消费价格涨幅", "cpi")
     assert facts["2300元"].indicator == "扶贫标准"
+
+
+def test_a_share_of_gdp_is_not_gdp_and_a_year_before_a_fragment_keeps_the_subject() -> None:
+    """国家财政性教育经费支出五年累计7.79万亿元，…，2012年占国内生产总值比例达到4%: the 4% is the
+    spending's share (label 国家财政性教育经费支出…占国内生产总值比例), not gdp; 五年 says how long."""
+    text = "国家财政性教育经费支出五年累计7.79万亿元，年均增长21.58%，2012年占国内生产总值比例达到4%。先进制造业占制造业比重提升到50%以上。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["7.79万亿元"].indicator == "国家财政性教育经费支出"
+    assert (facts["4%"].indicator, facts["4%"].indicator_id) == ("国家财政性教育经费支出…占国内生产总值比例", None)
+    assert facts["50%以上"].indicator_id is None  # advanced manufacturing's share of manufacturing

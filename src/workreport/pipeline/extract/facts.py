@@ -654,7 +654,12 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    if role == "plan" and kind == "target" and _already(text, m.floor, m.start):
+    if (
+        role == "plan"
+        and kind == "target"
+        and _already(text, m.floor, m.start)
+        and _GOAL_AHEAD.search(text, m.end, sentence.end) is None
+    ):
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
         # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
@@ -715,6 +720,10 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
 
 
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
+
+
+# 中央财政已按…的4%编制预算，…确保实现这一目标: what 已 did serves a goal still to reach
+_GOAL_AHEAD = re.compile(r"(?:确保|力争|努力)实现(?:这一|这个|此)目标")
 
 
 def _already(text: str, floor: int, at: int) -> bool:

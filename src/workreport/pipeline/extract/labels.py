@@ -97,6 +97,8 @@ def label_of(
             elif previous is not None and "…" in previous.indicator and "…" not in label:
                 # 全年注册企业1300家以上、融资150亿元以上: the list's items share one subject
                 label = f"{previous.indicator.rsplit('…', 1)[0]}…{label}"
+    if label[-1:] == "年" and (span := _SPAN_TAIL.search(label)) is not None and span.start() >= 2:
+        label = label[: span.start()]  # 国家财政性教育经费支出五年 (累计7.79万亿元): how long, not what
     return _with_change(text, label, m), lead
 
 
@@ -105,6 +107,8 @@ _MOVED = re.compile(
     r"|减少到|减少至|压减到|压减至|缩减到|控制在|保持在|稳定在)"
 )
 _NOT_MOVED = ("将来", "将军", "把关", "把握")
+_YEAR_LEAD = re.compile(r"(?:19|20)\d{2}年(?:末|底)?")
+_SPAN_TAIL = re.compile(r"(?<![〇零一二三四五六七八九十\d前后第个续])(?:近|这)?[两三四五六七八九十]年$")
 _RUN_OF_YEARS = re.compile(r"连续[\d一二三四五六七八九十]+年")
 _SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
 
@@ -362,6 +366,8 @@ def _read_label(
         return f"{object_lead}…{after}", object_lead  # the list goes on: 、120个老旧街区改造
     if after and (verb or not p.strip("…") or m.family != "money"):
         return (f"{p.rstrip('…')}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
+    if p[:1] in "12" and (year := _YEAR_LEAD.match(p)) is not None and is_fragment(p[year.end() :]):
+        p = p[year.end() :]  # 2012年占国内生产总值比例: a year, then a fragment of the subject before
     if p and not m.indicator_id and is_fragment(p):
         if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
@@ -402,11 +408,11 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
 
 
 def _short(label: str) -> str:
-    """A label carried on to the next figure: its example list elided, at most 10 characters."""
+    """A label carried on to the next figure: its example list elided, at most 16 characters."""
     elided = elide_examples(label)
     if elided == label and "等" in label:
         at = label.rfind("等")
         lead = strip_leading_verb(label)
         verb = label[: len(label) - len(lead)]
         elided = f"{verb}…{label[at + 1 :]}" if verb else label[at + 1 :]
-    return elided if len(elided.replace("…", "")) <= 10 else elided[-10:]
+    return elided if len(elided.replace("…", "")) <= 16 else elided[-16:]
