@@ -323,7 +323,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db_path: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(db_path: Path, log_path: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     logfile = open(log_path, "wb")  # noqa: SIM115 - the server writes to it until it stops
     proc = subprocess.Popen(
@@ -339,6 +339,8 @@ def start_server(db_path: Path, log_path: Path) -> tuple[subprocess.Popen[bytes]
             "--db",
             f"sqlite:///{db_path}",
             "--insecure-cookies",
+            "--workers",
+            str(workers),
         ],
         stdout=logfile,
         stderr=subprocess.STDOUT,
@@ -535,6 +537,12 @@ def main(argv: list[str] | None = None) -> int:
         help="an existing SQLite registry to measure (copied first) instead of the cached one of --docs",
     )
     ap.add_argument("--keep", action="store_true", help="keep this run's database copy and server log")
+    ap.add_argument(
+        "--server-workers",
+        type=int,
+        default=1,
+        help="server processes (`workreport serve --workers`; default 1)",
+    )
     args = ap.parse_args(argv)
     if args.docs < 1 or args.requests < 1 or args.concurrency < 1:
         ap.error("--docs, --requests and --concurrency must be 1 or more")
@@ -553,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         warm = min(args.concurrency, 8)
         plan = endpoints(params, args.requests + warm)
         log(f"server: starting on a copy of the database ({db_path})")
-        proc, port = start_server(db_path, db_path.parent / "server.log")
+        proc, port = start_server(db_path, db_path.parent / "server.log", args.server_workers)
         try:
             log(
                 f"server: http://127.0.0.1:{port}; load: {args.requests} requests x {args.concurrency} threads"
@@ -582,6 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         "limit_seconds": args.limit,
         "warmup_requests": warm,
         "cpus": os.cpu_count(),
+        "server_workers": args.server_workers,
+        "load_average": list(os.getloadavg()),
         "server_exit": server_rc,
         "seconds": round(time.perf_counter() - t0, 1),
     }
@@ -595,7 +605,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"load: {args.requests} requests per endpoint, {args.concurrency} threads with keep-alive connections, "
-        f"{info['cpus']} CPUs; baseline: {BASELINE} /static/app.css"
+        f"{info['cpus']} CPUs, {args.server_workers} server process(es), load average at the end "
+        f"{', '.join(f'{x:.2f}' for x in info['load_average'])}; baseline: {BASELINE} /static/app.css"
     )
     if any(r["requests"] != r["planned"] for r in rows):
         print(

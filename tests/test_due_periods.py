@@ -126,3 +126,58 @@ def test_a_count_of_what_holds_a_rank_is_a_figure_at_the_end_of_a_five_year_summ
     assert (facts["12种"].value, facts["12种"].period) == (12, 2025)
     assert facts["第1位"].period == 2025 and facts["第3位"].period == 2025
     assert "16个" not in facts
+
+
+def test_a_baseline_named_by_its_period_has_that_year_and_what_it_rose_to_the_end_year() -> None:
+    """FACTS.md §3: 由“十三五”末的2.62万亿元 is `other` of 2020, 从2020年的1758亿元 of 2020; in a
+    five-year summary what it rose to (增长到4120亿元) stands at the end year."""
+    text = (
+        "一、过去五年工作回顾\n"
+        "五年来，全省地区生产总值由“十三五”末的2.62万亿元增长到3.5万亿元，"
+        "技术合同成交额从2020年的1758亿元提升至4120亿元。\n"
+        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert (facts["2.62万亿元"].kind, facts["2.62万亿元"].period) == ("other", 2020)
+    assert (facts["1758亿元"].kind, facts["1758亿元"].period) == ("other", 2020)
+    assert (facts["3.5万亿元"].kind, facts["3.5万亿元"].period) == ("actual", 2025)
+    assert (facts["4120亿元"].kind, facts["4120亿元"].period) == ("actual", 2025)
+
+
+def test_what_a_plan_builds_on_is_reached_and_what_it_adds_is_a_target() -> None:
+    """在已建成社区食堂42个的基础上再新建30个: 30 is this year's target; 已建成5G基站3万个 is reached."""
+    text = "二、2026年工作安排\n在已建成社区食堂42个的基础上再新建30个。已建成5G基站3万个。\n"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert (facts["30个"].kind, facts["30个"].period) == ("target", 2026)
+    assert (facts["3万个"].kind, facts["3万个"].period) == ("actual", None)
+
+
+def test_a_five_year_summarys_stocks_stand_at_the_end_and_its_flows_over_the_span() -> None:
+    """铁路运营里程新增1700公里、突破7000公里: the new length is a flow (no year), the total where it
+    stands at the end; 装机容量 is a stock; a contribution to the span's growth is of the span, a rise
+    of it ends at the end year."""
+    text = (
+        "一、过去五年工作回顾\n"
+        "五年来，铁路运营里程新增1700公里、突破7000公里，清洁能源装机容量超过1.3亿千瓦，"
+        "服务业对经济增长贡献率超60%，消费贡献率由54.9%提高到58.8%。\n"
+        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["1700公里"].period is None
+    assert facts["突破7000公里"].period == 2025
+    assert facts["超过1.3亿千瓦"].period == 2025
+    assert facts["超60%"].period is None
+    assert facts["58.8%"].period == 2025
+
+
+def test_a_sentence_of_last_years_review_that_sums_up_the_term_is_of_the_span() -> None:
+    """本届政府减少1/3行政审批事项 in a one-year review is a change over the term (no year); 去年又取消
+    165项 after it is last year's."""
+    text = (
+        "一、2024年工作回顾\n"
+        "本届政府减少1/3行政审批事项。在完成本届政府减少审批事项目标的基础上，去年又取消165项审批事项。\n"
+        "二、2025年工作安排\n全市生产总值增长5%左右。\n"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["1/3"].period is None
+    assert facts["165项"].period == 2024

@@ -87,3 +87,41 @@ def test_a_rate_of_a_group_is_a_share() -> None:
 
 def test_a_heading_number_is_no_fact() -> None:
     assert not _plan("三、一张蓝图绘到底")
+
+
+def test_a_run_of_years_is_no_subject() -> None:
+    """粮食产量达到700亿斤、连续5年稳定在700亿斤以上: 连续5年 says how long; the figure is 粮食产量's."""
+    for text in ("全省粮食产量达到700亿斤、连续5年稳定在700亿斤以上。", "全省粮食产量达到700亿斤，连续5年稳定在700亿斤以上。"):
+        facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+        assert (facts["700亿斤以上"].indicator, facts["700亿斤以上"].indicator_id) == ("粮食产量", "grain_output")
+
+
+def test_a_mark_reached_belongs_to_the_subject_before_it() -> None:
+    """经济总量跨过两个万亿元大关、超过6万亿元: the second predicate's figure is 经济总量's, and so is a
+    figure after the noun of the first (跨上千亿元台阶、达到1050亿元)."""
+    text = "五年来，经济总量跨过两个万亿元大关、超过6万亿元。全市地区生产总值跨上千亿元台阶、达到1050亿元，增长6%。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert (facts["超过6万亿元"].indicator, facts["超过6万亿元"].indicator_id) == ("经济总量", "gdp")
+    assert (facts["跨上千亿元"].comparator, facts["跨上千亿元"].value) == (">=", 1e11)
+    for quote in ("1050亿元", "6%"):
+        assert (facts[quote].indicator, facts[quote].indicator_id) == ("地区生产总值", "gdp"), quote
+
+
+def test_what_jiang_or_ba_moves_is_what_is_measured() -> None:
+    """将新型农村社会养老保险试点范围扩大到全国40%的县, 把居民消费价格涨幅控制在3.5%左右: the label is
+    what 将/把 moves, without the 将/把 and the verb."""
+    text = "将新型农村社会养老保险试点范围扩大到全国40%的县。把居民消费价格涨幅控制在3.5%左右。将扶贫标准提高到2300元。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["40%"].indicator == "新型农村社会养老保险试点范围"
+    assert (facts["3.5%左右"].indicator, facts["3.5%左右"].indicator_id) == ("居民消费价格涨幅", "cpi")
+    assert facts["2300元"].indicator == "扶贫标准"
+
+
+def test_a_share_of_gdp_is_not_gdp_and_a_year_before_a_fragment_keeps_the_subject() -> None:
+    """国家财政性教育经费支出五年累计7.79万亿元，…，2012年占国内生产总值比例达到4%: the 4% is the
+    spending's share (label 国家财政性教育经费支出…占国内生产总值比例), not gdp; 五年 says how long."""
+    text = "国家财政性教育经费支出五年累计7.79万亿元，年均增长21.58%，2012年占国内生产总值比例达到4%。先进制造业占制造业比重提升到50%以上。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["7.79万亿元"].indicator == "国家财政性教育经费支出"
+    assert (facts["4%"].indicator, facts["4%"].indicator_id) == ("国家财政性教育经费支出…占国内生产总值比例", None)
+    assert facts["50%以上"].indicator_id is None  # advanced manufacturing's share of manufacturing

@@ -269,6 +269,11 @@ READS: dict[str, list[Read]] = {
         Read("每人平均至少一千五百斤粮食。", "至少一千五百斤", 1500, None, "斤", "level", ">="),
         Read("年平均气温高于18.5℃。", "高于18.5℃", 18.5, None, "℃", "level", ">="),
     ],
+    "marks_reached": [  # a verb of reaching a mark bounds an amount; how many marks is a count
+        Read("服务业增加值跨上3万亿元台阶。", "跨上3万亿元", 3e12, None, "CNY", "level", ">="),
+        Read("全省地区生产总值历史性迈上4000亿元台阶。", "迈上4000亿元", 4e11, None, "CNY", "level", ">="),
+        Read("地区生产总值跨越3个千亿元台阶。", "3个", 3, None, "count", "level", "="),
+    ],
     "more_than": [  # 多, 余 and 几 after a numeral, or inside it before its multiplier: at least it
         Read("全年新增就业千余人。", "千余人", 1000, None, "person", "level", ">="),
         Read("培训返乡创业人员万余人次。", "万余人次", 10_000, None, "person_time", "level", ">="),

@@ -539,7 +539,7 @@ def _shared(text: str, cs: int, m: Mention) -> None:
     if "分别" in phrase:
         return  # respective values pair with their items one by one (_respectively)
     listed = "、" in phrase.lstrip(" 、,")
-    if not listed and _PAIR_SHARED.search(phrase) is None:
+    if not listed and (("均" not in phrase and "都" not in phrase) or _PAIR_SHARED.search(phrase) is None):
         # no list (a 、 that opens the phrase is no list: the subject below is a part of the
         # phrase without it), nor two items joined by 和 that 均 distributes over
         return
@@ -654,7 +654,12 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = meta.plan_year
     elif hedge in ("力争", "确保", "争取", "力求") and role != "plan":
         kind, period = "target", meta.plan_year
-    if role == "plan" and kind == "target" and _ALREADY.search(text, m.floor, m.start):
+    if (
+        role == "plan"
+        and kind == "target"
+        and _already(text, m.floor, m.start)
+        and _GOAL_AHEAD.search(text, m.end, sentence.end) is None
+    ):
         kind, period = "actual", None
     if para.multi_year and kind == "actual":
         # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
@@ -665,11 +670,18 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         else:
             after = text[m.end : min(sentence.end, m.end + 24)]
             period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
+    elif kind == "actual" and role == "review" and _sums_up_years(text, sentence.start, m.start):
+        # 本届政府减少1/3行政审批事项 in last year's review: the sentence sums up several years
+        after = text[m.end : min(sentence.end, m.end + 24)]
+        period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
     if m.baseline:
         kind = "other"
         period = None
-        if _FROM_LAST_YEAR.search(text[cs : m.start][-12:]):
+        lead = text[cs : m.start][-14:]
+        if _FROM_LAST_YEAR.search(lead):
             period = (meta.review_year - 1) if meta.review_year else None
+        else:
+            period = _baseline_year(lead)  # 由“十三五”末的: 2020; 由2020年的: 2020
     if m.measure is None:
         m.measure = "level"
     sec_path = titles[:] if titles is not None else _section_path(structure, m.start)  # a list per fact
@@ -708,6 +720,34 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
 
 
 _ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
+
+
+# 中央财政已按…的4%编制预算，…确保实现这一目标: what 已 did serves a goal still to reach
+_GOAL_AHEAD = re.compile(r"(?:确保|力争|努力)实现(?:这一|这个|此)目标")
+
+
+def _already(text: str, floor: int, at: int) -> bool:
+    """已建成42个 in a plan part is reached already; 在已建成42个的基础上再新建30个: 30 is still to do
+    (the 已 governs what the new figure builds on)."""
+    found = _ALREADY.search(text, floor, at)
+    if found is None:
+        return False
+    return text.find("基础上", found.end(), at) < 0
+
+
+# a baseline named by its period (FACTS.md §3: 较“十三五”末的… is `other` with that year)
+_BASELINE_PLAN = re.compile(r"十([一二三四五六])五”?(?:末|期末|时期末)的?$")
+_BASELINE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:末|底)?的?$")
+_PLAN_ORDINAL = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15, "六": 16}
+
+
+def _baseline_year(lead: str) -> int | None:
+    """The year a baseline is of, named right before it: 由“十三五”末的 → 2020, 从2015年的 → 2015."""
+    plan = _BASELINE_PLAN.search(lead)
+    if plan is not None:
+        return 2010 + 5 * (_PLAN_ORDINAL[plan[1]] - 11)  # 十一五 ended in 2010
+    year = _BASELINE_YEAR.search(lead)
+    return int(year[1]) if year is not None else None
 _FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
 _FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
 _CORE.update({id(PAST_YEAR): _YEAR_CORE, id(_FUTURE_YEAR): _YEAR_CORE})  # each holds the core
@@ -764,6 +804,19 @@ def _plan_time(
 
 
 _HOLDS_RANK = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳居|保持)(?:全国|全省|全球|世界)?(?:第|首位)")
+# what makes one sentence of a one-year review sum up several years
+_SPAN_CUE = re.compile(r"本届政府|五年来|过去五年|近五年|这五年")
+_ONE_YEAR_CUE = re.compile(r"去年|今年|一年来|过去一年|全年")
+
+
+def _sums_up_years(text: str, start: int, at: int) -> bool:
+    """A span (本届政府, 五年来) named before ``at`` in the sentence, and no one year after it
+    (…的基础上，去年又取消165项: the 165 are last year's)."""
+    span = _SPAN_CUE.search(text, start, at)
+    return span is not None and _ONE_YEAR_CUE.search(text, span.end(), at) is None
+
+
+_RISEN_TO = re.compile(r"[到至]\s*$")
 _REACHED = re.compile(r"突破|跨上|跨过|迈上")  # a threshold crossed: where a level stands at the end
 
 
@@ -772,16 +825,24 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
     end = para.years[1] if para.years else para.period
     if m.measure == "rank":
         return end  # a place held at the end (规模升至全国第7位), even after 年均增长…、
-    if re.search(r"(保持|每年|年均|累计|连续)", clause):
+    # a flow over the span: what its own predicate says (新增1700公里、突破7000公里: the second is where
+    # the length stands at the end)
+    if re.search(r"(保持|每年|年均|累计|连续|新增)", clause[clause.rfind("、") + 1 :]):
         return None
     if m.measure == "share":
-        return end
+        # 对经济增长贡献率超60%: a contribution to the span's growth is of the whole span, unless
+        # it is where a rise ended (消费贡献率由54.9%提高到58.8%)
+        return None if "贡献" in clause[-12:] and not _RISEN_TO.search(clause) else end
     if m.measure == "level" and (
-        re.search(r"(达到|达|增至|升至|增加到|提高到|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$", clause)
+        re.search(
+            r"(达到|达|增至|升至|增加到|增长到|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
+            r"|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$",
+            clause,
+        )
         or (m.comparator == ">=" and m.num_start - m.start >= 2 and _REACHED.match(quote) is not None)
     ):
         return end
-    if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量)", clause[-10:]):
+    if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量|装机|容量)", clause[-10:]):
         return end
     if m.family == "count" and _HOLDS_RANK.match(after):
         return end  # 14种农产品产量居全国第1位: how many hold a place at the end

@@ -18,6 +18,7 @@ from workreport.pipeline.extract.reading import (
     counted_object,
     counted_object_at,
     elide_examples,
+    indicator_id,
     is_fragment,
     label_words,
     object_verb,
@@ -47,8 +48,43 @@ def label_of(
     the subject named before it in the sentence, or the clause's named object. ``phrase``:
     ``text[m.floor : m.start]`` if the caller has it (cut and hashed once per number)."""
     label, lead = _read_label(text, m, hi, cs, lo, previous, object_lead, phrase)
-    if _names_nothing(label):
+    if label[:1] in "将把" and len(label) > 2 and not label.startswith(_NOT_MOVED):
+        # 将新型农村社会养老保险试点范围扩大到全国 (40%的县), 将城镇登记失业率 (控制在4.5%以内): what
+        # 将 moves is what is measured
+        moved = _MOVED.match(label)
+        label = moved[1] if moved is not None else label[1:]
+        m.indicator_id = indicator_id(label)
+    if (
+        previous is not None
+        and label
+        and previous.family != "count"  # a count's label names what it counts, no subject
+        and previous.end > lo
+        and text.startswith(label, previous.end)
+        and text.find("、", previous.end + len(label), m.start) >= 0
+    ):
+        # 地区生产总值跨上千亿元台阶、达到1050亿元: 台阶 is the first figure's noun, not a subject
+        label = previous.indicator
+        m.indicator_id = previous.indicator_id
+    elif label[:2] == "连续" and _RUN_OF_YEARS.fullmatch(label):
+        # 连续5年 (稳定在700亿斤以上): how long, not what; the subject is named before
+        named = _named_before(text, "", m, hi, cs, lo, previous)
+        if named:
+            label = named
+            if previous is not None and named == previous.indicator:
+                m.indicator_id = previous.indicator_id  # the subject's id goes with its name
+    elif _names_nothing(label):
         label = _named_before(text, label, m, hi, cs, lo, previous)
+    if (
+        m.indicator_id is None
+        and m.start > lo
+        and text[m.start - 1] == "、"
+        and (previous is None or previous.end < m.start - 1)  # 四百斤、五百斤: values of one list
+        and len(label) > 4
+    ):
+        # 经济总量跨过两个万亿元大关、超过6万亿元: the second predicate of the subject's list
+        subject = _subject_of_reach(label)
+        if subject != label:
+            label, m.indicator_id = subject, indicator_id(subject)
     if m.indicator_id is None:
         if m.family == "rank":
             label = _ranked_subject(text, label, m, cs)
@@ -61,9 +97,19 @@ def label_of(
             elif previous is not None and "…" in previous.indicator and "…" not in label:
                 # 全年注册企业1300家以上、融资150亿元以上: the list's items share one subject
                 label = f"{previous.indicator.rsplit('…', 1)[0]}…{label}"
+    if label[-1:] == "年" and (span := _SPAN_TAIL.search(label)) is not None and span.start() >= 2:
+        label = label[: span.start()]  # 国家财政性教育经费支出五年 (累计7.79万亿元): how long, not what
     return _with_change(text, label, m), lead
 
 
+_MOVED = re.compile(
+    r"^[将把](.{2,}?)(?:扩大到|扩大至|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|下降到|下降至"
+    r"|减少到|减少至|压减到|压减至|缩减到|控制在|保持在|稳定在)"
+)
+_NOT_MOVED = ("将来", "将军", "把关", "把握")
+_YEAR_LEAD = re.compile(r"(?:19|20)\d{2}年(?:末|底)?")
+_SPAN_TAIL = re.compile(r"(?<![〇零一二三四五六七八九十\d前后第个续])(?:近|这)?[两三四五六七八九十]年$")
+_RUN_OF_YEARS = re.compile(r"连续[\d一二三四五六七八九十]+年")
 _SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
 
 
@@ -201,7 +247,22 @@ def _clause_name(text: str, start: int, end: int) -> str:
     at = name.rfind("等")
     if "、" in name[:at]:
         name = name[at + 1 :].lstrip("地")  # 兰州至东南亚、中亚等地国际货运包机业务
-    return strip_leading_verb(name)[-16:]
+    return _subject_of_reach(strip_leading_verb(name))[-16:]
+
+
+# 经济总量跨过两个万亿元大关、超过6万亿元: what a verb of reaching a mark is said of (its subject)
+_REACH_VERB = re.compile(r"跨过|跨上|迈上|跨越|越过|跨入|突破|超过|达到")
+
+
+def _subject_of_reach(name: str) -> str:
+    """``name`` up to a verb of reaching a mark that follows its subject (经济总量跨过…大关 → 经济总量)."""
+    found = _REACH_VERB.search(name, 2)
+    if found is None or name[: found.start()] in _NOT_SUBJECTS:
+        return name
+    return name[: found.start()]
+
+
+_NOT_SUBJECTS = frozenset(("分别", "均", "都", "已", "已经", "全部", "连续", "先后", "相继", "累计", "年均"))
 
 
 _FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年调了至到并或之把将被")
@@ -305,6 +366,8 @@ def _read_label(
         return f"{object_lead}…{after}", object_lead  # the list goes on: 、120个老旧街区改造
     if after and (verb or not p.strip("…") or m.family != "money"):
         return (f"{p.rstrip('…')}…{after}" if p.strip("…") else after), (p if verb or len(p) <= 8 else None)
+    if p[:1] in "12" and (year := _YEAR_LEAD.match(p)) is not None and is_fragment(p[year.end() :]):
+        p = p[year.end() :]  # 2012年占国内生产总值比例: a year, then a fragment of the subject before
     if p and not m.indicator_id and is_fragment(p):
         if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
@@ -345,11 +408,11 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
 
 
 def _short(label: str) -> str:
-    """A label carried on to the next figure: its example list elided, at most 10 characters."""
+    """A label carried on to the next figure: its example list elided, at most 16 characters."""
     elided = elide_examples(label)
     if elided == label and "等" in label:
         at = label.rfind("等")
         lead = strip_leading_verb(label)
         verb = label[: len(label) - len(lead)]
         elided = f"{verb}…{label[at + 1 :]}" if verb else label[at + 1 :]
-    return elided if len(elided.replace("…", "")) <= 10 else elided[-10:]
+    return elided if len(elided.replace("…", "")) <= 16 else elided[-16:]

@@ -502,6 +502,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         prefix, prefix_cmp = found_prefix if found_prefix is not None else (None, "=")
         if prefix == "上" and not magnitude_only:
             prefix = None  # 上 marks a round magnitude only (上千家), not 比上5%
+        elif prefix in _REACH_WORDS and (unit is None or unit.family == "count"):
+            prefix = None  # 跨越3个千亿元台阶: how many marks were crossed, not a bound on it
         if magnitude_only and not prefix and not more:
             # 百万亩国家储备林, 千亿级: a round magnitude is a name unless a comparator marks it
             tail = j + (len(unit.written) if unit else 0)
@@ -1043,6 +1045,7 @@ def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
     return word, ">=" if word == ge else "<=" if word == le else "~"
 
 
+_REACH_WORDS = frozenset(("跨上", "跨过", "迈上", "跨越", "跨入"))  # a mark reached: amounts only
 _NOT_PAST = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
 
 

@@ -183,7 +183,9 @@ def indicator_id(phrase: str) -> str | None:
     names, keys = _name_table()
     name = names.longest(p)
     if name is not None:
-        return None if p[: -len(name)].endswith(r.narrower) else keys[name]
+        head = p[: -len(name)]
+        # 教育经费支出占国内生产总值: the name after 占 is what the share is taken of, not what is measured
+        return None if head.endswith(r.narrower) or head.endswith("占") else keys[name]
     target = _GROWTH_TARGET_TAIL.search(p)
     if target is not None and target.start() > 0:  # 生产总值增长目标: the target of 生产总值增长
         return indicator_id(p[: target.start()] + target[1])
