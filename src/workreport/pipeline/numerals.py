@@ -310,6 +310,14 @@ def _plain(s: str) -> Decimal:
         return Decimal(_chinese_digits(s))  # 二〇二二, read digit by digit
     if len(s) <= _SECTION_MAX and not s.strip(_SECTION_CHARS):
         return _by_shape(s, allow_abbrev=True)
+    # 三千九百五十四亿: one section before one magnitude is read as the parser reads it, the
+    # section by its shape with no abbreviation (三千五亿 is no numeral: the 五 is not last),
+    # times the magnitude. A lone zero (零亿) is a numeral alone, not before 亿: the parser decides.
+    body = s.rstrip("万亿")
+    if body and len(body) <= _SECTION_MAX and s[len(body) :] in _MULTIPLIERS and not body.strip(_SECTION_CHARS):
+        section = _by_shape(body, allow_abbrev=False)
+        if section:
+            return section * _POWERS[_MULTIPLIERS[s[len(body) :]]]
     return _Parser(_tokens(s), levels="万" in s or "亿" in s).number()
 
 
