@@ -397,7 +397,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         after = text[e] if e < hi else ""
         if (
-            raw.endswith("千")
+            "千" in raw  # before the call: most numerals hold no 千
+            and raw.endswith("千")
             and len(raw) > 1
             and _match_unit(text, e - 1) is not None
             and text[e] in "瓦米克"
@@ -532,12 +533,12 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
         # the table is looked up only when the next character starts one of its words
-        suffix = _after(text, end, cw.suffix_any) if text[end : end + 1] in cw.suffix_any else None
+        suffix = _after(text, end, cw.suffix_any) if (text[end] if end < size else "") in cw.suffix_any else None
         if suffix in ("以上", "以下", "及以上", "及以下") and end + len(suffix) < hi:
             nxt_char = text[end + len(suffix)]
             if "\u4e00" <= nxt_char <= "\u9fff" and nxt_char not in "的为":
                 continue  # 65岁以上老年人, 单笔50万元以下贷款: a threshold that defines a group
-        if value == 0 and unit.family != "percent":
+        if not value and unit.family != "percent":  # not value: no comparison of a Decimal with an int
             continue  # 零部件: 零 starts a word
         # 3月5日 → 月 is no unit; 5G → caught above; 2022年 → 年 is no unit
         comparator = "="
