@@ -310,7 +310,8 @@ def _read_label(
     counts = reading.verb is None and (verb or not reading.to) and m.family in ("count", "quantity", "money")
     if m.family == "money" and not text.startswith("的", m.end):
         counts = False  # an amount's object is read only after 的
-    after = counted_object_at(text, m.end, min(hi, m.end + _OBJECT_REACH)) if counts else ""
+    reach = m.end + _OBJECT_REACH if m.end + _OBJECT_REACH < hi else hi  # min(hi, …), without the call
+    after = counted_object_at(text, m.end, reach) if counts else ""
     joined = previous is not None and previous.end > cs
     if label and text.startswith(label, m.end):
         return (after or label), None  # the name was read after the number already
