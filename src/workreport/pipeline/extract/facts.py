@@ -103,7 +103,7 @@ def _parallel(items: list[str]) -> list[str]:
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
 _CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)")
-_VERB_AFTER_FIRST = ("的", "幅", "比")  # what a _VERB_AFTER match starts with
+_VERB_AFTER_FIRST = "的幅比"  # what a _VERB_AFTER match starts with
 _TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
@@ -326,6 +326,7 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
     # 分别, the groups are paired at the end (_respectively), then every number makes its facts.
     held: list[tuple[Mention, int]] = []
     previous_cs = lo
+    previous_phrase = ""  # text[previous.floor : previous.start], cut once
     mentions.reverse()  # popped in text order
     starts.reverse()
     while mentions:
@@ -349,7 +350,7 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             reading = Reading(prev.verb, prev.sign, False, reading.phrase, reading.links, prev.leading)
         if reading.verb is None and not reading.to:
             # 按不低于5%的幅度压减: the verb follows the number
-            after = _VERB_AFTER.match(text, m.end, hi) if text.startswith(_VERB_AFTER_FIRST, m.end) else None
+            after = _VERB_AFTER.match(text, m.end, hi) if m.end < hi and text[m.end] in _VERB_AFTER_FIRST else None
             if after:
                 sign = -1 if after[1] in extractor_rules().words("verb", "down") else 1
                 reading = Reading(after[1], sign, False, reading.phrase, reading.links)
@@ -389,19 +390,19 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
                     groups.append([m])
             held.append((m, cs))
         elif previous is not None:
-            _shared(text, previous_cs, previous)  # the shared-value list: A、B均增长20%以上
+            _shared(text, previous_cs, previous, previous_phrase)  # the shared-value list: A、B均增长20%以上
             hedge_at = _to_facts(
                 facts, text, original, previous, cues, previous_cs, para, structure, topic, hedge_words, sentence, titles
             )
             if hedge_offsets is not None:
                 hedge_offsets.extend([hedge_at] * (1 + len(previous.extra)))
-        previous, previous_cs = m, cs
+        previous, previous_cs, previous_phrase = m, cs, phrase
     if respectively >= 0:
         _respectively(text, lo, lo + respectively, groups)
         for m, cs in held:
             _shared(text, cs, m)
     elif previous is not None:  # the last number: read, its facts not made yet
-        _shared(text, previous_cs, previous)
+        _shared(text, previous_cs, previous, previous_phrase)
         held.append((previous, previous_cs))
     for m, cs in held:
         hedge_at = _to_facts(facts, text, original, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
@@ -533,9 +534,11 @@ _PAIR_SHARED = re.compile(r"[和与及][^、，,。;；]{1,12}?[均都]")
 _SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超突在保实稳有要比较控低高降减不已实占])")
 
 
-def _shared(text: str, cs: int, m: Mention) -> None:
-    """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts)."""
-    phrase = text[cs if cs > m.floor else m.floor : m.start]  # from max(cs, m.floor), without the call
+def _shared(text: str, cs: int, m: Mention, phrase: str | None = None) -> None:
+    """地区生产总值、固定资产投资…均增长20%以上: one fact per subject (``cs``: where its clause starts;
+    ``phrase``: ``text[m.floor : m.start]`` if the caller has it)."""
+    if phrase is None or cs > m.floor:
+        phrase = text[cs if cs > m.floor else m.floor : m.start]  # from max(cs, m.floor), without the call
     if "分别" in phrase:
         return  # respective values pair with their items one by one (_respectively)
     listed = "、" in phrase.lstrip(" 、,")

@@ -423,7 +423,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue  # 一年零三个月: 零 joins the number before; no figure opens with it (零点五 does)
         after = text[e] if e < hi else ""
         if (
-            raw.endswith("千")
+            "千" in raw  # before the call: most numerals hold no 千
+            and raw.endswith("千")
             and len(raw) > 1
             and _match_unit(text, e - 1) is not None
             and text[e] in "瓦米克"
@@ -571,12 +572,12 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
         # the table is looked up only when the next character starts one of its words
-        suffix = _after(text, end, cw.suffix_any) if text[end : end + 1] in cw.suffix_any else None
+        suffix = _after(text, end, cw.suffix_any) if (text[end] if end < size else "") in cw.suffix_any else None
         if suffix in ("以上", "以下", "及以上", "及以下") and end + len(suffix) < hi:
             nxt_char = text[end + len(suffix)]
             if "\u4e00" <= nxt_char <= "\u9fff" and nxt_char not in "的为":
                 continue  # 65岁以上老年人, 单笔50万元以下贷款: a threshold that defines a group
-        if value == 0 and unit.family != "percent":
+        if not value and unit.family != "percent":  # not value: no comparison of a Decimal with an int
             continue  # 零部件: 零 starts a word
         # 3月5日 → 月 is no unit; 5G → caught above; 2022年 → 年 is no unit
         comparator = "="
@@ -1174,15 +1175,17 @@ def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[se
     for a, b in zip(out, itertools.islice(out, 1, None), strict=False):
         if a.family != "count":
             continue
-        between = text[a.end : b.start]
+        # the text between the two, text[ae:bs], read in place: most counts are followed by a
+        # list mark, and a cut (and a cut of its first character) per count cost more than the test
+        ae, bs = a.end, b.start
         if (
-            len(between) <= 25
-            and between[:1] not in _LABEL_BREAK_FIRST  # a list mark right after: the search's first hit
-            and not _LABEL_BREAK.search(between)
-            and not between.endswith("每")
-            and not _EACH_TAIL.search(between)
+            bs - ae <= 25
+            and (text[ae] if ae < bs else "") not in _LABEL_BREAK_FIRST  # a list mark right after: the search's first hit
+            and not _LABEL_BREAK.search(text, ae, bs)
+            and not (ae < bs and text[bs - 1] == "每")
+            and not _EACH_TAIL.search(text, ae, bs)  # its $ holds at bs as at the end of the cut
             # 14种农产品产量居全国第1位: how many hold the rank (in 36个城市中…第27位, the group it is among)
-            and not (b.family == "rank" and "中" not in between)
+            and not (b.family == "rank" and text.find("中", ae, bs) < 0)
         ):
             labels.add(id(a))
         elif b.family in _HEADED:

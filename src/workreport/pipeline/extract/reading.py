@@ -353,7 +353,20 @@ def label_words(key: str) -> tuple[str, ...]:
 
 def is_fragment(phrase: str) -> bool:
     """占全国, 总数, 较“十三五”末, 转: a phrase that only continues the subject before it."""
-    return len(phrase) <= 2 or phrase.startswith(_label_rules()[4])
+    if len(phrase) <= 2:
+        return True
+    # the heads its first character opens (most phrases: none), not a test of every head
+    heads = _fragments_by_first().get(phrase[0])
+    return heads is not None and phrase.startswith(heads)
+
+
+@cache
+def _fragments_by_first() -> dict[str, tuple[str, ...]]:
+    """The fragment heads of rules/cues.toml [label] by their first character (none is empty)."""
+    out: dict[str, list[str]] = {}
+    for w in _label_rules()[4]:
+        out.setdefault(w[0], []).append(w)
+    return {c: tuple(ws) for c, ws in out.items()}
 
 
 _PAREN = re.compile(r"\([^()]{1,4}\)")
