@@ -672,11 +672,11 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
             period = past
         else:
             after = text[m.end : min(sentence.end, m.end + 24)]
-            period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
-    elif kind == "actual" and role == "review" and _sums_up_years(text, sentence.start, m.start):
+            period = _multi_year_period(m, text[max(cs, m.start - LOOKBACK) : m.start], text[m.start : m.end], after, para)
+    elif kind == "actual" and role == "review" and _sums_up_years(cues, m.start):
         # 本届政府减少1/3行政审批事项 in last year's review: the sentence sums up several years
         after = text[m.end : min(sentence.end, m.end + 24)]
-        period = _multi_year_period(m, text[cs : m.start], text[m.start : m.end], after, para)
+        period = _multi_year_period(m, text[max(cs, m.start - LOOKBACK) : m.start], text[m.start : m.end], after, para)
     if m.baseline:
         kind = "other"
         period = None
@@ -812,11 +812,14 @@ _SPAN_CUE = re.compile(r"本届政府|五年来|过去五年|近五年|这五年
 _ONE_YEAR_CUE = re.compile(r"去年|今年|一年来|过去一年|全年")
 
 
-def _sums_up_years(text: str, start: int, at: int) -> bool:
+def _sums_up_years(cues: _Cues, at: int) -> bool:
     """A span (本届政府, 五年来) named before ``at`` in the sentence, and no one year after it
-    (…的基础上，去年又取消165项: the 165 are last year's)."""
-    span = _SPAN_CUE.search(text, start, at)
-    return span is not None and _ONE_YEAR_CUE.search(text, span.end(), at) is None
+    (…的基础上，去年又取消165项: the 165 are last year's). Each cue is searched once a sentence."""
+    span = cues.last_match(_SPAN_CUE, at)
+    if span is None:
+        return False
+    year = cues.last_match(_ONE_YEAR_CUE, at)
+    return year is None or year.start() < span.start()
 
 
 _RISEN_TO = re.compile(r"[到至]\s*$")

@@ -550,7 +550,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             if unit is None:
                 continue
             end = e
-        elif unit.written == "个" and text[end : end + 1] in ("、", "和"):
+        elif unit.written == "个" and text[end : end + 1] in ("、", "和") and text.find("百分点", end, end + 16) > 0:
             sibling = _sibling_unit(text, end, hi)
             if sibling is not None and sibling.unit == "pp":
                 unit = sibling  # 分别高于全国12.7个、12个百分点: 百分点 is written once, for both
