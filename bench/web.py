@@ -540,8 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--server-workers",
         type=int,
-        default=1,
-        help="server processes (`workreport serve --workers`; default 1)",
+        default=os.cpu_count() or 1,
+        help="server processes (`workreport serve --workers`; default: one per core, as a server is run)",
     )
     args = ap.parse_args(argv)
     if args.docs < 1 or args.requests < 1 or args.concurrency < 1:
