@@ -51,19 +51,24 @@ def test_an_approximate_span_is_due_at_its_longer_end() -> None:
 
 
 def test_a_year_named_in_a_five_year_review_is_that_years_outcome() -> None:
-    text = (
-        "一、过去五年工作回顾\n"
+    facts = _read(
+        "一、过去五年工作回顾",
         "五年来，全市生产总值年均增长7.1%，城镇新增就业累计12万人。\n"
-        "2023年，面对多重困难，全市生产总值增长5.4%，城镇新增就业2.6万人。\n"
-        "二、2024年工作安排\n全市生产总值增长5%左右。\n"
+        "2023年，面对多重困难，全市生产总值增长5.4%，城镇新增就业2.6万人。", 2024,
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert facts["7.1%"].period is None  # an average over the five years
     assert (facts["5.4%"].kind, facts["5.4%"].period) == ("actual", 2023)
     assert facts["2.6万人"].period == 2023
 
 
 PLAN_2026 = Path(__file__).parent / "data" / "track" / "plan_2026.txt"
+
+
+def _read(review: str, body: str, plan_year: int = 2026) -> dict[str, workreport.Fact]:
+    """The facts of a report of our own: a review part headed ``review`` holding ``body``, then
+    a plan part for ``plan_year``, by quote."""
+    text = f"{review}\n{body}\n二、{plan_year}年工作安排\n全市生产总值增长5%左右。\n"
+    return {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
 
 
 def test_a_span_written_without_nei_is_a_span_and_this_years_targets_stay_annual() -> None:
@@ -88,15 +93,13 @@ def test_last_years_results_under_a_heading_that_also_names_the_plan_are_that_ye
     """一、2025年工作回顾和“十四五”时期发展成就: a paragraph opening on 2025 (2025年是“十四五”收官之年,
     刚刚过去的2025年，是…) speaks of 2025 and so do the paragraphs after it, until one sums up the
     plan (“十四五”时期…五年来); a paragraph whose second sentence sums it up is the plan's."""
-    text = (
-        "一、2025年工作回顾和“十四五”时期发展成就\n"
+    facts = _read(
+        "一、2025年工作回顾和“十四五”时期发展成就",
         "2025年是“十四五”收官之年。一年来，全市生产总值增长5.2%，城镇新增就业3.1万人。\n"
         "（一）产业升级。规上工业增加值增长6.4%，新增国家级专精特新企业12家。\n"
         "“十四五”时期极不平凡。五年来，全市生产总值年均增长5.8%，规模升至全省第3位，"
-        "经济总量突破5000亿元，累计新增城镇就业15万人。\n"
-        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+        "经济总量突破5000亿元，累计新增城镇就业15万人。",
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     for quote in ("5.2%", "3.1万人", "6.4%", "12家"):
         assert (facts[quote].kind, facts[quote].period) == ("actual", 2025), quote
     assert facts["5.8%"].period is None  # an average over the five years
@@ -105,24 +108,20 @@ def test_last_years_results_under_a_heading_that_also_names_the_plan_are_that_ye
     assert facts["突破5000亿元"].period == 2025  # a threshold crossed: the level at the end
     assert facts["5%左右"].period == 2026
 
-    summed = (
-        "一、2025年工作回顾和“十四五”时期发展成就\n"
-        "刚刚过去的2025年，是“十四五”收官之年。五年来，全市生产总值年均增长5.8%。\n"
-        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    facts = _read(
+        "一、2025年工作回顾和“十四五”时期发展成就",
+        "刚刚过去的2025年，是“十四五”收官之年。五年来，全市生产总值年均增长5.8%。",
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=summed))}
     assert facts["5.8%"].period is None
 
 
 def test_a_count_of_what_holds_a_rank_is_a_figure_at_the_end_of_a_five_year_summary() -> None:
     """油菜籽等12种农产品产量居全国第1位: 12种 counts what holds the place (a figure of its own, at the
     summary's end year), unlike the group a rank is taken among (在全省16个市中排名第3位)."""
-    text = (
-        "一、过去五年工作回顾\n"
-        "五年来，茶叶等12种农产品产量居全国第1位，在全省16个市中综合排名第3位。\n"
-        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+    facts = _read(
+        "一、过去五年工作回顾",
+        "五年来，茶叶等12种农产品产量居全国第1位，在全省16个市中综合排名第3位。",
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert (facts["12种"].value, facts["12种"].period) == (12, 2025)
     assert facts["第1位"].period == 2025 and facts["第3位"].period == 2025
     assert "16个" not in facts
@@ -131,13 +130,11 @@ def test_a_count_of_what_holds_a_rank_is_a_figure_at_the_end_of_a_five_year_summ
 def test_a_baseline_named_by_its_period_has_that_year_and_what_it_rose_to_the_end_year() -> None:
     """FACTS.md §3: 由“十三五”末的2.62万亿元 is `other` of 2020, 从2020年的1758亿元 of 2020; in a
     five-year summary what it rose to (增长到4120亿元) stands at the end year."""
-    text = (
-        "一、过去五年工作回顾\n"
+    facts = _read(
+        "一、过去五年工作回顾",
         "五年来，全省地区生产总值由“十三五”末的2.62万亿元增长到3.5万亿元，"
-        "技术合同成交额从2020年的1758亿元提升至4120亿元。\n"
-        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+        "技术合同成交额从2020年的1758亿元提升至4120亿元。",
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert (facts["2.62万亿元"].kind, facts["2.62万亿元"].period) == ("other", 2020)
     assert (facts["1758亿元"].kind, facts["1758亿元"].period) == ("other", 2020)
     assert (facts["3.5万亿元"].kind, facts["3.5万亿元"].period) == ("actual", 2025)
@@ -156,13 +153,11 @@ def test_a_five_year_summarys_stocks_stand_at_the_end_and_its_flows_over_the_spa
     """铁路运营里程新增1700公里、突破7000公里: the new length is a flow (no year), the total where it
     stands at the end; 装机容量 is a stock; a contribution to the span's growth is of the span, a rise
     of it ends at the end year."""
-    text = (
-        "一、过去五年工作回顾\n"
+    facts = _read(
+        "一、过去五年工作回顾",
         "五年来，铁路运营里程新增1700公里、突破7000公里，清洁能源装机容量超过1.3亿千瓦，"
-        "服务业对经济增长贡献率超60%，消费贡献率由54.9%提高到58.8%。\n"
-        "二、2026年工作安排\n全市生产总值增长5%左右。\n"
+        "服务业对经济增长贡献率超60%，消费贡献率由54.9%提高到58.8%。",
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert facts["1700公里"].period is None
     assert facts["突破7000公里"].period == 2025
     assert facts["超过1.3亿千瓦"].period == 2025
@@ -173,11 +168,9 @@ def test_a_five_year_summarys_stocks_stand_at_the_end_and_its_flows_over_the_spa
 def test_a_sentence_of_last_years_review_that_sums_up_the_term_is_of_the_span() -> None:
     """本届政府减少1/3行政审批事项 in a one-year review is a change over the term (no year); 去年又取消
     165项 after it is last year's."""
-    text = (
-        "一、2024年工作回顾\n"
-        "本届政府减少1/3行政审批事项。在完成本届政府减少审批事项目标的基础上，去年又取消165项审批事项。\n"
-        "二、2025年工作安排\n全市生产总值增长5%左右。\n"
+    facts = _read(
+        "一、2024年工作回顾",
+        "本届政府减少1/3行政审批事项。在完成本届政府减少审批事项目标的基础上，去年又取消165项审批事项。", 2025,
     )
-    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert facts["1/3"].period is None
     assert facts["165项"].period == 2024
