@@ -281,6 +281,8 @@ READS: dict[str, list[Read]] = {
         Read("引进十几家科技企业。", "十几家", 10, None, "count", "level", ">="),
         Read("全年培训农民二十几万人次。", "二十几万人次", 200_000, None, "person_time", "level", ">="),
         Read("常住人口城镇化率提高2个多百分点。", "2个多百分点", 2, None, "pp", "change_pp", ">="),
+        Read("出口额增长百分之三十几。", "百分之三十几", 30, None, "%", "growth", ">="),
+        Read("百分之五十多的企业实现盈利。", "百分之五十多", 50, None, "%", "share", ">="),
     ],
     "changes": [  # 提高 (not 提高到) with an amount: the amount is the change
         Read("城乡居民基础养老金最低标准提高20元。", "20元", 20, None, "CNY", "change", "="),

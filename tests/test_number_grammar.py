@@ -104,6 +104,14 @@ FORMS: dict[str, Callable[[st.DrawFn, int, int], Num]] = {
     "tenths_half": lambda d, w, t: Num(f"{_CN_DIGITS[t]}成半", t * 10 + 5, "%", falls=True),
     "times_half": lambda d, w, t: Num(f"{to_chinese(t)}倍半", t * 100 + 50, "%"),
     "half": lambda d, w, t: Num("一半", 50, "%", falls=True),
+    "pct_word_more": lambda d, w, t: Num(
+        f"百分之{to_chinese(t * 10)}{d(st.sampled_from(['多', '余', '几']))}",
+        t * 10,
+        "%",
+        falls=True,
+        prefixed=False,
+        comparator=">=",
+    ),
 }
 
 

@@ -477,6 +477,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             percent_word = None
         else:
             magnitude_only, cn, percent_word = _raw_traits(raw)
+            if percent_word is not None and not more and after and after in _MORE:
+                e, more = e + 1, True  # 百分之三十几, 百分之五十多: at least it, the word in the quote
         negative = before in _SIGNS and _sign_at(text, s, lo)
         signed = s - 1 if negative else s  # where the figure, sign included, starts
         # unit
