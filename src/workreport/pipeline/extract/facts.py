@@ -664,19 +664,17 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
         and _GOAL_AHEAD.search(text, m.end, sentence.end) is None
     ):
         kind, period = "actual", None
-    if para.multi_year and kind == "actual":
-        # a sentence of a five-year review that names one of its years (2012年，…增长7.8%)
-        # speaks of that year; otherwise a level at the end has the end year, a flow none
-        span = para.years or ((meta.review_year, meta.review_year) if meta.review_year else None)
+    if kind == "actual" and (para.multi_year or (role == "review" and _sums_up_years(cues, m.start))):
+        # a five-year review, or a sentence of last year's that sums up the term (本届政府减少1/3…):
+        # a sentence that names one of its years (2012年，…增长7.8%) speaks of that year; otherwise
+        # a level at the end has the end year, a flow none
+        span = (para.years or ((meta.review_year, meta.review_year) if meta.review_year else None)) if para.multi_year else None
         if past is not None and span is not None and span[0] <= past <= span[1]:
             period = past
         else:
             after = text[m.end : min(sentence.end, m.end + 24)]
-            period = _multi_year_period(m, text[max(cs, m.start - LOOKBACK) : m.start], text[m.start : m.end], after, para)
-    elif kind == "actual" and role == "review" and _sums_up_years(cues, m.start):
-        # 本届政府减少1/3行政审批事项 in last year's review: the sentence sums up several years
-        after = text[m.end : min(sentence.end, m.end + 24)]
-        period = _multi_year_period(m, text[max(cs, m.start - LOOKBACK) : m.start], text[m.start : m.end], after, para)
+            clause = text[max(cs, m.start - LOOKBACK) : m.start]
+            period = _multi_year_period(m, clause, text[m.start : m.end], after, para)
     if m.baseline:
         kind = "other"
         period = None
@@ -823,7 +821,12 @@ def _sums_up_years(cues: _Cues, at: int) -> bool:
 
 
 _RISEN_TO = re.compile(r"[到至]\s*$")
-_REACHED = re.compile(r"突破|跨上|跨过|迈上")  # a threshold crossed: where a level stands at the end
+
+
+@cache
+def _reached() -> re.Pattern[str]:
+    """A threshold crossed (突破, and the reach words of rules/cues.toml): where a level stands at the end."""
+    return re.compile("|".join(["突破", *extractor_rules().cue["comparator"]["reach"]]))
 
 
 def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Paragraph) -> int | None:
@@ -845,7 +848,7 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
             r"|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$",
             clause,
         )
-        or (m.comparator == ">=" and m.num_start - m.start >= 2 and _REACHED.match(quote) is not None)
+        or (m.comparator == ">=" and m.num_start - m.start >= 2 and _reached().match(quote) is not None)
     ):
         return end
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量|装机|容量)", clause[-10:]):

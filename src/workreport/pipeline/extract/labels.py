@@ -26,8 +26,9 @@ from workreport.pipeline.extract.reading import (
     strip_comparator,
     strip_leading_verb,
     strip_marker,
+    words_by_first,
 )
-from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK
+from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, extractor_rules
 
 _OBJECT_REACH = 40  # counted_object reads at most this far after a number
 
@@ -94,7 +95,7 @@ def label_of(
         if (
             cs > lo
             and not changes
-            and text[cs] in _first_chars("subjectless")
+            and text[cs] in words_by_first("subjectless")
             and text.startswith(label_words("subjectless"), cs)
         ):
             sibling = previous is not None and previous.end > cs and text.startswith("、", m.floor)
@@ -116,12 +117,6 @@ _NOT_MOVED = ("将来", "将军", "把关", "把握")
 _YEAR_LEAD = re.compile(r"(?:19|20)\d{2}年(?:末|底)?")
 _SPAN_TAIL = re.compile(r"(?<![〇零一二三四五六七八九十\d前后第个续])(?:近|这)?[两三四五六七八九十]年$")
 _RUN_OF_YEARS = re.compile(r"连续[\d一二三四五六七八九十]+年")
-
-
-@cache
-def _first_chars(key: str) -> frozenset[str]:
-    """The first characters of the words of ``label_words(key)`` (none is empty)."""
-    return frozenset(w[0] for w in label_words(key))
 
 
 _SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
@@ -265,13 +260,16 @@ def _clause_name(text: str, start: int, end: int) -> str:
     return _subject_of_reach(strip_leading_verb(name))[-16:]
 
 
-# 经济总量跨过两个万亿元大关、超过6万亿元: what a verb of reaching a mark is said of (its subject)
-_REACH_VERB = re.compile(r"跨过|跨上|迈上|跨越|越过|跨入|突破|超过|达到")
+@cache
+def _reach_verb() -> re.Pattern[str]:
+    """经济总量跨过两个万亿元大关、超过6万亿元: the verbs of reaching a mark (rules/cues.toml's reach
+    words, 越过, 突破, 超过, 达到), what they are said of standing before them."""
+    return re.compile("|".join([*extractor_rules().cue["comparator"]["reach"], "越过", "突破", "超过", "达到"]))
 
 
 def _subject_of_reach(name: str) -> str:
     """``name`` up to a verb of reaching a mark that follows its subject (经济总量跨过…大关 → 经济总量)."""
-    found = _REACH_VERB.search(name, 2)
+    found = _reach_verb().search(name, 2)
     if found is None or name[: found.start()] in _NOT_SUBJECTS:
         return name
     return name[: found.start()]

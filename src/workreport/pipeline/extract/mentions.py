@@ -328,7 +328,8 @@ class _Words:
     label_cls: frozenset[str]
     nonfact_before: dict[str, tuple[str, ...]]
     nonfact_after: dict[str, tuple[str, ...]]
-    prefix_ge: dict[str, tuple[str, ...]]
+    prefix_ge: dict[str, tuple[str, ...]]  # reach words included
+    reach: frozenset[str]  # verbs of reaching a mark (跨上): a bound on amounts only
     prefix_le: dict[str, tuple[str, ...]]
     prefix_about: dict[str, tuple[str, ...]]
     prefix_any: frozenset[str]  # the last characters of the three prefix tables' words
@@ -345,7 +346,7 @@ class _Words:
 def _words() -> _Words:
     cmp = extractor_rules().cue["comparator"]
     nonfact = extractor_rules().cue["nonfact"]
-    prefix_ge = _by_edge(tuple(cmp["prefix_ge"]), True)
+    prefix_ge = _by_edge(tuple(cmp["prefix_ge"] + cmp["reach"]), True)
     prefix_le = _by_edge(tuple(cmp["prefix_le"]), True)
     prefix_about = _by_edge(tuple(cmp["prefix_about"]), True)
     return _Words(
@@ -353,6 +354,7 @@ def _words() -> _Words:
         nonfact_before=_by_edge(tuple(nonfact["before"]), True),
         nonfact_after=_by_edge(tuple(nonfact["after"]), False),
         prefix_ge=prefix_ge,
+        reach=frozenset(cmp["reach"]),
         prefix_le=prefix_le,
         prefix_about=prefix_about,
         prefix_any=frozenset(prefix_ge) | frozenset(prefix_le) | frozenset(prefix_about),
@@ -505,7 +507,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         prefix, prefix_cmp = found_prefix if found_prefix is not None else (None, "=")
         if prefix == "上" and not magnitude_only:
             prefix = None  # 上 marks a round magnitude only (上千家), not 比上5%
-        elif prefix in _REACH_WORDS and (unit is None or unit.family == "count"):
+        elif prefix in cw.reach and (unit is None or unit.family == "count"):
             prefix = None  # 跨越3个千亿元台阶: how many marks were crossed, not a bound on it
         if magnitude_only and not prefix and not more:
             # 百万亩国家储备林, 千亿级: a round magnitude is a name unless a comparator marks it
@@ -923,7 +925,7 @@ def _round_magnitude() -> tuple[re.Pattern[str], frozenset[str]]:
     """The pattern of a comparator word before a bare 百, 千, 万 or 亿 (上千, 近百, 逾万, 超百亿)
     and the words that mean "about"."""
     cmp = extractor_rules().cue["comparator"]
-    ge, about = cmp["prefix_ge"], cmp["prefix_about"]
+    ge, about = cmp["prefix_ge"] + cmp["reach"], cmp["prefix_about"]
     words = sorted({*ge, *about}, key=len, reverse=True)
     pattern = re.compile("(" + "|".join(map(re.escape, words)) + ")([百千万亿])")
     return pattern, frozenset(about)
@@ -1048,7 +1050,6 @@ def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
     return word, ">=" if word == ge else "<=" if word == le else "~"
 
 
-_REACH_WORDS = frozenset(("跨上", "跨过", "迈上", "跨越", "跨入"))  # a mark reached: amounts only
 _NOT_PAST = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
 
 

@@ -356,15 +356,16 @@ def is_fragment(phrase: str) -> bool:
     if len(phrase) <= 2:
         return True
     # the heads its first character opens (most phrases: none), not a test of every head
-    heads = _fragments_by_first().get(phrase[0])
+    heads = words_by_first("fragments").get(phrase[0])
     return heads is not None and phrase.startswith(heads)
 
 
 @cache
-def _fragments_by_first() -> dict[str, tuple[str, ...]]:
-    """The fragment heads of rules/cues.toml [label] by their first character (none is empty)."""
+def words_by_first(key: str) -> dict[str, tuple[str, ...]]:
+    """``label_words(key)`` by their first character (no word is empty): a text is tested for
+    the words its character opens, most often none, not for every word."""
     out: dict[str, list[str]] = {}
-    for w in _label_rules()[4]:
+    for w in label_words(key):
         out.setdefault(w[0], []).append(w)
     return {c: tuple(ws) for c, ws in out.items()}
 
