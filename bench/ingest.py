@@ -29,8 +29,10 @@ It prints two ratios with their goals: ingest (1 worker) ÷ extract (1 worker), 
 1.3, and ingest with 1 worker ÷ ingest with 2 workers, goal at least 1.5. The load average is
 printed too: on a machine others share, 2 workers cannot get 2 cores. So are the CPU seconds
 of this process (the one writer) and of the worker processes (from /proc), and from them what 2
-workers could gain over 1 on idle cores: about 2 ÷ (1 + writer CPU ÷ workers' CPU), an
-estimate the load of other processes does not change. Progress goes to stderr.
+workers could gain over 1 on idle cores (on 2 cores about 2 ÷ (1 + writer CPU ÷ workers' CPU);
+with a core for each process 1 ÷ max(½, writer CPU ÷ workers' CPU)), an estimate the load of
+other processes does not change. The ingest's workers run at a lower priority than the writer
+(``batch.ingest.WORKER_NICE``): more workers than cores never starve the writer. Progress goes to stderr.
 Exit status 0 whenever the runs completed.
 """
 
@@ -331,12 +333,23 @@ def main(argv: list[str] | None = None) -> int:
     # the writing costs the writer's CPU and, on PostgreSQL, that of the server's processes
     share = (i1["cpu_main_s"] + (i1.get("cpu_server_s") or 0.0)) / max(i1["cpu_workers_s"], 1e-9)
     writer = "the one writer and the database server" if i1.get("cpu_server_s") is not None else "the one writer"
+    cores = os.cpu_count() or 1
     print(
-        f"CPU of {writer} ÷ CPU of the workers (ingest, 1 worker): {share:.2f}; on {os.cpu_count()} "
-        f"idle cores that bounds 2 workers ÷ 1 at about {2 / (1 + share) if share < 1 else 1.0:.2f} "
-        "(an estimate that the load of other processes does not change)"
+        f"CPU of {writer} ÷ CPU of the workers (ingest, 1 worker): {share:.2f}; that bounds 2 workers ÷ 1 "
+        f"at about {speedup_bound(share, cores):.2f} on {cores} idle cores, and at "
+        f"{speedup_bound(share, max(3, cores + 1)):.2f} with a core for each process (an estimate that the "
+        "load of other processes does not change)"
     )
     return 0
+
+
+def speedup_bound(share: float, cores: int) -> float:
+    """What 2 workers can gain over 1 when the one writer costs ``share`` of the workers' CPU:
+    each run takes at least its slowest process's time, and at least all the CPU it needs shared
+    by ``cores`` (in units of the workers' CPU: 1 worker has 1, 2 workers have ½ each)."""
+    one = max(1.0, share, (1 + share) / cores)
+    two = max(0.5, share, (1 + share) / cores)
+    return one / two
 
 
 if __name__ == "__main__":

@@ -294,3 +294,53 @@ def test_a_batch_ingest_leaves_nothing_pending_in_postgresql_search_index(
         assert search(db, "旧版独有的一句话").total == 1
     finally:
         db.close()
+
+
+def test_the_facts_a_worker_sends_as_rows_are_rebuilt_whole() -> None:
+    # a batch worker sends a document's facts only as its prepared rows; the writer rebuilds
+    # them when it needs them (a replaced version, corrections to carry): every field comes back
+    from workreport.batch.runner import parse_plain
+    from workreport.pipeline.rows import facts_of, prepare
+
+    path = REPORTS / "province_2026.txt"
+    doc, st, facts = parse_plain(str(path), path.read_bytes())
+    assert len(facts) > 50
+    assert facts_of(prepare(doc, st, facts)) == facts
+
+
+def test_a_correction_is_kept_when_a_batch_extracts_its_report_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    import workreport.registry.documents as documents
+    from workreport import registry
+    from workreport.store import FactRow
+
+    path = tmp_path / "city_2024.txt"
+    path.write_text((REPORTS / "city_2024.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert ingest_corpus(url, [path], workers=1).added == [str(path)]
+    db = Database(url)
+    try:
+        with db.read() as s:
+            fact = s.scalars(select(FactRow).where(FactRow.kind == "target").order_by(FactRow.id)).first()
+            assert fact is not None
+            fact_id, key = fact.id, fact.key
+        registry.correct(db, fact_id, {"value": "99.5"}, who="editor")
+    finally:
+        db.close()
+    import workreport.batch.ingest
+
+    # a newer extractor: the stored version is old, to the feed and to the writer
+    monkeypatch.setattr(workreport.batch.ingest, "EXTRACTOR_VERSION", "99.0")
+    monkeypatch.setattr(documents, "EXTRACTOR_VERSION", "99.0")
+    result = ingest_corpus(url, [path], workers=1)
+    assert result.updated == [str(path)] and not result.failed
+    db = Database(url)
+    try:
+        with db.read() as s:
+            again = s.scalar(select(FactRow).where(FactRow.key == key))
+            assert again is not None and (again.value, again.corrected, again.extractor_version) == (99.5, True, "99.0")
+    finally:
+        db.close()

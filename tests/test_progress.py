@@ -249,6 +249,19 @@ def test_the_migration_goes_down_and_up(tmp_path: Path) -> None:
     again.close()
 
 
+def test_the_head_revision_a_database_is_checked_against_is_alembics() -> None:
+    # a database at HEAD_REVISION is opened without running alembic: a migration added without
+    # moving the constant would never be applied to a database at the one before
+    from importlib import resources
+
+    from alembic.script import ScriptDirectory
+
+    from workreport.store.database import HEAD_REVISION
+
+    scripts = ScriptDirectory(str(resources.files("workreport.store").joinpath("migrations")))
+    assert scripts.get_current_head() == HEAD_REVISION
+
+
 # --------------------------------------------------------------------------- command line
 
 

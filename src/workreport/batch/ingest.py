@@ -19,14 +19,18 @@ from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
     from workreport.model import Document, Fact, Structure
+    from workreport.pipeline.rows import Prepared
     from workreport.registry import IngestResult
-    from workreport.registry.documents import Prepared
     from workreport.store import Database
 
+WORKER_NICE = 5  # the ingest workers' niceness, added to this process's
 INGEST_BATCH = 50  # documents per database transaction at most …
 TRANSIENT_RETRIES = 3  # a batch rolled back for a deadlock is written again this many times at most
 COMMIT_SECONDS = 2.0  # … or what is ready after this long: writes keep pace with the workers,
 # and what is left to write once the last document is extracted is a short tail
+TAIL_COMMIT_SECONDS = 0.25  # … and once every job is handed out, more often: the writer would
+# only wait for the last results, and then write all of them after the last one came (with 2 s
+# batches, 2 s of extraction: 1 to 2 s of writing after the workers are done)
 
 
 # --------------------------------------------------------------------------- ingest_corpus
@@ -60,22 +64,28 @@ def ingest_corpus(
     n_workers = check_workers(workers)
     if batch_size < 1:
         raise InputError(f"batch_size must be 1 or more, not {batch_size}")
-    if isinstance(db_url, Database):
-        return _ingest_into(db_url, inputs, n_workers, progress, batch_size, in_flight, columns, tables)
-    db = Database(db_url)
-    try:
-        return _ingest_into(db, inputs, n_workers, progress, batch_size, in_flight, columns, tables)
-    finally:
-        db.close()
+    # enough in flight that the workers keep going while a batch is written
+    window = in_flight or batch_size + TASKS_PER_WORKER * n_workers
+    # the workers yield the CPU to the one writer, the pipeline's narrowest part: with as many
+    # workers as cores, the writer would otherwise get a share of a core, and more workers
+    # would make the ingest slower, not faster
+    with Runner[Parsed](n_workers, None, window, nice=WORKER_NICE) as runner:
+        runner.start()  # the workers start up while the database opens
+        if isinstance(db_url, Database):
+            return _ingest_into(db_url, inputs, runner, progress, batch_size, columns, tables)
+        db = Database(db_url)
+        try:
+            return _ingest_into(db, inputs, runner, progress, batch_size, columns, tables)
+        finally:
+            db.close()
 
 
 def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched commits share its counts and progress)
     db: Database,
     inputs: Iterable[str | os.PathLike[str]],
-    n_workers: int,
+    runner: Runner[Parsed],
     progress: Progress | None,
     batch_size: int,
-    in_flight: int | None,
     columns: Columns | None = None,
     tables: bool = False,
 ) -> IngestResult:
@@ -124,7 +134,10 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         except ReadError as exc:
             result.failed.append((path, exc.message))
 
+    fed_all = False  # every job is in the runner's hands: what comes now is the tail
+
     def jobs() -> Iterator[Job]:
+        nonlocal fed_all
         for path in paths:
             if is_table(path):
                 yield from row_jobs(path)
@@ -142,6 +155,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 continue
             seen.add(sha)
             yield Job(path, len(data), 0, sha, data)
+        fed_all = True
 
     # the places are seeded (on a new database: the gazetteer read, 3,000 rows written) while
     # the workers start and read the first reports, instead of by the first commit, after them
@@ -152,11 +166,11 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         # full-text index and the ratings written once for all of them
         seeding.wait()
         ready: list[Job] = []
-        items: list[tuple[str, Document, Structure, list[Fact], Prepared | None]] = []
+        items: list[tuple[str, Document, Structure, list[Fact] | None, Prepared | None]] = []
         for job, p in batch:
             if p.reason is None and p.doc is not None and p.structure is not None:
                 ready.append(job)
-                items.append((job.sha256, p.doc, p.structure, p.facts, p.prepared))
+                items.append((job.sha256, p.doc, p.structure, None, p.prepared))
         for attempt in range(TRANSIENT_RETRIES + 1):
             try:
                 with db.session() as session:
@@ -185,14 +199,13 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
 
     batch: list[tuple[Job, Parsed]] = []
     last = time.monotonic()
-    # enough in flight that the workers keep going while a batch is written
-    window = in_flight or batch_size + TASKS_PER_WORKER * n_workers
-    with seeding, Runner[Parsed](n_workers, None, window) as runner:
+    with seeding:
         for job, parsed in runner.run(
             parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True
         ):
             batch.append((job, parsed))
-            if len(batch) >= batch_size or time.monotonic() - last >= COMMIT_SECONDS:
+            wait = TAIL_COMMIT_SECONDS if fed_all else COMMIT_SECONDS
+            if len(batch) >= batch_size or time.monotonic() - last >= wait:
                 commit(batch)
                 batch, last = [], time.monotonic()
         if batch:

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from workreport.errors import InputError, ReadError, WorkreportError
@@ -36,7 +36,7 @@ from workreport.version import EXTRACTOR_VERSION
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from workreport.registry.documents import Prepared
+    from workreport.pipeline.rows import Prepared
 
 TASKS_PER_WORKER = 4  # tasks in flight per worker: enough to keep it busy, little memory
 CHUNK_DOCS = 16  # documents per Dask task at most (fewer when the corpus is small) …
@@ -404,22 +404,23 @@ class Parsed:
     reason: str | None = None
     doc: Document | None = None
     structure: Structure | None = None
-    facts: list[Fact] = field(default_factory=list)
     prepared: Prepared | None = None  # the rows to write, made here so the writer only writes
 
 
 def parse_document(name: str, data: bytes, suffix: str | None = None) -> Parsed:
     """Read, structure and extract one document (in a worker), for the database, with the rows
-    to write (:func:`workreport.registry.documents.prepare`); ``suffix``: as
+    to write (:func:`workreport.pipeline.rows.prepare`); ``suffix``: as
     :func:`parse_plain`'s (a table's row)."""
-    from workreport.registry.documents import prepare
+    from workreport.pipeline.rows import prepare
 
     try:
         doc, st, facts = _parse(name, data, suffix)
         prepared = prepare(doc, st, facts)
     except Exception as exc:
         return Parsed(name, reason=_failure(exc))
-    return Parsed(name, doc=doc, structure=st, facts=facts, prepared=prepared)
+    # the facts travel only as their prepared rows (the writer rebuilds them in the rare case
+    # it needs them): a fifth less to pickle here and to unpickle in the one writer
+    return Parsed(name, doc=doc, structure=st, prepared=prepared)
 
 
 # --------------------------------------------------------------------------- running in parallel
@@ -438,12 +439,20 @@ class Job:
     suffix: str | None = None
 
 
-def _quiet_worker(main_pid: int | None = None, budget: Budget | None = None) -> None:
+def _quiet_worker(main_pid: int | None = None, budget: Budget | None = None, nice: int = 0) -> None:
     global _WORKER_BUDGET
+    if nice:
+        os.nice(nice)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     die_with_parent(main_pid)  # a killed batch (even kill -9) leaves no workers behind
     _WORKER_BUDGET = budget or Budget.from_env()
     _limit_memory(_WORKER_BUDGET.memory_mb)  # each document's cap, on top of what the worker holds
+
+
+def _ready() -> None:
+    """Load what a worker runs (the extractor, its rules, the rows it prepares) by preparing a
+    sentence: started early (:meth:`Runner.start`), a worker is ready by the first report."""
+    parse_document("ready", "全市地区生产总值增长5%左右。".encode())
 
 
 R = TypeVar("R")
@@ -452,8 +461,9 @@ R = TypeVar("R")
 class Runner(Generic[R]):
     """Runs ``fn(*args)`` per job in worker processes or on Dask, at most ``window`` in flight."""
 
-    def __init__(self, workers: int, dask: str | None, window: int | None) -> None:
+    def __init__(self, workers: int, dask: str | None, window: int | None, *, nice: int = 0) -> None:
         self.workers = workers
+        self.nice = nice  # added to the local workers' niceness
         self.dask = dask
         self._executor: ProcessPoolExecutor | None = None
         self._client: Any = None
@@ -501,11 +511,19 @@ class Runner(Generic[R]):
                 )
             self.workers = max(1, sum(self._client.nthreads().values()))
 
+    def start(self) -> None:
+        """Start the local worker processes now instead of at the first job, each made ready
+        (:func:`_ready`), so that they start up while the caller does something else first."""
+        if self._client is None and self._executor is None:
+            executor = self._fresh_executor()
+            for _ in range(self.workers):
+                executor.submit(_ready)
+
     def _new_executor(self) -> ProcessPoolExecutor:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         return ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_quiet_worker, initargs=(os.getpid(), Budget.from_env())
+            self.workers, mp_context=ctx, initializer=_quiet_worker, initargs=(os.getpid(), Budget.from_env(), self.nice)
         )
 
     def close(self) -> None:

@@ -36,6 +36,7 @@ class Resolution:
 
     commitments: list[Commitment]
     observations: list[Observation]
+    keys: list[str]  # each fact's key (fact_keys), in the facts' order
 
 
 def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resolution:
@@ -66,13 +67,18 @@ def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resol
             observations.append(_from_fact(f, Observation, fact_key=key))
     commitments.extend(key_tasks(doc, structure))  # pipeline/tasks.py: the report's own lines only
     commitments.extend(projects(doc, structure))
-    return Resolution(commitments, observations)
+    return Resolution(commitments, observations, keys)
+
+
+_SHARED: dict[type, frozenset[str]] = {}  # a class's fields that a Fact has too
 
 
 def _from_fact(f: Fact, cls: type[T], **extra: Any) -> T:
     """A commitment or an observation made from fact ``f``: the fields they share, copied."""
-    shared = {x.name for x in fields(cls)} & set(FACT_FIELDS) - set(extra)
-    values: dict[str, Any] = {name: getattr(f, name) for name in shared}
+    shared = _SHARED.get(cls)
+    if shared is None:
+        shared = _SHARED[cls] = frozenset(x.name for x in fields(cls)) & frozenset(FACT_FIELDS)
+    values: dict[str, Any] = {name: getattr(f, name) for name in shared if name not in extra}
     made: T = cls(**values, **extra)  # a typed name: mypyc's type check reads the call as Any
     return made
 

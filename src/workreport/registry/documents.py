@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workreport.errors import StoreError, WorkreportError
-from workreport.model import FACT_FIELDS, Commitment, Document, Fact, Observation, Structure
+from workreport.model import Document, Fact, Structure
 from workreport.pipeline.extract import extract
 from workreport.pipeline.read import read
-from workreport.pipeline.resolve import fact_keys, resolve
+from workreport.pipeline.resolve import fact_keys
+from workreport.pipeline.rows import FACT_VALUES, OBSERVATION_VALUES, SCOPE_AT, Prepared, facts_of, prepare
 from workreport.pipeline.sources import iter_sources
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import Columns, Row, check_table, is_table, iter_rows, parse_row
@@ -33,7 +33,6 @@ from workreport.store import (
     ObservationRow,
 )
 from workreport.store.database import SearchIndexBatch, insert_rows
-from workreport.store.mapping import fact_columns
 from workreport.store.places import jurisdiction_id, seed_jurisdictions
 from workreport.store.rows import now, table
 from workreport.track.tracker import refresh, targets_of_documents
@@ -168,39 +167,10 @@ def ingest_document(db: Database, doc: Document, unplaced: list[str] | None = No
     return "unchanged"  # pragma: no cover
 
 
-@dataclass(slots=True)
-class Prepared:
-    """What storing an extracted document needs that depends on the document alone: the fact
-    keys and rows, and its resolved commitments and observations (``scope`` not yet a place id).
-    Made where the document was extracted (a batch worker), so that the one database writer only
-    writes; valid while no correction changes a fact (so for a document not stored before)."""
-
-    keys: list[str]
-    facts: list[dict[str, Any]]
-    sections: list[str]  # each fact's section as the JSON text stored
-    observations: list[dict[str, Any]]
-    commitments: list[dict[str, Any]]
-
-
-def prepare(doc: Document, st: Structure, facts: list[Fact]) -> Prepared:
-    """The :class:`Prepared` rows of an extracted document, without corrections."""
-    resolution = resolve(doc, st, facts)
-    columns = [fact_columns(f) for f in facts]
-    return Prepared(
-        keys=fact_keys(facts),
-        facts=columns,
-        sections=[json.dumps(c["section"]) for c in columns],  # as SQLAlchemy's JSON type writes it
-        observations=[asdict(o) for o in resolution.observations],
-        commitments=[_commitment_values(c) for c in resolution.commitments],
-    )
-
-
 # the columns of the bulk inserts, in the order of their values
-_FACT_VALUES = tuple(name for name in FACT_FIELDS if name != "section")
-_FACT_COLUMNS = ("document_id", "key", *_FACT_VALUES, "section", "jurisdiction_id", "extractor_version", "corrected")
+_FACT_COLUMNS = ("document_id", "key", *FACT_VALUES, "section", "jurisdiction_id", "extractor_version", "corrected")
 _ENCODED = frozenset({"section"})
-_OBSERVATION_VALUES = tuple(f.name for f in fields(Observation) if f.name != "scope")
-_OBSERVATION_COLUMNS = (*_OBSERVATION_VALUES, "jurisdiction_id", "document_id", "source", "note", "created_at")
+_OBSERVATION_COLUMNS = (*OBSERVATION_VALUES, "jurisdiction_id", "document_id", "source", "note", "created_at")
 _COMMITMENT_VALUES = (
     "type",
     "fact_key",
@@ -251,10 +221,11 @@ class Stored:
 
 def store_documents(
     session: Session,
-    items: Iterable[tuple[str, Document, Structure, list[Fact], Prepared | None]],
+    items: Iterable[tuple[str, Document, Structure, list[Fact] | None, Prepared | None]],
 ) -> list[Stored]:
     """Store many extracted documents ``(sha256, doc, structure, facts, prepared)`` in the open
-    transaction ``session``, as :func:`store_document` stores one: each document whole or not at
+    transaction ``session``, as :func:`store_document` stores one (``facts`` None: those
+    ``prepared`` was made from, rebuilt only if needed): each document whole or not at
     all (a savepoint; a failed one is reported and leaves nothing behind), the full-text index
     written in one statement for all of them, and the ratings resting on them refreshed once,
     in the same transaction, before it commits."""
@@ -305,7 +276,7 @@ def _store(
     session: Session,
     doc: Document,
     st: Structure,
-    facts: list[Fact],
+    facts: list[Fact] | None,
     unplaced: list[str] | None,
     prepared: Prepared | None,
     index: SearchIndexBatch | None,
@@ -324,6 +295,7 @@ def _store(
         return "unchanged", None
     if earlier is not None:  # a changed version of a stored report replaces it
         row, status = earlier, "replaced"
+        facts = _facts(facts, prepared)
         lost, record = carry_over(session, row, doc.text, facts)
         audit(session, "ingest", "replace", "document", str(row.id), {"sha256": row.sha256}, {"sha256": doc.sha256, **record})
         if unplaced is not None:
@@ -346,6 +318,8 @@ def _store(
         _update_document(session, row, doc, st)
         session.flush()
         document_id, own, fresh = row.id, row.jurisdiction_id, False
+    if not fresh:  # the stored corrections are applied to its facts: rebuilt from the rows if need be
+        facts = _facts(facts, prepared)
     _store_extraction(session, _Target(document_id, own, fresh, prepared if fresh else None), doc, st, facts)
     return status, document_id
 
@@ -451,36 +425,25 @@ def _update_document(session: Session, row: DocumentRow, doc: Document, st: Stru
         setattr(row, col, fresh[col])
 
 
-def _commitment_values(c: Commitment) -> dict[str, Any]:
-    return {
-        "key": c.key,
-        "scope": c.scope,
-        "type": c.type,
-        "fact_key": c.fact_key,
-        "indicator_id": c.indicator_id,
-        "indicator": c.indicator,
-        "period": c.period,
-        "measure": c.measure,
-        "comparator": c.comparator,
-        "value": c.value,
-        "value_max": c.value_max,
-        "unit": c.unit,
-        "hedge": c.hedge,
-        "classifier": c.classifier,
-        "text": c.text,
-        "start": c.start,
-        "end": c.end,
-        "retired": False,
-    }
+def _facts(facts: list[Fact] | None, prepared: Prepared | None) -> list[Fact]:
+    """``facts``, or if None those ``prepared`` was made from: its rows hold every field."""
+    if facts is not None:
+        return facts
+    if prepared is None:
+        raise TypeError("a document to store needs its facts or its prepared rows")
+    return facts_of(prepared)
 
 
-def _store_extraction(session: Session, target: _Target, doc: Document, st: Structure, facts: list[Fact]) -> None:
+def _store_extraction(
+    session: Session, target: _Target, doc: Document, st: Structure, facts: list[Fact] | None
+) -> None:
     """Replace the document's facts, observations and commitments; keep people's work. A
     ``fresh`` document (inserted just now) has none of them yet, nor corrections, so nothing is
     read or deleted first; its ``prepared`` rows, if given, are written as they are."""
     document_id, own, fresh, prepared = target.id, target.jurisdiction_id, target.fresh, target.prepared
     corrections = {} if fresh else _corrections(session, document_id)
     if prepared is None or corrections:
+        facts = _facts(facts, prepared)
         for f, key in zip(facts, fact_keys(facts), strict=True):
             for fld, value in corrections.get(key, {}).items():
                 setattr(f, fld, value)
@@ -495,7 +458,7 @@ def _store_extraction(session: Session, target: _Target, doc: Document, st: Stru
 
     # a fact's place: its scope seen from the report's own; a commitment's or observation's:
     # that of the facts' scope it names, else the report's own
-    scopes = {columns["scope"]: _place_id(session, columns["scope"], own) for columns in prepared.facts}
+    scopes = {scope: _place_id(session, scope, own) for scope in {values[SCOPE_AT] for values in prepared.facts}}
     scopes[None] = own
 
     def place(scope: str | None) -> int | None:
@@ -504,22 +467,13 @@ def _store_extraction(session: Session, target: _Target, doc: Document, st: Stru
     conn = session.connection()
     # bulk inserts of plain tuples (COPY on PostgreSQL), no ORM objects: one statement per table
     fact_rows = [
-        (
-            document_id,
-            key,
-            *[columns[name] for name in _FACT_VALUES],
-            section,
-            place(columns["scope"]),
-            EXTRACTOR_VERSION,
-            key in corrections,
-        )
-        for key, columns, section in zip(prepared.keys, prepared.facts, prepared.sections, strict=True)
+        (document_id, key, *values, section, place(values[SCOPE_AT]), EXTRACTOR_VERSION, key in corrections)
+        for key, values, section in zip(prepared.keys, prepared.facts, prepared.sections, strict=True)
     ]
     insert_rows(conn, table(FactRow), _FACT_COLUMNS, fact_rows, encoded=_ENCODED)
     created = now()
     observation_rows = [
-        (*[o[name] for name in _OBSERVATION_VALUES], place(o["scope"]), document_id, "fact", None, created)
-        for o in prepared.observations
+        (*values[:-1], place(values[-1]), document_id, "fact", None, created) for values in prepared.observations
     ]
     insert_rows(conn, table(ObservationRow), _OBSERVATION_COLUMNS, observation_rows)
     existing = (

@@ -82,7 +82,8 @@ class FactRow(Base):
     __table_args__ = (UniqueConstraint("document_id", "key", name="uq_fact_document_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    # indexed by uq_fact_document_key, whose first column it is
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(40))  # start-end-n: stable across re-extraction
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
@@ -113,7 +114,8 @@ class CommitmentRow(Base):
     __table_args__ = (UniqueConstraint("document_id", "key", name="uq_commitment_document_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    # indexed by uq_commitment_document_key, whose first column it is
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(60))
     type: Mapped[str] = mapped_column(String(12))  # target | task | project
     fact_key: Mapped[str | None] = mapped_column(String(40))
