@@ -102,7 +102,8 @@ def test_a_mark_reached_belongs_to_the_subject_before_it() -> None:
     text = "五年来，经济总量跨过两个万亿元大关、超过6万亿元。全市地区生产总值跨上千亿元台阶、达到1050亿元，增长6%。"
     facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
     assert (facts["超过6万亿元"].indicator, facts["超过6万亿元"].indicator_id) == ("经济总量", "gdp")
-    assert (facts["跨上千亿元"].comparator, facts["跨上千亿元"].value) == (">=", 1e11)
+    # the verb of reaching bounds the figure and stays out of its quote
+    assert (facts["千亿元"].comparator, facts["千亿元"].value, facts["千亿元"].indicator) == (">=", 1e11, "地区生产总值")
     for quote in ("1050亿元", "6%"):
         assert (facts[quote].indicator, facts[quote].indicator_id) == ("地区生产总值", "gdp"), quote
 
@@ -125,3 +126,21 @@ def test_a_share_of_gdp_is_not_gdp_and_a_year_before_a_fragment_keeps_the_subjec
     assert facts["7.79万亿元"].indicator == "国家财政性教育经费支出"
     assert (facts["4%"].indicator, facts["4%"].indicator_id) == ("国家财政性教育经费支出…占国内生产总值比例", None)
     assert facts["50%以上"].indicator_id is None  # advanced manufacturing's share of manufacturing
+
+
+def test_a_whole_after_its_subject_keeps_it_and_a_flows_whole_is_the_stock() -> None:
+    """一般公共预算收入增长4.6%，总量首次突破1900亿元: the 总量 is the revenue's (label
+    一般公共预算收入…总量, its id); after a flow (新登记经营主体320万户), the 总量 is the stock."""
+    text = (
+        "一般公共预算收入增长4.6%，总量首次突破1900亿元。"
+        "新登记经营主体320万户、增长13%，总量达2037.7万户。"
+        "集装箱吞吐量历史性突破千万标箱。"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert (facts["突破1900亿元"].indicator, facts["突破1900亿元"].indicator_id) == (
+        "一般公共预算收入…总量",
+        "budget_revenue",
+    )
+    assert facts["320万户"].indicator_id == "market_entities_new"
+    assert (facts["2037.7万户"].indicator, facts["2037.7万户"].indicator_id) == ("新登记经营主体…总量", "market_entities")
+    assert facts["突破千万标箱"].indicator == "集装箱吞吐量"  # 历史性 (and 首次) say when, not what

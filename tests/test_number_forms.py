@@ -72,6 +72,10 @@ CLASSES: dict[str, list[Case]] = {
         ("城镇新增就业5.95万名。", 59500, None, "person"),
         ("改造老旧小区三千五百户。", 3500, None, "household"),
         ("新增市场主体1亿3千万户。", 130_000_000, None, "count"),
+        # 户 counting the firms named right after it (FACTS.md §4: 户 counting firms is a count)
+        ("思哲睿等5户企业入选工信部未来产业优秀案例。", 5, None, "count"),
+        ("为6.6万户经营主体重塑信用。", 66_000, None, "count"),
+        ("30万户居民用上天然气。", 300_000, None, "household"),
     ],
 }
 
@@ -270,8 +274,8 @@ READS: dict[str, list[Read]] = {
         Read("年平均气温高于18.5℃。", "高于18.5℃", 18.5, None, "℃", "level", ">="),
     ],
     "marks_reached": [  # a verb of reaching a mark bounds an amount; how many marks is a count
-        Read("服务业增加值跨上3万亿元台阶。", "跨上3万亿元", 3e12, None, "CNY", "level", ">="),
-        Read("全省地区生产总值历史性迈上4000亿元台阶。", "迈上4000亿元", 4e11, None, "CNY", "level", ">="),
+        Read("服务业增加值跨上3万亿元台阶。", "3万亿元", 3e12, None, "CNY", "level", ">="),
+        Read("全省地区生产总值历史性迈上4000亿元台阶。", "4000亿元", 4e11, None, "CNY", "level", ">="),
         Read("地区生产总值跨越3个千亿元台阶。", "3个", 3, None, "count", "level", "="),
     ],
     "more_than": [  # 多, 余 and 几 after a numeral, or inside it before its multiplier: at least it

@@ -33,6 +33,7 @@ from workreport.pipeline.extract.reading import (
     compose,
     indicator_id,
     read_phrase,
+    whole_id,
 )
 from workreport.pipeline.extract.vocabulary import CJK_NUMERAL, CLAUSE_END, LOOKBACK, extractor_rules
 from workreport.pipeline.numerals import read_numeral
@@ -339,6 +340,10 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             prev = previous.reading
         phrase = text[floor : m.start]
         reading = read_phrase(phrase)
+        if m.family == "count" and reading.links and reading.links[0] in _reach_words():
+            # 跨越3个千亿元台阶: how many marks were crossed; the verb is no bound of the count and
+            # stays in its name (the label is what it counts), as no comparator took it
+            reading = Reading(None, 1, False, phrase.rstrip(" "), [], False)
         if (
             prev is not None
             and prev.verb is not None
@@ -362,7 +367,7 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             m.indicator, m.indicator_id, m.scope = previous.indicator, previous.indicator_id, previous.scope
         elif previous is not None and indicator in _GENERIC_HEADS and previous.indicator:
             m.indicator = compose(previous.indicator, indicator)
-            m.indicator_id = indicator_id(m.indicator)
+            m.indicator_id = whole_id(m.indicator)
         else:
             m.indicator = indicator
             m.indicator_id = indicator_id(indicator)
@@ -483,8 +488,11 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         m.measure = "level"
     if m.measure in ("growth", "change", "change_pp") and m.value < 0:
         m.comparator = {">=": "<=", "<=": ">="}.get(m.comparator, m.comparator)
-    if m.family == "quantity" and m.unit == "household" and any(w in head for w in extractor_rules().firm_words):
-        m.unit, m.family = "count", "count"
+    if m.family == "quantity" and m.unit == "household":
+        firms = extractor_rules().firm_words
+        # 绿色工厂7户, 5户企业入选: what is counted, before the number or right after it, is a firm
+        if any(w in head for w in firms) or text.startswith(tuple(firms), m.end, hi):
+            m.unit, m.family = "count", "count"
 
 
 def _signed(m: Mention, sign: int) -> None:
@@ -824,9 +832,21 @@ _RISEN_TO = re.compile(r"[到至]\s*$")
 
 
 @cache
+def _reach_words() -> frozenset[str]:
+    """The verbs of reaching a mark (rules/cues.toml [comparator] reach)."""
+    return frozenset(extractor_rules().cue["comparator"]["reach"])
+
+
+@cache
 def _reached() -> re.Pattern[str]:
-    """A threshold crossed (突破, and the reach words of rules/cues.toml): where a level stands at the end."""
-    return re.compile("|".join(["突破", *extractor_rules().cue["comparator"]["reach"]]))
+    """What a level reached at the end of a span follows at the end of its clause: a verb of
+    reaching (达到, 增至 …, and the reach words of rules/cues.toml) or a stock's noun."""
+    verbs = [
+        "达到", "达", "增至", "升至", "增加到", "增长到", "提高到", "提高至", "提升到", "提升至", "上升到",
+        "上升至", "扩大到", "扩大至", "覆盖", "总数", "总量", "余额", "规模", "为", "突破",
+        *extractor_rules().cue["comparator"]["reach"],
+    ]  # fmt: skip
+    return re.compile("(" + "|".join(verbs) + ")[^,，]{0,3}$")
 
 
 def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Paragraph) -> int | None:
@@ -842,14 +862,10 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
         # 对经济增长贡献率超60%: a contribution to the span's growth is of the whole span, unless
         # it is where a rise ended (消费贡献率由54.9%提高到58.8%)
         return None if "贡献" in clause[-12:] and not _RISEN_TO.search(clause) else end
-    if m.measure == "level" and (
-        re.search(
-            r"(达到|达|增至|升至|增加到|增长到|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
-            r"|覆盖|总数|总量|余额|规模|为|突破|跨上|跨过|迈上)[^,，]{0,3}$",
-            clause,
-        )
-        or (m.comparator == ">=" and m.num_start - m.start >= 2 and _reached().match(quote) is not None)
-    ):
+    reached = _reached().search(clause) if m.measure == "level" else None
+    if reached is not None and m.family == "count" and reached[1] in _reach_words():
+        reached = None  # 连续跨越3个千亿元台阶: how many marks were crossed over the span
+    if reached is not None or (m.measure == "level" and m.comparator == ">=" and quote.startswith("突破")):
         return end
     if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量|装机|容量)", clause[-10:]):
         return end

@@ -385,7 +385,10 @@ def _read_label(
     if p and not m.indicator_id and is_fragment(p):
         if previous is not None and previous.end > lo and m.family == "rank" and previous.indicator_id:
             m.indicator_id = previous.indicator_id  # 生产总值…总量居全国首位
-        return _continued(text, p, cs, lo, previous), None
+        label, named = _continued(text, p, cs, lo, previous)
+        if named is not None:
+            m.indicator_id = named
+        return label, None
     return (p or label), None
 
 
@@ -399,8 +402,9 @@ def _label_phrase(phrase: str, label: str) -> tuple[str | None, str]:
     return verb, elide_examples(strip_comparator(raw if verb or raw != cleaned else strip_marker(label)))
 
 
-def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) -> str:
-    """占全国 → 无人机产量…占全国: a fragment continues the subject named before it in the sentence."""
+def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) -> tuple[str, str | None]:
+    """占全国 → 无人机产量…占全国: a fragment continues the subject named before it in the sentence;
+    with the indicator id of the two together where the subject was found by completing one."""
     if (
         previous is not None
         and previous.indicator
@@ -409,14 +413,22 @@ def _continued(text: str, p: str, cs: int, lo: int, previous: Mention | None) ->
         and not is_fragment(previous.indicator)
         and (len(p) > 2 or previous.end <= cs)
     ):
-        return f"{_short(previous.indicator)}…{p}"
+        return f"{_short(previous.indicator)}…{p}", None
     reach = max(lo, cs - LOOKBACK)  # the clause before is read back at most LOOKBACK characters
     before = text[reach:cs].rstrip(",，、 ")
     if not before or (previous is not None and previous.end > lo):
-        return p
+        return p, None
     start = clause_start_at(text, reach + len(before), lo)
-    context = strip_marker(clean_indicator(text[start : reach + len(before)]))[-16:]
-    return f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p
+    context = strip_marker(clean_indicator(text[start : reach + len(before)]))
+    if context and not any(c.isdigit() for c in context):
+        # 服务业支撑作用更加明显，增加值跨上3万亿元: the clause's leading name that the fragment
+        # completes into a known indicator (服务业 + 增加值) is its subject, not the whole clause
+        for n in range(min(len(context), 12), 1, -1):
+            named = indicator_id(context[:n] + p)
+            if named is not None:
+                return f"{strip_leading_verb(context[:n])}…{p}", named
+    context = context[-16:]
+    return (f"{context}…{p}" if context and not any(c.isdigit() for c in context) else p), None
 
 
 

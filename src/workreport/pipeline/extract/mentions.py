@@ -599,7 +599,9 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             end += len(suffix)
         if negative:
             value, top = (-top, -value) if top is not None else (-value, None)
-        start = signed - len(prefix) if prefix else signed
+        # a reach verb (跨上3万亿元) bounds the figure but is a verb, not a comparator word: it
+        # stays out of the quote, as 达到 does
+        start = signed - len(prefix) if prefix and prefix not in cw.reach else signed
         m = Mention(start, end, s, e, value * unit.scale, unit.unit, unit.family, comparator)
         if top is not None:
             m.comparator, m.value_max = "range", top * unit.scale  # 五六十, 二三十: approximate
@@ -944,7 +946,7 @@ def _above(text: str, lo: int, hi: int) -> Iterator[Mention]:
         if m[1] not in about and text.startswith("的", b + len(unit.written)):
             continue  # 年销售收入超亿元的企业: a threshold that defines what is counted
         yield Mention(
-            a,
+            m.start(2) if m[1] in _words().reach else a,  # 跨上千亿元: the verb stays out of the quote
             b + len(unit.written),
             m.start(2),
             b,

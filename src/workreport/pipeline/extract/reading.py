@@ -39,7 +39,8 @@ def sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
 def _phrase_words() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
     """(all linking words longest first, the "to" words, the lead words) from rules/cues.toml."""
     phrase = extractor_rules().cue["phrase"]
-    to = tuple(phrase["to"])
+    # the verbs of reaching a mark (跨上3万亿元) say where a level stands, as 达到 does
+    to = (*phrase["to"], *extractor_rules().cue["comparator"]["reach"])
     links = tuple(sorted(set(to) | set(phrase["links"]), key=len, reverse=True))
     return links, frozenset(to), tuple(phrase["lead"])
 
@@ -227,8 +228,21 @@ GENERIC_HEADS = (
 _SUBJECT_HEADS = ("播种面积", "面积", "企业", "产量", "总额", "增加值", "收入")
 
 
+def whole_id(composed: str) -> str | None:
+    """The id of a label :func:`compose` made: a whole (总量, 规模) of a flow's subject is the stock,
+    not the flow (新登记经营主体320万户、…，总量达2037.7万户: market_entities, not _new)."""
+    found = indicator_id(composed.replace("…", ""))
+    if found is not None and found.endswith("_new") and composed.endswith(("…总量", "…规模")):
+        stock = found[: -len("_new")]
+        return stock if stock in set(_name_table()[1].values()) else None
+    return found
+
+
 def compose(previous: str, head: str) -> str:
-    """粮食播种面积 + 产量 → 粮食产量; 规模以上工业企业 + 增加值 → 规模以上工业增加值."""
+    """粮食播种面积 + 产量 → 粮食产量; 规模以上工业企业 + 增加值 → 规模以上工业增加值; a whole of the
+    same thing keeps it: 一般公共预算收入 + 总量 → 一般公共预算收入…总量."""
+    if head in ("总量", "规模"):
+        return f"{previous}…{head}"
     for h in _SUBJECT_HEADS:
         if previous.endswith(h) and len(previous) > len(h):
             return previous[: -len(h)] + head
