@@ -30,7 +30,7 @@ FLOORS = {
     # labels 0.93: 总量和增速均居全国第5位 gives two facts of one span, and the reference scorer pairs
     # them with the key's two without looking at labels (crossed: 0.940; in the key's order: 0.980)
     "gold/corpus/四川省-2026.gold.json": (0.98, 0.96, 0.93),
-    "gold/corpus/广东省-2026.gold.json": (0.98, 0.97, 0.96),
+    "gold/corpus/广东省-2026.gold.json": (0.99, 0.99, 0.96),
     "gold/corpus/湖北省-2026.gold.json": (0.99, 0.99, 0.99),
     "gold/corpus/黑龙江省-2026.gold.json": (0.99, 0.99, 0.99),
 }

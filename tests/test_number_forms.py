@@ -76,6 +76,10 @@ CLASSES: dict[str, list[Case]] = {
         ("思哲睿等5户企业入选工信部未来产业优秀案例。", 5, None, "count"),
         ("为6.6万户经营主体重塑信用。", 66_000, None, "count"),
         ("30万户居民用上天然气。", 300_000, None, "household"),
+        # 个 counting families: households (500个家庭农场 counts farms)
+        ("为超1000个孤独症儿童家庭免费提供关爱支持服务。", 1000, None, "household"),
+        ("农村免费孕前检查使600万个家庭受益。", 6_000_000, None, "household"),
+        ("新建500个家庭农场。", 500, None, "count"),
     ],
 }
 
@@ -88,6 +92,9 @@ NOT_FACTS: list[tuple[str, str]] = [
     ("着陆场建设顺利完成。", "陆场"),
     ("一方有难、八方支援，抗灾救灾取得胜利。", "八方"),
     ("千方百计稳就业，城镇新增就业1.2万人。", "千方"),
+    # the parts of an outline the text goes on to list
+    ("重点抓好以下14个方面的工作：一是新建保障性住房3万套。", "14个"),
+    ("今年要做好下列5项工作，城镇新增就业1.2万人。", "5项"),
 ]
 
 _TRAD = str.maketrans(

@@ -493,6 +493,8 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         # 绿色工厂7户, 5户企业入选: what is counted, before the number or right after it, is a firm
         if any(w in head for w in firms) or text.startswith(tuple(firms), m.end, hi):
             m.unit, m.family = "count", "count"
+    elif m.family == "count" and m.classifier == "个" and extractor_rules().household.match(text, m.end, hi):
+        m.unit, m.family = "household", "quantity"  # 1000个孤独症儿童家庭: households, counted by 个
 
 
 def _signed(m: Mention, sign: int) -> None:

@@ -327,6 +327,8 @@ class _Words:
 
     label_cls: frozenset[str]
     nonfact_before: dict[str, tuple[str, ...]]
+    outline_before: tuple[str, ...]
+    outline_nouns: tuple[str, ...]
     nonfact_after: dict[str, tuple[str, ...]]
     prefix_ge: dict[str, tuple[str, ...]]  # reach words included
     reach: frozenset[str]  # verbs of reaching a mark (跨上): a bound on amounts only
@@ -352,6 +354,8 @@ def _words() -> _Words:
     return _Words(
         label_cls=frozenset(nonfact["label_classifiers"]),
         nonfact_before=_by_edge(tuple(nonfact["before"]), True),
+        outline_before=tuple(nonfact["outline_before"]),
+        outline_nouns=tuple(nonfact["outline_nouns"]),
         nonfact_after=_by_edge(tuple(nonfact["after"]), False),
         prefix_ge=prefix_ge,
         reach=frozenset(cmp["reach"]),
@@ -575,6 +579,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                 continue
             if unit.written in ("次",) and text.startswith("会", end):
                 continue
+            if text.endswith(cw.outline_before, lo, s) and text.startswith(cw.outline_nouns, end):
+                continue  # 以下14个方面的工作: the parts of an outline
         # the table is looked up only when the next character starts one of its words
         suffix = _after(text, end, cw.suffix_any) if (text[end] if end < size else "") in cw.suffix_any else None
         if suffix in ("以上", "以下", "及以上", "及以下") and end + len(suffix) < hi:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -36,12 +38,20 @@ class _Rules:
     units: tuple[Unit, ...]  # longest written form first
     guard: dict[str, str]  # one-character unit → characters that may not follow it
     firm_words: tuple[str, ...]
+    household: re.Pattern[str]  # what a count of 个 counts when it counts households
     names: tuple[tuple[str, str], ...]  # (name, id), longest first
     narrower: tuple[str, ...]
     cue: dict[str, dict[str, list[str]]]
 
     def words(self, section: str, key: str) -> list[str]:
         return self.cue[section][key]
+
+
+def _household(words: list[str], not_after: list[str]) -> re.Pattern[str]:
+    """The words after a count of 个 up to a family word that ends what is counted."""
+    family = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    other = "|".join(map(re.escape, not_after))
+    return re.compile(rf"[^，。；、,;：:]{{0,10}}?(?:{family})(?!{other})")
 
 
 @cache
@@ -63,6 +73,7 @@ def extractor_rules() -> _Rules:
         units=tuple(units),
         guard=dict(u.get("guard", {})),
         firm_words=tuple(u["count"]["firm_words"]),
+        household=_household(u["count"]["household_words"], u["count"]["household_not"]),
         names=tuple(names),
         narrower=tuple(ind["narrower"]["prefixes"]),
         cue=cues,
