@@ -144,3 +144,19 @@ def test_a_whole_after_its_subject_keeps_it_and_a_flows_whole_is_the_stock() -> 
     assert facts["320万户"].indicator_id == "market_entities_new"
     assert (facts["2037.7万户"].indicator, facts["2037.7万户"].indicator_id) == ("新登记经营主体…总量", "market_entities")
     assert facts["突破千万标箱"].indicator == "集装箱吞吐量"  # 历史性 (and 首次) say when, not what
+
+
+def test_from_and_a_per_person_basis_are_not_part_of_a_label() -> None:
+    """地区生产总值从11.37万亿元增加到14.58万亿元, 散居孤儿从每人每月1536元提高到1567元: 从 (由) and the
+    basis of a per-person amount (每人每月, 每月) stand between the name and its number."""
+    text = (
+        "地区生产总值从11.37万亿元增加到14.58万亿元。"
+        "散居孤儿从每人每月1536元提高到1567元。"
+        "城乡低保标准提高到每月815元。"
+        "可再生能源占电力装机比重由47.6%提高到73.4%。"
+    )
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["11.37万亿元"].indicator == facts["14.58万亿元"].indicator == "地区生产总值"
+    assert facts["1536元"].indicator == facts["1567元"].indicator == "散居孤儿"
+    assert facts["815元"].indicator == "城乡低保标准"
+    assert facts["47.6%"].indicator == "可再生能源占电力装机比重"
