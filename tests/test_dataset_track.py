@@ -157,3 +157,16 @@ def test_context_is_the_item_before_the_number() -> None:
     assert context_in(text, start, text.index("全市")) == "规模以上工业增加值增长"
     long = "甲" * (CONTEXT + 10) + "增长5%"
     assert context_in(long, long.index("5%"), 0) == long[long.index("5%") - CONTEXT : long.index("5%")]
+
+
+def test_an_item_naming_only_how_much_is_covered_takes_the_sentences_topic() -> None:
+    # 覆盖面扩大到60%以上: the item names no subject; the sentence opened with it
+    from workreport.track.context import context_in
+
+    text = "一、回顾。2343个县（市、区）开展新型农村社会养老保险试点，3.58亿人参保，覆盖面扩大到60%以上。"
+    start, sentence = text.index("60%"), text.index("2343")
+    assert context_in(text, start, sentence) == "2343个县（市、区）开展新型农村社会养老保险试点…覆盖面扩大到"
+    # an item that names its own subject keeps its own context, and so does a sentence's first item
+    other = "一、回顾。全市生产总值增长6%，粮食产量达到700亿斤。覆盖面扩大到60%以上。"
+    assert context_in(other, other.index("700"), other.index("全市")) == "粮食产量达到"
+    assert context_in(other, other.index("60%"), other.index("覆盖面")) == "覆盖面扩大到"

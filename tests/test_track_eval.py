@@ -21,7 +21,7 @@ FLOORS = {
     "national-2003": (0.99, 1),
     "national-2004": (0.99, 2),
     "national-2010": (0.93, 3),
-    "national-2011": (0.88, 3),
+    "national-2011": (0.99, 4),
     "national-2012": (0.99, 4),
     "national-2013": (0.99, 7),
     "national-2014": (0.99, 13),

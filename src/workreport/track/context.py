@@ -11,6 +11,9 @@ list (after the last of :data:`ITEM_BREAKS`).
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from workreport import rules
 
 CONTEXT = 40  # characters before an outcome's number that may name what it measures
 ITEM_BREAKS = "，,、；;：:。！？!?"  # where the words naming one figure of a list begin
@@ -33,6 +36,39 @@ def item_context(window: str, start: int, sentence_start: int | None) -> str:
     return text[head.end() :] if head else text
 
 
+TOPIC = 160  # characters back to its sentence's start at most, to read the sentence's topic
+
+
 def context_in(text: str, start: int, sentence_start: int | None) -> str:
-    """The context of a number at ``start`` of a document whose whole text is ``text``."""
-    return item_context(text[window_start(start) : start], start, sentence_start)
+    """The context of a number at ``start`` of a document whose whole text is ``text``: its
+    item's (:func:`item_context`), and where that names no subject (覆盖面扩大到), the first item
+    of its sentence before it (the topic the sentence opened with)."""
+    item = item_context(text[window_start(start) : start], start, sentence_start)
+    if sentence_start is None or start - sentence_start > TOPIC or not _bare(item):
+        return item
+    sentence = text[sentence_start:start]
+    first = _FIRST_ITEM.match(sentence)
+    if first is None or first.end() >= len(sentence) - len(item):
+        return item  # the item is the sentence's first
+    return f"{first[1]}…{item}"
+
+
+# the sentence's first clause (a 、 may list places inside it: 2343个县（市、区）开展…试点)
+_FIRST_ITEM = re.compile(r"([^，,；;：:]+)[，,；;：:]")
+
+
+@cache
+def _topic_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    spec = rules.load("tracking")["context"]
+    return tuple(spec["topic_nouns"]), tuple(sorted(spec["topic_verbs"], key=len, reverse=True))
+
+
+def _bare(item: str) -> bool:
+    """Whether an item's words are only a word of how much is covered and a verb (覆盖面扩大到)."""
+    nouns, verbs = _topic_words()
+    words = item.strip()
+    for verb in verbs:
+        if words.endswith(verb):
+            words = words[: -len(verb)]
+            break
+    return words in nouns
