@@ -28,9 +28,10 @@ INGEST_BATCH = 50  # documents per database transaction at most …
 TRANSIENT_RETRIES = 3  # a batch rolled back for a deadlock is written again this many times at most
 COMMIT_SECONDS = 2.0  # … or what is ready after this long: writes keep pace with the workers,
 # and what is left to write once the last document is extracted is a short tail
-TAIL_COMMIT_SECONDS = 0.25  # … and once every job is handed out, more often: the writer would
-# only wait for the last results, and then write all of them after the last one came (with 2 s
-# batches, 2 s of extraction: 1 to 2 s of writing after the workers are done)
+TAIL_COMMIT_SECONDS = 0.25  # … and once every job is handed out, more often while the writer
+# waits for results: it would only wait for the last ones, and then write all of them after the
+# last one came (with 2 s batches, 2 s of extraction: 1 to 2 s of writing after the workers are done)
+IDLE_SECONDS = 0.01  # a result the writer waited this long for: it is not behind the workers
 
 
 # --------------------------------------------------------------------------- ingest_corpus
@@ -198,16 +199,21 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         return Parsed(job.path, reason=reason)
 
     batch: list[tuple[Job, Parsed]] = []
-    last = time.monotonic()
+    last = asked = time.monotonic()
     with seeding:
         for job, parsed in runner.run(
             parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True
         ):
+            came = time.monotonic()
             batch.append((job, parsed))
-            wait = TAIL_COMMIT_SECONDS if fed_all else COMMIT_SECONDS
-            if len(batch) >= batch_size or time.monotonic() - last >= wait:
+            # in the tail, a writer that waited for this result writes what it has sooner; one
+            # that found it waiting (a backlog) goes on gathering: a batch costs a full-text
+            # segment and a refresh, whatever its size
+            idle = fed_all and came - asked >= IDLE_SECONDS
+            if len(batch) >= batch_size or came - last >= (TAIL_COMMIT_SECONDS if idle else COMMIT_SECONDS):
                 commit(batch)
                 batch, last = [], time.monotonic()
+            asked = time.monotonic()
         if batch:
             commit(batch)
     if result.added or result.updated or result.replaced:
