@@ -160,3 +160,11 @@ def test_from_and_a_per_person_basis_are_not_part_of_a_label() -> None:
     assert facts["1536元"].indicator == facts["1567元"].indicator == "散居孤儿"
     assert facts["815元"].indicator == "城乡低保标准"
     assert facts["47.6%"].indicator == "可再生能源占电力装机比重"
+
+
+def test_a_reach_word_after_a_short_noun_names_the_thing_of_the_clause_before() -> None:
+    """扎实推进新型农村社会养老保险试点，试点范围扩大到23%的县: 试点范围 is that 试点's range."""
+    text = "扎实推进新型农村社会养老保险试点，试点范围扩大到23%的县。加快发展服务业，服务业规模达到5000亿元。"
+    facts = {f.quote: f for f in workreport.extract(workreport.Document(text=text))}
+    assert facts["23%"].indicator == "新型农村社会养老保险试点范围"
+    assert facts["5000亿元"].indicator == "服务业规模"  # named in full already

@@ -574,6 +574,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             )
         ):
             continue  # 一批, 三期, 七个方面, 八个县区: a phase or a set, not a count
+        if cn and value <= 10 and unit.written == "度":
+            continue  # 两度访欧, 一度: how many times, not kilowatt-hours (节电1亿度, 300万度 stay)
         if unit.family == "count":
             if cn and value <= 10 and unit.written in label_cls and not more:
                 continue
