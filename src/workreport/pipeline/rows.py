@@ -22,6 +22,13 @@ SCOPE_AT = FACT_VALUES.index("scope")
 OBSERVATION_VALUES: tuple[str, ...] = tuple(f.name for f in fields(Observation) if f.name != "scope")
 # one C call a row instead of a dict built field by field (dataclasses.asdict also deep-copied
 # every value: a fifth of a worker's time on a document went to preparing its rows)
+# a commitment row's values after its document and key (every field but its scope, which is
+# placed, and its key; retired last), and the fields read off a Commitment for it
+COMMITMENT_VALUES: tuple[str, ...] = (
+    "type", "fact_key", "indicator_id", "indicator", "period", "measure", "comparator", "value",
+    "value_max", "unit", "hedge", "classifier", "text", "start", "end", "retired",
+)  # fmt: skip
+_COMMITMENT_FIELDS = ("key", "scope", *COMMITMENT_VALUES[:-1])
 _fact_values = operator.attrgetter(*FACT_VALUES)
 _observation_values = operator.attrgetter(*OBSERVATION_VALUES, "scope")
 
@@ -63,23 +70,6 @@ def facts_of(prepared: Prepared) -> list[Fact]:
 
 def commitment_values(c: Commitment) -> dict[str, Any]:
     """A commitment's row by column name (``retired`` False), its scope still a name."""
-    return {
-        "key": c.key,
-        "scope": c.scope,
-        "type": c.type,
-        "fact_key": c.fact_key,
-        "indicator_id": c.indicator_id,
-        "indicator": c.indicator,
-        "period": c.period,
-        "measure": c.measure,
-        "comparator": c.comparator,
-        "value": c.value,
-        "value_max": c.value_max,
-        "unit": c.unit,
-        "hedge": c.hedge,
-        "classifier": c.classifier,
-        "text": c.text,
-        "start": c.start,
-        "end": c.end,
-        "retired": False,
-    }
+    values = {name: getattr(c, name) for name in _COMMITMENT_FIELDS}
+    values["retired"] = False
+    return values

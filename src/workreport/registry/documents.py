@@ -17,7 +17,15 @@ from workreport.model import Document, Fact, Structure
 from workreport.pipeline.extract import extract
 from workreport.pipeline.read import read
 from workreport.pipeline.resolve import fact_keys
-from workreport.pipeline.rows import FACT_VALUES, OBSERVATION_VALUES, SCOPE_AT, Prepared, facts_of, prepare
+from workreport.pipeline.rows import (
+    COMMITMENT_VALUES,
+    FACT_VALUES,
+    OBSERVATION_VALUES,
+    SCOPE_AT,
+    Prepared,
+    facts_of,
+    prepare,
+)
 from workreport.pipeline.sources import iter_sources
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import Columns, Row, check_table, is_table, iter_rows, parse_row
@@ -171,25 +179,7 @@ def ingest_document(db: Database, doc: Document, unplaced: list[str] | None = No
 _FACT_COLUMNS = ("document_id", "key", *FACT_VALUES, "section", "jurisdiction_id", "extractor_version", "corrected")
 _ENCODED = frozenset({"section"})
 _OBSERVATION_COLUMNS = (*OBSERVATION_VALUES, "jurisdiction_id", "document_id", "source", "note", "created_at")
-_COMMITMENT_VALUES = (
-    "type",
-    "fact_key",
-    "indicator_id",
-    "indicator",
-    "period",
-    "measure",
-    "comparator",
-    "value",
-    "value_max",
-    "unit",
-    "hedge",
-    "classifier",
-    "text",
-    "start",
-    "end",
-    "retired",
-)
-_COMMITMENT_COLUMNS = ("document_id", "key", *_COMMITMENT_VALUES, "jurisdiction_id")
+_COMMITMENT_COLUMNS = ("document_id", "key", *COMMITMENT_VALUES, "jurisdiction_id")
 
 
 def store_document(
@@ -494,7 +484,7 @@ def _store_extraction(
             for k, v in values.items():
                 setattr(existing[c["key"]], k, v)
         else:
-            new_rows.append((document_id, c["key"], *[c[name] for name in _COMMITMENT_VALUES], place(c["scope"])))
+            new_rows.append((document_id, c["key"], *[c[name] for name in COMMITMENT_VALUES], place(c["scope"])))
     insert_rows(conn, table(CommitmentRow), _COMMITMENT_COLUMNS, new_rows)
     for key, old in existing.items():
         if key not in seen:

@@ -106,14 +106,14 @@ def label_of(
                 label = f"{previous.indicator.rsplit('…', 1)[0]}…{label}"
     if label[-1:] == "年" and (span := _SPAN_TAIL.search(label)) is not None and span.start() >= 2:
         label = label[: span.start()]  # 国家财政性教育经费支出五年 (累计7.79万亿元): how long, not what
-    if m.indicator_id is None and cs > lo and 3 < len(label) < 6 and label[2:] in label_words("reach_nouns"):
-        label = _named_in_full(text, label, cs, lo)
-    return _with_change(text, label, m), lead
+    return _with_change(text, _named_in_full(text, label, m, cs, lo), m), lead
 
 
-def _named_in_full(text: str, label: str, cs: int, lo: int) -> str:
+def _named_in_full(text: str, label: str, m: Mention, cs: int, lo: int) -> str:
     """扎实推进新型农村社会养老保险试点，试点范围扩大到23%的县: 试点范围 names the 试点 the clause
     before ends with for short: 新型农村社会养老保险试点范围."""
+    if not 3 < len(label) < 6 or m.indicator_id is not None or cs <= lo or label[2:] not in label_words("reach_nouns"):
+        return label
     before = text[max(lo, cs - LOOKBACK) : cs].rstrip("，,；; ")
     if not before or before[-1] in "。！？!?":
         return label
