@@ -225,7 +225,10 @@ def test_upload_message_is_readable(browser: object, server: str, stocked: dict[
     page.set_input_files("#upload input[type=file]", str(bad))
     message = page.locator("#upload .upload-message")
     message.wait_for(state="visible")
-    page.wait_for_function("document.querySelector('#upload .upload-message').textContent.includes('失败')")
+    # a locator waits by the selector engine: page.wait_for_function's string predicate is run
+    # by eval() once it has to poll, which the app's Content Security Policy (script-src 'self')
+    # refuses, so it failed whenever the message came later than the first look
+    page.locator("#upload .upload-message", has_text="失败").wait_for(state="visible")
     text = message.inner_text()
     assert "上传失败" in text and ".pdf" in text
     colour = message.evaluate("e => getComputedStyle(e).color")
