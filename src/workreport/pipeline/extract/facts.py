@@ -841,14 +841,10 @@ def _reach_words() -> frozenset[str]:
 
 @cache
 def _reached() -> re.Pattern[str]:
-    """What a level reached at the end of a span follows at the end of its clause: a verb of
-    reaching (达到, 增至 …, and the reach words of rules/cues.toml) or a stock's noun."""
-    verbs = [
-        "达到", "达", "增至", "升至", "增加到", "增长到", "提高到", "提高至", "提升到", "提升至", "上升到",
-        "上升至", "扩大到", "扩大至", "覆盖", "总数", "总量", "余额", "规模", "为", "突破",
-        *extractor_rules().cue["comparator"]["reach"],
-    ]  # fmt: skip
-    return re.compile("(" + "|".join(verbs) + ")[^,，]{0,3}$")
+    """What a level reached at the end of a span follows at the end of its clause (rules/cues.toml
+    [kind] level_at_end, and the reach words of [comparator])."""
+    words = [*extractor_rules().words("kind", "level_at_end"), *extractor_rules().words("comparator", "reach")]
+    return re.compile("(" + "|".join(map(re.escape, words)) + ")[^,，]{0,3}$")
 
 
 def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Paragraph) -> int | None:

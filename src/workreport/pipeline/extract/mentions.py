@@ -326,6 +326,7 @@ class _Words:
     """The cue words ``_numeral_mentions`` looks for, as edge tables built once."""
 
     label_cls: frozenset[str]
+    times_units: frozenset[str]
     nonfact_before: dict[str, tuple[str, ...]]
     outline_before: tuple[str, ...]
     outline_nouns: tuple[str, ...]
@@ -353,6 +354,7 @@ def _words() -> _Words:
     prefix_about = _by_edge(tuple(cmp["prefix_about"]), True)
     return _Words(
         label_cls=frozenset(nonfact["label_classifiers"]),
+        times_units=frozenset(nonfact["times_units"]),
         nonfact_before=_by_edge(tuple(nonfact["before"]), True),
         outline_before=tuple(nonfact["outline_before"]),
         outline_nouns=tuple(nonfact["outline_nouns"]),
@@ -574,7 +576,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             )
         ):
             continue  # 一批, 三期, 七个方面, 八个县区: a phase or a set, not a count
-        if cn and value <= 10 and unit.written == "度":
+        if cn and value <= 10 and unit.written in cw.times_units:
             continue  # 两度访欧, 一度: how many times, not kilowatt-hours (节电1亿度, 300万度 stay)
         if unit.family == "count":
             if cn and value <= 10 and unit.written in label_cls and not more:

@@ -234,8 +234,14 @@ def whole_id(composed: str) -> str | None:
     found = indicator_id(composed.replace("…", ""))
     if found is not None and found.endswith("_new") and composed.endswith(("…总量", "…规模")):
         stock = found[: -len("_new")]
-        return stock if stock in set(_name_table()[1].values()) else None
+        return stock if stock in _ids() else None
     return found
+
+
+@cache
+def _ids() -> frozenset[str]:
+    """Every indicator id of the vocabulary."""
+    return frozenset(_name_table()[1].values())
 
 
 def compose(previous: str, head: str) -> str:
