@@ -20,18 +20,19 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
+from typing import Final
 
 from workreport.errors import RulesError
 
-_FULLWIDTH = range(0xFF01, 0xFF5F)
-_FULLWIDTH_KEEP = {0xFF0C, 0xFF0E}  # ， stays Chinese; ． is handled by context below
-_SPACES = (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
-_FULLWIDTH_POINT = re.compile(r"([0-9] {0,2})．(?= {0,2}[0-9])")
+_FULLWIDTH: Final = range(0xFF01, 0xFF5F)
+_FULLWIDTH_KEEP: Final = {0xFF0C, 0xFF0E}  # ， stays Chinese; ． is handled by context below
+_SPACES: Final = (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
+_FULLWIDTH_POINT: Final = re.compile(r"([0-9] {0,2})．(?= {0,2}[0-9])")
 # ３，９８９ and ２７，２０３，３１９，０００: full-width digits grouped by threes with ``，``
-_FULLWIDTH_THOUSANDS = re.compile(r"(?<![０-９．])[０-９]{1,3}(?:，[０-９]{3})+(?![０-９])")
+_FULLWIDTH_THOUSANDS: Final = re.compile(r"(?<![０-９．])[０-９]{1,3}(?:，[０-９]{3})+(?![０-９])")
 
 # Han ideographs, including 〇 (written in years such as 二〇二四) and compatibility forms.
-_CJK_RANGES = (
+_CJK_RANGES: Final = (
     (0x3007, 0x3007),
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
@@ -39,7 +40,7 @@ _CJK_RANGES = (
     (0x20000, 0x2FFFF),
     (0x30000, 0x323AF),
 )
-_CJK_RE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]")
+_CJK_RE: Final = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]")
 
 
 def is_cjk(ch: str) -> bool:
@@ -78,7 +79,7 @@ def translation_table() -> dict[int, int]:
 
 # Spaces that web scrapers wrote out as text (`<U+00A0>`, `&nbsp;`): each becomes as many
 # plain spaces as it has characters, so offsets still line up.
-_ESCAPED_SPACE = re.compile(r"<U\+00A0>|&nbsp;|&#160;")
+_ESCAPED_SPACE: Final = re.compile(r"<U\+00A0>|&nbsp;|&#160;")
 
 
 def normalise(text: str) -> str:

@@ -42,6 +42,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from typing import Final
 
 from workreport.errors import NumeralError
 
@@ -58,7 +59,7 @@ __all__ = [
 
 # Sums and products of finite decimals are exact given enough digits; trapping Inexact
 # turns any silent rounding into a loud bug instead of a wrong number.
-_EXACT = Context(
+_EXACT: Final = Context(
     prec=MAX_PREC,
     Emax=MAX_EMAX,
     Emin=MIN_EMIN,
@@ -66,31 +67,31 @@ _EXACT = Context(
 )
 # Only fractions can be inexact. 28 digits is Decimal's default, so 三分之一 equals
 # Decimal(1) / Decimal(3) whatever context the caller happens to be running under.
-_FRACTION = Context(prec=28)
+_FRACTION: Final = Context(prec=28)
 
-_DIGITS: dict[str, int] = {
+_DIGITS: Final[dict[str, int]] = {
     "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
     "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8,
     "捌": 8, "九": 9, "玖": 9,
 }  # fmt: skip
-_SMALL: dict[str, int] = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3}
-_BIG: dict[str, int] = {"万": 4, "亿": 8}
-_MULTIPLIERS: dict[str, int] = {"": 0, "万": 4, "亿": 8, "万亿": 12}
+_SMALL: Final[dict[str, int]] = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3}
+_BIG: Final[dict[str, int]] = {"万": 4, "亿": 8}
+_MULTIPLIERS: Final[dict[str, int]] = {"": 0, "万": 4, "亿": 8, "万亿": 12}
 
-_D = "".join(_DIGITS)
-_UB = "".join(_SMALL) + "".join(_BIG)
+_D: Final = "".join(_DIGITS)
+_UB: Final = "".join(_SMALL) + "".join(_BIG)
 # [0-9], not \d: \d would also take Arabic-Indic and full-width digits, which Decimal() reads.
-_ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+_ARABIC: Final = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 # Every repetition below alternates disjoint character classes, so each text has one way
 # to match and the engine cannot backtrack more than a constant per character.
-_MIXED = rf"{_ARABIC}(?:[{_UB}]+(?:[0-9]+[{_UB}]+)*)?"
-_ZH_TAIL = rf"[{_D}{_UB}]*(?:点[{_D}]+[万亿]*)?"
+_MIXED: Final = rf"{_ARABIC}(?:[{_UB}]+(?:[0-9]+[{_UB}]+)*)?"
+_ZH_TAIL: Final = rf"[{_D}{_UB}]*(?:点[{_D}]+[万亿]*)?"
 # A bare 百/千 opens a numeral only before 万/亿 (百亿, 千万) or 余/多 (百余个, 千多人); a bare
 # 万 only before 余 (万余人); a bare 亿 never does.
-_ZH = rf"(?:[{_D}十拾]|[百千佰仟](?=[万亿余多])|万(?=余)){_ZH_TAIL}"
-_NUM = rf"(?:{_MIXED}|{_ZH})"
+_ZH: Final = rf"(?:[{_D}十拾]|[百千佰仟](?=[万亿余多])|万(?=余)){_ZH_TAIL}"
+_NUM: Final = rf"(?:{_MIXED}|{_ZH})"
 
-NUMERAL_PATTERN: str = (
+NUMERAL_PATTERN: Final[str] = (
     rf"百分之(?:{_MIXED}|[{_D}十拾百佰千仟]{_ZH_TAIL})"
     rf"|[千仟万亿]分之{_NUM}"
     rf"|{_ARABIC}/{_ARABIC}"
@@ -98,17 +99,17 @@ NUMERAL_PATTERN: str = (
 )
 """A maximal candidate numeral in running text; ``find_numerals`` keeps those that parse."""
 
-NUMERAL_STARTS: frozenset[str] = frozenset(_D + "十拾百佰千仟万亿")
+NUMERAL_STARTS: Final[frozenset[str]] = frozenset(_D + "十拾百佰千仟万亿")
 """Besides the ASCII digits, every character a match of ``NUMERAL_PATTERN`` can start with."""
 
-_NUMERAL_RE = re.compile(NUMERAL_PATTERN)
-_ARABIC_RE = re.compile(_ARABIC)
+_NUMERAL_RE: Final = re.compile(NUMERAL_PATTERN)
+_ARABIC_RE: Final = re.compile(_ARABIC)
 # Most numerals of a report are Arabic, alone or before one magnitude (12, 5.3, 1,234, 406万,
 # 1.5亿): the parser reads any such run as the number times the magnitude, which is computed
 # here at once instead of a token and a grammar step per character.
-_ARABIC_BIG_RE = re.compile(rf"({_ARABIC})(万亿|万|亿)?")
-_POINT_TAIL_RE = re.compile(rf"([{_D}]+)([万亿]*)")
-_HAS_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_ARABIC_BIG_RE: Final = re.compile(rf"({_ARABIC})(万亿|万|亿)?")
+_POINT_TAIL_RE: Final = re.compile(rf"([{_D}]+)([万亿]*)")
+_HAS_ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
 
 
 class _Reject(Exception):
@@ -121,7 +122,7 @@ def _p10(k: int) -> Decimal:
 
 # The powers the parser multiplies by (places 1-3, 万 and 亿 levels, 万亿), made once: a
 # Decimal built from a tuple at every place read.
-_POWERS: tuple[Decimal, ...] = tuple(_p10(k) for k in range(13))
+_POWERS: Final[tuple[Decimal, ...]] = tuple(_p10(k) for k in range(13))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,7 @@ class _Tok:
 
 # One shared token per Chinese character (tokens are frozen): building a new one per
 # character was half the time of reading a numeral.
-_CHAR_TOKENS: dict[str, _Tok] = {
+_CHAR_TOKENS: Final[dict[str, _Tok]] = {
     **{c: _Tok("num", Decimal(d), digit=d, zero=d == 0) for c, d in _DIGITS.items()},
     **{c: _Tok("unit", place=p) for c, p in _SMALL.items()},
     **{c: _Tok("big", place=p) for c, p in _BIG.items()},
@@ -282,10 +283,10 @@ class _Parser:
             return total + tok.digit * _POWERS[prev - 1], False  # 三千五 = 3500
 
 
-_DIGITS_NOT_LIANG = "".join(c for c in _DIGITS if c != "两")
+_DIGITS_NOT_LIANG: Final = "".join(c for c in _DIGITS if c != "两")
 
 
-_DIGIT_OF = str.maketrans({c: str(d) for c, d in _DIGITS.items()})
+_DIGIT_OF: Final = str.maketrans({c: str(d) for c, d in _DIGITS.items()})
 
 
 def _chinese_digits(s: str) -> str:
@@ -332,18 +333,18 @@ def _plain(s: str) -> Decimal:
 # on the digits' values: so each shape is parsed once (every digit 1, then each digit in turn
 # 2, which gives its place), and a numeral of a known shape is its digits times their places,
 # with no token or grammar step per character.
-_SECTION_CHARS = "".join(_DIGITS) + "".join(_SMALL)
-_SHAPE_OF = str.maketrans(
+_SECTION_CHARS: Final = "".join(_DIGITS) + "".join(_SMALL)
+_SHAPE_OF: Final = str.maketrans(
     {**{c: "D" if d else "Z" for c, d in _DIGITS.items()}, **{c: "十百千"[p - 1] for c, p in _SMALL.items()}}
 )
-_SHAPE_SAMPLE = str.maketrans({"D": "一", "Z": "零"})  # a numeral of a shape, every digit 1
+_SHAPE_SAMPLE: Final = str.maketrans({"D": "一", "Z": "零"})  # a numeral of a shape, every digit 1
 _Reading = tuple[int, tuple[tuple[int, int], ...]]  # (constant, (offset of a digit, its place value) …)
-_PARSE: _Reading = (-1, ())  # a shape left to the parser (see _shape_reading)
-_SHAPES: dict[tuple[str, bool], _Reading | None] = {}  # None: a shape the parser rejects
+_PARSE: Final[_Reading] = (-1, ())  # a shape left to the parser (see _shape_reading)
+_SHAPES: Final[dict[tuple[str, bool], _Reading | None]] = {}  # None: a shape the parser rejects
 # A section is at most 7 characters (九千九百九十九): longer runs go to the parser, which rejects
 # them, and the table stays small whatever a text holds (at most _SHAPES_KEPT shapes are kept).
-_SECTION_MAX = 7
-_SHAPES_KEPT = 4096
+_SECTION_MAX: Final = 7
+_SHAPES_KEPT: Final = 4096
 
 
 def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
@@ -444,10 +445,10 @@ def parse_numeral(s: str) -> Decimal:
 
 
 # Two neighbouring digits written together mean "one or the other": 五六十, 十五六, 一两个.
-_NEXT_DIGIT: dict[str, str] = {
+_NEXT_DIGIT: Final[dict[str, str]] = {
     "一": "二", "二": "三", "三": "四", "四": "五", "五": "六", "六": "七", "七": "八", "八": "九",
 }  # fmt: skip
-_PAIRS: frozenset[tuple[str, str]] = frozenset({*_NEXT_DIGIT.items(), ("一", "两"), ("两", "三")})
+_PAIRS: Final[frozenset[tuple[str, str]]] = frozenset({*_NEXT_DIGIT.items(), ("一", "两"), ("两", "三")})
 
 
 def parse_approximate(s: str) -> tuple[Decimal, Decimal]:
@@ -505,8 +506,8 @@ def find_numerals(text: str) -> list[tuple[int, int, Decimal]]:
     return found
 
 
-_ZH_DIGIT_CHARS = "零一二三四五六七八九"
-_ZH_PLACES = ("", "十", "百", "千")
+_ZH_DIGIT_CHARS: Final = "零一二三四五六七八九"
+_ZH_PLACES: Final = ("", "十", "百", "千")
 
 
 def _read_section(n: int, *, leading: bool, liang: bool, before_big: bool) -> str:

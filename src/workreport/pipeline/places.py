@@ -26,26 +26,27 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Final
 
 from workreport.errors import RulesError
 
 __all__ = ["LEVELS", "Jurisdiction", "Registry", "level_of_name", "load"]
 
-LEVELS = ("national", "province", "prefecture", "county", "new_area", "zone")
-_REQUIRED = ("code", "name", "level", "parent_code", "aliases")
-_FILES = ("jurisdictions.csv", "jurisdictions_extra.csv")
+LEVELS: Final = ("national", "province", "prefecture", "county", "new_area", "zone")
+_REQUIRED: Final = ("code", "name", "level", "parent_code", "aliases")
+_FILES: Final = ("jurisdictions.csv", "jurisdictions_extra.csv")
 
 # Suffixes stripped to get the bare stem of a unit's name (兰州市 → 兰州), longest first.
-_STEM_SUFFIXES = (
+_STEM_SUFFIXES: Final = (
     "特别行政区", "自治区", "自治州", "自治县", "自治旗",
     "地区", "新区", "林区", "特区", "省", "市", "区", "县", "盟", "旗",
 )  # fmt: skip
-_STEM_LEVELS = frozenset({"province", "prefecture", "county"})
+_STEM_LEVELS: Final = frozenset({"province", "prefecture", "county"})
 
 # A query whose suffix differs from the unit's (内蒙古省, 延边自治州) still names it when the
 # unit's kind is one the query's suffix can stand for; 城关县 never names a 城关区.
-_PROVINCIAL = frozenset({"省", "自治区", "台湾地区"})
-_SUFFIX_KINDS: dict[str, frozenset[str]] = {
+_PROVINCIAL: Final = frozenset({"省", "自治区", "台湾地区"})
+_SUFFIX_KINDS: Final[dict[str, frozenset[str]]] = {
     "特别行政区": frozenset({"特别行政区"}),
     "自治区": _PROVINCIAL,
     "省": _PROVINCIAL,
@@ -62,8 +63,8 @@ _SUFFIX_KINDS: dict[str, frozenset[str]] = {
     "区": frozenset({"市辖区", "林区", "特区", "national_new_area"}),
 }
 # Longest name tried as "enclosing unit + unit" (新疆维吾尔自治区伊犁哈萨克自治州察布查尔锡伯自治县 is 25).
-_MAX_COMPOSITE = 40
-_QUERY_SUFFIXES = tuple(sorted(_SUFFIX_KINDS, key=len, reverse=True))
+_MAX_COMPOSITE: Final = 40
+_QUERY_SUFFIXES: Final = tuple(sorted(_SUFFIX_KINDS, key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

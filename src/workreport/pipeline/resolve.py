@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from workreport.model import FACT_FIELDS, Commitment, Document, Fact, Observation, Structure
 from workreport.pipeline.tasks import key_tasks, projects
@@ -70,7 +70,7 @@ def resolve(doc: Document, structure: Structure, facts: Sequence[Fact]) -> Resol
     return Resolution(commitments, observations, keys)
 
 
-_SHARED: dict[type, frozenset[str]] = {}  # a class's fields that a Fact has too
+_SHARED: Final[dict[type, frozenset[str]]] = {}  # a class's fields that a Fact has too
 
 
 def _from_fact(f: Fact, cls: type[T], **extra: Any) -> T:

@@ -10,22 +10,23 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from workreport import rules
 from workreport.model import Document, Metadata, Paragraph, Role, Section, Span, Structure
 from workreport.pipeline.normalise import normalise
 from workreport.pipeline.places import load as load_jurisdictions
 
-CN_DIGITS = "一二三四五六七八九十"
+CN_DIGITS: Final = "一二三四五六七八九十"
 # a line's text, white space around it left out (a run of blank lines is one match of \s+)
-_TRIMMED_LINE = re.compile(r"[^\S\r\n]*(\S[^\r\n]*\S|\S)|\s+")
-_L1 = re.compile(rf"^[{CN_DIGITS}]+、")
-_L2 = re.compile(rf"^[(（][{CN_DIGITS}]+[)）]")
-_L3 = re.compile(r"^\d{1,2}(?:\s*[、.．]\s*(?!\d)|\s+)(?=\S)")
-_ORDINAL_LEAD = re.compile(rf"^[{CN_DIGITS}]+是")
-_YEAR = re.compile(r"(?<![\d\s])((?:1\s?9|2\s?0)\s?\d\s?\d)\s*年")
-_SENTENCE_END = "。!?;!?;"
-_PLACE = re.compile(
+_TRIMMED_LINE: Final = re.compile(r"[^\S\r\n]*(\S[^\r\n]*\S|\S)|\s+")
+_L1: Final = re.compile(rf"^[{CN_DIGITS}]+、")
+_L2: Final = re.compile(rf"^[(（][{CN_DIGITS}]+[)）]")
+_L3: Final = re.compile(r"^\d{1,2}(?:\s*[、.．]\s*(?!\d)|\s+)(?=\S)")
+_ORDINAL_LEAD: Final = re.compile(rf"^[{CN_DIGITS}]+是")
+_YEAR: Final = re.compile(r"(?<![\d\s])((?:1\s?9|2\s?0)\s?\d\s?\d)\s*年")
+_SENTENCE_END: Final = "。!?;!?;"
+_PLACE: Final = re.compile(
     r"[\u4e00-\u9fff]{2,8}?(?:特别行政区|自治区|自治州|自治县|新区|高新区|经开区|省|市|县|区|州|盟|旗)"
 )
 
@@ -102,11 +103,11 @@ def _year(written: str) -> int:
 
 # Where a page lost its line breaks, paragraphs still show: a heading marker right after a
 # sentence, or a run of spaces that stood for an indent.
-_RUN_IN = re.compile(rf"(?<=[。:：!！?？])\s*(?=[{CN_DIGITS}]+、|[(（][{CN_DIGITS}]+[)）])|\s{{4,}}")
-_LONG_LINE = 2000
+_RUN_IN: Final = re.compile(rf"(?<=[。:：!！?？])\s*(?=[{CN_DIGITS}]+、|[(（][{CN_DIGITS}]+[)）])|\s{{4,}}")
+_LONG_LINE: Final = 2000
 
 
-_RUN_IN_EDGE = re.compile(r"[。:：!！?？\s]")  # where a _RUN_IN match can start: after the first, or at a space
+_RUN_IN_EDGE: Final = re.compile(r"[。:：!！?？\s]")  # where a _RUN_IN match can start: after the first, or at a space
 
 
 def _run_in_cuts(text: str, a: int, b: int) -> list[int]:
@@ -253,7 +254,7 @@ def _content(text: str, spans: list[Span]) -> Span:
     return Span(spans[first].start, spans[last].end)
 
 
-_CRUMB_STOP = frozenset("。，,:：!！?？;；")
+_CRUMB_STOP: Final = frozenset("。，,:：!！?？;；")
 
 
 def _is_crumb(line: str) -> bool:
@@ -267,8 +268,8 @@ def _is_crumb(line: str) -> bool:
     )
 
 
-_ESCAPED_SPACES = re.compile(r"(?:<U\+00A0>|&nbsp;|&#160;|\s)+")
-_SPACED_OUT = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")  # 政 府 工 作 报 告
+_ESCAPED_SPACES: Final = re.compile(r"(?:<U\+00A0>|&nbsp;|&#160;|\s)+")
+_SPACED_OUT: Final = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")  # 政 府 工 作 报 告
 
 
 def _is_prose(line: str) -> bool:
@@ -276,7 +277,7 @@ def _is_prose(line: str) -> bool:
     return len(line) >= 40 and ("。" in line or "，" in line)
 
 
-_SENTENCE_END_RE = re.compile("[" + re.escape(_SENTENCE_END) + "]")
+_SENTENCE_END_RE: Final = re.compile("[" + re.escape(_SENTENCE_END) + "]")
 
 
 def _first_sentence(text: str, span: Span) -> Span:
@@ -419,18 +420,18 @@ def _label(sections: list[Section], meta: Metadata, parent: Section | None, lead
 
 
 # A date as a report writes it: 2026年1月27日, 1 9 9 8 年3 月5 日 or 二〇二六年一月二十七日.
-_DATE = re.compile(
+_DATE: Final = re.compile(
     r"(?P<y>(?:1\s?9|2\s?0)\s?\d\s?\d|[一二][〇○零一二三四五六七八九]{3})\s*年\s*"
     r"(?P<m>\d\s?\d?|十[一二]?|[一二三四五六七八九])\s*月\s*"
     r"(?P<d>\d\s?\d?|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*日"
 )
 # The report's own date line: ——2026年1月27日在吉林省第十四届人民代表大会第五次会议上
-_DELIVERY = re.compile(r"[^。在]{0,14}?在(?P<rest>.{0,60})")
-_SESSION = re.compile(r"人民代表大会|人大|第[\d一二三四五六七八九十]+\s*届|会议")
-_DATE_ONLY = re.compile(r"[\s(（—\-―─]*")
-_DATE_MARK = re.compile(r"(?:——|--|――|[(（])\s*$")
+_DELIVERY: Final = re.compile(r"[^。在]{0,14}?在(?P<rest>.{0,60})")
+_SESSION: Final = re.compile(r"人民代表大会|人大|第[\d一二三四五六七八九十]+\s*届|会议")
+_DATE_ONLY: Final = re.compile(r"[\s(（—\-―─]*")
+_DATE_MARK: Final = re.compile(r"(?:——|--|――|[(（])\s*$")
 # a web page's dateline: 2022/01/14/ 11:03 来源:兰州新区报 记者 魏晓倩 / 时间：2026-02-05
-_DATELINE = re.compile(r"((?:19|20)\d{2})[/\-.年]\s*(\d{1,2})[/\-.月]\s*(\d{1,2})")
+_DATELINE: Final = re.compile(r"((?:19|20)\d{2})[/\-.年]\s*(\d{1,2})[/\-.月]\s*(\d{1,2})")
 
 
 def _cn_int(written: str) -> int:
@@ -490,12 +491,12 @@ class _Head:
 
 
 # a date line run in after the title: 政府工作报告——2017年3月5日在…, 1954年政府工作报告——1954年…
-_RUN_IN_DATE = re.compile(
+_RUN_IN_DATE: Final = re.compile(
     r"\s*(?:——|--|――|—|[(（])\s*(?=(?:1\s?9|2\s?0)\s?\d\s?\d\s*年|[一二][〇○零一二三四五六七八九]{3}\s*年)"
 )
-_NOT_IN_TITLE = frozenset("。，,;；!！?？")
-_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12}")
-_NO_SPACE = re.compile(r"[\s\u3000]+")
+_NOT_IN_TITLE: Final = frozenset("。，,;；!！?？")
+_BARE_NAME: Final = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12}")
+_NO_SPACE: Final = re.compile(r"[\s\u3000]+")
 
 
 def _title_in(text: str, sp: Span) -> Span | None:
@@ -731,10 +732,10 @@ def _review_heading_years(title: str) -> tuple[list[int], int | None]:
 
 # What the text around says when headings, title and date do not: 今年（2020年）, 去年（2019年）,
 # a plan part opening 2020年是… and a review part opening 2019年，…
-_TODAY = re.compile(r"今年\s*[(（]\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*[(（]\s*今年")
-_LAST_YEAR = re.compile(r"去年\s*[(（]\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*[(（]\s*去年")
-_TODAY_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:和|及|以及|暨)今年以来")
-_PART_LEAD = re.compile(r"^(?:刚刚过去的|过去的)?\s*((?:19|20)\d{2})\s*年\s*(?:是|[，,])")
+_TODAY: Final = re.compile(r"今年\s*[(（]\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*[(（]\s*今年")
+_LAST_YEAR: Final = re.compile(r"去年\s*[(（]\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*[(（]\s*去年")
+_TODAY_SINCE: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:和|及|以及|暨)今年以来")
+_PART_LEAD: Final = re.compile(r"^(?:刚刚过去的|过去的)?\s*((?:19|20)\d{2})\s*年\s*(?:是|[，,])")
 
 
 def _context_year(text: str, sections: list[Section]) -> int | None:
@@ -794,12 +795,12 @@ def _years(meta: Metadata, sections: list[Section], text: str, own_date: bool) -
         meta.plan_year = meta.review_year + 1
 
 
-_NOTES = re.compile(r"(?:注释|名词解释|附注|注)\s*[:：]?")
-_YEAR_LEAD = re.compile(r"(?:刚刚过去的)?((?:19|20)\d{2})\s*年")  # 2019年，… / 刚刚过去的2017年
-_PLAN_SPAN = re.compile(r"十[一二三四五六七八九]五|今后五年|未来五年")
-_PLAN_LEAD = re.compile(r"^\W{0,3}(?:今后五年|未来五年|“?十[一二三四五六七八九]五”?时期)")
-_FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五")
-_PAST_LEAD = re.compile(r"^\W{0,3}(?:过去五年|五年来|“?十([一二三四五六七八九])五”?(?:时期|期间|以来|这五年))")
+_NOTES: Final = re.compile(r"(?:注释|名词解释|附注|注)\s*[:：]?")
+_YEAR_LEAD: Final = re.compile(r"(?:刚刚过去的)?((?:19|20)\d{2})\s*年")  # 2019年，… / 刚刚过去的2017年
+_PLAN_SPAN: Final = re.compile(r"十[一二三四五六七八九]五|今后五年|未来五年")
+_PLAN_LEAD: Final = re.compile(r"^\W{0,3}(?:今后五年|未来五年|“?十[一二三四五六七八九]五”?时期)")
+_FIVE_YEAR_PLAN: Final = re.compile(r"十([一二三四五六七八九])五")
+_PAST_LEAD: Final = re.compile(r"^\W{0,3}(?:过去五年|五年来|“?十([一二三四五六七八九])五”?(?:时期|期间|以来|这五年))")
 
 
 def _past_plan_lead(lead: str, plan_year: int) -> bool:
@@ -810,7 +811,7 @@ def _past_plan_lead(lead: str, plan_year: int) -> bool:
     if m[1] is None:
         return True
     return 2006 + 5 * _NUMERAL.index(m[1]) + 4 < plan_year
-_NUMERAL = "一二三四五六七八九"
+_NUMERAL: Final = "一二三四五六七八九"
 
 
 def _plan_span(words: str, plan_year: int) -> tuple[int, int] | None:

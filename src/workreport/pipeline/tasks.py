@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from workreport import rules
 from workreport.model import Commitment, Document, Paragraph, Section, Structure
 from workreport.pipeline.normalise import normalise
 from workreport.pipeline.structure import is_furniture, is_salutation
 
-_ITEM = re.compile(r"([一二三四五六七八九十]+)是([^。;；]*[。;；]?)")
-_ORDINAL = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+是|\d{1,2}\s*[、.．]|第[一二三四五六七八九十]+[，,、])")
+_ITEM: Final = re.compile(r"([一二三四五六七八九十]+)是([^。;；]*[。;；]?)")
+_ORDINAL: Final = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+是|\d{1,2}\s*[、.．]|第[一二三四五六七八九十]+[，,、])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +136,11 @@ def projects(doc: Document, structure: Structure) -> list[Commitment]:
     return out
 
 
-_MARK = re.compile(
+_MARK: Final = re.compile(
     r"^\s*(?:(?P<cn>[一二三四五六七八九十]+)[、.．]|(?P<d>\d{1,2})\s*[、.．](?!\d)|[(（](?P<pcn>[一二三四五六七八九十]+)[)）]|[(（](?P<pd>\d{1,2})[)）])"
 )
-_MAX_GAP = 2  # a list's items may each have a paragraph of detail after them
-_CN = "一二三四五六七八九"
+_MAX_GAP: Final = 2  # a list's items may each have a paragraph of detail after them
+_CN: Final = "一二三四五六七八九"
 
 
 def _number(text: str) -> int | None:

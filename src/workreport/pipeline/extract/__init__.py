@@ -24,6 +24,7 @@ import gc
 import re
 import threading
 from collections.abc import Iterator
+from typing import Final
 
 from workreport.model import Document, Fact, Span, Structure
 from workreport.pipeline.extract.facts import add_sentence_facts, sentence_zone
@@ -34,8 +35,8 @@ from workreport.pipeline.structure import structure as structure_of
 
 __all__ = ["extract", "indicator_names", "sentences"]
 
-_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
-_FIGURE = re.compile(FIGURE_CHARS)
+_SENTENCE_END: Final = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
+_FIGURE: Final = re.compile(FIGURE_CHARS)
 
 
 def sentences(text: str, lo: int, hi: int) -> list[Span]:
@@ -92,7 +93,7 @@ def _extract(doc: Document, structure: Structure | None) -> list[Fact]:
 # what is alive). So it is paused while a document is extracted, and resumed after; reference
 # counting still frees everything as usual. Threads extracting at once share one pause: the
 # collector is resumed when the last of them is done, and only if it was running before.
-_PAUSE_LOCK = threading.Lock()
+_PAUSE_LOCK: Final = threading.Lock()
 _pause = [0, False]  # extractions under way; whether the collector ran before the first
 
 

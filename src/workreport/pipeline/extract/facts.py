@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache
+from typing import Final
 
 from workreport.errors import NumeralError
 from workreport.model import Fact, Paragraph, Span, Structure
@@ -51,10 +52,10 @@ def _list_items(subject: str) -> list[str]:
     return _complete(items)
 
 
-_SHARED_HEADS = ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额", "产值")
+_SHARED_HEADS: Final = ("排放量", "产量", "参保率", "比重", "收入", "增加值", "余额", "产值")
 # a rate written once after a list is the rate of every item, whatever the item names
 # (工业技改投资、制造业技改投资增速: the growth of both, not the investment itself)
-_RATE_HEADS = ("增速", "增幅")
+_RATE_HEADS: Final = ("增速", "增幅")
 
 
 def _complete(items: list[str]) -> list[str]:
@@ -101,20 +102,20 @@ def _parallel(items: list[str]) -> list[str]:
     return [*out, last]
 
 
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
-_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
-_VERB_AFTER = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)")
-_VERB_AFTER_FIRST = "的幅比"  # what a _VERB_AFTER match starts with
-_TAIL = re.compile(r"[^,，。;:!?、]{1,20}")
+_PLACE: Final = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:市|县|区|州|盟|旗|省)$")
+_CLAUSE_MARK: Final = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
+_VERB_AFTER: Final = re.compile(r"(?:的)?(?:幅度|比例)(压减|削减|减少|下降|降低|压缩|增长|提高|增加)")
+_VERB_AFTER_FIRST: Final = "的幅比"  # what a _VERB_AFTER match starts with
+_TAIL: Final = re.compile(r"[^,，。;:!?、]{1,20}")
 
 
-_LAST_CHAR: dict[int, str] = {id(PAST_YEAR): "年"}  # by id(pattern): every match of the pattern ends with it
+_LAST_CHAR: Final[dict[int, str]] = {id(PAST_YEAR): "年"}  # by id(pattern): every match of the pattern ends with it
 # The year patterns open with a lookbehind, for which the regex engine has no fast skip: it
 # tries them at every character. Every match of one, in the sentence or in a cut of it, holds
 # a match of this core, which opens with a digit (1 or 2) the engine skips to: a sentence
 # where the core finds nothing (今年, 五年, 上年 without a year written) has no match at all.
-_YEAR_CORE = re.compile(r"(?:19|20)\d{2}\s*年")
-_CORE: dict[int, re.Pattern[str]] = {}  # by id(pattern), filled below the patterns
+_YEAR_CORE: Final = re.compile(r"(?:19|20)\d{2}\s*年")
+_CORE: Final[dict[int, re.Pattern[str]]] = {}  # by id(pattern), filled below the patterns
 
 
 class _Cues:
@@ -415,10 +416,10 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
             hedge_offsets.extend([hedge_at] * (1 + len(m.extra)))
 
 
-_GENERIC_HEADS = frozenset(GENERIC_HEADS)
-_BARE_LINK = re.compile(r"\s*[、和与及]\s*")  # 分别下降5.6%和4%: nothing but a list mark between
-_FROM_BEFORE = re.compile(r"[由从][^,，。;]{0,10}$")
-_TO_AFTER = re.compile(r"[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)")
+_GENERIC_HEADS: Final = frozenset(GENERIC_HEADS)
+_BARE_LINK: Final = re.compile(r"\s*[、和与及]\s*")  # 分别下降5.6%和4%: nothing but a list mark between
+_FROM_BEFORE: Final = re.compile(r"[由从][^,，。;]{0,10}$")
+_TO_AFTER: Final = re.compile(r"[^,，。;]{0,8}?(?:提高|提升|上升|下降|增加|减少|降低|增长|缩小|扩大|转为)?(?:到|至|为)")
 
 
 def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
@@ -505,8 +506,8 @@ def _signed(m: Mention, sign: int) -> None:
         m.value, m.value_max = sorted((m.value, m.value_max * sign))
 
 
-_WHOLE_OR_OF = re.compile(r"全[国省市]$|的$")
-_GROWTH_TARGET = re.compile(r"(?:增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?[均都]?(?:为|是)?\s*$")
+_WHOLE_OR_OF: Final = re.compile(r"全[国省市]$|的$")
+_GROWTH_TARGET: Final = re.compile(r"(?:增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?[均都]?(?:为|是)?\s*$")
 
 
 def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> None:
@@ -539,9 +540,9 @@ def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> N
 
 
 # 总量和增速均居全国第5位: two items joined by 和 (与, 及), and 均 after them
-_PAIR = re.compile(r"[和与及]")
-_PAIR_SHARED = re.compile(r"[和与及][^、，,。;；]{1,12}?[均都]")
-_SHARED_MARK = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超突在保实稳有要比较控低高降减不已实占])")
+_PAIR: Final = re.compile(r"[和与及]")
+_PAIR_SHARED: Final = re.compile(r"[和与及][^、，,。;；]{1,12}?[均都]")
+_SHARED_MARK: Final = re.compile(r"(?<![年平人户])[均都](?=[增下提达为居超突在保实稳有要比较控低高降减不已实占])")
 
 
 def _shared(text: str, cs: int, m: Mention, phrase: str | None = None) -> None:
@@ -596,16 +597,16 @@ def _shared(text: str, cs: int, m: Mention, phrase: str | None = None) -> None:
     m.extra = [(x, key, m.scope) for x, key in zip(items[1:], ids[1:], strict=True)]
 
 
-_KIND_OF_ROLE = {"review": "actual", "plan": "target"}  # a figure's kind by its paragraph's role
+_KIND_OF_ROLE: Final = {"review": "actual", "plan": "target"}  # a figure's kind by its paragraph's role
 # the order of Fact's fields that _to_facts passes them in (tests/test_extract_hot_path.py checks it)
-FACT_FIELDS = (
+FACT_FIELDS: Final = (
     "start", "end", "quote", "value", "unit", "measure", "comparator", "kind", "indicator", "indicator_id",
     "value_max", "hedge", "period", "scope", "classifier", "section", "sentence_start", "sentence_end",
 )  # fmt: skip
 # the schema's words, checked once (as_measure … raise on a word the schema does not know)
-_MEASURE: dict[str, Measure] = {w: as_measure(w) for w in MEASURES}
-_COMPARATOR: dict[str, Comparator] = {w: as_comparator(w) for w in COMPARATORS}
-_KIND: dict[str, Kind] = {w: as_kind(w) for w in KINDS}
+_MEASURE: Final[dict[str, Measure]] = {w: as_measure(w) for w in MEASURES}
+_COMPARATOR: Final[dict[str, Comparator]] = {w: as_comparator(w) for w in COMPARATORS}
+_KIND: Final[dict[str, Kind]] = {w: as_kind(w) for w in KINDS}
 
 
 def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue overrides the position in FACTS.md §3's order)
@@ -730,11 +731,11 @@ def _to_facts(  # noqa: C901  (kind, hedge and period of one mention: each cue o
     return hedge_offset
 
 
-_ALREADY = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
+_ALREADY: Final = re.compile(r"已(?!经济)|现有|已有")  # 已建成: a plan part's figure already reached
 
 
 # 中央财政已按…的4%编制预算，…确保实现这一目标: what 已 did serves a goal still to reach
-_GOAL_AHEAD = re.compile(r"(?:确保|力争|努力)实现(?:这一|这个|此)目标")
+_GOAL_AHEAD: Final = re.compile(r"(?:确保|力争|努力)实现(?:这一|这个|此)目标")
 
 
 def _already(text: str, floor: int, at: int) -> bool:
@@ -747,9 +748,9 @@ def _already(text: str, floor: int, at: int) -> bool:
 
 
 # a baseline named by its period (FACTS.md §3: 较“十三五”末的… is `other` with that year)
-_BASELINE_PLAN = re.compile(r"十([一二三四五六])五”?(?:末|期末|时期末)的?$")
-_BASELINE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:末|底)?的?$")
-_PLAN_ORDINAL = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15, "六": 16}
+_BASELINE_PLAN: Final = re.compile(r"十([一二三四五六])五”?(?:末|期末|时期末)的?$")
+_BASELINE_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:末|底)?的?$")
+_PLAN_ORDINAL: Final = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15, "六": 16}
 
 
 def _baseline_year(lead: str) -> int | None:
@@ -759,20 +760,20 @@ def _baseline_year(lead: str) -> int | None:
         return 2010 + 5 * (_PLAN_ORDINAL[plan[1]] - 11)  # 十一五 ended in 2010
     year = _BASELINE_YEAR.search(lead)
     return int(year[1]) if year is not None else None
-_FROM_LAST_YEAR = re.compile(r"[由从](?:上年|去年)")
-_FUTURE_YEAR = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
+_FROM_LAST_YEAR: Final = re.compile(r"[由从](?:上年|去年)")
+_FUTURE_YEAR: Final = re.compile(r"(?<![比较与同和\d])((?:19|20)\d{2})\s*年(?!\d)")
 _CORE.update({id(PAST_YEAR): _YEAR_CORE, id(_FUTURE_YEAR): _YEAR_CORE})  # each holds the core
-_PAST_CUE = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
-_OPEN_SPAN = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
-_SPAN_YEARS = re.compile(
+_PAST_CUE: Final = re.compile(r"过去(?:的)?一年|一年来")  # what introduces last year's results
+_OPEN_SPAN: Final = re.compile(r"今后一个时期|今后一段时期|一个时期内|长期")
+_SPAN_YEARS: Final = re.compile(
     r"(?:用|在|今后|未来)?([两二三四五六七八九十\d]{1,2})年(?:内|时间|左右时间|以内)"
     r"|(?:今后|未来)([两二三四五六七八九十\d]{1,2})年"
 )
 # the plan year named outright: a target of 今年 is due this year even in a 十五五 section
-_THIS_YEAR = re.compile(r"今年|年内|全年")
-_AVERAGE = re.compile(r"年均|累计|五年")
-_ANNUAL_LIST = re.compile(r"今年[^。]{0,20}目标")  # 今年经济社会发展的主要预期目标是：…；…
-_PRESENT_CUE = re.compile(r"今年|明年|全年|今后|(?:19|20)\d{2}\s*年")
+_THIS_YEAR: Final = re.compile(r"今年|年内|全年")
+_AVERAGE: Final = re.compile(r"年均|累计|五年")
+_ANNUAL_LIST: Final = re.compile(r"今年[^。]{0,20}目标")  # 今年经济社会发展的主要预期目标是：…；…
+_PRESENT_CUE: Final = re.compile(r"今年|明年|全年|今后|(?:19|20)\d{2}\s*年")
 
 
 def _plan_time(
@@ -814,10 +815,10 @@ def _plan_time(
     return "target", para.period
 
 
-_HOLDS_RANK = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳居|保持)(?:全国|全省|全球|世界)?(?:第|首位)")
+_HOLDS_RANK: Final = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳居|保持)(?:全国|全省|全球|世界)?(?:第|首位)")
 # what makes one sentence of a one-year review sum up several years
-_SPAN_CUE = re.compile(r"本届政府|五年来|过去五年|近五年|这五年")
-_ONE_YEAR_CUE = re.compile(r"去年|今年|一年来|过去一年|全年")
+_SPAN_CUE: Final = re.compile(r"本届政府|五年来|过去五年|近五年|这五年")
+_ONE_YEAR_CUE: Final = re.compile(r"去年|今年|一年来|过去一年|全年")
 
 
 def _sums_up_years(cues: _Cues, at: int) -> bool:
@@ -830,7 +831,7 @@ def _sums_up_years(cues: _Cues, at: int) -> bool:
     return year is None or year.start() < span.start()
 
 
-_RISEN_TO = re.compile(r"[到至]\s*$")
+_RISEN_TO: Final = re.compile(r"[到至]\s*$")
 
 
 @cache
@@ -931,8 +932,8 @@ def _zone_pattern() -> re.Pattern[str]:
     )
 
 
-_DISTRICT = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3}(?:区|县))(?=[\u4e00-\u9fff])")
-_NOT_DISTRICT = re.compile(
+_DISTRICT: Final = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3}(?:区|县))(?=[\u4e00-\u9fff])")
+_NOT_DISTRICT: Final = re.compile(
     r"^(?:全|我|各|该|本|城乡|社区|景区|园区|市区|城区|片区|小区|街区|山区|库区|老区|特区|新区|辖区|地区|矿区|校区|郊区|牧区|灾区|功能区)"
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache, lru_cache
+from typing import Final
 
 from workreport.pipeline.extract.mentions import Mention, find_mentions
 from workreport.pipeline.extract.reading import (
@@ -30,7 +31,7 @@ from workreport.pipeline.extract.reading import (
 )
 from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, extractor_rules
 
-_OBJECT_REACH = 40  # counted_object reads at most this far after a number
+_OBJECT_REACH: Final = 40  # counted_object reads at most this far after a number
 
 
 def label_of(
@@ -124,17 +125,17 @@ def _named_in_full(text: str, label: str, m: Mention, cs: int, lo: int) -> str:
     return label
 
 
-_MOVED = re.compile(
+_MOVED: Final = re.compile(
     r"^[将把](.{2,}?)(?:扩大到|扩大至|提高到|提高至|提升到|提升至|增加到|增加至|降低到|降低至|下降到|下降至"
     r"|减少到|减少至|压减到|压减至|缩减到|控制在|保持在|稳定在)"
 )
-_NOT_MOVED = ("将来", "将军", "把关", "把握")
-_YEAR_LEAD = re.compile(r"(?:19|20)\d{2}年(?:末|底)?")
-_SPAN_TAIL = re.compile(r"(?<![〇零一二三四五六七八九十\d前后第个续])(?:近|这)?[两三四五六七八九十]年$")
-_RUN_OF_YEARS = re.compile(r"连续[\d一二三四五六七八九十]+年")
+_NOT_MOVED: Final = ("将来", "将军", "把关", "把握")
+_YEAR_LEAD: Final = re.compile(r"(?:19|20)\d{2}年(?:末|底)?")
+_SPAN_TAIL: Final = re.compile(r"(?<![〇零一二三四五六七八九十\d前后第个续])(?:近|这)?[两三四五六七八九十]年$")
+_RUN_OF_YEARS: Final = re.compile(r"连续[\d一二三四五六七八九十]+年")
 
 
-_SINCE = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
+_SINCE: Final = re.compile(r"(?:比|较)(?:上年|去年|年初|上年末)$")
 
 
 def _with_change(text: str, label: str, m: Mention) -> str:
@@ -173,10 +174,10 @@ def _ranked_subject(text: str, label: str, m: Mention, cs: int) -> str:
     return subject if subject.endswith(label_words("rank_heads")) else label
 
 
-_SIBLING = re.compile(r"(?:[、和及与][^、，,。;；:：的等\d]{1,8}?[\d.．〇零一二两三四五六七八九十百千万亿]+[^、，,。;；的等]{0,6}?)*[的等]")
+_SIBLING: Final = re.compile(r"(?:[、和及与][^、，,。;；:：的等\d]{1,8}?[\d.．〇零一二两三四五六七八九十百千万亿]+[^、，,。;；的等]{0,6}?)*[的等]")
 
 
-_OWNED_OR_BREAK = re.compile(r"[的等，,。;；:：!?！？\n]")  # the first 的 or 等 ahead, unless the clause ends before
+_OWNED_OR_BREAK: Final = re.compile(r"[的等，,。;；:：!?！？\n]")  # the first 的 or 等 ahead, unless the clause ends before
 
 
 class _Marks:
@@ -290,14 +291,14 @@ def _subject_of_reach(name: str) -> str:
     return name[: found.start()]
 
 
-_NOT_SUBJECTS = frozenset(("分别", "均", "都", "已", "已经", "全部", "连续", "先后", "相继", "累计", "年均"))
+_NOT_SUBJECTS: Final = frozenset(("分别", "均", "都", "已", "已经", "全部", "连续", "先后", "相继", "累计", "年均"))
 
 
-_FUNCTION_CHARS = frozenset("从由以的和与及有即在为是对比较等年调了至到并或之把将被")
-_MARKER_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，、])")
+_FUNCTION_CHARS: Final = frozenset("从由以的和与及有即在为是对比较等年调了至到并或之把将被")
+_MARKER_LABEL: Final = re.compile(r"^(?:[一二三四五六七八九十]+是|其[一二三四五六七八九十]|第[一二三四五六七八九十]+[,，、])")
 
 
-_MARKER_FIRST = frozenset("一二三四五六七八九十其第")  # what a _MARKER_LABEL match opens with
+_MARKER_FIRST: Final = frozenset("一二三四五六七八九十其第")  # what a _MARKER_LABEL match opens with
 
 
 def _names_nothing(label: str) -> bool:
@@ -332,8 +333,8 @@ def _named_before(
     return label
 
 
-_SUBJECT_HEADS = ("产量", "产值", "总产值", "增加值", "收入", "投资", "面积", "人数", "总额")
-_NUMBER_ON = re.compile(r"[\d.．,，%％]|[〇零一二两三四五六七八九十百千]{2,}")
+_SUBJECT_HEADS: Final = ("产量", "产值", "总产值", "增加值", "收入", "投资", "面积", "人数", "总额")
+_NUMBER_ON: Final = re.compile(r"[\d.．,，%％]|[〇零一二两三四五六七八九十百千]{2,}")
 
 
 def _context_before(text: str, cs: int, floor: int) -> str:

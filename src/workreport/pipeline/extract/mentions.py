@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from operator import attrgetter
+from typing import Final
 
 from workreport import rules
 from workreport.pipeline.extract.reading import Reading
@@ -35,7 +36,7 @@ from workreport.pipeline.places import load as load_jurisdictions
 # Every figure holds one of these: a digit (any script: the word forms read \d), a numeral, or
 # the character of a word form written without one (翻番, 倍增, 首位). A sentence with none of
 # them holds no figure and is passed over whole.
-FIGURE_CHARS = r"[\d" + "".join(sorted(CJK_NUMERAL)) + "番倍首]"
+FIGURE_CHARS: Final = r"[\d" + "".join(sorted(CJK_NUMERAL)) + "番倍首]"
 
 
 @dataclass(slots=True)
@@ -185,15 +186,15 @@ class _Scan:
 # The characters a numeral run can start with: the pattern opens with alternatives of
 # character classes, for which the regex engine has no fast skip; a search for one of these
 # characters has (one class), so runs are found by a search for a start, then a match there.
-_RUN_START = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
+_RUN_START: Final = re.compile("[0-9" + "".join(sorted(NUMERAL_STARTS)) + "]")
 
 
 # Most runs are plain Arabic numbers (12, 5.3) that nothing after them extends: read with this
 # short pattern, they are the numeral pattern's matches, found without trying its alternatives.
 # A character that could extend the run (a digit, separator, magnitude or 分之) makes it fail,
 # and the full pattern decides (tests/test_extract_hot_path.py checks they agree).
-_ASCII_DIGITS = frozenset("0123456789")
-_PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?(?![0-9,./十拾百佰千仟万亿分])")
+_ASCII_DIGITS: Final = frozenset("0123456789")
+_PLAIN_ARABIC: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?(?![0-9,./十拾百佰千仟万亿分])")
 
 
 def _numeral_spans(text: str) -> tuple[list[int], list[int]]:
@@ -251,7 +252,7 @@ def _inside_runs(starts: list[int], ends: list[int], lo: int, hi: int) -> tuple[
     return i, j
 
 
-_LOOKED_AHEAD = frozenset("0123456789万亿")  # what the numeral pattern's lookaheads test
+_LOOKED_AHEAD: Final = frozenset("0123456789万亿")  # what the numeral pattern's lookaheads test
 
 
 def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
@@ -277,11 +278,11 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
 
 
 # Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
-_CAPITAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
-_MORE = "多余几"  # after a numeral: more than it (三十多个, 1亿3千多万, 十余所, 十几家)
-_SIGNS = "-−－负"
-_SIGN_AFTER = frozenset("为是长速幅到至达高加")  # 增长负3.9%, 提高负1.1%, 增速为负: the words a signed figure follows
-_PERCENT_WORDS = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
+_CAPITAL_DIGITS: Final = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
+_MORE: Final = "多余几"  # after a numeral: more than it (三十多个, 1亿3千多万, 十余所, 十几家)
+_SIGNS: Final = "-−－负"
+_SIGN_AFTER: Final = frozenset("为是长速幅到至达高加")  # 增长负3.9%, 提高负1.1%, 增速为负: the words a signed figure follows
+_PERCENT_WORDS: Final = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
 
 
 def _sign_at(text: str, s: int, lo: int) -> bool:
@@ -298,7 +299,7 @@ def _sign_at(text: str, s: int, lo: int) -> bool:
     return not (prev and ((prev.isascii() and prev.isalnum()) or prev in ".%％‰" or prev in CJK_NUMERAL))
 
 
-_PHRASE_ENDS = frozenset("，,。；;、：:（(")
+_PHRASE_ENDS: Final = frozenset("，,。；;、：:（(")
 
 
 def _ring_follows(text: str, end: int, hi: int, words: tuple[str, ...]) -> bool:
@@ -394,11 +395,11 @@ def _after(text: str, i: int, table: dict[str, tuple[str, ...]]) -> str | None:
     return None
 
 
-_MAGNITUDES = "".join(sorted(MAGNITUDE_ONLY))
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_MAGNITUDES: Final = "".join(sorted(MAGNITUDE_ONLY))
+_ASCII_LETTERS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 # an ASCII letter or digit, a point or a slash before a numeral: (c.isascii() and c.isalnum()) or c in "./"
-_NOT_BEFORE = _ASCII_LETTERS | frozenset("0123456789./")
-_CJK_NUMERALS = "".join(sorted(CJK_NUMERAL))
+_NOT_BEFORE: Final = _ASCII_LETTERS | frozenset("0123456789./")
+_CJK_NUMERALS: Final = "".join(sorted(CJK_NUMERAL))
 
 
 @lru_cache(maxsize=8192)  # reports repeat their numerals
@@ -658,12 +659,12 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         yield m
 
 
-_RANGE_MARKS = "—–-~～至到"  # what joins the two ends of a range (4.5%—5%, 5至6%), one character
-_DATE_CHARS = frozenset("年月日号")
-_MAGNITUDE = {"万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}
-_SIBLING = re.compile(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+")
-_HEAD_BREAK = re.compile(r"[,，;:。]")
-_SUBJECT_UNIT = re.compile(r"(人次|人数|人口|户数)")
+_RANGE_MARKS: Final = "—–-~～至到"  # what joins the two ends of a range (4.5%—5%, 5至6%), one character
+_DATE_CHARS: Final = frozenset("年月日号")
+_MAGNITUDE: Final = {"万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}
+_SIBLING: Final = re.compile(r"^[、和与及]\s*[\d.,零〇一二两三四五六七八九十百千万亿]+")
+_HEAD_BREAK: Final = re.compile(r"[,，;:。]")
+_SUBJECT_UNIT: Final = re.compile(r"(人次|人数|人口|户数)")
 
 
 def _approximate_pair(first: str, second: str) -> bool:
@@ -692,8 +693,8 @@ def _sibling_unit(text: str, at: int, hi: int, *, share_magnitude: str | None = 
     return u if magnitude is None else Unit(u.written, u.unit, u.scale * magnitude, u.family)
 
 
-_ONE_DIGIT = frozenset("0123456789零〇一二两三四五六七八九")
-_LEADING_DIGITS = re.compile(r"[\d.,]+|[零〇一二两三四五六七八九]")
+_ONE_DIGIT: Final = frozenset("0123456789零〇一二两三四五六七八九")
+_LEADING_DIGITS: Final = re.compile(r"[\d.,]+|[零〇一二两三四五六七八九]")
 
 
 def _shared_magnitude(first: str, numeral: str) -> Decimal | None:
@@ -751,8 +752,8 @@ def _infer_unit(
 
 
 # A numeral inside a word form: Arabic with a point, or Chinese with 点 (二点五倍, 十二点四倍).
-_W = r"(?:\d+(?:\.\d+)?|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:点[零〇一二三四五六七八九]+)?)"
-_NOT_AFTER_DIGIT = r"(?<![\d.零〇一二三四五六七八九十两百千点])"
+_W: Final = r"(?:\d+(?:\.\d+)?|[〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:点[零〇一二三四五六七八九]+)?)"
+_NOT_AFTER_DIGIT: Final = r"(?<![\d.零〇一二三四五六七八九十两百千点])"
 
 
 def _word_value(s: str) -> tuple[Decimal, Decimal | None] | None:
@@ -761,20 +762,20 @@ def _word_value(s: str) -> tuple[Decimal, Decimal | None] | None:
     return None if value is None else (value, top)
 
 
-_RANK = re.compile(
+_RANK: Final = re.compile(
     r"第\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名)(?!单)"
     r"|(?:(?<=[居列排])|(?<=保持))(?:全[国省市区]|世界|全球|各省区|同类城市)?(首位|第一|第(\d+|[二三四五六七八九十两]+))"
     r"(?![批个次届类产位名\d一二三四五六七八九十])"
 )
-_MOVE = re.compile(_NOT_AFTER_DIGIT + r"(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
-_FRONT = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
-_DOUBLE = re.compile(r"翻了?(一|两|二|三)番|翻了?番")
-_ZERO = re.compile(r"零增长")
-_TIMES = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(半)?(多|以上|左右)?")  # 两倍半: 2.5 times
+_MOVE: Final = re.compile(_NOT_AFTER_DIGIT + r"(\d+|[一二三四五六七八九十两]+)\s*(个位次|位次|位)")
+_FRONT: Final = re.compile(r"前\s*(\d+|[一二三四五六七八九十两]+)\s*(位|名|强)")
+_DOUBLE: Final = re.compile(r"翻了?(一|两|二|三)番|翻了?番")
+_ZERO: Final = re.compile(r"零增长")
+_TIMES: Final = re.compile(_NOT_AFTER_DIGIT + rf"({_W})\s*倍(半)?(多|以上|左右)?")  # 两倍半: 2.5 times
 # 倍增 after 实现 or before a clause mark; written with 倍增 first (the lookbehind then reads
 # 实现倍增 back from its end), the engine skips to 倍 instead of trying every character
-_DOUBLING = re.compile(r"倍增(?:(?<=实现倍增)|(?=[,，。;]))")
-_TENTHS = re.compile(
+_DOUBLING: Final = re.compile(r"倍增(?:(?<=实现倍增)|(?=[,，。;]))")
+_TENTHS: Final = re.compile(
     _NOT_AFTER_DIGIT
     + r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,2})\s*成"
     # 一成半 (15%), 九成五 (95%): a half or a digit after 成 is the next place down
@@ -782,10 +783,10 @@ _TENTHS = re.compile(
     + r"(以上|左右|多|以下)?"
 )
 # 七成以上企业, 八成的村: N成 is a share when what follows is counted
-_TENTHS_COUNTED = re.compile(
+_TENTHS_COUNTED: Final = re.compile(
     r"的|[\u4e00-\u9fff]{0,4}(?:企业|居民|农户|群众|村|人|家庭|学校|医院|乡镇|社区|县|项目|产品|工程|地区|城市)"
 )
-_FRACTION = re.compile(
+_FRACTION: Final = re.compile(
     r"(?<![\d.一二三四五六七八九十两百])(\d+)\s*/\s*(\d+)"
     r"|(?<![一二三四五六七八九十百])([一二三四五六七八九十百]+)分之([一二三四五六七八九十]+)"
 )
@@ -798,8 +799,8 @@ _FRACTION = re.compile(
 # run of such characters before the mark starts, or right after a space inside the run.
 # Per pattern: its marks, and per mark the run's characters besides decimal digits, and
 # whether digits and spaces belong to the run.
-_CN_RUN = frozenset("零〇一二三四五六七八九十两百千点.")
-_MARKED: dict[int, tuple[re.Pattern[str], dict[str, tuple[frozenset[str], bool]]]] = {
+_CN_RUN: Final = frozenset("零〇一二三四五六七八九十两百千点.")
+_MARKED: Final[dict[int, tuple[re.Pattern[str], dict[str, tuple[frozenset[str], bool]]]]] = {
     id(_TIMES): (re.compile("倍"), {"倍": (_CN_RUN, True)}),
     id(_MOVE): (re.compile("[个位]"), {"个": (_CN_RUN, True), "位": (_CN_RUN, True)}),
     id(_TENTHS): (re.compile("成"), {"成": (_CN_RUN, True)}),
@@ -986,7 +987,7 @@ def _fractions(text: str, lo: int, hi: int) -> Iterator[Mention]:
         yield _with_comparators(text, lo, hi, part)
 
 
-_BASE_COMPARATOR = re.compile(r"(不低于|不少于|不高于|不超过|不多于|高于|低于|超过)[^,，;；。：:]{1,20}$")
+_BASE_COMPARATOR: Final = re.compile(r"(不低于|不少于|不高于|不超过|不多于|高于|低于|超过)[^,，;；。：:]{1,20}$")
 
 
 def _comparator_of_base(text: str, lo: int, at: int) -> str:
@@ -1062,11 +1063,11 @@ def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
     return word, ">=" if word == ge else "<=" if word == le else "~"
 
 
-_NOT_PAST = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
+_NOT_PAST: Final = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
 
 
-_HALF = Decimal("0.5")
-_TENTH_DIGITS = {c: d for d, c in enumerate("一二三四五六七八九", 1)}
+_HALF: Final = Decimal("0.5")
+_TENTH_DIGITS: Final = {c: d for d, c in enumerate("一二三四五六七八九", 1)}
 
 
 def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
@@ -1177,8 +1178,8 @@ def _heads_subject(text: str, lo: int, a: Mention, b: Mention, breaks: list[int]
     return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(breaks, a.start, lo) <= 2
 
 
-_CLAUSE_BREAK = re.compile(r"[,，;:。]")
-_HEADED = ("percent", "points", "money")  # what a count opening its clause may head (_heads_subject)
+_CLAUSE_BREAK: Final = re.compile(r"[,，;:。]")
+_HEADED: Final = ("percent", "points", "money")  # what a count opening its clause may head (_heads_subject)
 
 
 def _subject_counts(text: str, lo: int, hi: int, out: list[Mention]) -> tuple[set[int], list[int] | None]:
@@ -1253,15 +1254,15 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     return result
 
 
-_SPAN_KEY = attrgetter("start", "end")
-_START = attrgetter("start")
-_END = attrgetter("end")
+_SPAN_KEY: Final = attrgetter("start", "end")
+_START: Final = attrgetter("start")
+_END: Final = attrgetter("end")
 
 
-_CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
-_LABEL_BREAK = re.compile(r"[,，;:。、和与及等]")
-_LABEL_BREAK_FIRST = frozenset(",，;:。、和与及等")  # its characters (a set: "" is in no set)
-_EACH_TAIL = re.compile(r"每[\u4e00-\u9fff]{0,3}$")
-_ORDINAL_CLASS = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[个家座所]")
+_CLAUSE_END_RE: Final = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
+_LABEL_BREAK: Final = re.compile(r"[,，;:。、和与及等]")
+_LABEL_BREAK_FIRST: Final = frozenset(",，;:。、和与及等")  # its characters (a set: "" is in no set)
+_EACH_TAIL: Final = re.compile(r"每[\u4e00-\u9fff]{0,3}$")
+_ORDINAL_CLASS: Final = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[个家座所]")
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Final
 
 from workreport.model import Span
 from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, SENTENCE_END, extractor_rules
@@ -20,7 +21,7 @@ def clause_start_at(text: str, i: int, lo: int) -> int:
     return max(floor, *(text.rfind(c, floor, i) + 1 for c in _CLAUSE_MARKS))
 
 
-_CLAUSE_MARKS = tuple(sorted(CLAUSE_END))
+_CLAUSE_MARKS: Final = tuple(sorted(CLAUSE_END))
 
 
 def sentence_spans(text: str, lo: int, hi: int) -> Iterator[Span]:
@@ -145,8 +146,8 @@ def _lead_verb() -> re.Pattern[str]:
     return re.compile(rf"^(?:(?:{alt}))*({'|'.join(map(re.escape, verbs))})(?!值|少|到|至|为)")
 
 
-PAST_YEAR = re.compile(r"(?<![比较与同从由至到和\d])((?:19|20)\d{2})\s*年(?![\d底末初前后以来])")
-_ADJUNCT = re.compile(
+PAST_YEAR: Final = re.compile(r"(?<![比较与同从由至到和\d])((?:19|20)\d{2})\s*年(?![\d底末初前后以来])")
+_ADJUNCT: Final = re.compile(
     r"(?:(?:由|从|较)(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末|时期)?|(?:19|20)\d{2}年(?:末|底)?)?的?"
     r"|比(?:上年|去年|年初|“?十[一二三四五]五”?(?:末|期末)?|(?:19|20)\d{2}年(?:末|底)?)"
     r"|连续[\d一二三四五六七八九十]+年|预计|年均|累计|同比|每年|过|超|均|都|分别|继续|持续)$"
@@ -164,7 +165,7 @@ def _strip_adjuncts(phrase: str) -> str:
     return p
 
 
-_GROWTH_TARGET_TAIL = re.compile(r"(?:预期)?(增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?$")
+_GROWTH_TARGET_TAIL: Final = re.compile(r"(?:预期)?(增长|增速|增幅)(?:预期)?目标(?:[拟确设]?定)?$")
 
 
 @cache
@@ -210,7 +211,7 @@ def clean_indicator(phrase: str) -> str:
     return p.strip(" 、")
 
 
-GENERIC_HEADS = (
+GENERIC_HEADS: Final = (
     "增加值",
     "产量",
     "总产量",
@@ -225,7 +226,7 @@ GENERIC_HEADS = (
     "产值",
     "总量",
 )
-_SUBJECT_HEADS = ("播种面积", "面积", "企业", "产量", "总额", "增加值", "收入")
+_SUBJECT_HEADS: Final = ("播种面积", "面积", "企业", "产量", "总额", "增加值", "收入")
 
 
 def whole_id(composed: str) -> str | None:
@@ -390,9 +391,9 @@ def words_by_first(key: str) -> dict[str, tuple[str, ...]]:
     return {c: tuple(ws) for c, ws in out.items()}
 
 
-_PAREN = re.compile(r"\([^()]{1,4}\)")
-_OBJECT = re.compile(r"[^,，。;；:：!?\n\r\d]{1,30}")
-_OBJECT_OPENS = re.compile(r"[\u4e00-\u9fff“\"《]")
+_PAREN: Final = re.compile(r"\([^()]{1,4}\)")
+_OBJECT: Final = re.compile(r"[^,，。;；:：!?\n\r\d]{1,30}")
+_OBJECT_OPENS: Final = re.compile(r"[\u4e00-\u9fff“\"《]")
 
 
 def counted_object_at(text: str, a: int, b: int) -> str:
@@ -408,7 +409,7 @@ def counted_object_at(text: str, a: int, b: int) -> str:
 
 # what else than a CJK ideograph an object may open with (_OBJECT_OPENS), or precede it
 # (a bracketed count word, 的, 等); 的 and 等 are ideographs, tested by the range already
-_OBJECT_FIRST = frozenset("“\"《(")
+_OBJECT_FIRST: Final = frozenset("“\"《(")
 
 
 def counted_object(after: str) -> str:

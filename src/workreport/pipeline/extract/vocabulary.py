@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Final
 
 from workreport import rules
 
-SENTENCE_END = set("。!?;\n\r")
-CLAUSE_END = set(",，:。!?;\n\r")
-_LIST_SEP = "、和与及"
-CJK_NUMERAL = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
-MAGNITUDE_ONLY = set("十百千万亿")
-LOOKBACK = 60  # characters of a clause read before a number: bounds the work per number
+SENTENCE_END: Final = set("。!?;\n\r")
+CLAUSE_END: Final = set(",，:。!?;\n\r")
+_LIST_SEP: Final = "、和与及"
+CJK_NUMERAL: Final = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
+MAGNITUDE_ONLY: Final = set("十百千万亿")
+LOOKBACK: Final = 60  # characters of a clause read before a number: bounds the work per number
 
 
 
