@@ -414,13 +414,14 @@ def _raw_traits(raw: str) -> tuple[bool, bool, str | None]:
 
 def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (ranges, ranks, percent words, multiples, signs))
     text: str, lo: int, hi: int, found: list[_Found] | None = None
-) -> Iterator[Mention]:
+) -> list[Mention]:
     cw = _words()
     label_cls = cw.label_cls
     unit_at, reach, size = _unit_at, _unit_reach(), len(text)  # _match_unit, inlined below
     if found is None:
         found = _numerals(text, lo, hi)
     quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
+    out: list[Mention] = []  # a list, not a generator: a compiled generator keeps every local in a heap object
     k = 0
     while k < len(found):
         s0, e0, parsed, top, raw = found[k]  # raw: text[s:e]
@@ -550,7 +551,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                     comparator="range",
                     value_max=v2 * u2.scale,
                 )
-                yield m
+                out.append(m)
                 continue
         end = -1 if unit is None else j + len(unit.written)
         if unit is None:
@@ -641,7 +642,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             ):
                 m.value_max, m.end, m.comparator = nxt[2] * unit.scale, e2, "range"
                 k += 1
-                yield m
+                out.append(m)
                 continue
             if (u2 is not None and u2.unit == unit.unit) or (u2 is not None and m.end == e):
                 unit2 = u2
@@ -656,7 +657,8 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
                     m.end += len(suf2)
                 m.comparator = "range"
                 k += 1
-        yield m
+        out.append(m)
+    return out
 
 
 _RANGE_MARKS: Final = "—–-~～至到"  # what joins the two ends of a range (4.5%—5%, 5至6%), one character
@@ -1224,7 +1226,7 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     if names.spans:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
     taken = _Taken((w.start, w.end) for w in words)
-    numbers = list(_numeral_mentions(text, lo, hi, found))
+    numbers = _numeral_mentions(text, lo, hi, found)
     if names.spans:
         numbers = names.free(numbers)
     if taken.spans:
