@@ -84,3 +84,20 @@ def test_narrower_kept() -> None:
     prefixes = data["narrower"]["prefixes"]
     for p in ("脱贫地区", "扣除", "民间", "城镇", "农村", "中央"):
         assert p in prefixes
+
+
+def test_longest_suffix_is_the_longest_word_the_phrase_ends_with() -> None:
+    """The suffix tables (indicator names, link words, verbs) look up only the lengths of the
+    words ending in a phrase's last character: the answer is still the longest of all the words
+    the phrase ends with, for every phrase of real report sentences and every word itself."""
+    from workreport.pipeline.extract.reading import _name_table, _object_verbs, _verb_suffixes
+
+    text = (Path(__file__).parent / "data" / "reports").glob("*.txt")
+    sample = "".join(p.read_text(encoding="utf-8") for p in sorted(text))[:20000]
+    for table in (_name_table()[0], *_verb_suffixes()[:2], _object_verbs()):
+        words = list(table._words)
+        phrases = [sample[a:b] for a in range(0, len(sample) - 12, 7) for b in (a, a + 3, a + 8, a + 12)]
+        phrases += ["的" + w for w in words] + [w[1:] for w in words]
+        for phrase in phrases:
+            want = max((w for w in words if phrase.endswith(w)), key=len, default=None)
+            assert table.longest(phrase) == want, phrase

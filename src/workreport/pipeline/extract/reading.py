@@ -58,23 +58,31 @@ class Reading:
 
 
 class _Suffixes:
-    """Words found as the longest one ``text`` ends with: one dict look-up per distinct length."""
+    """Words found as the longest one ``text`` ends with: one dict look-up per distinct length
+    of the words ending in ``text``'s last character (most phrases end in a character that
+    ends no word, or only words of one or two lengths)."""
 
-    __slots__ = ("_lengths", "_words")
+    __slots__ = ("_by_last", "_empty", "_words")
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words: dict[str, str] = {}
         for w in words:
             self._words.setdefault(w, w)
-        self._lengths = tuple(sorted({len(w) for w in self._words}, reverse=True))
+        lengths: dict[str, set[int]] = {}
+        for w in self._words:
+            if w:
+                lengths.setdefault(w[-1], set()).add(len(w))
+        self._by_last = {c: tuple(sorted(ks, reverse=True)) for c, ks in lengths.items()}
+        self._empty = "" in self._words
 
     def longest(self, text: str) -> str | None:
         """The longest word ``text`` ends with, or None."""
         n = len(text)
-        for k in self._lengths:
-            if k <= n and text[n - k :] in self._words:
-                return text[n - k :]
-        return None
+        if n:
+            for k in self._by_last.get(text[-1], ()):
+                if k <= n and text[n - k :] in self._words:
+                    return text[n - k :]
+        return "" if self._empty else None
 
 
 @cache
