@@ -61,3 +61,14 @@ def test_length_preserved(text: str) -> None:
 def test_idempotent(text: str) -> None:
     once = normalise(text)
     assert normalise(once) == once
+
+
+def test_translation_string_maps_as_the_table() -> None:
+    """The string ``normalise`` translates with maps every code point as the table does, those
+    above its end (left alone) and lone surrogates included."""
+    from workreport.pipeline.normalise import _translation_string, translation_table
+
+    table = translation_table()
+    every = "".join(map(chr, range(max(table) + 500)))
+    assert every.translate(_translation_string()) == every.translate(table)
+    assert len(_translation_string()) == max(table) + 1
