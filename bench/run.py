@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmarks for workreport: ``python bench/run.py [--json] [--timeout S]``.
+"""Benchmarks for workreport: ``python bench/run.py [--json] [--timeout S] [--no-compiled]``.
 
 1. Throughput of ``workreport.read`` + ``workreport.extract`` against ``jieba.lcut`` on the
    28 provincial reports of the shared corpus and on the seed reports (same texts, same run,

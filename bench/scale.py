@@ -27,6 +27,7 @@ Progress goes to stderr. Exit status 0 whenever the runs completed.
     python bench/scale.py --project               # 300 distinct reports → 100,000 reports
     python bench/scale.py --project --docs 500 --json
     python bench/scale.py --project --bases project   # from the small test reports instead
+    python bench/scale.py --project --no-compiled     # without the compiled build's model
 
 ``--project`` answers "how long would the whole corpus take here?": 100,000 reports of 25,000
 characters (2.5 × 10⁹ characters), extracted to Parquet and ingested into SQLite, on this
