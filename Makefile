@@ -21,7 +21,9 @@ test: install
 
 # the benchmarks in one run, each section with its baseline and goal, at the sizes the goals
 # name (the first run builds the 10,000-report web database, about half an hour on 2 cores;
-# later runs reuse the cached corpora and database: about 15 minutes); smaller: make bench
+# later runs reuse the cached corpora and database: about 15 minutes; the first run, and the first
+# after a change to src/, also compiles a copy of the extractor for the compiled build's figures,
+# about 3 CPU-minutes, bench/compiled.py); smaller: make bench
 # BENCH_WEB_DOCS=1000 …
 BENCH_INGEST_DOCS ?= 140
 BENCH_INGEST_ROUNDS ?= 3  # each run's best of 3: one round on a shared 2-core machine varies by ±20%

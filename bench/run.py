@@ -1,9 +1,14 @@
 #!/usr/bin/env python
-"""Benchmarks for workreport: ``python bench/run.py [--json] [--timeout S]``.
+"""Benchmarks for workreport: ``python bench/run.py [--json] [--timeout S] [--no-compiled]``.
 
 1. Throughput of ``workreport.read`` + ``workreport.extract`` against ``jieba.lcut`` on the
    28 provincial reports of the shared corpus and on the seed reports (same texts, same run,
-   CPU seconds of this process); says whether the build is pure Python or compiled.
+   CPU seconds of this process); says whether the build is pure Python or compiled. The other
+   build is measured in the same run too, in a subprocess that imports a copy of this
+   checkout's package (bench/compiled.py: compiled by mypyc, built once and cached, when the
+   imported build is pure; a copy without extension modules when it is compiled) and times
+   jieba itself, so each ratio has its baseline from its own process (``--no-compiled``: only
+   the imported build).
 2. Linearity: seconds per MB on a normal report against a ~10 MB input made of reports
    repeated plus pathological runs (long digit runs, 万 runs, 、 runs, ...). Each
    pathological run is also probed alone at growing sizes to find super-linear cases.
@@ -178,6 +183,37 @@ def rate_round(fn: Callable[[], Any], min_time: float) -> tuple[int, float]:
         el = time.process_time() - t0
         if el >= min_time:
             return calls, el
+
+
+def other_throughput(src: Path, paths: list[Path]) -> dict[str, Any]:
+    """Section 1 for the other build: ``throughput`` in a subprocess whose PYTHONPATH puts the
+    copy's ``src`` first, jieba included (its own baseline, in its own process)."""
+    import compiled
+
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_throughput", *map(str, paths)]
+    try:
+        done = subprocess.run(
+            cmd, env=compiled.env_with(src), cwd=src.parent, capture_output=True, text=True, timeout=900
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after 900 s"}
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    res: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if not Path(res["workreport_file"]).resolve().is_relative_to(src.resolve()):
+        return {"error": f"the subprocess imported {res['workreport_file']}, not the copy in {src}"}
+    return res
+
+
+def throughput_child(paths: list[str]) -> None:
+    """In a fresh process (the other build's copy first on PYTHONPATH): ``throughput`` over
+    ``paths``; print JSON."""
+    import workreport
+
+    res = throughput([(Path(p), workreport.read(p).text) for p in paths])
+    res["workreport_file"] = workreport.__file__
+    res["build"] = build_kind()  # also without jieba, which sets it only with a ratio
+    print(json.dumps(res))
 
 
 def throughput(texts: list[tuple[Path, str]]) -> dict[str, Any]:
@@ -443,6 +479,18 @@ def verdict(met: bool | None) -> str:
     return "n/a" if met is None else ("MET" if met else "NOT MET")
 
 
+def print_other(kind: str, t: dict[str, Any] | None) -> None:
+    """The other build's lines of one set in section 1, labelled with its kind."""
+    short = "compiled" if kind.startswith("compiled") else "pure"
+    if t is None or "error" in t:
+        print(f"   {kind} build: failed: {t and t.get('error')}")
+        return
+    print(f"   {short + ' read+extract':28}{t['ours_mb_s']:>10.3f}{fmt_int(t['ours_chars_s']):>14}    ({kind} build, subprocess)")
+    if "ratio" in t:
+        print(f"   {'jieba.lcut (its baseline)':28}{t['jieba_mb_s']:>10.3f}{fmt_int(t['jieba_chars_s']):>14}")
+        print(f"   {'ratio ' + short + '/jieba':28}{t['ratio']:>10.2f}    goal {t['goal']}: {verdict(t['met'])}")
+
+
 def print_text(r: dict[str, Any]) -> None:  # noqa: C901  (one printed section per figure, top to bottom)
     env = r["env"]
     print(
@@ -453,6 +501,14 @@ def print_text(r: dict[str, Any]) -> None:  # noqa: C901  (one printed section p
     print()
     print(f"1. Throughput: workreport.read + workreport.extract vs jieba.lcut (baseline); build: {build_kind()}")
     print(f"   best of {ROUNDS} rounds, each >= {MIN_TIME:g} CPU s; MB/s per CPU second of this process")
+    other = r.get("other_build") or {}
+    if other.get("src"):
+        print(
+            f"   and the {other['build']} build: {other['note']}; measured in a subprocess, "
+            "with jieba again there (its own baseline)"
+        )
+    elif other:
+        print(f"   the {other['build']} build: not measured: {other['note']}")
     sets = r.get("throughput_sets") or {"seeds": r.get("throughput")}
     for name, t in sets.items():
         if t is None or "error" in t:
@@ -469,6 +525,8 @@ def print_text(r: dict[str, Any]) -> None:  # noqa: C901  (one printed section p
             print(f"   {'ratio ours/jieba':28}{t['ratio']:>10.2f}    goal {t['goal']}: {verdict(t['met'])}")
         else:
             print("   jieba not installed: no baseline, no ratio (pip install -e '.[bench]')")
+        if other.get("src"):
+            print_other(other["build"], other.get("sets", {}).get(name))
     print()
     lin = r.get("linearity", {})
     print("2. Linearity: read+extract seconds per MB, ~10 MB pathological input vs normal report (baseline)")
@@ -584,10 +642,20 @@ def main() -> int:  # noqa: C901  (the benchmark's steps in order, each guarded 
     ap.add_argument("--shapes-size", type=float, default=1.0, help="MB per shape in step 4 (default 1)")
     ap.add_argument("--shapes-timeout", type=float, default=60.0, help="seconds per run in step 4")
     ap.add_argument("--no-shapes", action="store_true", help="skip step 4 (bench/linearity.py)")
+    ap.add_argument(
+        "--no-compiled",
+        action="store_true",
+        help="section 1 measures only the imported build, not the other one (the compiled copy "
+        "of bench/compiled.py when the imported build is pure, a pure copy when it is compiled)",
+    )
     ap.add_argument("--_child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--_throughput", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._child:
         child(*args._child)
+        return 0
+    if args._throughput:  # the other build's section 1: its copy is first on PYTHONPATH
+        throughput_child(args._throughput)
         return 0
 
     started = time.perf_counter()
@@ -614,7 +682,19 @@ def main() -> int:  # noqa: C901  (the benchmark's steps in order, each guarded 
     r["inputs"] = where
     texts = [(p, workreport.read(p).text) for p in paths]
 
-    # 1. throughput: the provincial reports, then the seeds (the seeds are section 2's baseline)
+    # 1. throughput: the provincial reports, then the seeds (the seeds are section 2's baseline);
+    # each also for the other build (a copy of this checkout, in a subprocess), right after
+    other: dict[str, Any] | None = None
+    if not args.no_compiled:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import compiled
+
+        from workreport.buildinfo import build_kind as imported_kind
+
+        kind, src, note = compiled.other_build(imported_kind())
+        other = {"build": kind, "src": str(src) if src else None, "note": note, "sets": {}}
+        r["other_build"] = other
+        log(f"1. the {kind} build: {note}")
     r["throughput_sets"] = {}
     provinces, folder = province_paths()
     for name, set_paths, set_where in (("provinces", provinces, folder), ("seeds", paths, where)):
@@ -627,6 +707,10 @@ def main() -> int:  # noqa: C901  (the benchmark's steps in order, each guarded 
         except Exception as exc:  # keep going: the other figures are still worth having
             res = {"error": f"{type(exc).__name__}: {exc}"}
         r["throughput_sets"][name] = res
+        if other and other["src"]:
+            log(f"1. throughput ({name}), {other['build']} build in a subprocess ...")
+            other["sets"][name] = other_throughput(Path(other["src"]), set_paths)
+            other["sets"][name]["inputs"] = set_where
     r["throughput"] = r["throughput_sets"].get("seeds", {"error": "no seeds"})
 
     # 2. linearity

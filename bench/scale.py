@@ -27,6 +27,7 @@ Progress goes to stderr. Exit status 0 whenever the runs completed.
     python bench/scale.py --project               # 300 distinct reports → 100,000 reports
     python bench/scale.py --project --docs 500 --json
     python bench/scale.py --project --bases project   # from the small test reports instead
+    python bench/scale.py --project --no-compiled     # without the compiled build's model
 
 ``--project`` answers "how long would the whole corpus take here?": 100,000 reports of 25,000
 characters (2.5 × 10⁹ characters), extracted to Parquet and ingested into SQLite, on this
@@ -48,6 +49,14 @@ scaled by characters; on ``n`` idle cores a run takes at least the writer's time
 the sum ÷ ``n`` (start-up is counted as work, so a run of a few small reports overstates). Goals, printed
 as lines that say met or not: extract to Parquet in under 20 minutes and ingest in under
 1 hour on 2 cores. The fit trusts two points on a shared machine: read it as an estimate.
+
+The runs use the imported build (the header says which). When it is pure Python, ``--project``
+also projects the optional compiled build (README "Compiled build"), as a model, not a run: a
+compiled copy of this checkout's package (bench/compiled.py: built once by mypyc, about 3
+CPU-minutes, then cached) does the same pure work over the same files in a subprocess, and both
+projections are redone with the workers' pure work at that rate and everything else as measured:
+the writer's part (this process: the Parquet or SQLite writes) and the batch's per-document
+overhead are the same code in both builds, since neither is compiled. ``--no-compiled`` skips it.
 """
 
 from __future__ import annotations
@@ -60,6 +69,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -218,6 +228,43 @@ GOALS = {"extract": 20 * 60, "ingest": 60 * 60}  # seconds on 2 cores
 CORES = (1, 2, 3, 4, 6, 8, 16, 32)
 
 
+def pure_work_child(listing: str) -> None:
+    """In a fresh process (the compiled copy first on PYTHONPATH): ``pure_work`` over the files
+    listed one a line in ``listing``; print JSON, with where workreport came from and its build."""
+    import workreport
+    from workreport.buildinfo import describe
+
+    files = [Path(line) for line in Path(listing).read_text(encoding="utf-8").splitlines() if line]
+    res: dict[str, Any] = dict(pure_work(files))
+    res["workreport_file"] = workreport.__file__
+    res["build"] = describe()
+    print(json.dumps(res))
+
+
+def compiled_pure_work(src: Path, files: list[Path]) -> dict[str, Any]:
+    """``pure_work`` over ``files`` in a subprocess importing the copy in ``src``."""
+    import compiled
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as listing:
+        listing.write("".join(f"{p}\n" for p in files))
+        listing.flush()
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--_pure-work", listing.name],
+            env=compiled.env_with(src),
+            cwd=src.parent,
+            capture_output=True,
+            text=True,
+        )
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    res: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if not Path(res["workreport_file"]).resolve().is_relative_to(src.resolve()):
+        return {"error": f"the subprocess imported {res['workreport_file']}, not the copy in {src}"}
+    if res["build"] != "compiled":
+        return {"error": f"the copy in {src} imported as {res['build']!r}, not compiled"}
+    return res
+
+
 def pure_work(files: list[Path]) -> dict[str, float]:
     """Read + structure + extract every file in this process: the work without the batch."""
     from workreport.batch.runner import parse_plain
@@ -264,11 +311,16 @@ def fit(t1: float, t2: float, pure: float, docs: int, chars: int) -> dict[str, f
     serial = max(t1 - parallel, 0.0)
     parallel = t1 - serial
     per_char = min(pure, parallel)
+    # on a loaded machine the fit calls serial what waited for a core, the workers' pure work too
+    pure_in_serial = min(pure - per_char, serial)
     by_chars = TARGET_DOCS * TARGET_CHARS / chars
     by_docs = TARGET_DOCS / docs
     return {
         "serial_s": serial * by_docs,
         "parallel_s": per_char * by_chars + (parallel - per_char) * by_docs,
+        "pure_work_s": per_char * by_chars,  # the parallel part's two shares, at full scale
+        "overhead_s": (parallel - per_char) * by_docs,
+        "pure_in_serial_s": pure_in_serial * by_docs,  # the share of serial_s that is pure work
         "overhead_per_doc_ms": 1000 * (parallel - per_char) / docs,
         "speedup_2": t1 / t2 if t2 > 0 else 0.0,
     }
@@ -283,6 +335,41 @@ def fit_cpu(times: dict[str, float], chars: int) -> dict[str, float]:
     return {"writer_s": times["cpu_main_s"] * by_chars, "workers_s": times["cpu_workers_s"] * by_chars}
 
 
+def compiled_model(model: dict[str, float], speedup: float, pure_s: float) -> dict[str, float]:
+    """``model`` with the workers' pure work (read + structure + extract) ``speedup`` times faster,
+    the compiled build's: the writer's part and the per-document overhead are the same code in
+    both builds (not compiled). ``pure_s``: the pure work of the target corpus at the pure build's
+    rate, the share of the CPU model's workers' seconds that the speed-up applies to. In the wall
+    fit the pure work is faster wherever the fit put it: in ``P``, or in ``S`` when 2 workers
+    were no faster than 1 (a loaded machine)."""
+    if "writer_s" in model:
+        pure = min(pure_s, model["workers_s"])
+        return {"writer_s": model["writer_s"], "workers_s": model["workers_s"] - pure + pure / speedup}
+    saved = 1 - 1 / speedup
+    return {
+        "serial_s": model["serial_s"] - model["pure_in_serial_s"] * saved,
+        "parallel_s": model["overhead_s"] + model["pure_work_s"] / speedup,
+    }
+
+
+def outlook(models: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Each model's projected time by cores, and its goal: met on 2 cores, or how many cores would do."""
+    return {
+        "projection_s": {name: {str(n): projected(m, n) for n in CORES} for name, m in models.items()},
+        "goals": {
+            name: {
+                "seconds_on_2_cores": GOALS[name.removesuffix("_cpu")],
+                "projected_on_2_cores": projected(m, 2),
+                "met": projected(m, 2) <= GOALS[name.removesuffix("_cpu")],
+                "cores_needed": next(
+                    (n for n in range(1, 4097) if projected(m, n) <= GOALS[name.removesuffix("_cpu")]), None
+                ),
+            }
+            for name, m in models.items()
+        },
+    }
+
+
 def projected(model: dict[str, float], cores: int) -> float:
     if "writer_s" in model:
         return max(model["writer_s"], (model["writer_s"] + model["workers_s"]) / cores)
@@ -295,12 +382,17 @@ def hms(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}"
 
 
-def project(files: list[Path], note: str) -> dict[str, Any]:
-    """Measure the runs ``--project`` describes and project them to the target corpus."""
+def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, Any]:
+    """Measure the runs ``--project`` describes and project them to the target corpus; and the
+    compiled build as a model when ``other`` has its copy's ``src``."""
     from workreport.batch import read_dataset
+    from workreport.buildinfo import describe
 
     log(f"pure work: read + structure + extract {len(files):,} reports in this process …")
     pure = pure_work(files)
+    if other.get("src"):  # right after the pure build's, on the same files
+        log(f"pure work again, compiled build, in a subprocess ({other['note']}) …")
+        other["pure"] = compiled_pure_work(Path(other["src"]), files)
     measure, _how = tree_rss_function()
     runs: dict[str, dict[int, float]] = {"extract": {}, "ingest": {}}
     cpu_runs: dict[str, dict[str, float]] = {}
@@ -329,7 +421,16 @@ def project(files: list[Path], note: str) -> dict[str, Any]:
     }
     for name, times in cpu_runs.items():
         models[f"{name}_cpu"] = fit_cpu(times, chars)
+    if "chars_per_s" in other.get("pure", {}):
+        speedup = other["pure"]["chars_per_s"] / pure["chars_per_s"]
+        pure_s = TARGET_DOCS * TARGET_CHARS / pure["chars_per_s"]
+        other["speedup"] = speedup
+        other["models"] = {name: compiled_model(m, speedup, pure_s) for name, m in models.items()}
+        other.update(outlook(other["models"]))
+    elif "error" in other.get("pure", {}):
+        other["skipped"] = f"the compiled pure work failed: {other['pure']['error']}"
     return {
+        "build": describe(),
         "measured": {
             "documents": docs,
             "chars": chars,
@@ -341,18 +442,8 @@ def project(files: list[Path], note: str) -> dict[str, Any]:
         },
         "target": {"documents": TARGET_DOCS, "chars_per_doc": TARGET_CHARS},
         "models": models,
-        "projection_s": {name: {str(n): projected(m, n) for n in CORES} for name, m in models.items()},
-        "goals": {
-            name: {
-                "seconds_on_2_cores": GOALS[name.removesuffix("_cpu")],
-                "projected_on_2_cores": projected(m, 2),
-                "met": projected(m, 2) <= GOALS[name.removesuffix("_cpu")],
-                "cores_needed": next(
-                    (n for n in range(1, 4097) if projected(m, n) <= GOALS[name.removesuffix("_cpu")]), None
-                ),
-            }
-            for name, m in models.items()
-        },
+        **outlook(models),
+        "compiled": other,
         "cpus": os.cpu_count(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
@@ -365,7 +456,7 @@ def print_projection(p: dict[str, Any]) -> None:
         f"{m['documents']:,} distinct synthetic reports ({m['chars']:,} characters, "
         f"{m['chars_per_doc']:,.0f} a report); {p['cpus']} CPUs here"
     )
-    print(f"corpus: {m['corpus']}; load average at the end {p['load_average']}")
+    print(f"corpus: {m['corpus']}; load average at the end {p['load_average']}; build: {p['build']}")
     print(
         f"pure work (read + structure + extract in one process): {m['pure']['chars_per_s']:,.0f} characters/s"
     )
@@ -387,6 +478,24 @@ def print_projection(p: dict[str, Any]) -> None:
         "two projections: 'wall' fits the wall times of the 1- and 2-worker runs (what this machine "
         "gave, under its load); 'CPU' adds up CPU seconds (what idle cores would give)"
     )
+    print_outlook(p, p["cpus"])
+    c = p.get("compiled") or {}
+    print()
+    if "models" not in c:
+        print(f"compiled build: no projection: {c.get('skipped') or c.get('note')}")
+        return
+    print(
+        f"compiled build, a MODEL, not a run: {c['note']}. Its pure work ran in a subprocess on the "
+        f"same files: {c['pure']['chars_per_s']:,.0f} characters/s, {c['speedup']:.2f} x the pure "
+        "build's above. Below, the same two projections with the workers' pure work at that rate and "
+        "everything else as measured: the writer's part (Parquet or SQLite writes in this process) and "
+        "the batch's per-document overhead are the same code in both builds (not compiled)"
+    )
+    print_outlook(c, p["cpus"], "compiled, model: ")
+
+
+def print_outlook(p: dict[str, Any], cpus: int | None, prefix: str = "") -> None:
+    """The projections of ``p`` (``outlook``) by cores, then one line a goal: met or not."""
     names = [n for n in ("extract", "extract_cpu", "ingest", "ingest_cpu") if n in p["projection_s"]]
     titles = {
         "extract": "extract to Parquet (wall)",
@@ -396,7 +505,7 @@ def print_projection(p: dict[str, Any]) -> None:
     }
     header = ["cores", *(titles[n] for n in names)]
     rows = [
-        [str(n) + (" (this machine)" if n == p["cpus"] else "")]
+        [str(n) + (" (this machine)" if n == cpus else "")]
         + [hms(p["projection_s"][name][str(n)]) for name in names]
         for n in CORES
     ]
@@ -413,7 +522,7 @@ def print_projection(p: dict[str, Any]) -> None:
         g = p["goals"][name]
         need = g["cores_needed"]
         print(
-            f"goal: {label} under {hms(g['seconds_on_2_cores'])} on 2 cores: projected "
+            f"goal: {prefix}{label} under {hms(g['seconds_on_2_cores'])} on 2 cores: projected "
             f"{hms(g['projected_on_2_cores'])}: {'MET' if g['met'] else 'NOT MET'}"
             + (
                 ""
@@ -423,6 +532,35 @@ def print_projection(p: dict[str, Any]) -> None:
                 else " (no number of cores would: the serial part alone is longer)"
             )
         )
+
+
+def other_build(skip: bool) -> dict[str, Any]:
+    """What ``project`` needs for the compiled model: the compiled copy's ``src`` (None: no
+    model, and ``note`` says why), built if need be (bench/compiled.py)."""
+    from workreport.buildinfo import COMPILED, build_kind
+
+    if skip:
+        return {"src": None, "note": "skipped (--no-compiled)"}
+    if build_kind() == COMPILED:
+        return {"src": None, "note": "the imported build is compiled: the projection above is the compiled build's"}
+    import compiled
+
+    import workreport
+
+    # the checkout the runs import (an editable install's, or this one's): the model compares it
+    # with its own compiled copy
+    imported = Path(workreport.__file__).resolve().parents[2]
+    src, note = compiled.compiled_src(imported if (imported / "setup.py").is_file() else ROOT)
+    if src is None:
+        log(f"no compiled build: {note}")
+    return {"src": str(src) if src else None, "note": note}
+
+
+def show_projection(figures: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print_projection(figures)
 
 
 def default_bases(project: bool) -> str:
@@ -459,7 +597,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"project {TARGET_DOCS:,} reports of {TARGET_CHARS:,} characters (extract, ingest) from a run on --docs (default 300)",
     )
+    parser.add_argument(
+        "--no-compiled",
+        action="store_true",
+        help="with --project: no model of the compiled build (no compiled copy is built)",
+    )
+    parser.add_argument("--_pure-work", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args._pure_work:  # the compiled build's pure work: its copy is first on PYTHONPATH
+        pure_work_child(args._pure_work)
+        return 0
     if args.docs is None:
         args.docs = 300 if args.project else 10_000
     if args.docs < 1:
@@ -470,11 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     files, note = corpus(args.docs, cache, args.seed, bases)
     log(note)
     if args.project:
-        figures = project(files, note)
-        if args.json:
-            print(json.dumps(figures, ensure_ascii=False, indent=2))
-        else:
-            print_projection(figures)
+        show_projection(project(files, note, other_build(args.no_compiled)), args.json)
         return 0
     measure, how = tree_rss_function()
     has_dask = importlib.util.find_spec("distributed") is not None
