@@ -306,7 +306,8 @@ def time_ingest(files: list[Path], db: Path, workers: int) -> dict[str, float]:
 
 def fit(t1: float, t2: float, pure: float, docs: int, chars: int) -> dict[str, float]:
     """``T(n) = S + P/n`` from two runs, scaled to the target corpus: P's pure work by
-    characters, the rest of P by documents, S by characters."""
+    characters, the rest of P by documents, S by documents (the writes and the bookkeeping per
+    document, as the module's doc says)."""
     parallel = max(2 * (t1 - t2), 0.0)
     serial = max(t1 - parallel, 0.0)
     parallel = t1 - serial
