@@ -18,6 +18,7 @@ extension modules left in ``src/`` by ``make compiled`` must not be older than t
 from __future__ import annotations
 
 import fcntl
+import importlib.machinery
 import json
 import os
 import shutil
@@ -194,3 +195,24 @@ def test_no_stale_compiled_modules_in_the_tree() -> None:
         f"stale in-place build ({buildinfo.describe()}): run make compiled again, or make pure"
     )
     assert buildinfo.build_kind() != buildinfo.MIXED, buildinfo.describe()
+
+
+def test_an_incremental_build_is_dated_by_its_shared_library(tmp_path: Path) -> None:
+    """mypyc keeps every module's code in one shared library beside the package and gives each
+    module a small loader that an incremental build leaves untouched: a module counts as built
+    when the newer of the two was, so an edit rebuilt is not called stale, and an edit not yet
+    rebuilt still is."""
+    from workreport import buildinfo
+
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    folder = tmp_path / "src" / "workreport" / "pipeline" / "extract"
+    folder.mkdir(parents=True)
+    loader, package_loader = folder / f"mentions{suffix}", folder / f"__init__{suffix}"
+    shared = tmp_path / "src" / f"workreport__mypyc{suffix}"
+    for f, when in ((loader, 1000), (package_loader, 1000), (shared, 5000)):
+        f.write_bytes(b"")
+        os.utime(f, (when, when))
+    assert buildinfo._built_at(str(loader), "workreport.pipeline.extract.mentions") == 5000
+    assert buildinfo._built_at(str(package_loader), "workreport.pipeline.extract") == 5000
+    shared.unlink()  # a build without one (each module its own library): the module's own date
+    assert buildinfo._built_at(str(loader), "workreport.pipeline.extract.mentions") == 1000

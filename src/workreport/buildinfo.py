@@ -39,8 +39,11 @@ def module_files() -> dict[str, str]:
     return {name: importlib.import_module(name).__file__ or "" for name in COMPILED_MODULES}
 
 
+_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+
+
 def _is_extension(path: str) -> bool:
-    return path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+    return path.endswith(_SUFFIXES)
 
 
 def build_kind() -> str:
@@ -64,9 +67,21 @@ def stale_modules() -> list[str]:
             continue
         source = os.path.join(os.path.dirname(path), os.path.basename(path).split(".", 1)[0] + ".py")
         # 2 s of slack: an installed wheel writes both files within the same moment
-        if os.path.exists(source) and os.path.getmtime(source) > os.path.getmtime(path) + 2:
+        if os.path.exists(source) and os.path.getmtime(source) > _built_at(path, name) + 2:
             out.append(name)
     return out
+
+
+def _built_at(path: str, name: str) -> float:
+    """When the code of compiled module ``name`` (loaded from ``path``) was built: mypyc puts
+    every module's code in one shared library beside the package (``workreport__mypyc…``) and
+    gives each module a small extension that only loads it, which an incremental build (kept C
+    files: ``WORKREPORT_COMPILE_DIR``) leaves as it was, so the newer of the two counts."""
+    root = os.path.dirname(path)
+    for _ in range(name.count(".") + os.path.basename(path).startswith("__init__.")):  # up to the package's folder
+        root = os.path.dirname(root)
+    shared = [os.path.join(root, "workreport__mypyc" + s) for s in _SUFFIXES]
+    return max([os.path.getmtime(path), *(os.path.getmtime(f) for f in shared if os.path.exists(f))])
 
 
 def describe() -> str:
