@@ -416,7 +416,9 @@ def _regex_hotspots(text: str) -> list[dict[str, Any]]:
 
 
 def child(path: str, warm: str) -> None:
-    """In a fresh process: warm up, then time read + extract of ``path``; print JSON."""
+    """In a fresh process: warm up, then time read + extract of ``path``; print JSON. Imports
+    this checkout's src first, as main() does (the same package in both processes)."""
+    sys.path.insert(0, str(ROOT / "src"))
     import workreport
 
     workreport.extract(workreport.read(warm))
@@ -436,6 +438,7 @@ def child(path: str, warm: str) -> None:
                 "chars": len(doc.text),
                 "rss_before_kb": base_rss,
                 "peak_rss_kb": peak,
+                "workreport_file": workreport.__file__,
             }
         )
     )
