@@ -23,6 +23,11 @@ of a 100,000-report corpus are the 1,000 reports of a 1,000-report corpus:
   a BOM), 2 in 20 are HTML pages (UTF-8 or GB18030, declared in a <meta> tag), 1 in 20 is a
   DOCX written with ``zipfile`` (no python-docx needed).
 
+For one big input made of many reports (bench/run.py's 10 MB file), ``distinct_reports``
+goes one step further: the reader keeps one copy of a text whose prose lines repeat, so every
+prose line that still repeats an earlier one gets one more digit changed, or its clauses
+reordered, until none occurs twice.
+
 Files go to ``OUT/<i // 1000>/<i>-<level>-<plan year>.<ext>`` (1,000 a folder), with
 ``OUT/_corpus.json`` describing the run (N, seed, counts): a script can reuse a corpus when
 that file says it is the one it wants. 100,000 reports take about a minute.
