@@ -23,6 +23,11 @@ of a 100,000-report corpus are the 1,000 reports of a 1,000-report corpus:
   a BOM), 2 in 20 are HTML pages (UTF-8 or GB18030, declared in a <meta> tag), 1 in 20 is a
   DOCX written with ``zipfile`` (no python-docx needed).
 
+For one big input made of many reports (bench/run.py's 10 MB file), ``distinct_reports``
+goes one step further: the reader keeps one copy of a text whose prose lines repeat, so every
+prose line that still repeats an earlier one gets one more digit changed, or its clauses
+reordered, until none occurs twice.
+
 Files go to ``OUT/<i // 1000>/<i>-<level>-<plan year>.<ext>`` (1,000 a folder), with
 ``OUT/_corpus.json`` describing the run (N, seed, counts): a script can reuse a corpus when
 that file says it is the one it wants. 100,000 reports take about a minute.
@@ -33,6 +38,7 @@ from __future__ import annotations
 import argparse
 import html
 import io
+import itertools
 import json
 import os
 import random
@@ -42,6 +48,7 @@ import sys
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -142,9 +149,17 @@ def base_paths(source: str = "project") -> list[Path]:
 
 def load_bases(source: str = "project") -> list[Base]:
     """The reports of ``source`` (see :func:`base_paths`), as templates."""
+    bases = bases_of(base_paths(source))
+    if not bases:
+        raise SystemExit("make_corpus: no base reports found (tests/data/reports, workreport/examples)")
+    return bases
+
+
+def bases_of(paths: list[Path]) -> list[Base]:
+    """The reports at ``paths`` as templates (those whose jurisdiction, level and plan year
+    the reader finds; the others are left out)."""
     import workreport
 
-    paths = base_paths(source)
     bases = []
     for path in paths:
         doc = workreport.read(path)
@@ -165,8 +180,6 @@ def load_bases(source: str = "project") -> list[Base]:
             cut = next((n + 1 for n, line in enumerate(header[:8]) if "来源" in line), min(3, len(header)))
             header, sections = header[:cut], [["", *header[cut:]]]
         bases.append(Base(path.name, meta.level, header, sections))
-    if not bases:
-        raise SystemExit("make_corpus: no base reports found (tests/data/reports, workreport/examples)")
     return bases
 
 
@@ -195,18 +208,23 @@ def _shuffle(lines: list[str], rng: random.Random) -> list[str]:
     return out
 
 
+def _change_digit(s: str, rng: random.Random, last: int = 2) -> str:
+    """The number ``s`` with one of its last ``last`` digits changed (no leading zero made)."""
+    digits = [n for n, c in enumerate(s) if c.isdigit()]
+    candidates = digits[-last:] if len(digits) > 1 else digits
+    n = rng.choice(candidates)
+    low = "1" if n == 0 and len(digits) > 1 else "0"
+    d = rng.choice([c for c in "0123456789" if c >= low and c != s[n]] or [s[n]])
+    return s[:n] + d + s[n + 1 :]
+
+
 def _perturb(text: str, rng: random.Random) -> str:
     def one(m: re.Match[str]) -> str:
         s = m.group(0)
         after = text[m.end() : m.end() + 1]
         if after.startswith(_KEEP_AFTER) or rng.random() >= 0.35:
             return s
-        digits = [n for n, c in enumerate(s) if c.isdigit()]
-        candidates = digits[-2:] if len(digits) > 1 else digits
-        n = rng.choice(candidates)
-        low = "1" if n == 0 and len(digits) > 1 else "0"
-        d = rng.choice([c for c in "0123456789" if c >= low and c != s[n]] or [s[n]])
-        return s[:n] + d + s[n + 1 :]
+        return _change_digit(s, rng)
 
     return _NUMBER.sub(one, text)
 
@@ -238,6 +256,74 @@ def render(i: int, seed: int, bases: list[Base], names: dict[str, list[str]]) ->
         return str(plan_year + _OFFSETS.index(token[1]) - 12)
 
     return _TOKEN.sub(fill, text), base.level, plan_year
+
+
+# where a line is cut into clauses to put them in another order: a Chinese comma, semicolon
+# or full stop, or an ASCII comma that is not a thousands separator
+_CLAUSE_MARK = re.compile(r"[，；;。]|(?<![0-9]),|,(?![0-9])")
+_TRIES = 60  # variants tried for one repeated line before it is left out
+
+
+def _reordered(line: str, rng: random.Random) -> str:
+    """``line`` with its clauses shuffled, the marks between them staying where they were."""
+    clauses: list[str] = []
+    marks: list[str] = []
+    at = 0
+    for m in _CLAUSE_MARK.finditer(line):
+        clauses.append(line[at : m.start()])
+        marks.append(m.group())
+        at = m.end()
+    if at < len(line):
+        clauses.append(line[at:])
+        marks.append("")
+    rng.shuffle(clauses)
+    return "".join(c + m for c, m in zip(clauses, marks, strict=True))
+
+
+def _variant(line: str, rng: random.Random, tries: int) -> str:
+    """Another wording of ``line`` for the ``tries``-th time it repeats: one more digit of one of
+    its numbers changed (as :func:`_perturb` does, but any digit), or when it has no number that
+    may change, or after half the tries, its clauses in another order."""
+    numbers = [m for m in _NUMBER.finditer(line) if not line[m.end() : m.end() + 1].startswith(_KEEP_AFTER)]
+    if numbers and tries < _TRIES // 2:
+        m = rng.choice(numbers)
+        return line[: m.start()] + _change_digit(m.group(0), rng, last=len(m.group(0))) + line[m.end() :]
+    return _reordered(line, rng)
+
+
+def distinct_reports(seed: int, bases: list[Base], names: dict[str, list[str]]) -> Iterator[tuple[str, int]]:
+    """Reports 0, 1, 2 … as :func:`render` makes them, each changed further so that none of its
+    prose lines (what the reader's structure stage compares to find a report saved several times
+    over: ``workreport.pipeline.structure._is_prose``) is one of an earlier report or of its own:
+    a repeated line gets :func:`_variant` until it is new, and is left out of this report (as
+    reports of one place leave out sentences of another) when ``_TRIES`` variants are all taken:
+    a short line with no number and two or three clauses. Yields each text and how many of its
+    lines were left out."""
+    from workreport.pipeline.normalise import normalise
+    from workreport.pipeline.structure import _is_prose
+
+    seen: set[str] = set()
+    for i in itertools.count():
+        text = render(i, seed, bases, names)[0]
+        rng = random.Random(f"{seed}:{i}:distinct")
+        out: list[str] = []
+        left = 0
+        for line in text.split("\n"):
+            core = line.strip()
+            key = normalise(core)
+            if not _is_prose(key):
+                out.append(line)
+                continue
+            varied, tries = core, 0
+            while key in seen and tries < _TRIES:
+                varied = _variant(varied if tries < _TRIES // 2 else core, rng, tries)
+                key, tries = normalise(varied), tries + 1
+            if key in seen:
+                left += 1
+                continue
+            seen.add(key)
+            out.append(line.replace(core, varied, 1))
+        yield "\n".join(out), left
 
 
 # --------------------------------------------------------------------------- formats

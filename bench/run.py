@@ -9,9 +9,11 @@
    imported build is pure; a copy without extension modules when it is compiled) and times
    jieba itself, so each ratio has its baseline from its own process (``--no-compiled``: only
    the imported build).
-2. Linearity: seconds per MB on a normal report against a ~10 MB input made of reports
-   repeated plus pathological runs (long digit runs, 万 runs, 、 runs, ...). Each
-   pathological run is also probed alone at growing sizes to find super-linear cases.
+2. Linearity: seconds per MB on a normal report against a ~10 MB input made of distinct
+   reports (bench/make_corpus.py's variations of the input reports, no prose line twice, so
+   the reader does not fold them into one copy) plus pathological runs (long digit runs, 万
+   runs, 、 runs, ...). Each pathological run is also probed alone at growing sizes to find
+   super-linear cases.
 3. Peak memory (maxrss) of the 10 MB run.
 4. Shapes (bench/linearity.py): time per MB of distinct long lines, lists, number-dense
    sentences and deep nesting against a normal report, for the number reader alone and for
@@ -135,12 +137,28 @@ PERCENT_RUNS = 5  # the percent case is inserted this many times
 
 
 def build_big(
-    reports: list[str],
+    paths: list[Path],
     cases: list[tuple[str, str, Callable[[int], str], int]],
     exclude: set[str],
     target: int = BIG_BYTES,
+    seed: int = 0,
 ) -> tuple[str, dict[str, int]]:
-    """~target bytes: the reports repeated, with the pathological runs spread through them."""
+    """~target bytes: distinct reports made from the reports at ``paths``, with the pathological
+    runs spread through them.
+
+    Copies of one report would not do: the reader keeps one copy of a text that holds the
+    report several times (a prose line that repeats starts another copy), so the rest would
+    never reach extraction. The reports are bench/make_corpus.py's variations of the bases
+    (``make_corpus.distinct_reports``: another jurisdiction and years, shuffled paragraphs, a
+    third of the numbers changed, then every prose line that still repeats one before it made
+    new), so no prose line occurs twice in the whole input."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import make_corpus
+
+    bases = make_corpus.bases_of(paths)
+    if not bases:
+        raise ValueError(f"no base reports: the reader finds no jurisdiction, level and plan year in {paths}")
+    reports = make_corpus.distinct_reports(seed, bases, make_corpus._names_by_level())
     runs: list[tuple[str, str]] = []
     for name, _desc, make, n in cases:
         if name in exclude:
@@ -148,14 +166,13 @@ def build_big(
         for _ in range(PERCENT_RUNS if name == "percent" else 1):
             runs.append((name, make(n)))
     run_bytes = sum(len(r.encode()) + 2 for _, r in runs)
-    report_bytes = [len(r.encode()) + 2 for r in reports]
     parts: list[str] = []
-    total, copies, k = 0, 0, 0
+    total, left_out = 0, 0
     while total + run_bytes < target:
-        parts.append(reports[k % len(reports)])
-        total += report_bytes[k % len(reports)]
-        k += 1
-        copies += 1
+        report, left = next(reports)
+        parts.append(report)
+        total += len(report.encode()) + 2
+        left_out += left
     # spread the runs evenly among the report copies, each as its own paragraph
     every = max(1, len(parts) // (len(runs) + 1))
     out: list[str] = []
@@ -165,7 +182,12 @@ def build_big(
         if pending and (i + 1) % every == 0:
             out.append(pending.pop(0)[1])
     out.extend(r for _, r in pending)
-    return "\n\n".join(out) + "\n", {"report_copies": copies, "pathological_runs": len(runs)}
+    return "\n\n".join(out) + "\n", {
+        "reports": len(parts),
+        "bases": len(bases),
+        "lines_left_out": left_out,
+        "pathological_runs": len(runs),
+    }
 
 
 # --------------------------------------------------------------------------- timing
@@ -394,7 +416,9 @@ def _regex_hotspots(text: str) -> list[dict[str, Any]]:
 
 
 def child(path: str, warm: str) -> None:
-    """In a fresh process: warm up, then time read + extract of ``path``; print JSON."""
+    """In a fresh process: warm up, then time read + extract of ``path``; print JSON. Imports
+    this checkout's src first, as main() does (the same package in both processes)."""
+    sys.path.insert(0, str(ROOT / "src"))
     import workreport
 
     workreport.extract(workreport.read(warm))
@@ -414,6 +438,7 @@ def child(path: str, warm: str) -> None:
                 "chars": len(doc.text),
                 "rss_before_kb": base_rss,
                 "peak_rss_kb": peak,
+                "workreport_file": workreport.__file__,
             }
         )
     )
@@ -747,10 +772,11 @@ def main() -> int:  # noqa: C901  (the benchmark's steps in order, each guarded 
                     lin["hotspots"][name] = hotspot(make(lin["probes"][name]["largest_n"]) + "\n")
                 except Exception as exc:
                     lin["hotspots"][name] = {"top": [], "regexes": [], "error": str(exc)}
-        text, comp = build_big(reports, cases, exclude=set())
+        text, comp = build_big(paths, cases, exclude=set())
         lin["composition"] = (
-            f"{comp['report_copies']} report copies + {comp['pathological_runs']} runs: "
-            + "; ".join(d for _, d, _, _ in cases)
+            f"{comp['reports']} distinct reports varied from the {comp['bases']} input reports by bench/make_corpus.py "
+            f"(no prose line twice; {comp['lines_left_out']} repeated lines left out) + "
+            f"{comp['pathological_runs']} runs: " + "; ".join(d for _, d, _, _ in cases)
         )
         # twice the time the goal allows: a run that times out has a ratio of at least 2 x goal
         timeout = args.timeout or max(30.0, min(90.0, 2 * GOAL_LINEARITY * normal * BIG_BYTES / MB))
@@ -769,7 +795,7 @@ def main() -> int:  # noqa: C901  (the benchmark's steps in order, each guarded 
         lin["goal"] = f"<= {GOAL_LINEARITY}"
         if flagged and (big.get("timed_out") or not lin.get("met")):
             log(f"2. 10 MB run without {', '.join(flagged)} ...")
-            text2, _ = build_big(reports, cases, exclude=set(flagged))
+            text2, _ = build_big(paths, cases, exclude=set(flagged))
             ex = big_run(text2, paths[0], timeout)
             lin["excluded"] = flagged
             lin["big_excluding"] = ex
