@@ -86,7 +86,7 @@ def env_with(src: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     """Two benchmarks at once build and prune in turn."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "lock").open("w") as lock:
@@ -94,7 +94,7 @@ def _locked(folder: Path) -> Iterator[None]:
         yield
 
 
-def _copy_sources(root: Path, dest: Path) -> None:
+def copy_sources(root: Path, dest: Path) -> None:
     shutil.copytree(
         root / "src",
         dest / "src",
@@ -135,7 +135,7 @@ def verify(src: Path, want: str) -> str | None:
     return None
 
 
-def _build(copy: Path, cache: Path) -> str | None:
+def build_in_place(copy: Path, cache: Path) -> str | None:
     """Compile ``copy`` in place; None, or why it failed (one line; the log is kept)."""
     env = {
         **os.environ,
@@ -173,14 +173,14 @@ def compiled_src(root: Path = ROOT) -> tuple[Path | None, str]:
     cache = CACHE / "compiled"
     key = digest(root)
     copy = cache / f"copy-{key}"
-    with _locked(cache):
+    with locked(cache):
         started = time.perf_counter()
         if not (copy / "src").is_dir():
             log("compiling the extractor with mypyc (about 3 CPU-minutes the first time) …")
             work = cache / f"building-{key}"
             shutil.rmtree(work, ignore_errors=True)
-            _copy_sources(root, work)
-            failed = _build(work, cache)
+            copy_sources(root, work)
+            failed = build_in_place(work, cache)
             if failed:
                 shutil.rmtree(work, ignore_errors=True)
                 return None, failed
@@ -201,11 +201,11 @@ def pure_src(root: Path = ROOT) -> tuple[Path | None, str]:
     modules), and a note; or None and why not."""
     cache = CACHE / "pure"
     copy = cache / f"copy-{digest(root)}"
-    with _locked(cache):
+    with locked(cache):
         if not (copy / "src").is_dir():
             work = cache / f"building-{copy.name}"
             shutil.rmtree(work, ignore_errors=True)
-            _copy_sources(root, work)
+            copy_sources(root, work)
             work.rename(copy)
         os.utime(copy)
         _prune(cache, copy)

@@ -1,7 +1,8 @@
 """The optional compiled build (setup.py with ``WORKREPORT_COMPILE=1``) extracts exactly the facts
 of the pure Python package, and really is compiled.
 
-The package's sources are copied to a temporary folder (never built in ``src/``). A fresh
+The package's sources are copied to a temporary folder (never built in ``src/``), and compiled
+there, as the benchmarks do it (``bench/compiled.py``: ``copy_sources``, ``build_in_place``). A fresh
 process with that copy first on ``sys.path`` extracts every report of the fact baseline
 (tests/make_fact_baseline.py: ``tests/data/reports``, and the shared corpus and seeds when
 present): the pure facts. Then mypyc compiles the copy's ``workreport.buildinfo.COMPILED_MODULES``
@@ -17,11 +18,10 @@ extension modules left in ``src/`` by ``make compiled`` must not be older than t
 
 from __future__ import annotations
 
-import fcntl
 import importlib.machinery
+import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -86,45 +86,29 @@ def _extract(copy: Path, out: Path) -> Run:
     return Run(info, facts)
 
 
+def _bench_compiled() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_compiled", ROOT / "bench" / "compiled.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     pytest.importorskip("mypyc.build", reason=f"mypyc {MISSING} (pip install -e '.[test]')")
     work = tmp_path_factory.mktemp("compiled")
     copy = work / "workreport"
     copy.mkdir()
-    shutil.copytree(
-        ROOT / "src",
-        copy / "src",
-        ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "*.egg-info"),
-    )
-    for name in ("setup.py", "pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, copy / name)
+    building = _bench_compiled()  # the one way to copy and compile the package: bench/compiled.py
+    building.copy_sources(ROOT, copy)
     pure = _extract(copy, work / "pure.jsonl")
 
-    CACHE.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "WORKREPORT_COMPILE": "1",
-        "WORKREPORT_COMPILE_DIR": str(CACHE / "c"),  # mypyc rewrites a C file only if it changed
-        "PYTHONPATH": "",
-    }
-    command = [
-        sys.executable,
-        "setup.py",
-        "--quiet",
-        "build_ext",
-        "--inplace",
-        "--build-temp",
-        str(CACHE / "temp"),  # gcc skips objects newer than their C file
-        "--build-lib",
-        str(CACHE / "lib"),
-    ]
-    with (CACHE / "lock").open("w") as lock:  # two runs at once share the cache in turn
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True)
-    log = done.stdout + done.stderr
-    if done.returncode != 0:
-        pytest.fail(f"the compiled build failed ({' '.join(command)}):\n{log[-4000:]}")
+    with building.locked(CACHE):  # two runs at once share the cache in turn
+        failed = building.build_in_place(copy, CACHE)
+    log = (copy / "build.log").read_text(encoding="utf-8")
+    if failed:
+        pytest.fail(f"{failed}:\n{log[-4000:]}")
     compiled = _extract(copy, work / "compiled.jsonl")
     yield Builds(copy, pure, compiled, log)
 
