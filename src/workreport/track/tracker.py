@@ -429,21 +429,25 @@ _RATING_COLUMNS = (
 
 def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[int]:
     """Targets a change to these documents may re-rate: their own, those their outcomes may
-    answer (same place and period), and those a review of their years may make due."""
+    answer (same place and period), and those a review of their years may make due. Retired
+    targets may be left out: :func:`refresh` leaves them alone."""
     docs = sorted(set(document_ids))
     if not docs:
         return set()
     ids: set[int] = set()
     keys: set[tuple[int, int]] = set()
+    own: set[int] = set()
     latest = 0
     for chunk in _chunks(docs):
-        ids |= set(
-            session.scalars(
-                select(CommitmentRow.id).where(
-                    CommitmentRow.document_id.in_(chunk), CommitmentRow.type == "target"
-                )
+        # by document alone, the type checked here: asked for the type too, SQLite walks every
+        # target of the registry (the targets index begins with the type), not the documents'
+        ids |= {
+            cid
+            for cid, kind in session.execute(
+                select(CommitmentRow.id, CommitmentRow.type).where(CommitmentRow.document_id.in_(chunk))
             )
-        )
+            if kind == "target"
+        }
         keys |= {
             (j, p)
             for j, p in session.execute(
@@ -453,23 +457,20 @@ def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[i
             )
             if j is not None
         }
-        latest = max(
-            latest,
-            session.scalar(select(func.max(DocumentRow.review_year)).where(DocumentRow.id.in_(chunk))) or 0,
-        )
+        for place, review_year in session.execute(
+            select(DocumentRow.jurisdiction_id, DocumentRow.review_year).where(DocumentRow.id.in_(chunk))
+        ):
+            latest = max(latest, review_year or 0)
+            if place is not None:
+                own.add(place)
     ids |= targets_of_places(session, keys)
     if latest:  # a review makes the waiting targets of its place, and of places below it, due
-        own = {
-            j
-            for chunk in _chunks(docs)
-            for j in session.scalars(select(DocumentRow.jurisdiction_id).where(DocumentRow.id.in_(chunk)))
-            if j is not None
-        }
         for chunk in _chunks(sorted(_descendants(session, own))):
             ids |= set(
                 session.scalars(
                     select(CommitmentRow.id).where(
                         CommitmentRow.type == "target",
+                        CommitmentRow.retired.is_(False),  # with the type: the targets index
                         or_(CommitmentRow.status == "not_yet_due", CommitmentRow.status.is_(None)),
                         CommitmentRow.period <= latest,
                         CommitmentRow.jurisdiction_id.in_(chunk),
@@ -494,7 +495,8 @@ def _descendants(session: Session, places: set[int]) -> set[int]:
 
 
 def targets_of_places(session: Session, keys: Iterable[tuple[int, int]]) -> set[int]:
-    """Targets of these (jurisdiction id, period) pairs."""
+    """Targets of these (jurisdiction id, period) pairs, but not retired ones (what
+    :func:`refresh` rates)."""
     by_period: dict[int, list[int]] = {}
     for jid, period in keys:
         by_period.setdefault(period, []).append(jid)
@@ -504,7 +506,10 @@ def targets_of_places(session: Session, keys: Iterable[tuple[int, int]]) -> set[
             ids |= set(
                 session.scalars(
                     select(CommitmentRow.id).where(
+                        # the targets index (type, retired, place, period) answers it; without
+                        # the retired, SQLite walks every target of the registry
                         CommitmentRow.type == "target",
+                        CommitmentRow.retired.is_(False),
                         CommitmentRow.period == period,
                         CommitmentRow.jurisdiction_id.in_(chunk),
                     )
