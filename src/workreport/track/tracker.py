@@ -38,7 +38,7 @@ from workreport.store.database import insert_rows, update_rows
 from workreport.store.places import find_jurisdiction
 from workreport.store.rows import table
 from workreport.track.context import context_in
-from workreport.track.match import Side, choose, verdict
+from workreport.track.match import Choice, Side, choose, verdict
 from workreport.track.rules import Bound
 
 CHUNK = 500  # ids per IN (…) clause
@@ -147,12 +147,21 @@ _ASSESSMENT_COLUMNS = tuple(
 )
 
 
-def _outcomes(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[_Outcome]]:
-    """Observations of these (place, period) pairs, with the span, quote and sentence context of
-    the facts they come from (plain rows: nothing here is changed)."""
-    by_period: dict[int, list[int]] = {}
-    for place, period in pairs:
-        by_period.setdefault(period, []).append(place)
+# the outcomes that may answer a target: of its place and period, and of its measure and unit
+# (match.same_kind_of_number: no other is ever chosen)
+_Kind = tuple[int, int, str, str]  # (place, period, measure, unit)
+
+
+def _kind_of_target(c: Any) -> _Kind:
+    return (c.jurisdiction_id or 0, c.period or 0, c.measure or "level", c.unit or "")
+
+
+def _outcomes(session: Session, kinds: set[_Kind]) -> dict[_Kind, list[_Outcome]]:
+    """Observations of these kinds (place, period, measure and unit), with the span, quote and
+    sentence context of the facts they come from (plain rows: nothing here is changed)."""
+    by_period: dict[int, set[int]] = {}
+    for place, period, _, _ in kinds:
+        by_period.setdefault(period, set()).add(place)
     # the pairs asked for, not every place's every period asked for: that cross product grows
     # with the database, and an ingest asks for many places and periods in each batch
     rows = [
@@ -164,6 +173,8 @@ def _outcomes(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, 
                 _OBSERVATIONS.c.jurisdiction_id.in_(chunk), _OBSERVATIONS.c.period == period
             )
         ).all()
+        # no target asks for another measure or unit: its facts and text need not be read
+        if (o.jurisdiction_id, o.period, o.measure, o.unit) in kinds
     ]
     keys_of: dict[int, set[str]] = {}
     for o in rows:
@@ -194,7 +205,7 @@ def _outcomes(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, 
         ).all():
             if key in keys_of[did]:
                 facts[(did, key)] = (start, end, quote, context_in(texts[did], start, sentence_start))
-    out: dict[tuple[int, int], list[_Outcome]] = {}
+    out: dict[_Kind, list[_Outcome]] = {}
     for o in rows:
         span = facts.get((o.document_id, o.fact_key)) if o.document_id and o.fact_key else None
         side = Side(
@@ -208,7 +219,7 @@ def _outcomes(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, 
             -o.id,
         )
         item = _Outcome(o, side, preference, *(span[:3] if span else (None, None, None)))
-        out.setdefault((o.jurisdiction_id or 0, o.period), []).append(item)
+        out.setdefault((o.jurisdiction_id, o.period, o.measure, o.unit), []).append(item)
     return out
 
 
@@ -260,10 +271,10 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     if not targets:
         return 0
     places = {c.jurisdiction_id for c in targets if c.jurisdiction_id is not None}
-    pairs = {(c.jurisdiction_id, c.period) for c in targets if c.jurisdiction_id is not None and c.period is not None}
+    kinds = {_kind_of_target(c) for c in targets if c.jurisdiction_id is not None and c.period is not None}
     parents = _ancestry(session, places)
     reviewed = _reviewed(session, set(parents))
-    outcomes = _outcomes(session, pairs) if pairs else {}
+    outcomes = _outcomes(session, kinds) if kinds else {}
     manual: dict[int, Any] = {}
     last_rules: dict[int, Any] = {}
     for chunk in _chunks([c.id for c in targets]):
@@ -320,7 +331,7 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
 
 def _rate_one(
     c: Any,  # a row of the commitments table
-    outcomes: dict[tuple[int, int], list[_Outcome]],
+    outcomes: dict[_Kind, list[_Outcome]],
     parents: dict[int, int | None],
     reviewed: dict[int, int],
     manual: Any,  # the latest assessment by a person, if any
@@ -328,11 +339,14 @@ def _rate_one(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The rating columns of target ``c`` (``rated_at`` left to the caller) and, if the rules'
     rating changed, the assessment to append."""
-    pool = outcomes.get((c.jurisdiction_id or 0, c.period or 0), [])
-    target = Side(
-        c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator
-    )
-    choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
+    pool = outcomes.get(_kind_of_target(c), [])
+    if pool:
+        target = Side(
+            c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator
+        )
+        choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
+    else:  # most targets: nothing reported of their kind (yet)
+        choice = _NOTHING_TO_CHOOSE
     best = pool[choice.index] if choice.index is not None else None
     o = best.row if best is not None else None
     status, rule, provisional = verdict(
@@ -378,6 +392,9 @@ def _rate_one(
         **_outcome_columns(best),
     }
     return rating, assessment
+
+
+_NOTHING_TO_CHOOSE = Choice(None)  # what choose gives for no outcomes (read only)
 
 
 def _candidate(o: _Outcome, score: float) -> dict[str, Any]:
