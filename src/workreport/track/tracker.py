@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.orm.util import identity_key
 
 from workreport.store import (
     AssessmentRow,
@@ -322,10 +321,14 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
             ],
             encoded=frozenset({"evidence"}),
         )
-    for c in targets:  # objects of these rows the session holds read the new rating
-        held = session.identity_map.get(identity_key(CommitmentRow, c.id))
-        if held is not None:
-            session.expire(held)
+    # objects of these rows the session holds read the new rating: one pass over what it holds
+    # (in an ingest next to nothing), not a look-up per target
+    rated = {c.id for c in targets}
+    for key in list(session.identity_map.keys()):  # (class, primary key, token)
+        if key[0] is CommitmentRow and key[1][0] in rated:
+            held = session.identity_map.get(key)  # None if no longer referenced
+            if held is not None:
+                session.expire(held)
     return len(assessments)
 
 
