@@ -80,11 +80,13 @@ def _phrase_key(text: str) -> Counter[str]:
 
 def overlap(a: Counter[str], b: Counter[str]) -> float:
     """How much of the shorter bag is found in the longer one (0 when either has < 2 characters)."""
-    small, large = (a, b) if sum(a.values()) <= sum(b.values()) else (b, a)
-    n = sum(small.values())
+    size_a, size_b = a.total(), b.total()
+    small, large, n = (a, b, size_a) if size_a <= size_b else (b, a, size_b)
     if n < 2:
         return 0.0
-    return sum((small & large).values()) / n
+    # the size of the bags' intersection (small & large), without building it: a refresh
+    # compares every target with every outcome of its kind
+    return sum(min(count, large.get(char, 0)) for char, count in small.items()) / n
 
 
 def same_kind_of_number(target: Side, outcome: Side) -> bool:
