@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import BindParameter, Executable, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workreport.store import (
@@ -91,20 +91,36 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[i : i + CHUNK]
 
 
+# The statements of rating are built once, their values bound when they run: building a
+# statement, and its IN list of 500 values, costs SQLAlchemy more than SQLite's look-ups, and an
+# ingest runs dozens of them a batch. An IN list is the expanding parameter "values" (_rows).
+_VALUES: BindParameter[Any] = bindparam("values", expanding=True)
+
+
+def _rows(session: Session, statement: Executable, values: Iterable[Any], **bound: Any) -> list[Any]:
+    """The rows of ``statement`` for ``values`` (its IN list, :data:`CHUNK` at a time) and the
+    other parameters ``bound``."""
+    return [
+        row
+        for chunk in _chunks(sorted(set(values)))
+        for row in session.execute(statement, {"values": chunk, **bound})
+    ]
+
+
+_JURISDICTIONS = table(JurisdictionRow)
+_PARENTS = select(_JURISDICTIONS.c.id, _JURISDICTIONS.c.parent_id).where(_JURISDICTIONS.c.id.in_(_VALUES))
+
+
 def _ancestry(session: Session, places: set[int]) -> dict[int, int | None]:
     """Parent of every jurisdiction in ``places`` and of their ancestors (a few small queries)."""
     parents: dict[int, int | None] = {}
     todo = set(places)
     while todo:
-        batch = list(todo)
-        todo = set()
-        for chunk in _chunks(batch):
-            for jid, parent in session.execute(
-                select(JurisdictionRow.id, JurisdictionRow.parent_id).where(JurisdictionRow.id.in_(chunk))
-            ):
-                parents[jid] = parent
-                if parent is not None and parent not in parents:
-                    todo.add(parent)
+        level, todo = todo, set()
+        for jid, parent in _rows(session, _PARENTS, level):
+            parents[jid] = parent
+            if parent is not None and parent not in parents:
+                todo.add(parent)
     return parents
 
 
@@ -155,6 +171,17 @@ def _kind_of_target(c: Any) -> _Kind:
     return (c.jurisdiction_id or 0, c.period or 0, c.measure or "level", c.unit or "")
 
 
+_OUTCOMES_OF_PERIOD = select(*_OUTCOME_COLUMNS).where(
+    _OBSERVATIONS.c.jurisdiction_id.in_(_VALUES), _OBSERVATIONS.c.period == bindparam("period")
+)
+_DOCUMENTS = table(DocumentRow)
+_TEXTS = select(_DOCUMENTS.c.id, _DOCUMENTS.c.delivered, _DOCUMENTS.c.text).where(_DOCUMENTS.c.id.in_(_VALUES))
+_FACTS = table(FactRow)
+_SPANS = select(
+    *(_FACTS.c[name] for name in ("document_id", "key", "start", "end", "quote", "sentence_start"))
+).where(_FACTS.c.document_id.in_(_VALUES), _FACTS.c.key.in_(bindparam("keys", expanding=True)))
+
+
 def _outcomes(session: Session, kinds: set[_Kind]) -> dict[_Kind, list[_Outcome]]:
     """Observations of these kinds (place, period, measure and unit), with the span, quote and
     sentence context of the facts they come from (plain rows: nothing here is changed)."""
@@ -166,12 +193,7 @@ def _outcomes(session: Session, kinds: set[_Kind]) -> dict[_Kind, list[_Outcome]
     rows = [
         o
         for period, places in sorted(by_period.items())
-        for chunk in _chunks(sorted(places))
-        for o in session.execute(
-            select(*_OUTCOME_COLUMNS).where(
-                _OBSERVATIONS.c.jurisdiction_id.in_(chunk), _OBSERVATIONS.c.period == period
-            )
-        ).all()
+        for o in _rows(session, _OUTCOMES_OF_PERIOD, places, period=period)
         # no target asks for another measure or unit: its facts and text need not be read
         if (o.jurisdiction_id, o.period, o.measure, o.unit) in kinds
     ]
@@ -189,19 +211,15 @@ def _outcomes(session: Session, kinds: set[_Kind]) -> dict[_Kind, list[_Outcome]
     for n in range(0, len(docs), _TEXTS_AT_ONCE):
         chunk = docs[n : n + _TEXTS_AT_ONCE]
         texts: dict[int, str] = {}
-        for did, date, text in session.execute(
-            select(DocumentRow.id, DocumentRow.delivered, DocumentRow.text).where(DocumentRow.id.in_(chunk))
-        ).all():
+        for did, date, text in session.execute(_TEXTS, {"values": chunk}):
             delivered[did] = date or ""
             texts[did] = text or ""
         keys = sorted(set().union(*(keys_of[d] for d in chunk)))
         if not keys:
             continue
         for did, key, start, end, quote, sentence_start in session.execute(
-            select(
-                FactRow.document_id, FactRow.key, FactRow.start, FactRow.end, FactRow.quote, FactRow.sentence_start
-            ).where(FactRow.document_id.in_(chunk), FactRow.key.in_(keys))
-        ).all():
+            _SPANS, {"values": chunk, "keys": keys}
+        ):
             if key in keys_of[did]:
                 facts[(did, key)] = (start, end, quote, context_in(texts[did], start, sentence_start))
     out: dict[_Kind, list[_Outcome]] = {}
@@ -222,18 +240,20 @@ def _outcomes(session: Session, kinds: set[_Kind]) -> dict[_Kind, list[_Outcome]
     return out
 
 
+_LATEST_REVIEWS = (
+    select(_DOCUMENTS.c.jurisdiction_id, func.max(_DOCUMENTS.c.review_year))
+    .where(_DOCUMENTS.c.jurisdiction_id.in_(_VALUES))
+    .group_by(_DOCUMENTS.c.jurisdiction_id)
+)
+
+
 def _reviewed(session: Session, places: set[int]) -> dict[int, int]:
     """The latest year a report of each of these places reviews."""
-    out: dict[int, int] = {}
-    for chunk in _chunks(sorted(places)):
-        for jid, year in session.execute(
-            select(DocumentRow.jurisdiction_id, func.max(DocumentRow.review_year))
-            .where(DocumentRow.jurisdiction_id.in_(chunk))
-            .group_by(DocumentRow.jurisdiction_id)
-        ):
-            if jid is not None and year is not None:
-                out[jid] = year
-    return out
+    return {
+        jid: year
+        for jid, year in _rows(session, _LATEST_REVIEWS, places)
+        if jid is not None and year is not None
+    }
 
 
 def _due(c: Any, parents: dict[int, int | None], reviewed: dict[int, int]) -> bool:
@@ -244,6 +264,14 @@ def _due(c: Any, parents: dict[int, int | None], reviewed: dict[int, int]) -> bo
             return True
         jid, seen = parents.get(jid), seen + 1
     return False
+
+
+_TARGETS = select(*_TARGET_COLUMNS).where(
+    _COMMITMENTS.c.id.in_(_VALUES), _COMMITMENTS.c.type == "target", _COMMITMENTS.c.retired.is_(False)
+)
+_ASSESSMENTS_OF = (
+    select(*_ASSESSMENT_COLUMNS).where(_ASSESSMENTS.c.commitment_id.in_(_VALUES)).order_by(_ASSESSMENTS.c.id)
+)
 
 
 def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
@@ -258,15 +286,7 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     session.flush()  # what the caller changed through the ORM is what gets rated
-    targets = [
-        c
-        for chunk in _chunks(ids)
-        for c in session.execute(
-            select(*_TARGET_COLUMNS).where(
-                _COMMITMENTS.c.id.in_(chunk), _COMMITMENTS.c.type == "target", _COMMITMENTS.c.retired.is_(False)
-            )
-        )
-    ]
+    targets = _rows(session, _TARGETS, ids)
     if not targets:
         return 0
     places = {c.jurisdiction_id for c in targets if c.jurisdiction_id is not None}
@@ -276,13 +296,8 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     outcomes = _outcomes(session, kinds) if kinds else {}
     manual: dict[int, Any] = {}
     last_rules: dict[int, Any] = {}
-    for chunk in _chunks([c.id for c in targets]):
-        for a in session.execute(
-            select(*_ASSESSMENT_COLUMNS)
-            .where(_ASSESSMENTS.c.commitment_id.in_(chunk))
-            .order_by(_ASSESSMENTS.c.id)
-        ):
-            (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
+    for a in _rows(session, _ASSESSMENTS_OF, [c.id for c in targets]):
+        (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
     ratings: list[dict[str, Any]] = []
     assessments: list[dict[str, Any]] = []
     rated_at = now()
@@ -447,56 +462,46 @@ _RATING_COLUMNS = (
 # --------------------------------------------------------------------------- what to rate again
 
 
+# a document's commitments by document alone, the type checked in Python: asked for the type
+# too, SQLite walks every target of the registry (the targets index begins with the type)
+_COMMITMENTS_OF_DOCUMENTS = select(CommitmentRow.id, CommitmentRow.type).where(CommitmentRow.document_id.in_(_VALUES))
+_OUTCOME_PLACES_OF_DOCUMENTS = (
+    select(ObservationRow.jurisdiction_id, ObservationRow.period).where(ObservationRow.document_id.in_(_VALUES)).distinct()
+)
+_DOCUMENT_PLACES = select(DocumentRow.jurisdiction_id, DocumentRow.review_year).where(DocumentRow.id.in_(_VALUES))
+# the targets index (type, retired, place, period) answers these; without the retired, SQLite
+# walks every target of the registry
+_WAITING_TARGETS = select(CommitmentRow.id).where(
+    CommitmentRow.type == "target",
+    CommitmentRow.retired.is_(False),
+    or_(CommitmentRow.status == "not_yet_due", CommitmentRow.status.is_(None)),
+    CommitmentRow.period <= bindparam("latest"),
+    CommitmentRow.jurisdiction_id.in_(_VALUES),
+)
+_TARGETS_OF_PERIOD = select(CommitmentRow.id).where(
+    CommitmentRow.type == "target",
+    CommitmentRow.retired.is_(False),
+    CommitmentRow.period == bindparam("period"),
+    CommitmentRow.jurisdiction_id.in_(_VALUES),
+)
+_CHILDREN = select(JurisdictionRow.id).where(JurisdictionRow.parent_id.in_(_VALUES))
+
+
 def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[int]:
     """Targets a change to these documents may re-rate: their own, those their outcomes may
     answer (same place and period), and those a review of their years may make due. Retired
     targets may be left out: :func:`refresh` leaves them alone."""
-    docs = sorted(set(document_ids))
+    docs = set(document_ids)
     if not docs:
         return set()
-    ids: set[int] = set()
-    keys: set[tuple[int, int]] = set()
-    own: set[int] = set()
-    latest = 0
-    for chunk in _chunks(docs):
-        # by document alone, the type checked here: asked for the type too, SQLite walks every
-        # target of the registry (the targets index begins with the type), not the documents'
-        ids |= {
-            cid
-            for cid, kind in session.execute(
-                select(CommitmentRow.id, CommitmentRow.type).where(CommitmentRow.document_id.in_(chunk))
-            )
-            if kind == "target"
-        }
-        keys |= {
-            (j, p)
-            for j, p in session.execute(
-                select(ObservationRow.jurisdiction_id, ObservationRow.period)
-                .where(ObservationRow.document_id.in_(chunk))
-                .distinct()
-            )
-            if j is not None
-        }
-        for place, review_year in session.execute(
-            select(DocumentRow.jurisdiction_id, DocumentRow.review_year).where(DocumentRow.id.in_(chunk))
-        ):
-            latest = max(latest, review_year or 0)
-            if place is not None:
-                own.add(place)
+    ids = {cid for cid, kind in _rows(session, _COMMITMENTS_OF_DOCUMENTS, docs) if kind == "target"}
+    keys = {(j, p) for j, p in _rows(session, _OUTCOME_PLACES_OF_DOCUMENTS, docs) if j is not None}
+    places = _rows(session, _DOCUMENT_PLACES, docs)
     ids |= targets_of_places(session, keys)
+    latest = max((review_year or 0 for _, review_year in places), default=0)
     if latest:  # a review makes the waiting targets of its place, and of places below it, due
-        for chunk in _chunks(sorted(_descendants(session, own))):
-            ids |= set(
-                session.scalars(
-                    select(CommitmentRow.id).where(
-                        CommitmentRow.type == "target",
-                        CommitmentRow.retired.is_(False),  # with the type: the targets index
-                        or_(CommitmentRow.status == "not_yet_due", CommitmentRow.status.is_(None)),
-                        CommitmentRow.period <= latest,
-                        CommitmentRow.jurisdiction_id.in_(chunk),
-                    )
-                )
-            )
+        own = {place for place, _ in places if place is not None}
+        ids |= {cid for cid, in _rows(session, _WAITING_TARGETS, _descendants(session, own), latest=latest)}
     return ids
 
 
@@ -504,12 +509,7 @@ def _descendants(session: Session, places: set[int]) -> set[int]:
     """These jurisdictions and every one below them."""
     found, level = set(places), set(places)
     while level:
-        below: set[int] = set()
-        for chunk in _chunks(sorted(level)):
-            below |= set(
-                session.scalars(select(JurisdictionRow.id).where(JurisdictionRow.parent_id.in_(chunk)))
-            )
-        level = below - found
+        level = {jid for jid, in _rows(session, _CHILDREN, level)} - found
         found |= level
     return found
 
@@ -520,22 +520,11 @@ def targets_of_places(session: Session, keys: Iterable[tuple[int, int]]) -> set[
     by_period: dict[int, list[int]] = {}
     for jid, period in keys:
         by_period.setdefault(period, []).append(jid)
-    ids: set[int] = set()
-    for period, places in by_period.items():
-        for chunk in _chunks(sorted(set(places))):
-            ids |= set(
-                session.scalars(
-                    select(CommitmentRow.id).where(
-                        # the targets index (type, retired, place, period) answers it; without
-                        # the retired, SQLite walks every target of the registry
-                        CommitmentRow.type == "target",
-                        CommitmentRow.retired.is_(False),
-                        CommitmentRow.period == period,
-                        CommitmentRow.jurisdiction_id.in_(chunk),
-                    )
-                )
-            )
-    return ids
+    return {
+        cid
+        for period, places in by_period.items()
+        for cid, in _rows(session, _TARGETS_OF_PERIOD, places, period=period)
+    }
 
 
 # --------------------------------------------------------------------------- reading
