@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Executable, bindparam, func, or_, select
@@ -37,7 +38,7 @@ from workreport.store.database import insert_rows, update_rows
 from workreport.store.places import find_jurisdiction
 from workreport.store.rows import table
 from workreport.track.context import context_in
-from workreport.track.match import Choice, Side, choose, verdict
+from workreport.track.match import Side, choose, verdict
 from workreport.track.rules import Bound
 
 CHUNK = 500  # ids per IN (…) clause
@@ -155,7 +156,7 @@ _TARGET_COLUMNS = tuple(
         "indicator",
     )
 )
-# what refresh writes of an assessment (evidence, as JSON text, and the time last)
+# what refresh writes of an assessment, in the order _rate_one gives it (evidence as JSON text)
 _NEW_ASSESSMENT_COLUMNS = ("commitment_id", "status", "provisional", "rule", "rater", "note", "evidence", "created_at")
 _ASSESSMENT_COLUMNS = tuple(
     _ASSESSMENTS.c[name] for name in ("commitment_id", "status", "provisional", "rater", "evidence", "note")
@@ -298,44 +299,23 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     last_rules: dict[int, Any] = {}
     for a in _rows(session, _ASSESSMENTS_OF, [c.id for c in targets]):
         (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
-    ratings: list[dict[str, Any]] = []
-    assessments: list[dict[str, Any]] = []
+    ratings: list[tuple[Any, ...]] = []
+    assessments: list[tuple[Any, ...]] = []
     rated_at = now()
     for c in targets:
-        rating, assessment = _rate_one(c, outcomes, parents, reviewed, manual.get(c.id), last_rules.get(c.id))
-        rating["rated_at"] = rated_at
+        pool = outcomes.get(_kind_of_target(c))
+        due = _due(c, parents, reviewed)
+        # most targets: nothing of their kind reported (yet), the same rating for all of them
+        rules = _judge(c, pool, due) if pool else _UNANSWERED[due]
+        rating, assessment = _rate_one(c, rules, manual.get(c.id), last_rules.get(c.id), rated_at)
         ratings.append(rating)
         if assessment is not None:
-            assessment["created_at"] = rated_at
             assessments.append(assessment)
-    # plain tuples through the driver: the candidates as JSON text, none as SQL NULL (as the
-    # ORM writes None), not the JSON text null a bound None would be
+    # plain tuples through the driver (JSON as text: candidates none as SQL NULL, as the ORM
+    # writes None, not the JSON text null a bound None would be)
     conn = session.connection()
-    update_rows(
-        conn,
-        _COMMITMENTS,
-        _RATING_COLUMNS,
-        [
-            (
-                *[r[name] for name in _RATING_COLUMNS[:-1]],
-                None if r["candidates"] is None else json.dumps(r["candidates"]),
-                r["_id"],
-            )
-            for r in ratings
-        ],
-        encoded=frozenset({"candidates"}),
-    )
-    if assessments:
-        insert_rows(
-            conn,
-            _ASSESSMENTS,
-            _NEW_ASSESSMENT_COLUMNS,
-            [
-                (*[a[name] for name in _NEW_ASSESSMENT_COLUMNS[:-2]], json.dumps(a["evidence"]), a["created_at"])
-                for a in assessments
-            ],
-            encoded=frozenset({"evidence"}),
-        )
+    update_rows(conn, _COMMITMENTS, _RATING_COLUMNS, ratings, encoded=frozenset({"candidates"}))
+    insert_rows(conn, _ASSESSMENTS, _NEW_ASSESSMENT_COLUMNS, assessments, encoded=frozenset({"evidence"}))
     # objects of these rows the session holds read the new rating: one pass over what it holds
     # (in an ingest next to nothing), not a look-up per target
     rated = {c.id for c in targets}
@@ -347,24 +327,27 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     return len(assessments)
 
 
-def _rate_one(
-    c: Any,  # a row of the commitments table
-    outcomes: dict[_Kind, list[_Outcome]],
-    parents: dict[int, int | None],
-    reviewed: dict[int, int],
-    manual: Any,  # the latest assessment by a person, if any
-    last: Any,  # the latest assessment by the rules, if any
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The rating columns of target ``c`` (``rated_at`` left to the caller) and, if the rules'
-    rating changed, the assessment to append."""
-    pool = outcomes.get(_kind_of_target(c), [])
-    if pool:
-        target = Side(
-            c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator
-        )
-        choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
-    else:  # most targets: nothing reported of their kind (yet)
-        choice = _NOTHING_TO_CHOOSE
+@dataclass(frozen=True, slots=True)
+class _RulesRating:
+    """What the rules make of a target: the verdict, the evidence an assessment of it records,
+    and the columns of its rating that come with the outcome (read only: shared)."""
+
+    status: str
+    rule: str
+    provisional: bool
+    evidence: dict[str, Any]
+    evidence_json: str  # as the assessment stores it
+    match: str | None  # how the outcome was found
+    review: str | None  # why a person should decide, when no outcome was chosen
+    candidates_json: str | None  # the outcomes a person may choose from, as JSON text
+    outcome: tuple[Any, ...]  # the values of _OUTCOME_RATING_COLUMNS
+
+
+def _judge(c: Any, pool: list[_Outcome], due: bool) -> _RulesRating:
+    """The rules' rating of target ``c`` (a row of the commitments table) against the outcomes
+    of its kind, ``pool``."""
+    target = Side(c.measure or "level", c.unit or "", c.value or 0.0, c.classifier, c.indicator_id, c.indicator)
+    choice = choose(target, [o.side for o in pool], [o.preference for o in pool])
     best = pool[choice.index] if choice.index is not None else None
     o = best.row if best is not None else None
     status, rule, provisional = verdict(
@@ -372,47 +355,61 @@ def _rate_one(
         Bound(o.value, o.comparator, o.value_max, o.measure, o.indicator_id) if o is not None else None,
         estimate=o is not None and o.kind == "estimate",
         review=choice.review,
-        due=_due(c, parents, reviewed),
+        due=due,
     )
-    evidence = {
+    match = choice.how if best else None
+    candidates = [_candidate(pool[i], score) for i, score in choice.candidates[:5]] if choice.review else None
+    evidence = _evidence(best, match)
+    return _RulesRating(
+        status,
+        rule,
+        provisional,
+        evidence,
+        json.dumps(evidence),
+        match,
+        choice.review if best is None else None,
+        None if candidates is None else json.dumps(candidates),
+        _outcome_values(best),
+    )
+
+
+def _unanswered(due: bool) -> _RulesRating:
+    """The rules' rating of a target that no outcome of its kind answers: unknown once a report
+    reviewed its period (``due``), else not yet due; the same for every such target."""
+    status, rule, provisional = verdict(Bound(0.0), None, due=due)  # its own numbers play no part
+    evidence = _evidence(None, None)
+    return _RulesRating(status, rule, provisional, evidence, json.dumps(evidence), None, None, None, _outcome_values(None))
+
+
+def _rate_one(
+    c: Any,  # a row of the commitments table
+    rules: _RulesRating,
+    manual: Any,  # the latest assessment by a person, if any
+    last: Any,  # the latest assessment by the rules, if any
+    rated_at: datetime,
+) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
+    """The rating of target ``c`` (the values of _RATING_COLUMNS, then its id) and, if the rules'
+    rating changed, the assessment to append (the values of _NEW_ASSESSMENT_COLUMNS)."""
+    assessment = None
+    if last is None or (last.status, last.provisional, last.evidence) != (rules.status, rules.provisional, rules.evidence):
+        assessment = (c.id, rules.status, rules.provisional, rules.rule, "rules", None, rules.evidence_json, rated_at)
+    if manual is None:
+        verdict_columns = (rules.status, rules.provisional, rules.rule, "rules", rules.match, rules.review)
+    else:  # a person outranks the rules
+        rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
+        verdict_columns = (manual.status, False, rule, manual.rater, "person", None)
+    return (*verdict_columns, *rules.outcome, rated_at, rules.candidates_json, c.id), assessment
+
+
+def _evidence(best: _Outcome | None, match: str | None) -> dict[str, Any]:
+    """What an assessment by the rules records of the outcome chosen, if any."""
+    return {
         "observation_id": best.row.id if best else None,
         "document_id": best.row.document_id if best else None,
         "start": best.start if best else None,
         "end": best.end if best else None,
-        "match": choice.how if best else None,
-    }
-    assessment = None
-    if last is None or (last.status, last.provisional, last.evidence) != (status, provisional, evidence):
-        assessment = {
-            "commitment_id": c.id,
-            "status": status,
-            "provisional": provisional,
-            "rule": rule,
-            "rater": "rules",
-            "evidence": evidence,
-            "note": None,
-        }
-    rater, match = "rules", choice.how if best else None
-    if manual is not None:  # a person outranks the rules
-        status, provisional, rater, match = manual.status, False, manual.rater, "person"
-        rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
-    rating: dict[str, Any] = {
-        "_id": c.id,
-        "status": status,
-        "provisional": provisional,
-        "rule": rule,
-        "rater": rater,
         "match": match,
-        "review": choice.review if best is None and manual is None else None,
-        "candidates": (
-            [_candidate(pool[i], score) for i, score in choice.candidates[:5]] if choice.review else None
-        ),
-        **_outcome_columns(best),
     }
-    return rating, assessment
-
-
-_NOTHING_TO_CHOOSE = Choice(None)  # what choose gives for no outcomes (read only)
 
 
 def _candidate(o: _Outcome, score: float) -> dict[str, Any]:
@@ -429,23 +426,30 @@ def _candidate(o: _Outcome, score: float) -> dict[str, Any]:
     }
 
 
-def _outcome_columns(best: _Outcome | None) -> dict[str, Any]:
-    o = best.row if best is not None else None
-    return {
-        "outcome_id": o.id if o else None,
-        "outcome_document_id": o.document_id if o else None,
-        "outcome_start": best.start if best else None,
-        "outcome_end": best.end if best else None,
-        "outcome_quote": best.quote if best else None,
-        "outcome_value": o.value if o else None,
-        "outcome_value_max": o.value_max if o else None,
-        "outcome_kind": o.kind if o else None,
-        "outcome_source": o.source if o else None,
-    }
+# the outcome columns a rating sets
+_OUTCOME_RATING_COLUMNS = (
+    "outcome_id",
+    "outcome_document_id",
+    "outcome_start",
+    "outcome_end",
+    "outcome_quote",
+    "outcome_value",
+    "outcome_value_max",
+    "outcome_kind",
+    "outcome_source",
+)
 
 
-_OUTCOME_RATING_COLUMNS = tuple(_outcome_columns(None))  # the outcome columns a rating sets
-# what refresh writes: a target's rating (candidates last: given as JSON text) …
+def _outcome_values(best: _Outcome | None) -> tuple[Any, ...]:
+    """The values of _OUTCOME_RATING_COLUMNS for the outcome chosen, if any."""
+    if best is None:
+        return (None,) * len(_OUTCOME_RATING_COLUMNS)
+    o = best.row
+    return (o.id, o.document_id, best.start, best.end, best.quote, o.value, o.value_max, o.kind, o.source)
+
+
+_UNANSWERED = {due: _unanswered(due) for due in (False, True)}
+# what refresh writes of a target's rating, in the order _rate_one gives it (its id follows)
 _RATING_COLUMNS = (
     "status",
     "provisional",
