@@ -267,9 +267,9 @@ def _due(c: Any, parents: dict[int, int | None], reviewed: dict[int, int]) -> bo
     return False
 
 
-_TARGETS = select(*_TARGET_COLUMNS).where(
-    _COMMITMENTS.c.id.in_(_VALUES), _COMMITMENTS.c.type == "target", _COMMITMENTS.c.retired.is_(False)
-)
+# by id alone, the type and retired checked in Python: asked for them too, SQLite walks every
+# target of the registry (the targets index begins with them) instead of looking up the ids
+_TARGETS = select(*_TARGET_COLUMNS, _COMMITMENTS.c.type, _COMMITMENTS.c.retired).where(_COMMITMENTS.c.id.in_(_VALUES))
 _ASSESSMENTS_OF = (
     select(*_ASSESSMENT_COLUMNS).where(_ASSESSMENTS.c.commitment_id.in_(_VALUES)).order_by(_ASSESSMENTS.c.id)
 )
@@ -287,7 +287,7 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     session.flush()  # what the caller changed through the ORM is what gets rated
-    targets = _rows(session, _TARGETS, ids)
+    targets = [c for c in _rows(session, _TARGETS, ids) if c.type == "target" and not c.retired]
     if not targets:
         return 0
     places = {c.jurisdiction_id for c in targets if c.jurisdiction_id is not None}
