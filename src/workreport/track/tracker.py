@@ -488,7 +488,7 @@ _TARGETS_OF_PERIOD = select(CommitmentRow.id).where(
     CommitmentRow.period == bindparam("period"),
     CommitmentRow.jurisdiction_id.in_(_VALUES),
 )
-_CHILDREN = select(JurisdictionRow.id).where(JurisdictionRow.parent_id.in_(_VALUES))
+_TREE = select(JurisdictionRow.id, JurisdictionRow.parent_id)
 
 
 def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[int]:
@@ -510,10 +510,15 @@ def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[i
 
 
 def _descendants(session: Session, places: set[int]) -> set[int]:
-    """These jurisdictions and every one below them."""
+    """These jurisdictions and every one below them. The tree is read whole, once (a few
+    thousand rows): a query per level scanned the whole table each time (parent_id has no
+    index)."""
+    children: dict[int | None, list[int]] = {}
+    for jid, parent in session.execute(_TREE):
+        children.setdefault(parent, []).append(jid)
     found, level = set(places), set(places)
     while level:
-        level = {jid for jid, in _rows(session, _CHILDREN, level)} - found
+        level = {child for parent in level for child in children.get(parent, ())} - found
         found |= level
     return found
 
