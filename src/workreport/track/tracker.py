@@ -104,7 +104,7 @@ def _rows(session: Session, statement: Executable, values: Iterable[Any], **boun
     return [
         row
         for chunk in _chunks(sorted(set(values)))
-        for row in session.execute(statement, {"values": chunk, **bound})
+        for row in session.execute(statement, {"values": chunk, **bound}).all()  # fetched at once, not row by row
     ]
 
 
