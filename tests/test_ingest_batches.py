@@ -176,9 +176,10 @@ def test_bulk_rows_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
 
 
 def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
-    """``update_rows`` (the driver's executemany on SQLite, a Core executemany elsewhere) sets
-    what SQLAlchemy's own UPDATE sets: text with quotes, booleans, timestamps, floats given as
-    integers, JSON given as text, and None as SQL NULL in a JSON column (not JSON null)."""
+    """``update_rows`` (on SQLite the driver's executemany, and one statement for the rows that
+    get the same values; a Core executemany elsewhere) sets what SQLAlchemy's own UPDATE sets:
+    text with quotes, booleans, timestamps, floats given as integers, JSON given as text, and
+    None as SQL NULL in a JSON column (not JSON null)."""
     import json
     from datetime import UTC, datetime
 
@@ -207,7 +208,7 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
             base = {"document_id": did, "type": "target", "retired": False, "text": "t", "start": 0, "end": 1}
             ids = [
                 conn.execute(insert(commitments).values(key=f"k{i}", **base)).inserted_primary_key[0]
-                for i in range(4)
+                for i in range(6)
             ]
             when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
             new = [
@@ -239,11 +240,13 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
                 columns,
                 [
                     (
-                        *[v for c, v in row.items() if c != "candidates"],
-                        None if row["candidates"] is None else json.dumps(row["candidates"]),
-                        rid,
+                        (
+                            *[v for c, v in row.items() if c != "candidates"],
+                            None if row["candidates"] is None else json.dumps(row["candidates"]),
+                        ),
+                        row_ids,
                     )
-                    for row, rid in zip(new, ids[2:], strict=True)
+                    for row, row_ids in zip(new, ([ids[2]], ids[3:]), strict=True)  # the second: 3 rows
                 ],
                 encoded=frozenset({"candidates"}),
             )
@@ -260,7 +263,7 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
                 )
                 for rid in ids
             }
-        for core_id, bulk_id in ((ids[0], ids[2]), (ids[1], ids[3])):
+        for core_id, bulk_id in ((ids[0], ids[2]), (ids[1], ids[3]), (ids[1], ids[4]), (ids[1], ids[5])):
             a = {k: v for k, v in got[core_id].items() if k not in ("id", "key")}
             b = {k: v for k, v in got[bulk_id].items() if k not in ("id", "key")}
             assert a == b
@@ -268,6 +271,7 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
         assert got[ids[2]]["provisional"] is True and isinstance(got[ids[2]]["outcome_value"], float)
         assert got[ids[2]]["rated_at"].replace(tzinfo=UTC) == when
         assert null_json[ids[3]] == ids[3] and null_json[ids[2]] is None  # SQL NULL, as the ORM writes None
+        assert null_json[ids[5]] == ids[5]
     finally:
         db.close()
 

@@ -398,16 +398,18 @@ def update_rows(
     conn: Connection,
     table: Table,
     columns: Sequence[str],
-    rows: list[tuple[Any, ...]],
+    updates: list[tuple[tuple[Any, ...], list[int]]],
     *,
     encoded: frozenset[str] = frozenset(),
 ) -> None:
     """Set ``columns`` of many rows of ``table`` in the open transaction of ``conn``: each of
-    ``rows`` is the new values in ``columns`` order followed by the row's ``id``. JSON columns
-    as :func:`insert_rows` takes them (in ``encoded``: JSON text, ``None`` stored as SQL NULL).
-    On SQLite one prepared ``UPDATE`` run by the driver's ``executemany``, without SQLAlchemy's
-    per-row parameter handling; elsewhere a Core ``executemany``."""
-    if not rows:
+    ``updates`` is the new values, in ``columns`` order, and the ids of the rows that get them.
+    JSON columns as :func:`insert_rows` takes them (in ``encoded``: JSON text, ``None`` stored as
+    SQL NULL). On SQLite prepared ``UPDATE`` statements without SQLAlchemy's per-row parameter
+    handling: one for every 500 rows that get the same values (a statement per row costs SQLite
+    more than the row it writes), the driver's ``executemany`` for the others; elsewhere a Core
+    ``executemany``, a row at a time in the order of their ids."""
+    if not updates:
         return
     dialect = conn.dialect
     if dialect.name != "sqlite":
@@ -425,12 +427,28 @@ def update_rows(
                 }
             )
         )
-        conn.execute(statement, [{"_row_id": row[-1], **dict(zip(names, row, strict=False))} for row in rows])
+        rows = sorted(((row_id, values) for values, ids in updates for row_id in ids), key=lambda r: r[0])
+        conn.execute(statement, [{"_row_id": row_id, **dict(zip(names, values, strict=True))} for row_id, values in rows])
         return
     quote = dialect.identifier_preparer.quote
-    values = _sqlite_values(dialect, table, columns, [row[:-1] for row in rows], encoded)
-    sql = f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = ?' for c in columns)} WHERE id = ?"
-    conn.exec_driver_sql(sql, [(*v, row[-1]) for v, row in zip(values, rows, strict=True)])
+    assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
+    converted = _sqlite_values(dialect, table, columns, [values for values, _ in updates], encoded)
+    alone: list[tuple[Any, ...]] = []
+    for values, (_, ids) in zip(converted, updates, strict=True):
+        if len(ids) == 1:
+            alone.append((*values, ids[0]))
+            continue
+        for n in range(0, len(ids), _IDS_AT_ONCE):
+            chunk = ids[n : n + _IDS_AT_ONCE]
+            conn.exec_driver_sql(
+                f"UPDATE {quote(table.name)} SET {assignments} WHERE id IN ({', '.join('?' for _ in chunk)})",
+                (*values, *chunk),
+            )
+    if alone:
+        conn.exec_driver_sql(f"UPDATE {quote(table.name)} SET {assignments} WHERE id = ?", alone)
+
+
+_IDS_AT_ONCE = 500  # ids in one IN (…) list
 
 
 def _sqlite_values(

@@ -299,7 +299,9 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     last_rules: dict[int, Any] = {}
     for a in _rows(session, _ASSESSMENTS_OF, [c.id for c in targets]):
         (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
-    ratings: list[tuple[Any, ...]] = []
+    # the targets rated alike (most: those no outcome answers) are written together; a column's
+    # values are of one type (and rated_at one datetime), so equal ratings are stored alike
+    ids_rated: dict[tuple[Any, ...], list[int]] = {}
     assessments: list[tuple[Any, ...]] = []
     rated_at = now()
     for c in targets:
@@ -308,13 +310,13 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
         # most targets: nothing of their kind reported (yet), the same rating for all of them
         rules = _judge(c, pool, due) if pool else _UNANSWERED[due]
         rating, assessment = _rate_one(c, rules, manual.get(c.id), last_rules.get(c.id), rated_at)
-        ratings.append(rating)
+        ids_rated.setdefault(rating, []).append(c.id)
         if assessment is not None:
             assessments.append(assessment)
     # plain tuples through the driver (JSON as text: candidates none as SQL NULL, as the ORM
     # writes None, not the JSON text null a bound None would be)
     conn = session.connection()
-    update_rows(conn, _COMMITMENTS, _RATING_COLUMNS, ratings, encoded=frozenset({"candidates"}))
+    update_rows(conn, _COMMITMENTS, _RATING_COLUMNS, list(ids_rated.items()), encoded=frozenset({"candidates"}))
     insert_rows(conn, _ASSESSMENTS, _NEW_ASSESSMENT_COLUMNS, assessments, encoded=frozenset({"evidence"}))
     # objects of these rows the session holds read the new rating: one pass over what it holds
     # (in an ingest next to nothing), not a look-up per target
@@ -388,8 +390,8 @@ def _rate_one(
     last: Any,  # the latest assessment by the rules, if any
     rated_at: datetime,
 ) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
-    """The rating of target ``c`` (the values of _RATING_COLUMNS, then its id) and, if the rules'
-    rating changed, the assessment to append (the values of _NEW_ASSESSMENT_COLUMNS)."""
+    """The rating of target ``c`` (the values of _RATING_COLUMNS) and, if the rules' rating
+    changed, the assessment to append (the values of _NEW_ASSESSMENT_COLUMNS)."""
     assessment = None
     if last is None or (last.status, last.provisional, last.evidence) != (rules.status, rules.provisional, rules.evidence):
         assessment = (c.id, rules.status, rules.provisional, rules.rule, "rules", None, rules.evidence_json, rated_at)
@@ -398,7 +400,7 @@ def _rate_one(
     else:  # a person outranks the rules
         rule = f"manual assessment by {manual.rater}" + (f": {manual.note}" if manual.note else "")
         verdict_columns = (manual.status, False, rule, manual.rater, "person", None)
-    return (*verdict_columns, *rules.outcome, rated_at, rules.candidates_json, c.id), assessment
+    return (*verdict_columns, *rules.outcome, rated_at, rules.candidates_json), assessment
 
 
 def _evidence(best: _Outcome | None, match: str | None) -> dict[str, Any]:
@@ -449,7 +451,7 @@ def _outcome_values(best: _Outcome | None) -> tuple[Any, ...]:
 
 
 _UNANSWERED = {due: _unanswered(due) for due in (False, True)}
-# what refresh writes of a target's rating, in the order _rate_one gives it (its id follows)
+# what refresh writes of a target's rating, in the order _rate_one gives it
 _RATING_COLUMNS = (
     "status",
     "provisional",
