@@ -468,29 +468,34 @@ _RATING_COLUMNS = (
 # --------------------------------------------------------------------------- what to rate again
 
 
+# (plain rows, not through the ORM, as rating reads: the callers' changes are flushed first)
 # a document's commitments by document alone, the type checked in Python: asked for the type
 # too, SQLite walks every target of the registry (the targets index begins with the type)
-_COMMITMENTS_OF_DOCUMENTS = select(CommitmentRow.id, CommitmentRow.type).where(CommitmentRow.document_id.in_(_VALUES))
-_OUTCOME_PLACES_OF_DOCUMENTS = (
-    select(ObservationRow.jurisdiction_id, ObservationRow.period).where(ObservationRow.document_id.in_(_VALUES)).distinct()
+_COMMITMENTS_OF_DOCUMENTS = select(_COMMITMENTS.c.id, _COMMITMENTS.c.type).where(
+    _COMMITMENTS.c.document_id.in_(_VALUES)
 )
-_DOCUMENT_PLACES = select(DocumentRow.jurisdiction_id, DocumentRow.review_year).where(DocumentRow.id.in_(_VALUES))
+_OUTCOME_PLACES_OF_DOCUMENTS = (
+    select(_OBSERVATIONS.c.jurisdiction_id, _OBSERVATIONS.c.period)
+    .where(_OBSERVATIONS.c.document_id.in_(_VALUES))
+    .distinct()
+)
+_DOCUMENT_PLACES = select(_DOCUMENTS.c.jurisdiction_id, _DOCUMENTS.c.review_year).where(_DOCUMENTS.c.id.in_(_VALUES))
 # the targets index (type, retired, place, period) answers these; without the retired, SQLite
 # walks every target of the registry
-_WAITING_TARGETS = select(CommitmentRow.id).where(
-    CommitmentRow.type == "target",
-    CommitmentRow.retired.is_(False),
-    or_(CommitmentRow.status == "not_yet_due", CommitmentRow.status.is_(None)),
-    CommitmentRow.period <= bindparam("latest"),
-    CommitmentRow.jurisdiction_id.in_(_VALUES),
+_WAITING_TARGETS = select(_COMMITMENTS.c.id).where(
+    _COMMITMENTS.c.type == "target",
+    _COMMITMENTS.c.retired.is_(False),
+    or_(_COMMITMENTS.c.status == "not_yet_due", _COMMITMENTS.c.status.is_(None)),
+    _COMMITMENTS.c.period <= bindparam("latest"),
+    _COMMITMENTS.c.jurisdiction_id.in_(_VALUES),
 )
-_TARGETS_OF_PERIOD = select(CommitmentRow.id).where(
-    CommitmentRow.type == "target",
-    CommitmentRow.retired.is_(False),
-    CommitmentRow.period == bindparam("period"),
-    CommitmentRow.jurisdiction_id.in_(_VALUES),
+_TARGETS_OF_PERIOD = select(_COMMITMENTS.c.id).where(
+    _COMMITMENTS.c.type == "target",
+    _COMMITMENTS.c.retired.is_(False),
+    _COMMITMENTS.c.period == bindparam("period"),
+    _COMMITMENTS.c.jurisdiction_id.in_(_VALUES),
 )
-_TREE = select(JurisdictionRow.id, JurisdictionRow.parent_id)
+_TREE = select(_JURISDICTIONS.c.id, _JURISDICTIONS.c.parent_id)
 
 
 def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[int]:
@@ -500,6 +505,7 @@ def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[i
     docs = set(document_ids)
     if not docs:
         return set()
+    session.flush()  # what the caller changed through the ORM counts
     ids = {cid for cid, kind in _rows(session, _COMMITMENTS_OF_DOCUMENTS, docs) if kind == "target"}
     keys = {(j, p) for j, p in _rows(session, _OUTCOME_PLACES_OF_DOCUMENTS, docs) if j is not None}
     places = _rows(session, _DOCUMENT_PLACES, docs)
@@ -528,6 +534,7 @@ def _descendants(session: Session, places: set[int]) -> set[int]:
 def targets_of_places(session: Session, keys: Iterable[tuple[int, int]]) -> set[int]:
     """Targets of these (jurisdiction id, period) pairs, but not retired ones (what
     :func:`refresh` rates)."""
+    session.flush()  # what the caller changed through the ORM counts
     by_period: dict[int, list[int]] = {}
     for jid, period in keys:
         by_period.setdefault(period, []).append(jid)
