@@ -276,6 +276,67 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
         db.close()
 
 
+def test_rows_for_many_parents_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
+    """``insert_rows_for`` (on SQLite an INSERT … SELECT over the parents' ids, elsewhere
+    ``insert_rows``) stores for each parent what SQLAlchemy's own INSERT stores: booleans,
+    timestamps, text with quotes, JSON given as text, NULLs; a row for each id, in their order."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, select
+
+    from workreport.store import AssessmentRow, CommitmentRow, DocumentRow
+    from workreport.store.database import insert_rows_for
+    from workreport.store.rows import table
+
+    commitments, assessments = table(CommitmentRow), table(AssessmentRow)
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            conn = session.connection()
+            doc = {
+                "sha256": "c" * 64, "path": "z.txt", "format": "txt", "encoding": "utf-8", "text": "t",
+                "doc_type": "report", "structure": {}, "extractor_version": "v",
+            }
+            did = conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0]
+            base = {"document_id": did, "type": "target", "retired": False, "text": "t", "start": 0, "end": 1}
+            ids = [
+                conn.execute(insert(commitments).values(key=f"k{i}", **base)).inserted_primary_key[0]
+                for i in range(5)
+            ]
+            when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
+            new = [
+                {"status": "met", "provisional": True, "rule": "不低于'6%'\t\\N", "rater": "rules", "note": None,
+                 "evidence": {"observation_id": 3, "match": "phrase"}, "created_at": when},
+                {"status": "unknown", "provisional": False, "rule": "", "rater": "rules", "note": "n",
+                 "evidence": {"observation_id": None}, "created_at": when},
+            ]
+            conn.execute(insert(assessments), [{"commitment_id": ids[0], **new[0]}, {"commitment_id": ids[1], **new[1]}])
+            columns = ("commitment_id", *new[0])
+            insert_rows_for(
+                conn,
+                assessments,
+                columns,
+                [
+                    (tuple(json.dumps(v) if c == "evidence" else v for c, v in row.items()), row_ids)
+                    for row, row_ids in zip(new, ([ids[2]], [ids[4], ids[3]]), strict=True)
+                ],
+                parent=commitments,
+                encoded=frozenset({"evidence"}),
+            )
+        with db.read() as session:
+            got = [r._mapping for r in session.execute(select(assessments).order_by(assessments.c.id))]
+        assert [r["commitment_id"] for r in got] == ids[:3] + sorted(ids[3:])
+        for core, bulk in ((got[0], got[2]), (got[1], got[3]), (got[1], got[4])):
+            assert {k: v for k, v in core.items() if k not in ("id", "commitment_id")} == {
+                k: v for k, v in bulk.items() if k not in ("id", "commitment_id")
+            }
+        assert got[2]["evidence"] == {"observation_id": 3, "match": "phrase"} and got[2]["provisional"] is True
+        assert got[2]["created_at"].replace(tzinfo=UTC) == when
+    finally:
+        db.close()
+
+
 def test_a_batch_ingest_leaves_nothing_pending_in_postgresql_search_index(
     tmp_path: Path, db_url: str
 ) -> None:

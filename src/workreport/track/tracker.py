@@ -34,7 +34,7 @@ from workreport.store import (
     ObservationRow,
     now,
 )
-from workreport.store.database import insert_rows, update_rows
+from workreport.store.database import insert_rows_for, update_rows
 from workreport.store.places import find_jurisdiction
 from workreport.store.rows import table
 from workreport.track.context import context_in
@@ -160,7 +160,7 @@ class _Target(NamedTuple):
 
 
 _TARGET_COLUMNS = tuple(_COMMITMENTS.c[name] for name in _Target._fields)  # what rating reads of a target
-# what refresh writes of an assessment, in the order _rate_one gives it (evidence as JSON text)
+# what refresh writes of an assessment: its commitment, then what _rate_one gives (evidence as JSON text)
 _NEW_ASSESSMENT_COLUMNS = ("commitment_id", "status", "provisional", "rule", "rater", "note", "evidence", "created_at")
 _ASSESSMENT_COLUMNS = tuple(
     _ASSESSMENTS.c[name] for name in ("commitment_id", "status", "provisional", "rater", "evidence", "note")
@@ -303,10 +303,11 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     last_rules: dict[int, Any] = {}
     for a in _rows(session, _ASSESSMENTS_OF, [c.id for c in targets]):
         (last_rules if a.rater == "rules" else manual)[a.commitment_id] = a
-    # the targets rated alike (most: those no outcome answers) are written together; a column's
-    # values are of one type (and rated_at one datetime), so equal ratings are stored alike
+    # the targets rated alike (most: those no outcome answers) are written together, and so
+    # are their assessments; a column's values are of one type (and rated_at one datetime), so
+    # equal values are stored alike
     ids_rated: dict[tuple[Any, ...], list[int]] = {}
-    assessments: list[tuple[Any, ...]] = []
+    ids_assessed: dict[tuple[Any, ...], list[int]] = {}
     rated_at = now()
     for c in targets:
         pool = outcomes.get(_kind_of_target(c))
@@ -316,12 +317,19 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
         rating, assessment = _rate_one(c, rules, manual.get(c.id), last_rules.get(c.id), rated_at)
         ids_rated.setdefault(rating, []).append(c.id)
         if assessment is not None:
-            assessments.append(assessment)
+            ids_assessed.setdefault(assessment, []).append(c.id)
     # plain tuples through the driver (JSON as text: candidates none as SQL NULL, as the ORM
     # writes None, not the JSON text null a bound None would be)
     conn = session.connection()
     update_rows(conn, _COMMITMENTS, _RATING_COLUMNS, list(ids_rated.items()), encoded=frozenset({"candidates"}))
-    insert_rows(conn, _ASSESSMENTS, _NEW_ASSESSMENT_COLUMNS, assessments, encoded=frozenset({"evidence"}))
+    insert_rows_for(
+        conn,
+        _ASSESSMENTS,
+        _NEW_ASSESSMENT_COLUMNS,
+        list(ids_assessed.items()),
+        parent=_COMMITMENTS,
+        encoded=frozenset({"evidence"}),
+    )
     # objects of these rows the session holds read the new rating: one pass over what it holds
     # (in an ingest next to nothing), not a look-up per target
     rated = {c.id for c in targets}
@@ -330,7 +338,7 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
             held = session.identity_map.get(key)  # None if no longer referenced
             if held is not None:
                 session.expire(held)
-    return len(assessments)
+    return sum(len(ids) for ids in ids_assessed.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,10 +402,11 @@ def _rate_one(
     rated_at: datetime,
 ) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
     """The rating of target ``c`` (the values of _RATING_COLUMNS) and, if the rules' rating
-    changed, the assessment to append (the values of _NEW_ASSESSMENT_COLUMNS)."""
+    changed, the assessment to append (the values of _NEW_ASSESSMENT_COLUMNS but the first, its
+    commitment)."""
     assessment = None
     if last is None or (last.status, last.provisional, last.evidence) != (rules.status, rules.provisional, rules.evidence):
-        assessment = (c.id, rules.status, rules.provisional, rules.rule, "rules", None, rules.evidence_json, rated_at)
+        assessment = (rules.status, rules.provisional, rules.rule, "rules", None, rules.evidence_json, rated_at)
     if manual is None:
         verdict_columns = (rules.status, rules.provisional, rules.rule, "rules", rules.match, rules.review)
     else:  # a person outranks the rules
