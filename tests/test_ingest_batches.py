@@ -311,7 +311,7 @@ def test_rows_for_many_parents_are_stored_as_a_core_insert_stores_them(db_url: s
                 {"status": "unknown", "provisional": False, "rule": "", "rater": "rules", "note": "n",
                  "evidence": {"observation_id": None}, "created_at": when},
             ]
-            conn.execute(insert(assessments), [{"commitment_id": ids[0], **new[0]}, {"commitment_id": ids[1], **new[1]}])
+            conn.execute(insert(assessments), [{"commitment_id": cid, **row} for cid, row in zip(ids[:2], new, strict=True)])
             columns = ("commitment_id", *new[0])
             insert_rows_for(
                 conn,

@@ -428,7 +428,9 @@ def update_rows(
             )
         )
         rows = sorted(((row_id, values) for values, ids in updates for row_id in ids), key=lambda r: r[0])
-        conn.execute(statement, [{"_row_id": row_id, **dict(zip(names, values, strict=True))} for row_id, values in rows])
+        conn.execute(
+            statement, [{"_row_id": row_id, **dict(zip(names, values, strict=True))} for row_id, values in rows]
+        )
         return
     quote = dialect.identifier_preparer.quote
     assignments = ", ".join(f"{quote(c)} = ?" for c in columns)

@@ -100,11 +100,11 @@ _VALUES: BindParameter[Any] = bindparam("values", expanding=True)
 
 def _rows(session: Session, statement: Executable, values: Iterable[Any], **bound: Any) -> list[Any]:
     """The rows of ``statement`` for ``values`` (its IN list, :data:`CHUNK` at a time) and the
-    other parameters ``bound``."""
+    other parameters ``bound``, each chunk's fetched at once (not row by row)."""
     return [
         row
         for chunk in _chunks(sorted(set(values)))
-        for row in session.execute(statement, {"values": chunk, **bound}).all()  # fetched at once, not row by row
+        for row in session.execute(statement, {"values": chunk, **bound}).all()
     ]
 
 
@@ -273,7 +273,9 @@ def _due(c: _Target, parents: dict[int, int | None], reviewed: dict[int, int]) -
 
 # by id alone, the type and retired checked in Python: asked for them too, SQLite walks every
 # target of the registry (the targets index begins with them) instead of looking up the ids
-_TARGETS = select(*_TARGET_COLUMNS, _COMMITMENTS.c.type, _COMMITMENTS.c.retired).where(_COMMITMENTS.c.id.in_(_VALUES))
+_TARGETS = select(*_TARGET_COLUMNS, _COMMITMENTS.c.type, _COMMITMENTS.c.retired).where(
+    _COMMITMENTS.c.id.in_(_VALUES)
+)
 _ASSESSMENTS_OF = (
     select(*_ASSESSMENT_COLUMNS).where(_ASSESSMENTS.c.commitment_id.in_(_VALUES)).order_by(_ASSESSMENTS.c.id)
 )
@@ -283,10 +285,10 @@ def refresh(session: Session, commitment_ids: Iterable[int]) -> int:
     """Rate these commitments (targets; others are left alone) and store their ratings, in the
     caller's transaction. Returns how many ratings changed.
 
-    Set-based: the targets, outcomes and assessments are read as plain rows, the ratings written
-    with one UPDATE statement (executemany) and the new assessments with one INSERT, not through
-    ORM objects; commitment objects the session already holds are expired, so that they read
-    the new rating."""
+    Set-based: the targets, outcomes and assessments are read as plain rows, the ratings and the
+    new assessments written in bulk (the targets rated alike together: :func:`update_rows`,
+    :func:`insert_rows_for`), not through ORM objects; commitment objects the session already
+    holds are expired, so that they read the new rating."""
     ids = sorted(set(commitment_ids))
     if not ids:
         return 0
@@ -391,7 +393,9 @@ def _unanswered(due: bool) -> _RulesRating:
     reviewed its period (``due``), else not yet due; the same for every such target."""
     status, rule, provisional = verdict(Bound(0.0), None, due=due)  # its own numbers play no part
     evidence = _evidence(None, None)
-    return _RulesRating(status, rule, provisional, evidence, json.dumps(evidence), None, None, None, _outcome_values(None))
+    return _RulesRating(
+        status, rule, provisional, evidence, json.dumps(evidence), None, None, None, _outcome_values(None)
+    )
 
 
 def _rate_one(
@@ -405,7 +409,8 @@ def _rate_one(
     changed, the assessment to append (the values of _NEW_ASSESSMENT_COLUMNS but the first, its
     commitment)."""
     assessment = None
-    if last is None or (last.status, last.provisional, last.evidence) != (rules.status, rules.provisional, rules.evidence):
+    what_an_assessment_records = (rules.status, rules.provisional, rules.evidence)
+    if last is None or (last.status, last.provisional, last.evidence) != what_an_assessment_records:
         assessment = (rules.status, rules.provisional, rules.rule, "rules", None, rules.evidence_json, rated_at)
     if manual is None:
         verdict_columns = (rules.status, rules.provisional, rules.rule, "rules", rules.match, rules.review)
@@ -491,7 +496,9 @@ _OUTCOME_PLACES_OF_DOCUMENTS = (
     .where(_OBSERVATIONS.c.document_id.in_(_VALUES))
     .distinct()
 )
-_DOCUMENT_PLACES = select(_DOCUMENTS.c.jurisdiction_id, _DOCUMENTS.c.review_year).where(_DOCUMENTS.c.id.in_(_VALUES))
+_DOCUMENT_PLACES = select(_DOCUMENTS.c.jurisdiction_id, _DOCUMENTS.c.review_year).where(
+    _DOCUMENTS.c.id.in_(_VALUES)
+)
 # the targets index (type, retired, place, period) answers these; without the retired, SQLite
 # walks every target of the registry
 _WAITING_TARGETS = select(_COMMITMENTS.c.id).where(
