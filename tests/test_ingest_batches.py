@@ -115,6 +115,34 @@ def test_a_document_that_fails_leaves_nothing_in_the_search_index(
     assert docs == indexed and len(docs) == 2 and trigger
 
 
+def _document(conn: Any, sha256: str, path: str) -> int:
+    """A minimal document row, inserted with Core; its id."""
+    from sqlalchemy import insert
+
+    from workreport.store import DocumentRow
+    from workreport.store.rows import table
+
+    doc = {
+        "sha256": sha256, "path": path, "format": "txt", "encoding": "utf-8", "text": "t",
+        "doc_type": "report", "structure": {}, "extractor_version": "v",
+    }
+    return int(conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0])
+
+
+def _targets(conn: Any, document_id: int, n: int) -> list[int]:
+    """``n`` minimal target commitments of the document, inserted with Core; their ids."""
+    from sqlalchemy import insert
+
+    from workreport.store import CommitmentRow
+    from workreport.store.rows import table
+
+    base = {"document_id": document_id, "type": "target", "retired": False, "text": "t", "start": 0, "end": 1}
+    return [
+        int(conn.execute(insert(table(CommitmentRow)).values(key=f"k{i}", **base)).inserted_primary_key[0])
+        for i in range(n)
+    ]
+
+
 def test_bulk_rows_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
     """``insert_rows`` (COPY on PostgreSQL, the driver's executemany on SQLite) stores what
     SQLAlchemy's own INSERT stores: floats given as integers, booleans, timestamps, JSON given
@@ -124,7 +152,7 @@ def test_bulk_rows_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
 
     from sqlalchemy import insert, select
 
-    from workreport.store import DocumentRow, ObservationRow
+    from workreport.store import ObservationRow
     from workreport.store.database import insert_rows
     from workreport.store.rows import FactRow, table
 
@@ -132,11 +160,7 @@ def test_bulk_rows_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
     try:
         with db.session() as session:
             conn = session.connection()
-            doc = {
-                "sha256": "a" * 64, "path": "x.txt", "format": "txt", "encoding": "utf-8", "text": "t",
-                "doc_type": "report", "structure": {}, "extractor_version": "v",
-            }
-            did = conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0]
+            did = _document(conn, "a" * 64, "x.txt")
             when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
             base: dict[str, Any] = {
                 "document_id": did, "start": 3, "end": 7, "quote": "增长'6%'\t左右\\N", "value": 6,
@@ -183,9 +207,9 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
     import json
     from datetime import UTC, datetime
 
-    from sqlalchemy import insert, select, update
+    from sqlalchemy import select, update
 
-    from workreport.store import CommitmentRow, DocumentRow
+    from workreport.store import CommitmentRow
     from workreport.store.database import update_rows
     from workreport.store.rows import table
 
@@ -194,22 +218,7 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
     try:
         with db.session() as session:
             conn = session.connection()
-            doc = {
-                "sha256": "b" * 64,
-                "path": "y.txt",
-                "format": "txt",
-                "encoding": "utf-8",
-                "text": "t",
-                "doc_type": "report",
-                "structure": {},
-                "extractor_version": "v",
-            }
-            did = conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0]
-            base = {"document_id": did, "type": "target", "retired": False, "text": "t", "start": 0, "end": 1}
-            ids = [
-                conn.execute(insert(commitments).values(key=f"k{i}", **base)).inserted_primary_key[0]
-                for i in range(6)
-            ]
+            ids = _targets(conn, _document(conn, "b" * 64, "y.txt"), 6)
             when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
             new = [
                 {
@@ -285,7 +294,7 @@ def test_rows_for_many_parents_are_stored_as_a_core_insert_stores_them(db_url: s
 
     from sqlalchemy import insert, select
 
-    from workreport.store import AssessmentRow, CommitmentRow, DocumentRow
+    from workreport.store import AssessmentRow, CommitmentRow
     from workreport.store.database import insert_rows_for
     from workreport.store.rows import table
 
@@ -294,16 +303,7 @@ def test_rows_for_many_parents_are_stored_as_a_core_insert_stores_them(db_url: s
     try:
         with db.session() as session:
             conn = session.connection()
-            doc = {
-                "sha256": "c" * 64, "path": "z.txt", "format": "txt", "encoding": "utf-8", "text": "t",
-                "doc_type": "report", "structure": {}, "extractor_version": "v",
-            }
-            did = conn.execute(insert(table(DocumentRow)).values(**doc)).inserted_primary_key[0]
-            base = {"document_id": did, "type": "target", "retired": False, "text": "t", "start": 0, "end": 1}
-            ids = [
-                conn.execute(insert(commitments).values(key=f"k{i}", **base)).inserted_primary_key[0]
-                for i in range(5)
-            ]
+            ids = _targets(conn, _document(conn, "c" * 64, "z.txt"), 5)
             when = datetime(2026, 12, 1, 10, 30, 5, 123456, tzinfo=UTC)
             new = [
                 {"status": "met", "provisional": True, "rule": "不低于'6%'\t\\N", "rater": "rules", "note": None,
