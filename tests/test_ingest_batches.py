@@ -409,3 +409,27 @@ def test_a_correction_is_kept_when_a_batch_extracts_its_report_again(
             assert again is not None and (again.value, again.corrected, again.extractor_version) == (99.5, True, "99.0")
     finally:
         db.close()
+
+
+def test_a_document_the_database_refuses_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A constraint that fails again on the second try is no race: that document is reported
+    failed, with the database's reason, and the batch's other documents are stored."""
+    from sqlalchemy.exc import IntegrityError
+
+    import workreport.registry.documents as documents
+
+    real = documents._store
+
+    def refusing(session: Any, doc: Any, *args: Any) -> Any:
+        if doc.path.endswith("county_2023.txt"):
+            raise IntegrityError("UPDATE …", {}, Exception("UNIQUE constraint failed: commitments.key"))
+        return real(session, doc, *args)
+
+    monkeypatch.setattr(documents, "_store", refusing)
+    _root, paths = _corpus(tmp_path)
+    result = ingest_corpus(f"sqlite:///{tmp_path / 'refused.sqlite'}", paths[:3], workers=1)
+    assert [p for p, _ in result.failed] == [str(paths[1])]
+    assert result.failed[0][1] == "could not be stored: UNIQUE constraint failed: commitments.key"
+    assert sorted(result.added) == sorted([str(paths[0]), str(paths[2])])
+    docs, indexed, _trigger = _fts(tmp_path / "refused.sqlite")
+    assert len(docs) == 2 and indexed == docs

@@ -199,6 +199,38 @@ def test_a_changed_version_replaces_the_document_and_keeps_peoples_work(tmp_path
     assert rows(db)["120个"]["commitment_id"] == cid
 
 
+def test_two_commitments_placed_on_one_span_of_the_new_version_do_not_break_the_ingest(tmp_path: Path) -> None:
+    """Two targets quoted alike (``6%左右``) in a sentence that the new version rewrites: the
+    sentence and each quote's context are gone, the quote is left once, so both would move to
+    the same key. The first takes it, the other is not placed (it held no one's work: dropped,
+    and the new text's own target stands); the report is replaced, not the ingest stopped."""
+    db = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    first = tmp_path / "river_2023.txt"
+    before = "地区生产总值增长6%左右，城镇新增就业2.5万人以上，居民消费价格涨幅控制在3%左右。"
+    twice = "地区生产总值增长6%左右，城乡居民人均可支配收入增长6%左右，城镇新增就业2.5万人以上。"
+    plan = PLAN.read_text(encoding="utf-8")
+    assert before in plan
+    first.write_text(plan.replace(before, twice), encoding="utf-8")
+    registry.ingest(db, [first])
+    assert len([q for q in rows(db) if q == "6%左右"]) == 1  # keyed by quote: both are 6%左右
+    first.write_text(
+        plan.replace(before, "地区生产总值增长6.5%左右，城乡居民人均可支配收入增长6%左右，与经济增长同步。"),
+        encoding="utf-8",
+    )
+    result = registry.ingest(db, [first])
+    assert result.replaced == [str(first)] and not result.failed
+    with db.read() as s:
+        doc = s.scalars(select(DocumentRow).where(DocumentRow.path == str(first))).one()
+        targets = s.scalars(
+            select(CommitmentRow).where(
+                CommitmentRow.document_id == doc.id, CommitmentRow.type == "target", CommitmentRow.retired.is_(False)
+            )
+        ).all()
+    quotes = sorted(doc.text[c.start : c.end] for c in targets)
+    assert "6.5%左右" in quotes and "6%左右" in quotes
+    assert len({c.key for c in targets}) == len(targets)
+
+
 def test_what_cannot_be_placed_is_listed(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
     first = tmp_path / "river_2023.txt"

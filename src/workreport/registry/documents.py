@@ -234,7 +234,7 @@ def store_documents(
             except WorkreportError as exc:
                 status, reason = "failed", exc.message
                 break
-            except IntegrityError:
+            except IntegrityError as exc:
                 index.dropped()
                 places.clear()  # a place it added is gone with it
                 # another process stored the same document, or a place it names, meanwhile:
@@ -242,8 +242,9 @@ def store_documents(
                 if session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha)) is not None:
                     status, document_id = "unchanged", None
                     break
-                if attempt == 1:
-                    raise
+                if attempt == 1:  # not a race: this document fails, the others are stored
+                    status, reason = "failed", f"could not be stored: {_constraint(exc)}"
+                    break
                 lost = []
         if status == "failed":
             index.dropped()
@@ -260,6 +261,11 @@ def store_documents(
     if changed:
         refresh(session, targets_of_documents(session, changed))  # ratings resting on them
     return out
+
+
+def _constraint(exc: IntegrityError) -> str:
+    """What the database refused, in one line (its own message, without the statement)."""
+    return " ".join(str(exc.orig).split())[:300]
 
 
 def _store(

@@ -81,16 +81,21 @@ def carry_over(
     for c in commitments:  # free the keys first: a moved key may be another row's old one
         c.key = f"~{c.id}"
     session.flush()
+    # two spans of the old text can land on one of the new (a quote written twice, once left
+    # after the sentence was rewritten): the first keeps the key, the other is not placed
+    taken: set[str] = set()
     for c in commitments:
         if c.fact_key is not None:
             key = moved.get(c.fact_key) or new_key_of(c.fact_key)
-            if key is not None:
+            if key is not None and key not in taken:
                 c.key = c.fact_key = moved[c.fact_key] = key
+                taken.add(key)
                 continue
         elif c.text:
             at = place(old.text, new_text, Anchor(c.start, c.end, c.start, c.end))
-            if at is not None:
+            if at is not None and f"{c.type}-{at}" not in taken:
                 c.key, c.start, c.end = f"{c.type}-{at}", at, at + (c.end - c.start)
+                taken.add(c.key)
                 continue
         if c.id in assessed:  # kept, retired, with its assessments
             unplaced.append(f"assessment of commitment {c.id} ({c.text or c.indicator or ''})"[:120])
