@@ -217,7 +217,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         if batch:
             commit(batch)
     if result.added or result.updated or result.replaced:
-        db.merge_search_index()
+        db.finish_bulk_load()
     return result
 
 

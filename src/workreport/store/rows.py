@@ -63,7 +63,8 @@ class DocumentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
     jurisdiction_name: Mapped[str | None] = mapped_column(String(64))  # as written
-    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    # indexed with review_year (ix_documents_place_review, migration 0011_selective_indexes)
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
     level: Mapped[str | None] = mapped_column(String(16))
     delivered: Mapped[str | None] = mapped_column(String(10))
     plan_year: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -93,7 +94,7 @@ class FactRow(Base):
     unit: Mapped[str] = mapped_column(String(24))
     measure: Mapped[str] = mapped_column(String(16))
     comparator: Mapped[str] = mapped_column(String(8))
-    kind: Mapped[str] = mapped_column(String(12), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # four values: no index (migration 0011_selective_indexes)
     indicator: Mapped[str] = mapped_column(Text)
     indicator_id: Mapped[str | None] = mapped_column(String(48), index=True)
     hedge: Mapped[str | None] = mapped_column(String(16))
@@ -161,7 +162,8 @@ class ObservationRow(Base):
     __tablename__ = "observations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    # indexed with period (ix_observations_place_period, migration 0011_selective_indexes)
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
     indicator_id: Mapped[str | None] = mapped_column(String(48), index=True)
     indicator: Mapped[str | None] = mapped_column(Text)
     period: Mapped[int] = mapped_column(Integer, index=True)
