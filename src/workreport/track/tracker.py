@@ -529,20 +529,32 @@ def targets_of_documents(session: Session, document_ids: Iterable[int]) -> set[i
     keys = {(j, p) for j, p in _rows(session, _OUTCOME_PLACES_OF_DOCUMENTS, docs) if j is not None}
     places = _rows(session, _DOCUMENT_PLACES, docs)
     ids |= targets_of_places(session, keys)
-    latest = max((review_year or 0 for _, review_year in places), default=0)
-    if latest:  # a review makes the waiting targets of its place, and of places below it, due
-        own = {place for place, _ in places if place is not None}
-        ids |= {cid for cid, in _rows(session, _WAITING_TARGETS, _descendants(session, own), latest=latest)}
+    # a review of year Y makes the waiting targets of its place, and of places below it, of
+    # periods up to Y due: asked year by year, not up to the latest year of the batch for every
+    # place in it (with 10,000 reports that re-rated ten times the targets that could change)
+    reviewing: dict[int, set[int]] = {}
+    for place, review_year in places:
+        if place is not None and review_year:
+            reviewing.setdefault(review_year, set()).add(place)
+    if reviewing:
+        children = _children(session)
+        for year, own in reviewing.items():
+            ids |= {cid for cid, in _rows(session, _WAITING_TARGETS, _descendants(children, own), latest=year)}
     return ids
 
 
-def _descendants(session: Session, places: set[int]) -> set[int]:
-    """These jurisdictions and every one below them. The tree is read whole, once (a few
+def _children(session: Session) -> dict[int | None, list[int]]:
+    """The jurisdictions below each (None: the top ones). The tree is read whole, once (a few
     thousand rows): a query per level scanned the whole table each time (parent_id has no
     index)."""
     children: dict[int | None, list[int]] = {}
     for jid, parent in session.execute(_TREE):
         children.setdefault(parent, []).append(jid)
+    return children
+
+
+def _descendants(children: dict[int | None, list[int]], places: set[int]) -> set[int]:
+    """These jurisdictions and every one below them in the tree ``children``."""
     found, level = set(places), set(places)
     while level:
         level = {child for parent in level for child in children.get(parent, ())} - found
