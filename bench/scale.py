@@ -46,7 +46,10 @@ printed: on a machine others share, 2 workers cannot get 2 cores, and the fit th
 So a second projection adds up CPU seconds of the 1-worker runs instead, which that load does
 not change: the writer's (this process) and the workers' (every descendant, read from /proc),
 scaled by characters; on ``n`` idle cores a run takes at least the writer's time and at least
-the sum ÷ ``n`` (start-up is counted as work, so a run of a few small reports overstates). Goals, printed
+the sum ÷ ``n``. Each batch also runs on one report, for its fixed cost (the worker processes
+starting and loading the extractor, the database's schema made, the files closed): a
+100,000-report run pays it once, so both projections scale only what a run costs beyond it
+(``T(n) = F + v × characters`` from the two runs) and add ``F`` once. Goals, printed
 as lines that say met or not: extract to Parquet in under 20 minutes and ingest in under
 1 hour on 2 cores. The fit trusts two points on a shared machine: read it as an estimate.
 
@@ -304,6 +307,16 @@ def time_ingest(files: list[Path], db: Path, workers: int) -> dict[str, float]:
     return times
 
 
+def split_fixed(small: float, big: float, small_chars: int, big_chars: int) -> tuple[float, float]:
+    """``big`` seconds split as ``(F, v × big_chars)`` by fitting ``T = F + v × characters``
+    to a run on ``small_chars`` (``small`` seconds) and one on ``big_chars``: ``F`` what a run
+    costs whatever its size (start-up, wind-down), the rest what grows with the corpus. Noise
+    cannot make either part negative."""
+    per_char = max(big - small, 0.0) / max(big_chars - small_chars, 1)
+    fixed = min(max(small - per_char * small_chars, 0.0), big)
+    return fixed, big - fixed
+
+
 def fit(t1: float, t2: float, pure: float, docs: int, chars: int) -> dict[str, float]:
     """``T(n) = S + P/n`` from two runs, scaled to the target corpus: P's pure work by
     characters, the rest of P by documents, S by documents (the writes and the bookkeeping per
@@ -343,13 +356,15 @@ def compiled_model(model: dict[str, float], speedup: float, pure_s: float) -> di
     rate, the share of the CPU model's workers' seconds that the speed-up applies to. In the wall
     fit the pure work is faster wherever the fit put it: in ``P``, or in ``S`` when 2 workers
     were no faster than 1 (a loaded machine)."""
+    fixed = {"fixed_s": model.get("fixed_s", 0.0)}  # start-up: measured in the pure build only
     if "writer_s" in model:
         pure = min(pure_s, model["workers_s"])
-        return {"writer_s": model["writer_s"], "workers_s": model["workers_s"] - pure + pure / speedup}
+        return {"writer_s": model["writer_s"], "workers_s": model["workers_s"] - pure + pure / speedup, **fixed}
     saved = 1 - 1 / speedup
     return {
         "serial_s": model["serial_s"] - model["pure_in_serial_s"] * saved,
         "parallel_s": model["overhead_s"] + model["pure_work_s"] / speedup,
+        **fixed,
     }
 
 
@@ -372,9 +387,12 @@ def outlook(models: dict[str, dict[str, float]]) -> dict[str, Any]:
 
 
 def projected(model: dict[str, float], cores: int) -> float:
+    """``model``'s time on ``cores``: its fixed part once, and the part that grows with the corpus."""
     if "writer_s" in model:
-        return max(model["writer_s"], (model["writer_s"] + model["workers_s"]) / cores)
-    return model["serial_s"] + model["parallel_s"] / cores
+        grows = max(model["writer_s"], (model["writer_s"] + model["workers_s"]) / cores)
+    else:
+        grows = model["serial_s"] + model["parallel_s"] / cores
+    return model.get("fixed_s", 0.0) + grows
 
 
 def hms(seconds: float) -> str:
@@ -395,33 +413,50 @@ def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, An
         log(f"pure work again, compiled build, in a subprocess ({other['note']}) …")
         other["pure"] = compiled_pure_work(Path(other["src"]), files)
     measure, _how = tree_rss_function()
-    runs: dict[str, dict[int, float]] = {"extract": {}, "ingest": {}}
-    cpu_runs: dict[str, dict[str, float]] = {}
-    chars = docs = 0
+    # (batch, workers, reports) -> wall and CPU seconds; (reports) -> characters
+    timed: dict[tuple[str, int, int], dict[str, float]] = {}
+    sizes: dict[int, int] = {}
+    docs = 0
     with tempfile.TemporaryDirectory(prefix="workreport-project-") as tmp:
         for workers in (1, 2):
-            log(f"extract to Parquet, {workers} worker(s) …")
-            out = Path(tmp) / f"out{workers}"
-            r, times = cpu_timed(
-                functools.partial(run_one, f"extract {workers}", files, out, measure, workers=workers)
-            )
-            runs["extract"][workers] = r["seconds"]
-            if workers == 1:
-                cpu_runs["extract"] = times
-            chars = sum(read_dataset(out, "documents").column("chars").to_pylist())
-            docs = r["documents"]
-            shutil.rmtree(out, ignore_errors=True)
-            log(f"ingest into SQLite, {workers} worker(s) …")
-            times = time_ingest(files, Path(tmp) / f"db{workers}.sqlite", workers)
-            runs["ingest"][workers] = times["wall_s"]
-            if workers == 1:
-                cpu_runs["ingest"] = times
+            for some in (files[:1], files):  # one report first: the fixed cost (the module's doc)
+                n = len(some)
+                log(f"extract to Parquet, {n:,} report(s), {workers} worker(s) …")
+                out = Path(tmp) / f"out{workers}-{n}"
+                r, timed["extract", workers, n] = cpu_timed(
+                    functools.partial(run_one, f"extract {workers}", some, out, measure, workers=workers)
+                )
+                sizes[n] = sum(read_dataset(out, "documents").column("chars").to_pylist())
+                docs = r["documents"] if n == len(files) else docs
+                shutil.rmtree(out, ignore_errors=True)
+                log(f"ingest into SQLite, {n:,} report(s), {workers} worker(s) …")
+                timed["ingest", workers, n] = time_ingest(some, Path(tmp) / f"db{workers}-{n}.sqlite", workers)
+    chars, few = sizes[len(files)], sizes[1]
+    runs: dict[str, dict[int, float]] = {"extract": {}, "ingest": {}}  # wall seconds as measured
+    fixed: dict[str, dict[str, float]] = {}  # each batch's fixed part, by figure
+    scaling: dict[str, dict[int | str, float]] = {}  # each batch's part that grows with the corpus
+    for name in runs:
+        fixed[name], scaling[name] = {}, {}
+        for workers in (1, 2):
+            runs[name][workers] = timed[name, workers, len(files)]["wall_s"]
+            f, v = split_fixed(timed[name, workers, 1]["wall_s"], runs[name][workers], few, chars)
+            fixed[name][f"wall_{workers}_s"], scaling[name][workers] = f, v
+        for figure in ("cpu_main_s", "cpu_workers_s"):
+            f, v = split_fixed(timed[name, 1, 1][figure], timed[name, 1, len(files)][figure], few, chars)
+            fixed[name][figure], scaling[name][figure] = f, v
+    cpu_runs = {name: {k: timed[name, 1, len(files)][k] for k in ("wall_s", "cpu_main_s", "cpu_workers_s")} for name in runs}
     models = {
-        name: fit(t[1], t[2], pure["seconds"] * docs / max(len(files), 1), docs, chars)
-        for name, t in runs.items()
+        name: {
+            **fit(s[1], s[2], pure["seconds"] * docs / max(len(files), 1), docs, chars),
+            "fixed_s": max(fixed[name]["wall_1_s"], fixed[name]["wall_2_s"]),
+        }
+        for name, s in scaling.items()
     }
-    for name, times in cpu_runs.items():
-        models[f"{name}_cpu"] = fit_cpu(times, chars)
+    for name, s in scaling.items():
+        models[f"{name}_cpu"] = {
+            **fit_cpu({"cpu_main_s": s["cpu_main_s"], "cpu_workers_s": s["cpu_workers_s"]}, chars),
+            "fixed_s": fixed[name]["cpu_main_s"] + fixed[name]["cpu_workers_s"],
+        }
     if "chars_per_s" in other.get("pure", {}):
         speedup = other["pure"]["chars_per_s"] / pure["chars_per_s"]
         pure_s = TARGET_DOCS * TARGET_CHARS / pure["chars_per_s"]
@@ -440,6 +475,8 @@ def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, An
             "pure": pure,
             "seconds": {k: {str(n): v for n, v in t.items()} for k, t in runs.items()},
             "cpu_1_worker": cpu_runs,
+            "one_report": {f"{b}_{w}_workers": t for (b, w, n), t in timed.items() if n == 1},
+            "fixed": fixed,
         },
         "target": {"documents": TARGET_DOCS, "chars_per_doc": TARGET_CHARS},
         "models": models,
@@ -474,6 +511,12 @@ def print_projection(p: dict[str, Any]) -> None:
                 f"{name}, 1 worker, CPU seconds: {c['cpu_main_s']:.1f} in this process (the writer), "
                 f"{c['cpu_workers_s']:.1f} in the workers"
             )
+        f = m["fixed"][name]
+        print(
+            f"{name}, fixed cost (from a run on one report; paid once, not scaled): wall {f['wall_1_s']:.1f} s "
+            f"with 1 worker, {f['wall_2_s']:.1f} s with 2; CPU {f['cpu_main_s']:.1f} s in this process, "
+            f"{f['cpu_workers_s']:.1f} s in the workers"
+        )
     print()
     print(
         "two projections: 'wall' fits the wall times of the 1- and 2-worker runs (what this machine "
