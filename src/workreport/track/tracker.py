@@ -499,8 +499,8 @@ _OUTCOME_PLACES_OF_DOCUMENTS = (
 _DOCUMENT_PLACES = select(_DOCUMENTS.c.jurisdiction_id, _DOCUMENTS.c.review_year).where(
     _DOCUMENTS.c.id.in_(_VALUES)
 )
-# the targets index (type, retired, place, period) answers these; without the retired, SQLite
-# walks every target of the registry
+# the targets index (type, retired, place, period, status, id) answers these from its entries
+# alone; without the retired, SQLite walks every target of the registry
 _WAITING_TARGETS = select(_COMMITMENTS.c.id).where(
     _COMMITMENTS.c.type == "target",
     _COMMITMENTS.c.retired.is_(False),

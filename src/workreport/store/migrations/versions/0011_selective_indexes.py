@@ -19,6 +19,10 @@ Measured on a registry of 10,000 reports (2 million facts, 1 million observation
 - The same asks for the latest year each place's reports review. ``review_year`` lies after a
   report's text in its row, so reading it walked the whole text: ``(jurisdiction_id,
   review_year)`` answers from the index alone, and replaces the place's own index.
+- The same asks for the targets still waiting (``status`` not yet due) up to a review's year
+  in the places below the report's: the targets index found the place and period but read
+  each target's row for its status. With ``status`` in the index, before ``id``, it answers
+  from the index alone (26 ms → 8 ms for a province's 542 places).
 
 :meth:`Database.finish_bulk_load` now also gives SQLite's planner statistics after an ingest.
 """
@@ -32,18 +36,25 @@ down_revision = "0010_lighter_writes"
 branch_labels = None
 depends_on = None
 
+TARGETS_INDEX = ("type", "retired", "jurisdiction_id", "period", "id")  # as revision 0007 made it
+
 
 def upgrade() -> None:
-    """Drop the kind index; two-column place indexes for observations and documents."""
+    """Drop the kind index; two-column place indexes for observations and documents; the
+    targets index with the status."""
     op.drop_index("ix_facts_kind", table_name="facts")
     op.create_index("ix_observations_place_period", "observations", ["jurisdiction_id", "period"])
     op.drop_index("ix_observations_jurisdiction_id", table_name="observations")
     op.create_index("ix_documents_place_review", "documents", ["jurisdiction_id", "review_year"])
     op.drop_index("ix_documents_jurisdiction_id", table_name="documents")
+    op.drop_index("ix_commitments_targets", table_name="commitments")
+    op.create_index("ix_commitments_targets", "commitments", [*TARGETS_INDEX[:-1], "status", "id"])
 
 
 def downgrade() -> None:
     """The indexes of revision 0010."""
+    op.drop_index("ix_commitments_targets", table_name="commitments")
+    op.create_index("ix_commitments_targets", "commitments", list(TARGETS_INDEX))
     op.create_index("ix_documents_jurisdiction_id", "documents", ["jurisdiction_id"], unique=False)
     op.drop_index("ix_documents_place_review", table_name="documents")
     op.create_index("ix_observations_jurisdiction_id", "observations", ["jurisdiction_id"], unique=False)
