@@ -49,7 +49,10 @@ scaled by characters; on ``n`` idle cores a run takes at least the writer's time
 the sum ÷ ``n``. Each batch also runs on one report, for its fixed cost (the worker processes
 starting and loading the extractor, the database's schema made, the files closed): a
 100,000-report run pays it once, so both projections scale only what a run costs beyond it
-(``T(n) = F + v × characters`` from the two runs) and add ``F`` once. Goals, printed
+(``T(n) = F + v × characters`` from the two runs) and add ``F`` once. When bench/web.py has
+cached its registry of 10,000 reports, the same reports are also ingested (1 worker) into a
+copy of it, and a third projection takes the writer's CPU from that run: a registry's writes
+cost more as it grows. Goals, printed
 as lines that say met or not: extract to Parquet in under 20 minutes and ingest in under
 1 hour on 2 cores. The fit trusts two points on a shared machine: read it as an estimate.
 
@@ -72,6 +75,7 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -374,11 +378,11 @@ def outlook(models: dict[str, dict[str, float]]) -> dict[str, Any]:
         "projection_s": {name: {str(n): projected(m, n) for n in CORES} for name, m in models.items()},
         "goals": {
             name: {
-                "seconds_on_2_cores": GOALS[name.removesuffix("_cpu")],
+                "seconds_on_2_cores": GOALS[name.split("_")[0]],
                 "projected_on_2_cores": projected(m, 2),
-                "met": projected(m, 2) <= GOALS[name.removesuffix("_cpu")],
+                "met": projected(m, 2) <= GOALS[name.split("_")[0]],
                 "cores_needed": next(
-                    (n for n in range(1, 4097) if projected(m, n) <= GOALS[name.removesuffix("_cpu")]), None
+                    (n for n in range(1, 4097) if projected(m, n) <= GOALS[name.split("_")[0]]), None
                 ),
             }
             for name, m in models.items()
@@ -399,6 +403,40 @@ def hms(seconds: float) -> str:
     m, s = divmod(round(seconds), 60)
     h, m = divmod(m, 60)
     return f"{h}:{m:02d}:{s:02d}"
+
+
+GROWN_DOCS = 10_000  # the registry bench/web.py builds (make bench's section 3)
+
+
+def ingest_into_grown_registry(files: list[Path]) -> dict[str, Any]:
+    """``files`` ingested with 1 worker into a copy of the registry of :data:`GROWN_DOCS`
+    reports that bench/web.py caches, if it is there: the wall and CPU seconds (``time_ingest``),
+    or ``skipped`` and why. The writer's work grows with the registry (ratings compare a
+    target with more outcomes, the indexes are deeper): this says by how much."""
+    import web
+
+    cached = web.cached_database(GROWN_DOCS, "shared" if default_bases(True) == "shared" else "tests")
+    if cached is None:
+        return {"skipped": f"no cached registry of {GROWN_DOCS:,} reports (python bench/web.py builds it)"}
+    from workreport.batch import ingest_corpus
+
+    log(f"ingest into a copy of the registry of {GROWN_DOCS:,} reports ({cached}), 1 worker …")
+    copy = web.run_copy(cached)  # a backup, brought to the newest schema: not timed
+    try:
+        # under names of their own: a report named as one stored, of the same place and year,
+        # would replace it (another path of the writer), not be added
+        renamed = copy.parent / "reports"
+        renamed.mkdir()
+        for n, f in enumerate(files):
+            shutil.copyfile(f, renamed / f"grown-{n:04d}-{f.name}")
+        result, times = cpu_timed(lambda: ingest_corpus(f"sqlite:///{copy}", [renamed], workers=1))
+        with sqlite3.connect(copy) as conn:
+            times["documents_after"] = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    if len(result.added) != len(files):
+        return {"skipped": f"{len(result.added)} of {len(files)} reports were added (a copy of one stored?)"}
+    return {**times, "registry": str(cached)}
 
 
 def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, Any]:
@@ -445,6 +483,7 @@ def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, An
             f, v = split_fixed(timed[name, 1, 1][figure], timed[name, 1, len(files)][figure], few, chars)
             fixed[name][figure], scaling[name][figure] = f, v
     cpu_runs = {name: {k: timed[name, 1, len(files)][k] for k in ("wall_s", "cpu_main_s", "cpu_workers_s")} for name in runs}
+    grown = ingest_into_grown_registry(files)
     models = {
         name: {
             **fit(s[1], s[2], pure["seconds"] * docs / max(len(files), 1), docs, chars),
@@ -456,6 +495,18 @@ def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, An
         models[f"{name}_cpu"] = {
             **fit_cpu({"cpu_main_s": s["cpu_main_s"], "cpu_workers_s": s["cpu_workers_s"]}, chars),
             "fixed_s": fixed[name]["cpu_main_s"] + fixed[name]["cpu_workers_s"],
+        }
+    if "cpu_main_s" in grown:  # the same, with the writer's cost in a registry of 10,000 reports
+        f = fixed["ingest"]
+        models["ingest_cpu_grown"] = {
+            **fit_cpu(
+                {
+                    "cpu_main_s": max(grown["cpu_main_s"] - f["cpu_main_s"], 0.0),
+                    "cpu_workers_s": max(grown["cpu_workers_s"] - f["cpu_workers_s"], 0.0),
+                },
+                chars,
+            ),
+            "fixed_s": f["cpu_main_s"] + f["cpu_workers_s"],
         }
     if "chars_per_s" in other.get("pure", {}):
         speedup = other["pure"]["chars_per_s"] / pure["chars_per_s"]
@@ -476,6 +527,7 @@ def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, An
             "seconds": {k: {str(n): v for n, v in t.items()} for k, t in runs.items()},
             "cpu_1_worker": cpu_runs,
             "one_report": {f"{b}_{w}_workers": t for (b, w, n), t in timed.items() if n == 1},
+            "grown_registry": grown,
             "fixed": fixed,
         },
         "target": {"documents": TARGET_DOCS, "chars_per_doc": TARGET_CHARS},
@@ -511,6 +563,15 @@ def print_projection(p: dict[str, Any]) -> None:
                 f"{name}, 1 worker, CPU seconds: {c['cpu_main_s']:.1f} in this process (the writer), "
                 f"{c['cpu_workers_s']:.1f} in the workers"
             )
+        g = m["grown_registry"]
+        if name == "ingest" and "cpu_main_s" in g:
+            print(
+                f"ingest, 1 worker, into a copy of the registry of {GROWN_DOCS:,} reports (then "
+                f"{g['documents_after']:,}): CPU {g['cpu_main_s']:.1f} s in this process (the writer), "
+                f"{g['cpu_workers_s']:.1f} s in the workers"
+            )
+        elif name == "ingest":
+            print(f"ingest into a grown registry: not measured: {g['skipped']}")
         f = m["fixed"][name]
         print(
             f"{name}, fixed cost (from a run on one report; paid once, not scaled): wall {f['wall_1_s']:.1f} s "
@@ -540,13 +601,14 @@ def print_projection(p: dict[str, Any]) -> None:
 
 def print_outlook(p: dict[str, Any], cpus: int | None, prefix: str = "") -> None:
     """The projections of ``p`` (``outlook``) by cores, then one line a goal: met or not."""
-    names = [n for n in ("extract", "extract_cpu", "ingest", "ingest_cpu") if n in p["projection_s"]]
     titles = {
         "extract": "extract to Parquet (wall)",
         "extract_cpu": "extract (CPU)",
         "ingest": "ingest to SQLite (wall)",
         "ingest_cpu": "ingest (CPU)",
+        "ingest_cpu_grown": f"ingest (CPU, writer as at {GROWN_DOCS:,})",
     }
+    names = [n for n in titles if n in p["projection_s"]]
     header = ["cores", *(titles[n] for n in names)]
     rows = [
         [str(n) + (" (this machine)" if n == cpus else "")]

@@ -139,13 +139,25 @@ def default_bases() -> str:
     return "shared" if (shared_root() / "corpus" / "provinces-2026").is_dir() else "tests"
 
 
-def build_database(n_docs: int, rebuild: bool, bases_kind: str = "") -> tuple[Path, dict[str, object]]:
-    """The cached database of ``n_docs`` reports: (path, info). Builds it when missing."""
+def cache_folder(n_docs: int, bases_kind: str) -> Path:
+    """Where the database of ``n_docs`` reports made of ``bases_kind`` is cached."""
     from workreport.version import EXTRACTOR_VERSION
 
-    bases_kind = bases_kind or default_bases()
     tag = "" if bases_kind == "tests" else f"-{bases_kind}"
-    folder = cache_root() / f"docs-{n_docs}{tag}-x{EXTRACTOR_VERSION}"
+    return cache_root() / f"docs-{n_docs}{tag}-x{EXTRACTOR_VERSION}"
+
+
+def cached_database(n_docs: int, bases_kind: str = "") -> Path | None:
+    """The cached database of ``n_docs`` reports if a finished build is there, else None."""
+    folder = cache_folder(n_docs, bases_kind or default_bases())
+    ready = (folder / "_built.json").exists() and (folder / "registry.sqlite").exists()
+    return folder / "registry.sqlite" if ready else None
+
+
+def build_database(n_docs: int, rebuild: bool, bases_kind: str = "") -> tuple[Path, dict[str, object]]:
+    """The cached database of ``n_docs`` reports: (path, info). Builds it when missing."""
+    bases_kind = bases_kind or default_bases()
+    folder = cache_folder(n_docs, bases_kind)
     db_path = folder / "registry.sqlite"
     marker = folder / "_built.json"
     if rebuild and folder.exists():
