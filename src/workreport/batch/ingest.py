@@ -98,7 +98,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     from workreport.store.database import is_transient
 
     result = registry.IngestResult()
-    with db.read() as session:
+    with db.read() as session:  # from an index (ix_documents_stored), not the rows and their texts
         stored = {
             sha: version
             for sha, version in session.execute(select(DocumentRow.sha256, DocumentRow.extractor_version))
