@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from workreport import registry
 from workreport.registry.users import add_user, create_token
 from workreport.store import AuditRow, CommitmentRow, Database, DocumentRow, FactRow
 from workreport.track import track
-from workreport.track.match import Side, choose
+from workreport.track.match import Side, choose, overlap, phrase_key
 from workreport.track.rules import Bound, rate
 from workreport.web import Settings, create_app
 
@@ -109,6 +110,23 @@ RULES = [
 @pytest.mark.parametrize(("target", "outcome", "status"), RULES)
 def test_the_rating_rules_of_track_md(target: Bound, outcome: Bound, status: str) -> None:
     assert rate(target, outcome)[0] == status
+
+
+def test_overlap_counts_a_character_as_often_as_both_bags_hold_it() -> None:
+    """The share of the smaller bag found in the larger, repeated characters counted as often
+    as both hold them; the fast path for bags of distinct characters gives the same."""
+    def reference(a: Counter[str], b: Counter[str]) -> float:
+        small, large = (a, b) if a.total() <= b.total() else (b, a)
+        n = small.total()
+        return 0.0 if n < 2 else sum((small & large).values()) / n
+
+    phrases = ["地区生产总值", "全市地区生产总值增长", "城镇新增就业", "新增就业岗位", "粮食总产量",
+               "产量", "人人", "人均可支配收入", "收入收入增长", "", "值"]  # fmt: skip
+    for a in phrases:
+        for b in phrases:
+            assert overlap(phrase_key(a), phrase_key(b)) == reference(phrase_key(a), phrase_key(b)), (a, b)
+    assert overlap(Counter("收入收入"), Counter("收入增长")) == 0.5  # 收 and 入 once each of two
+    assert overlap(Counter("收入"), Counter("收入收入增长")) == 1.0
 
 
 def test_the_seed_pair_holds(tmp_path: Path) -> None:

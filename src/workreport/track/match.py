@@ -84,6 +84,8 @@ def overlap(a: Counter[str], b: Counter[str]) -> float:
     small, large, n = (a, b, size_a) if size_a <= size_b else (b, a, size_b)
     if n < 2:
         return 0.0
+    if len(small) == n:  # each character once (most phrases): the characters shared, counted in C
+        return len(small.keys() & large.keys()) / n
     # the size of the bags' intersection (small & large), without building it: a refresh
     # compares every target with every outcome of its kind
     return sum(min(count, large.get(char, 0)) for char, count in small.items()) / n
