@@ -20,7 +20,7 @@ test: install
 	$(MAKE) lint
 
 # the benchmarks in one run, each section with its baseline and goal, at the sizes the goals
-# name (the first run builds the 10,000-report web database, about half an hour on 2 cores;
+# name (the first run builds the 10,000-report web database, about 7–10 minutes on 2 cores;
 # later runs reuse the cached corpora and database: about 15 minutes; the first run, and the first
 # after a change to src/, also compiles a copy of the extractor for the compiled build's figures,
 # about 3 CPU-minutes, bench/compiled.py); smaller: make bench

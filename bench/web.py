@@ -13,7 +13,7 @@
    corpus). The database is cached under ``$WORKREPORT_BENCH_CACHE`` (default
    ``<tempdir>/workreport-bench-web``), one folder per ``--docs``, bases and extractor version;
    ``--rebuild`` throws the cached one away. ``--docs 10000`` (the goal's size) takes a while
-   to build the first time (about half an hour on 2 cores); later runs reuse it.
+   to build the first time (about 7–10 minutes on 2 cores: 421 s measured); later runs reuse it.
 2. Copies it (the API's /track records assessments, so every run starts from the same
    database) and starts ``python -m workreport.cli serve`` on a free port.
 3. In a second process, sends ``--requests`` requests to each endpoint from ``--concurrency``
