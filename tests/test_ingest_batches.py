@@ -465,3 +465,51 @@ def test_a_document_the_database_refuses_fails_alone(tmp_path: Path, monkeypatch
     assert sorted(result.added) == sorted([str(paths[0]), str(paths[2])])
     docs, indexed, _trigger = _fts(tmp_path / "refused.sqlite")
     assert len(docs) == 2 and indexed == docs
+
+
+def test_a_review_makes_due_the_waiting_targets_of_its_own_year_and_places(db_url: str) -> None:
+    """The targets a batch's reviews may make due: those still waiting below each reviewing
+    place up to that report's own review year, not up to the latest year of the whole batch
+    (with 10,000 reports that asked for four times as many targets as could change)."""
+    from sqlalchemy import select, update
+
+    from workreport.registry import seed_jurisdictions
+    from workreport.store import CommitmentRow, DocumentRow, JurisdictionRow
+    from workreport.store.rows import table
+    from workreport.track.tracker import targets_of_documents
+
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            seed_jurisdictions(session)
+            conn = session.connection()
+            provinces = session.scalars(
+                select(JurisdictionRow.id).where(JurisdictionRow.level == "province").order_by(JurisdictionRow.id)
+            ).all()
+            below = {
+                p: session.scalar(select(JurisdictionRow.id).where(JurisdictionRow.parent_id == p).limit(1))
+                for p in provinces
+            }
+            old, new = [p for p in provinces if below[p] is not None][:2]
+            reviews = []
+            for n, (place, year) in enumerate(((old, 2020), (new, 2025))):
+                doc = _document(conn, f"{n}" * 64, f"review-{n}.txt")
+                conn.execute(
+                    update(table(DocumentRow)).where(table(DocumentRow).c.id == doc).values(
+                        jurisdiction_id=place, review_year=year
+                    )
+                )
+                reviews.append(doc)
+            plans = _document(conn, "p" * 64, "plans.txt")
+            waiting = dict(zip(("old 2019", "old 2023", "new 2024", "new 2026"), _targets(conn, plans, 4), strict=True))
+            for name, cid in waiting.items():
+                which, period = name.split()
+                conn.execute(
+                    update(table(CommitmentRow)).where(table(CommitmentRow).c.id == cid).values(
+                        jurisdiction_id=below[old if which == "old" else new], period=int(period), status=None
+                    )
+                )
+            found = targets_of_documents(session, reviews)
+        assert {name for name, cid in waiting.items() if cid in found} == {"old 2019", "new 2024"}
+    finally:
+        db.close()
