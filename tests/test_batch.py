@@ -26,8 +26,9 @@ from tests.conftest import ROOT, shared_or_skip
 from workreport import registry
 from workreport.batch import BatchResult, extract_corpus, ingest_corpus, iter_sources, read_dataset
 from workreport.batch.corpus import FAILURES, MANIFEST
-from workreport.batch.runner import DIED, Job, Runner
+from workreport.batch.runner import DIED, Job, Runner, parse_plain
 from workreport.errors import InputError, StoreError
+from workreport.model import FACT_FIELDS
 from workreport.publish.datasets import DATASETS
 from workreport.store import Database
 from workreport.track import track
@@ -171,6 +172,23 @@ def test_one_batch_writes_partitioned_datasets_with_schemas(
                 allowed = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
                 kind = {str: "string", int: "integer", float: "number", type(None): "null"}[type(row[key])]
                 assert kind in allowed or (kind == "integer" and "number" in allowed), (name, key)
+
+
+def test_each_row_of_the_facts_dataset_is_the_fact_extraction_gives(one_process: tuple[Path, BatchResult]) -> None:
+    """The rows are built column by column (``fact_columns``), each section's JSON made once per
+    document: each row is still its fact as FACTS.md's JSON object, in the document's order,
+    with its section as JSON text."""
+    out, _ = one_process
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for row in read_dataset(out, "facts").to_pylist():
+        rows.setdefault(row["path"], []).append(row)
+    checked = 0
+    for path in sorted(rows)[:10]:
+        _doc, _st, facts = parse_plain(path, Path(path).read_bytes())
+        want = [{**f.to_dict(), "section": json.dumps(f.section, ensure_ascii=False)} for f in facts]
+        assert [{k: r[k] for k in FACT_FIELDS} for r in rows[path]] == want, path
+        checked += len({tuple(f.section) for f in facts}) > 1  # sections of its own and shared ones
+    assert checked >= 5
 
 
 def test_two_processes_give_the_same_facts_as_one(

@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import importlib
 import importlib.util
-import json
 import multiprocessing
 import os
 import pickle
@@ -27,10 +26,7 @@ from workreport.pipeline.extract import collector_paused, extract
 from workreport.pipeline.read import Limits, read_bytes
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import ROW_SUFFIX, parse_row_bytes
-from workreport.publish.datasets import (
-    UNKNOWN_LEVEL,
-    encode,
-)
+from workreport.publish.datasets import UNKNOWN_LEVEL, encode, fact_columns
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
@@ -360,11 +356,6 @@ def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet", suff
     m = st.metadata
     level = m.level or UNKNOWN_LEVEL
     common = {"sha256": sha256, "path": name, "jurisdiction": m.jurisdiction}
-    rows = []
-    for f in facts:
-        d = f.to_dict()
-        d["section"] = json.dumps(d["section"], ensure_ascii=False)
-        rows.append({**common, **d})
     document = {
         **common,
         "format": doc.format,
@@ -380,10 +371,10 @@ def extract_part(name: str, data: bytes, sha256: str, fmt: str = "parquet", suff
         "chars": len(doc.text),
     }
     try:
-        facts_part = encode("facts", rows, fmt) if rows else None
-        document_part = encode("documents", [document], fmt)
+        facts_part = encode("facts", fact_columns(facts, **common), fmt) if facts else None
+        document_part = encode("documents", {k: [v] for k, v in document.items()}, fmt)
     except MemoryError:  # one document's rows over the worker's memory: it fails, the batch goes on
-        return Outcome(name, sha256, reason=f"needs more than the memory limit to write its {len(rows):,} facts")
+        return Outcome(name, sha256, reason=f"needs more than the memory limit to write its {len(facts):,} facts")
     return Outcome(
         name,
         sha256,
