@@ -848,6 +848,11 @@ def _reached() -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, words)) + ")[^,，]{0,3}$")
 
 
+# compiled once: _multi_year_period runs for every figure of a five-year summary
+_FLOW_OVER_SPAN: Final = re.compile(r"(保持|每年|年均|累计|连续|新增)")
+_STOCK_AT_END: Final = re.compile(r"(寿命|人口|总里程|里程|保有量|装机|容量)")
+
+
 def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Paragraph) -> int | None:
     """In a five-year summary, a level reached at the end has the end year; flows have none."""
     end = para.years[1] if para.years else para.period
@@ -855,7 +860,7 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
         return end  # a place held at the end (规模升至全国第7位), even after 年均增长…、
     # a flow over the span: what its own predicate says (新增1700公里、突破7000公里: the second is where
     # the length stands at the end)
-    if re.search(r"(保持|每年|年均|累计|连续|新增)", clause[clause.rfind("、") + 1 :]):
+    if _FLOW_OVER_SPAN.search(clause[clause.rfind("、") + 1 :]):
         return None
     if m.measure == "share":
         # 对经济增长贡献率超60%: a contribution to the span's growth is of the whole span, unless
@@ -866,7 +871,7 @@ def _multi_year_period(m: Mention, clause: str, quote: str, after: str, para: Pa
         reached = None  # 连续跨越3个千亿元台阶: how many marks were crossed over the span
     if reached is not None or (m.measure == "level" and m.comparator == ">=" and quote.startswith("突破")):
         return end
-    if m.measure == "level" and re.search(r"(寿命|人口|总里程|里程|保有量|装机|容量)", clause[-10:]):
+    if m.measure == "level" and _STOCK_AT_END.search(clause[-10:]):
         return end
     if m.family == "count" and _HOLDS_RANK.match(after):
         return end  # 14种农产品产量居全国第1位: how many hold a place at the end
