@@ -19,15 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     Float,
+    Integer,
     String,
     Table,
+    any_,
     bindparam,
     cast,
     create_engine,
     event,
+    func,
     insert,
+    select,
     text,
     update,
 )
@@ -420,30 +425,39 @@ def update_rows(
     JSON columns as :func:`insert_rows` takes them (in ``encoded``: JSON text, ``None`` stored as
     SQL NULL). On SQLite prepared ``UPDATE`` statements without SQLAlchemy's per-row parameter
     handling: one for every 500 rows that get the same values (a statement per row costs SQLite
-    more than the row it writes), the driver's ``executemany`` for the others; elsewhere a Core
-    ``executemany``, a row at a time in the order of their ids."""
+    more than the row it writes), the driver's ``executemany`` for the others. On PostgreSQL
+    every row is locked first, in the order of their ids (two writers rating the same rows wait
+    for each other instead of deadlocking), then the rows that get the same values are set by one
+    statement (``id = ANY(…)``), the others by a Core ``executemany``: a review that makes
+    thousands of targets due sets them in a few statements, not a round trip each."""
     if not updates:
         return
     dialect = conn.dialect
     if dialect.name != "sqlite":
         # JSON given as text is cast by the database (NULL stays NULL, not JSON null)
         names = [f"_new_{c}" for c in columns]
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("_row_id"))
-            .values(
-                {
-                    c: cast(bindparam(n, type_=String()), table.c[c].type)
-                    if c in encoded
-                    else bindparam(n, type_=table.c[c].type)
-                    for c, n in zip(columns, names, strict=True)
-                }
+        assigned = {
+            c: cast(bindparam(n, type_=String()), table.c[c].type) if c in encoded else bindparam(n, type_=table.c[c].type)
+            for c, n in zip(columns, names, strict=True)
+        }
+        many = dialect.name == "postgresql"
+        if many:
+            every = sorted(row_id for _, ids in updates for row_id in ids)
+            locked = select(table.c.id).where(table.c.id == any_(_ids())).order_by(table.c.id).with_for_update()
+            conn.execute(select(func.count()).select_from(locked.subquery()), {"_ids": every})
+            shared = update(table).where(table.c.id == any_(_ids())).values(assigned)
+            for values, ids in updates:
+                if len(ids) > 1:
+                    conn.execute(shared, {"_ids": ids, **dict(zip(names, values, strict=True))})
+        rows = sorted(
+            ((row_id, values) for values, ids in updates if not (many and len(ids) > 1) for row_id in ids),
+            key=lambda r: r[0],
+        )
+        if rows:
+            conn.execute(
+                update(table).where(table.c.id == bindparam("_row_id")).values(assigned),
+                [{"_row_id": row_id, **dict(zip(names, values, strict=True))} for row_id, values in rows],
             )
-        )
-        rows = sorted(((row_id, values) for values, ids in updates for row_id in ids), key=lambda r: r[0])
-        conn.execute(
-            statement, [{"_row_id": row_id, **dict(zip(names, values, strict=True))} for row_id, values in rows]
-        )
         return
     quote = dialect.identifier_preparer.quote
     assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
@@ -464,6 +478,11 @@ def update_rows(
 
 
 _IDS_AT_ONCE = 500  # ids in one IN (…) list
+
+
+def _ids() -> Any:
+    """A parameter ``_ids``: a list of row ids, bound as one PostgreSQL array."""
+    return bindparam("_ids", type_=ARRAY(Integer))
 
 
 def insert_rows_for(
