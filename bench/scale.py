@@ -34,7 +34,7 @@ characters (2.5 × 10⁹ characters), extracted to Parquet and ingested into SQL
 machine and with every added core. It measures, on ``--docs`` distinct synthetic reports
 (default 300): ``extract_corpus`` and ``ingest_corpus`` with 1 and with 2 worker processes
 (the wall time of each, start-up included), and the same files read + structured + extracted
-in this process (the pure work, characters per second). Each batch's time is fitted as
+in this process (the pure work, characters per second: the faster of two passes). Each batch's time is fitted as
 ``T(n) = S + P / n`` (Amdahl: ``S`` the serial part, the writes in the calling process; ``P``
 what the workers share) from its 1- and 2-worker runs, ``P`` is split into the pure work (scaled
 by characters) and the per-document overhead of the batch machinery (scaled by documents), and
@@ -272,21 +272,31 @@ def compiled_pure_work(src: Path, files: list[Path]) -> dict[str, Any]:
     return res
 
 
+PURE_PASSES = 2  # the faster counts: the first also loads the rules, once a run, and a pass of a
+# few seconds on a shared machine varies by ±20% (both builds are measured alike)
+
+
 def pure_work(files: list[Path]) -> dict[str, float]:
-    """Read + structure + extract every file in this process: the work without the batch."""
+    """Read + structure + extract every file in this process: the work without the batch;
+    :data:`PURE_PASSES` passes over the files, the faster counts."""
     from workreport.batch.runner import parse_plain
 
-    chars = facts = 0
-    started = time.perf_counter()
-    for p in files:
-        try:
-            doc, _st, found = parse_plain(str(p), p.read_bytes())
-        except Exception:  # a report that fails is left out of both sides
-            continue
-        chars += len(doc.text)
-        facts += len(found)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "chars": chars, "facts": facts, "chars_per_s": chars / seconds}
+    data = [(str(p), p.read_bytes()) for p in files]
+    best: dict[str, float] = {}
+    for _ in range(PURE_PASSES):
+        chars = facts = 0
+        started = time.perf_counter()
+        for name, raw in data:
+            try:
+                doc, _st, found = parse_plain(name, raw)
+            except Exception:  # a report that fails is left out of both sides
+                continue
+            chars += len(doc.text)
+            facts += len(found)
+        seconds = time.perf_counter() - started
+        if not best or seconds < best["seconds"]:
+            best = {"seconds": seconds, "chars": chars, "facts": facts, "chars_per_s": chars / seconds}
+    return best
 
 
 def cpu_timed(fn: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
