@@ -238,6 +238,23 @@ def throughput_child(paths: list[str]) -> None:
     print(json.dumps(res))
 
 
+def phrase_memos() -> list[Any]:
+    """The extractor's bounded memos (``functools.lru_cache`` with a ``maxsize``: numerals,
+    units, indicator phrases read before), which ``throughput`` empties before each pass: a pass
+    over reports it has just read found every phrase there, 12–15% faster on the provincial
+    reports than their first reading, which is what a user running them meets. The unbounded
+    ``cache`` functions, which load the rules once a process, stay loaded."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith("workreport.pipeline"):
+            continue
+        for value in vars(module).values():
+            parameters = getattr(value, "cache_parameters", None)
+            if callable(parameters) and parameters().get("maxsize") is not None and value not in found:
+                found.append(value)
+    return found
+
+
 def throughput(texts: list[tuple[Path, str]]) -> dict[str, Any]:
     import workreport
 
@@ -246,10 +263,14 @@ def throughput(texts: list[tuple[Path, str]]) -> dict[str, Any]:
     paths = [p for p, _ in texts]
 
     def ours() -> None:
+        for memo in memos:  # each pass as the first over these reports (see phrase_memos)
+            memo.cache_clear()
         for p in paths:
             workreport.extract(workreport.read(p))
 
-    ours()  # warm caches: rules, compiled patterns
+    memos: list[Any] = []
+    ours()  # the rules loaded and the patterns compiled, as in any run after its first report
+    memos = phrase_memos()
     try:
         import jieba  # type: ignore[import-untyped]
 
