@@ -285,6 +285,76 @@ def test_bulk_updates_store_what_a_core_update_stores(db_url: str) -> None:
         db.close()
 
 
+def test_two_writers_rating_the_same_rows_lock_them_in_id_order(db_url: str) -> None:
+    """On PostgreSQL ``update_rows`` sets rows that share values with one statement, in groups
+    in no particular order; it first locks every row it sets in id order, so a writer that finds
+    the lowest of them locked waits holding none of the others (groups taken in their own order
+    would lock some, wait for the rest, and deadlock with a writer taking them the other way)."""
+    import threading
+    import time
+
+    import psycopg
+    from sqlalchemy import text
+
+    from workreport.store import CommitmentRow
+    from workreport.store.database import update_rows
+    from workreport.store.rows import table
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL's (SQLite has one writer at a time)")
+    commitments = table(CommitmentRow)
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            conn = session.connection()
+            low, mid, high = _targets(conn, _document(conn, "c" * 64, "z.txt"), 3)
+        dsn = db_url.replace("postgresql+psycopg://", "postgresql://")
+        holder = psycopg.connect(dsn)
+        holder.execute("SELECT id FROM commitments WHERE id = %s FOR UPDATE", (low,))  # the lowest, held
+        done: list[BaseException | None] = []
+
+        def rate() -> None:
+            try:
+                with db.session() as session:
+                    # the group of two first: taken in that order it would lock mid and high
+                    update_rows(
+                        session.connection(), commitments, ("status",), [(("met",), [high, mid]), (("missed",), [low])]
+                    )
+                done.append(None)
+            except BaseException as exc:
+                done.append(exc)
+
+        writer = threading.Thread(target=rate, daemon=True)
+        writer.start()
+        watcher = psycopg.connect(dsn, autocommit=True)
+        probe = psycopg.connect(dsn)
+        try:
+            for _ in range(200):  # until the writer waits for a lock
+                waiting = watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND datname = current_database()"
+                ).fetchone()
+                if waiting and waiting[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the writer never waited for the held row")
+            for row in (mid, high):  # the writer waits holding none of the others
+                probe.execute("SELECT id FROM commitments WHERE id = %s FOR UPDATE NOWAIT", (row,))
+                probe.rollback()
+        finally:
+            holder.rollback()  # the writer goes on, whatever happened here
+            writer.join(30)
+            for c in (holder, watcher, probe):
+                c.close()
+        assert done == [None]
+        with db.read() as session:
+            got: dict[int, str] = dict(session.execute(text("SELECT id, status FROM commitments")).all())
+        assert got == {low: "missed", mid: "met", high: "met"}
+    finally:
+        db.close()
+
+
 def test_rows_for_many_parents_are_stored_as_a_core_insert_stores_them(db_url: str) -> None:
     """``insert_rows_for`` (on SQLite an INSERT … SELECT over the parents' ids, elsewhere
     ``insert_rows``) stores for each parent what SQLAlchemy's own INSERT stores: booleans,
