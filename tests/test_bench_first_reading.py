@@ -1,0 +1,44 @@
+"""bench/run.py times our extraction as a first reading of the reports: before each pass it
+empties the extractor's bounded memos (numerals, units, phrases), not the rules it loads once."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import workreport
+from workreport.pipeline.extract.vocabulary import extractor_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "src" / "workreport" / "examples" / "example_city_2023.txt"
+
+
+@pytest.fixture(scope="module")
+def run() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_memos_a_pass_empties_are_the_bounded_ones_a_report_fills(run: ModuleType) -> None:
+    doc = workreport.read(EXAMPLE)
+    first = workreport.extract(doc)
+    memos = run.phrase_memos()
+    assert len(memos) >= 4
+    assert all(m.cache_parameters()["maxsize"] is not None for m in memos)
+    assert extractor_rules not in memos  # the rules: loaded once a process, as in any run
+    filled = [m for m in memos if m.cache_info().currsize > 0]
+    assert len(filled) * 2 >= len(memos)  # most of them hold what one report read
+    for m in memos:
+        m.cache_clear()
+    assert all(m.cache_info().currsize == 0 for m in memos)
+    assert extractor_rules.cache_info().currsize == 1
+    # read again from empty memos: the same facts
+    assert [f.to_dict() for f in workreport.extract(doc)] == [f.to_dict() for f in first]
