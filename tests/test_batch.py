@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, shared_or_skip
+from tests.conftest import bench_module, shared_or_skip
 from workreport import registry
 from workreport.batch import BatchResult, extract_corpus, ingest_corpus, iter_sources, read_dataset
 from workreport.batch.corpus import FAILURES, MANIFEST
@@ -40,12 +40,7 @@ SEED = 7
 
 
 def _make_corpus_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_make_corpus", ROOT / "bench" / "make_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("make_corpus")
 
 
 @pytest.fixture(scope="module")

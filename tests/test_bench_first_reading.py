@@ -3,28 +3,20 @@ empties the extractor's bounded memos (numerals, units, phrases), not the rules 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import workreport
+from tests.conftest import ROOT, bench_module
 from workreport.pipeline.extract.vocabulary import extractor_rules
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "src" / "workreport" / "examples" / "example_city_2023.txt"
 
 
 @pytest.fixture(scope="module")
 def run() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("run")
 
 
 def test_the_memos_a_pass_empties_are_the_bounded_ones_a_report_fills(run: ModuleType) -> None:

@@ -19,7 +19,6 @@ extension modules left in ``src/`` by ``make compiled`` must not be older than t
 from __future__ import annotations
 
 import importlib.machinery
-import importlib.util
 import json
 import os
 import subprocess
@@ -32,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MISSING, ROOT
+from tests.conftest import MISSING, ROOT, bench_module
 
 CACHE = Path(
     os.environ.get("WORKREPORT_COMPILE_CACHE", Path(tempfile.gettempdir()) / "workreport-compiled-build")
@@ -87,11 +86,7 @@ def _extract(copy: Path, out: Path) -> Run:
 
 
 def _bench_compiled() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_compiled", ROOT / "bench" / "compiled.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("compiled")
 
 
 @pytest.fixture(scope="module")
