@@ -289,21 +289,17 @@ def pure_rounds(files: list[Path], src: Path | None) -> tuple[dict[str, Any], di
     counts. One pass of a few seconds moved by ±20% from one minute to the next on this shared
     machine, so measured one after the other the compiled build's speed-up read anywhere from
     1.1 to 1.6 on the same code; rounds in turn share the machine's state of the moment."""
-    best: list[dict[str, Any]] = [{}, {}]
+    builds = [None] if src is None else [None, src]
+    best: list[dict[str, Any]] = [{} for _ in builds]  # each build's fastest round, else its error
     for _ in range(PURE_ROUNDS):
-        for k, where in enumerate((None, src)):
-            if k and where is None:
-                continue
+        for k, where in enumerate(builds):
             r = child_pure_work(files, where)
-            if "error" in r:
-                best[k] = r
-                continue
-            if "error" not in best[k] and r["chars_per_s"] > best[k].get("chars_per_s", 0.0):
+            if r.get("chars_per_s", 0.0) > best[k].get("chars_per_s", 0.0) or not best[k]:
                 best[k] = r
     if "error" in best[0]:  # the imported build's own subprocess failed: time it here instead
         log(f"  the pure work in a subprocess failed ({best[0]['error']}): timed in this process")
         best[0] = dict(pure_work(files))
-    return best[0], best[1]
+    return best[0], best[1] if src is not None else {}
 
 
 def pure_work(files: list[Path]) -> dict[str, float]:

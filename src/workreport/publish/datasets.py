@@ -155,8 +155,8 @@ def encode(name: str, columns: dict[str, list[Any]], fmt: str) -> bytes:
 def fact_columns(facts: Sequence[Fact], **shared: Any) -> dict[str, list[Any]]:
     """The columns of dataset ``facts`` for the facts of one document (their ``shared`` columns,
     sha256, path and jurisdiction, the same in every row): column by column, each section's JSON
-    text made once (a dict per fact, and the JSON of each one's section, cost a batch worker a
-    tenth of what extracting the facts did)."""
+    text made once (a dict per fact, and the JSON of each one's section, cost a batch worker
+    about a quarter of what extracting the facts did)."""
     n = len(facts)
     columns: dict[str, list[Any]] = {name: [value] * n for name, value in shared.items()}
     for name in FACT_FIELDS:

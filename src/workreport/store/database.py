@@ -440,8 +440,7 @@ def update_rows(
             c: cast(bindparam(n, type_=String()), table.c[c].type) if c in encoded else bindparam(n, type_=table.c[c].type)
             for c, n in zip(columns, names, strict=True)
         }
-        many = dialect.name == "postgresql"
-        if many:
+        if dialect.name == "postgresql":
             every = sorted(row_id for _, ids in updates for row_id in ids)
             locked = select(table.c.id).where(table.c.id == any_(_ids())).order_by(table.c.id).with_for_update()
             conn.execute(select(func.count()).select_from(locked.subquery()), {"_ids": every})
@@ -449,10 +448,8 @@ def update_rows(
             for values, ids in updates:
                 if len(ids) > 1:
                     conn.execute(shared, {"_ids": ids, **dict(zip(names, values, strict=True))})
-        rows = sorted(
-            ((row_id, values) for values, ids in updates if not (many and len(ids) > 1) for row_id in ids),
-            key=lambda r: r[0],
-        )
+            updates = [(values, ids) for values, ids in updates if len(ids) == 1]  # the rest: one by one
+        rows = sorted(((row_id, values) for values, ids in updates for row_id in ids), key=lambda r: r[0])
         if rows:
             conn.execute(
                 update(table).where(table.c.id == bindparam("_row_id")).values(assigned),
