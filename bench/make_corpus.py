@@ -406,10 +406,10 @@ def encode(text: str, fmt: str, encoding: str) -> bytes:
 
 
 def make_corpus(
-    n: int, out: str | Path, seed: int = 0, *, quiet: bool = True, source: str = "project"
+    n: int, out: str | Path, seed: int = 0, *, quiet: bool = True, source: str = "project", start: int = 0
 ) -> dict[str, object]:
-    """Write reports ``0 … n-1`` under ``out`` made from the bases of ``source`` (``project`` or
-    ``shared``); return (and write to ``out/_corpus.json``) a summary."""
+    """Write reports ``start … n-1`` under ``out`` made from the bases of ``source`` (``project``
+    or ``shared``); return (and write to ``out/_corpus.json``) a summary."""
     started = time.perf_counter()
     folder = Path(out)
     bases = load_bases(source)
@@ -419,7 +419,7 @@ def make_corpus(
     levels: Counter[str] = Counter()
     total = 0
     made: set[Path] = set()
-    for i in range(n):
+    for i in range(start, n):
         text, level, year = render(i, seed, bases, names)
         fmt, encoding = form(i)
         data = encode(text, fmt, encoding)
@@ -436,6 +436,7 @@ def make_corpus(
             print(f"  {i + 1:,} reports …", file=sys.stderr, flush=True)
     summary: dict[str, object] = {
         "n": n,
+        "start": start,
         "seed": seed,
         "bytes": total,
         "source": source,
@@ -491,6 +492,7 @@ def cached_corpus(n: int, folder: Path, seed: int, source: str, log: Any = print
         info = json.loads((folder / "_corpus.json").read_text(encoding="utf-8"))
         if (
             info.get("seed") == seed
+            and info.get("start", 0) == 0
             and info.get("source", "project") == source
             and info.get("bases") == [b.name for b in load_bases(source)]
         ):

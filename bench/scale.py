@@ -50,9 +50,10 @@ the sum ÷ ``n``. Each batch also runs on one report, for its fixed cost (the wo
 starting and loading the extractor, the database's schema made, the files closed): a
 100,000-report run pays it once, so both projections scale only what a run costs beyond it
 (``T(n) = F + v × characters`` from the two runs) and add ``F`` once. When bench/web.py has
-cached its registry of 10,000 reports, the same reports are also ingested (1 worker) into a
-copy of it, and a third projection takes the writer's CPU from that run: a registry's writes
-cost more as it grows. Goals, printed
+cached its registry of 10,000 reports, as many reports again, the next ones of the corpus that
+registry was made of (places of every level, as a corpus of every government's reports has),
+are ingested (1 worker) into a copy of it, and a third projection takes the writer's CPU from
+that run: a registry's writes cost more as it grows. Goals, printed
 as lines that say met or not: extract to Parquet in under 20 minutes and ingest in under
 1 hour on 2 cores. The fit trusts two points on a shared machine: read it as an estimate.
 
@@ -444,29 +445,37 @@ GROWN_DOCS = 10_000  # the registry bench/web.py builds (make bench's section 3)
 
 
 def ingest_into_grown_registry(files: list[Path]) -> dict[str, Any]:
-    """``files`` ingested with 1 worker into a copy of the registry of :data:`GROWN_DOCS`
-    reports that bench/web.py caches, if it is there: the wall and CPU seconds (``time_ingest``),
-    or ``skipped`` and why. The writer's work grows with the registry (ratings compare a
-    target with more outcomes, the indexes are deeper): this says by how much."""
+    """As many reports as ``files`` ingested with 1 worker into a copy of the registry of
+    :data:`GROWN_DOCS` reports that bench/web.py caches, if it is there: the wall and CPU seconds
+    (``time_ingest``) and the characters of the reports added, or ``skipped`` and why. The
+    writer's work grows with the registry (a report's review makes targets stored before it
+    due, outcomes are matched among more, the indexes are deeper): this says by how much.
+
+    The reports added are the next ones of the corpus that registry was made of (reports
+    ``GROWN_DOCS`` … of bench/web.py's corpus): places of every level, as the registry's own,
+    about 1 in 100 a province's. Not ``files``, whose places are all provinces: a province's
+    review also makes due the waiting targets of every place below it, so a batch of them
+    re-rates several times the targets a batch of a whole corpus's reports does."""
     import web
 
-    cached = web.cached_database(GROWN_DOCS, "shared" if default_bases(True) == "shared" else "tests")
+    kind = "shared" if default_bases(True) == "shared" else "tests"
+    cached = web.cached_database(GROWN_DOCS, kind)
     if cached is None:
         return {"skipped": f"no cached registry of {GROWN_DOCS:,} reports (python bench/web.py builds it)"}
     from workreport.batch import ingest_corpus
 
-    log(f"ingest into a copy of the registry of {GROWN_DOCS:,} reports ({cached}), 1 worker …")
+    log(f"ingest of the next {len(files):,} reports into a copy of the registry of {GROWN_DOCS:,} reports ({cached}), 1 worker …")
     copy = web.run_copy(cached)  # a backup, brought to the newest schema: not timed
     try:
-        # under names of their own: a report named as one stored, of the same place and year,
-        # would replace it (another path of the writer), not be added
-        renamed = copy.parent / "reports"
-        renamed.mkdir()
-        for n, f in enumerate(files):
-            shutil.copyfile(f, renamed / f"grown-{n:04d}-{f.name}")
-        result, times = cpu_timed(lambda: ingest_corpus(f"sqlite:///{copy}", [renamed], workers=1))
+        added = copy.parent / "reports"
+        web.write_corpus(GROWN_DOCS + len(files), added, kind, start=GROWN_DOCS)
         with sqlite3.connect(copy) as conn:
-            times["documents_after"] = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            last = conn.execute("SELECT max(id) FROM documents").fetchone()[0]
+        result, times = cpu_timed(lambda: ingest_corpus(f"sqlite:///{copy}", [added], workers=1))
+        with sqlite3.connect(copy) as conn:
+            times["documents_after"], times["chars"] = conn.execute(
+                "SELECT count(*), sum(CASE WHEN id > ? THEN length(text) ELSE 0 END) FROM documents", (last,)
+            ).fetchone()
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
     if len(result.added) != len(files):
@@ -540,7 +549,7 @@ def project(files: list[Path], note: str, other: dict[str, Any]) -> dict[str, An
                     "cpu_main_s": max(grown["cpu_main_s"] - f["cpu_main_s"], 0.0),
                     "cpu_workers_s": max(grown["cpu_workers_s"] - f["cpu_workers_s"], 0.0),
                 },
-                chars,
+                grown["chars"],
             ),
             "fixed_s": f["cpu_main_s"] + f["cpu_workers_s"],
         }
@@ -602,8 +611,9 @@ def print_projection(p: dict[str, Any]) -> None:
         g = m["grown_registry"]
         if name == "ingest" and "cpu_main_s" in g:
             print(
-                f"ingest, 1 worker, into a copy of the registry of {GROWN_DOCS:,} reports (then "
-                f"{g['documents_after']:,}): CPU {g['cpu_main_s']:.1f} s in this process (the writer), "
+                f"ingest, 1 worker, of the next reports of its corpus ({g['chars']:,} characters) into a copy "
+                f"of the registry of {GROWN_DOCS:,} reports (then {g['documents_after']:,}): CPU "
+                f"{g['cpu_main_s']:.1f} s in this process (the writer), "
                 f"{g['cpu_workers_s']:.1f} s in the workers"
             )
         elif name == "ingest":

@@ -99,13 +99,14 @@ def shared_bases() -> list[Any]:
     return bases
 
 
-def write_corpus(n_docs: int, folder: Path, bases_kind: str) -> dict[str, object]:
-    """Reports 0 … n-1 under ``folder`` (make_corpus's layout and variations) from the chosen bases."""
+def write_corpus(n_docs: int, folder: Path, bases_kind: str, start: int = 0) -> dict[str, object]:
+    """Reports ``start`` … n-1 under ``folder`` (make_corpus's layout and variations) from the
+    chosen bases: with a ``start``, the reports a registry of ``start`` reports would grow by."""
     sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
     if bases_kind == "tests":
-        return make_corpus.make_corpus(n_docs, folder, seed=0)
+        return make_corpus.make_corpus(n_docs, folder, seed=0, start=start)
     started = time.perf_counter()
     bases = shared_bases()
     if not bases:
@@ -116,7 +117,7 @@ def write_corpus(n_docs: int, folder: Path, bases_kind: str) -> dict[str, object
     pool = [name for names in by_level.values() for name in names]
     names = {b.level: pool for b in bases}
     total = 0
-    for i in range(n_docs):
+    for i in range(start, n_docs):
         text, level, year = make_corpus.render(i, 0, bases, names)
         fmt, encoding = make_corpus.form(i)
         data = make_corpus.encode(text, fmt, encoding)
@@ -126,6 +127,7 @@ def write_corpus(n_docs: int, folder: Path, bases_kind: str) -> dict[str, object
         total += len(data)
     summary: dict[str, object] = {
         "n": n_docs,
+        "start": start,
         "seed": 0,
         "bases": [b.name for b in bases],
         "bytes": total,
@@ -174,8 +176,8 @@ def build_database(n_docs: int, rebuild: bool, bases_kind: str = "") -> tuple[Pa
     corpus = folder / "corpus"
     started = time.perf_counter()
     summary_file = corpus / "_corpus.json"
-    want = {"n": n_docs, "seed": 0}
-    if summary_file.exists() and {k: json.loads(summary_file.read_text()).get(k) for k in want} == want:
+    want = {"n": n_docs, "seed": 0, "start": 0}
+    if summary_file.exists() and {k: json.loads(summary_file.read_text()).get(k, 0) for k in want} == want:
         log(f"database: reusing the corpus in {corpus}")
     else:
         shutil.rmtree(corpus, ignore_errors=True)
