@@ -583,30 +583,3 @@ def test_a_review_makes_due_the_waiting_targets_of_its_own_year_and_places(db_ur
         assert {name for name, cid in waiting.items() if cid in found} == {"old 2019", "new 2024"}
     finally:
         db.close()
-
-
-def test_the_full_text_index_merges_eight_segments_at_a_time_and_stays_whole(tmp_path: Path) -> None:
-    """Each batch writes a segment; with one report a batch, a dozen batches make FTS5 merge a
-    level (eight segments at a time, migration 0012: fewer rewrites of every trigram as the
-    registry grows), and the index still answers for every document."""
-    from tests.corpus_maker import make_corpus, variant
-
-    path = tmp_path / "merges.sqlite"
-    reports = make_corpus(tmp_path / "in", range(12))
-    result = ingest_corpus(f"sqlite:///{path}", reports, workers=1, batch_size=1)
-    assert len(result.added) == len(reports) and not result.failed
-    docs, indexed, trigger = _fts(path)
-    assert docs == indexed and trigger
-    conn = sqlite3.connect(path)
-    try:
-        config = dict(conn.execute("SELECT k, v FROM documents_fts_config WHERE k IN ('automerge', 'hashsize')"))
-    finally:
-        conn.close()
-    assert config == {"automerge": 8, "hashsize": 16 * 1024 * 1024}
-    db = Database(f"sqlite:///{path}")
-    try:
-        for i in (0, 5, 11):  # each report's own sentence finds it, and only it
-            hits = search(db, f"新建项目{i + 1}个").items
-            assert [h.document["id"] for h in hits] == [reports.index(tmp_path / "in" / variant(i)[0]) + 1]
-    finally:
-        db.close()
