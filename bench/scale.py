@@ -476,6 +476,12 @@ def ingest_into_grown_registry(files: list[Path]) -> dict[str, Any]:
             times["documents_after"], times["chars"] = conn.execute(
                 "SELECT count(*), sum(CASE WHEN id > ? THEN length(text) ELSE 0 END) FROM documents", (last,)
             ).fetchone()
+            times["levels"] = dict(
+                conn.execute(
+                    "SELECT coalesce(level, 'none'), count(*) FROM documents WHERE id > ? GROUP BY 1 ORDER BY 2 DESC",
+                    (last,),
+                ).fetchall()
+            )
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
     if len(result.added) != len(files):
@@ -611,7 +617,8 @@ def print_projection(p: dict[str, Any]) -> None:
         g = m["grown_registry"]
         if name == "ingest" and "cpu_main_s" in g:
             print(
-                f"ingest, 1 worker, of the next reports of its corpus ({g['chars']:,} characters) into a copy "
+                f"ingest, 1 worker, of the next reports of its corpus ({g['chars']:,} characters; "
+                f"{', '.join(f'{n} {level}' for level, n in g['levels'].items())}) into a copy "
                 f"of the registry of {GROWN_DOCS:,} reports (then {g['documents_after']:,}): CPU "
                 f"{g['cpu_main_s']:.1f} s in this process (the writer), "
                 f"{g['cpu_workers_s']:.1f} s in the workers"
