@@ -485,7 +485,7 @@ def ingest_into_grown_registry(files: list[Path]) -> dict[str, Any]:
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
     if len(result.added) != len(files):
-        return {"skipped": f"{len(result.added)} of {len(files)} reports were added (a copy of one stored?)"}
+        return {"skipped": f"only {len(result.added)} of {len(files)} reports were added ({len(result.failed)} failed)"}
     return {**times, "registry": str(cached)}
 
 
