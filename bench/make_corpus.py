@@ -406,14 +406,26 @@ def encode(text: str, fmt: str, encoding: str) -> bytes:
 
 
 def make_corpus(
-    n: int, out: str | Path, seed: int = 0, *, quiet: bool = True, source: str = "project", start: int = 0
+    n: int,
+    out: str | Path,
+    seed: int = 0,
+    *,
+    quiet: bool = True,
+    source: str = "project",
+    start: int = 0,
+    every_level: bool = False,
 ) -> dict[str, object]:
     """Write reports ``start … n-1`` under ``out`` made from the bases of ``source`` (``project``
-    or ``shared``); return (and write to ``out/_corpus.json``) a summary."""
+    or ``shared``); return (and write to ``out/_corpus.json``) a summary. ``every_level``: each
+    report gets a place of any level, not of its base's (the bases of ``shared`` are all
+    provinces; a corpus of every government's reports has a few of each of ~3,000 places)."""
     started = time.perf_counter()
     folder = Path(out)
     bases = load_bases(source)
     names = _names_by_level()
+    if every_level:
+        pool = [name for level_names in names.values() for name in level_names]
+        names = {b.level: pool for b in bases}
     formats: Counter[str] = Counter()
     encodings: Counter[str] = Counter()
     levels: Counter[str] = Counter()

@@ -45,7 +45,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,71 +69,18 @@ def shared_root() -> Path:
     return Path(os.environ.get("WORKREPORT_SHARED") or ROOT.parent / "shared")
 
 
-def shared_bases() -> list[Any]:
-    """make_corpus's templates made from the real provincial reports of the shared corpus."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    import make_corpus
-
-    import workreport
-
-    bases = []
-    for path in sorted((shared_root() / "corpus" / "provinces-2026").glob("*.txt")):
-        doc = workreport.read(path)
-        meta = workreport.inspect(doc).metadata
-        if not meta.jurisdiction or not meta.level or not meta.plan_year:
-            continue
-        lines = make_corpus._template(doc.text, meta.jurisdiction, meta.plan_year).split("\n")
-        header: list[str] = []
-        sections: list[list[str]] = []
-        for line in lines:
-            if make_corpus._HEADING.match(line):
-                sections.append([line])
-            elif sections:
-                sections[-1].append(line)
-            else:
-                header.append(line)
-        if not sections:
-            header, sections = header[:3], [["", *header[3:]]]
-        bases.append(make_corpus.Base(path.name, meta.level, header, sections))
-    return bases
-
-
 def write_corpus(n_docs: int, folder: Path, bases_kind: str, start: int = 0) -> dict[str, object]:
     """Reports ``start`` … n-1 under ``folder`` (make_corpus's layout and variations) from the
-    chosen bases: with a ``start``, the reports a registry of ``start`` reports would grow by."""
+    chosen bases: with a ``start``, the reports a registry of ``start`` reports would grow by.
+    From the shared provincial reports, each gets a place of any level: the registry then holds
+    reports of ~3,000 places, a few each, as a corpus of every government's reports does (not
+    10,000 of 34 provinces)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
     if bases_kind == "tests":
         return make_corpus.make_corpus(n_docs, folder, seed=0, start=start)
-    started = time.perf_counter()
-    bases = shared_bases()
-    if not bases:
-        raise SystemExit(f"bench/web.py: no reports in {shared_root() / 'corpus' / 'provinces-2026'}")
-    # every level's names for every base: the registry then holds reports of ~3,000 places,
-    # a few each, as a corpus of every government's reports does (not 10,000 of 34 provinces)
-    by_level = make_corpus._names_by_level()
-    pool = [name for names in by_level.values() for name in names]
-    names = {b.level: pool for b in bases}
-    total = 0
-    for i in range(start, n_docs):
-        text, level, year = make_corpus.render(i, 0, bases, names)
-        fmt, encoding = make_corpus.form(i)
-        data = make_corpus.encode(text, fmt, encoding)
-        sub = folder / f"{i // make_corpus.PER_FOLDER:03d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"{i:06d}-{level}-{year}.{fmt}").write_bytes(data)
-        total += len(data)
-    summary: dict[str, object] = {
-        "n": n_docs,
-        "start": start,
-        "seed": 0,
-        "bases": [b.name for b in bases],
-        "bytes": total,
-        "seconds": round(time.perf_counter() - started, 2),
-    }
-    (folder / "_corpus.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-    return summary
+    return make_corpus.make_corpus(n_docs, folder, seed=0, start=start, source="shared", every_level=True)
 
 
 def default_bases() -> str:
