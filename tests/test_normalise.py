@@ -72,3 +72,29 @@ def test_translation_string_maps_as_the_table() -> None:
     every = "".join(map(chr, range(max(table) + 500)))
     assert every.translate(_translation_string()) == every.translate(table)
     assert len(_translation_string()) == max(table) + 1
+
+
+def test_fold_is_the_translation_sparse_dense_and_astral() -> None:
+    """``_fold`` replaces only the mapped characters a scan finds, or translates a text dense
+    with them whole: both ways give what ``str.translate`` with the table gives, for every
+    code point (astral ones and lone surrogates too) and every density."""
+    import random
+
+    from workreport.pipeline.normalise import _SAMPLE, _fold, translation_table
+
+    table = translation_table()
+    mapped = sorted(table)
+    every = "".join(map(chr, range(0x110000)))
+    assert _fold(every) == every.translate(table)
+    rnd = random.Random(5)
+    plain = "国家经济增长5%的目标abc𠀀\n"
+    for density in (0.0, 0.002, 0.05, 0.2, 0.9, 1.0):
+        for size in (0, 1, 50, _SAMPLE - 1, _SAMPLE + 1, 3 * _SAMPLE):
+            text = "".join(
+                chr(rnd.choice(mapped)) if rnd.random() < density else rnd.choice(plain) for _ in range(size)
+            )
+            assert _fold(text) == text.translate(table), (density, size)
+    # dense only after the sample, and sparse only after a dense sample: still exact
+    head, tail = "发展" * _SAMPLE, "".join(chr(c) for c in mapped[:5000])
+    assert _fold(head + tail) == (head + tail).translate(table)
+    assert _fold(tail + head) == (tail + head).translate(table)

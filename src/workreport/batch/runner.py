@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.model import Document, Fact, Structure
 from workreport.pipeline.extract import collector_paused, extract
+from workreport.pipeline.normalise import normalise
 from workreport.pipeline.read import Limits, read_bytes
 from workreport.pipeline.structure import structure as structure_of
 from workreport.pipeline.tables import ROW_SUFFIX, parse_row_bytes
@@ -288,8 +289,9 @@ def parse_plain(
     if suffix == ROW_SUFFIX:
         return parse_row_bytes(data, name)
     doc = read_bytes(data, name, suffix, limits)
-    st = structure_of(doc)
-    return doc, st, extract(doc, st)
+    folded = normalise(doc.text)  # once, for both stages
+    st = structure_of(doc, folded)
+    return doc, st, extract(doc, st, normalised=folded)
 
 
 def parse_within(

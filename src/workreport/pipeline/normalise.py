@@ -100,9 +100,37 @@ def _translation_string() -> str:
 _ESCAPED_SPACE: Final = re.compile(r"<U\+00A0>|&nbsp;|&#160;")
 
 
+@cache
+def _folded_chars() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern for every character :func:`translation_table` maps (and any character beyond
+    the Basic Multilingual Plane, so that the class is a bitmap, not a list of 3,000 ranges
+    searched one by one), and each such character's folded form (itself if unmapped)."""
+    table = translation_table()
+    bmp = "".join(re.escape(chr(cp)) for cp in sorted(table) if cp <= 0xFFFF)
+    folds = {chr(cp): chr(to) for cp, to in table.items()}
+    return re.compile(f"[{bmp}]|[\U00010000-\U0010FFFF]"), folds
+
+
+_SAMPLE: Final = 2000  # characters: a page of a report is about 1,000
+
+
+def _fold(text: str) -> str:
+    """``text.translate(translation_table())``, by the faster of two ways. ``str.translate``
+    looks every character up (about 50 ns each), while a report in simplified characters
+    holds a mapped one (：, （, ％, a space) in every 200 or so: replacing only those, found
+    by one scan in C, is 4–6 times faster. A text dense with them (traditional characters)
+    is translated whole, since one replacement costs as much as five or six lookups: the
+    text's first :data:`_SAMPLE` characters tell which it is."""
+    pattern, folds = _folded_chars()
+    if len(pattern.findall(text, 0, _SAMPLE)) * 8 > min(len(text), _SAMPLE):
+        return text.translate(_translation_string())
+    get = folds.get
+    return pattern.sub(lambda m: get(m[0], m[0]), text)
+
+
 def normalise(text: str) -> str:
     """``text`` folded for matching; always exactly as long as ``text``."""
-    out = text.translate(_translation_string())
+    out = _fold(text)
     if "，" in text and _FULLWIDTH_DIGIT_COMMA.search(text):
         grouped = [m.span() for m in _FULLWIDTH_THOUSANDS.finditer(text)]
         if grouped:

@@ -318,12 +318,14 @@ def apply_metadata(st: Structure, meta: dict[str, Any]) -> None:
 def parse_row(row: Row) -> tuple[Document, Structure, list[Fact]]:
     """Read, structure and extract one row: its metadata over the inferred."""
     from workreport.pipeline.extract import extract
+    from workreport.pipeline.normalise import normalise
     from workreport.pipeline.structure import structure as structure_of
 
     doc = row.document()
-    st = structure_of(doc)
+    folded = normalise(doc.text)  # once, for both stages
+    st = structure_of(doc, folded)
     apply_metadata(st, row.meta)
-    return doc, st, extract(doc, st)
+    return doc, st, extract(doc, st, normalised=folded)
 
 
 def row_from_bytes(data: bytes, name: str) -> Row:

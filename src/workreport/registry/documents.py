@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from workreport.errors import StoreError, WorkreportError
 from workreport.model import Document, Fact, Structure
 from workreport.pipeline.extract import extract
+from workreport.pipeline.normalise import normalise
 from workreport.pipeline.read import read
 from workreport.pipeline.resolve import fact_keys
 from workreport.pipeline.rows import (
@@ -157,8 +158,9 @@ def ingest_document(db: Database, doc: Document, unplaced: list[str] | None = No
         )
     if version == EXTRACTOR_VERSION:
         return "unchanged"  # known already: no need to extract it again
-    st = structure_of(doc)
-    facts = extract(doc, st)
+    folded = normalise(doc.text)  # once, for both stages
+    st = structure_of(doc, folded)
+    facts = extract(doc, st, normalised=folded)
     for attempt in range(2):
         try:
             with db.session() as session:

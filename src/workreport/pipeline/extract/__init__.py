@@ -53,18 +53,19 @@ def sentences(text: str, lo: int, hi: int) -> list[Span]:
     return out
 
 
-def extract(doc: Document, structure: Structure | None = None) -> list[Fact]:
+def extract(doc: Document, structure: Structure | None = None, *, normalised: str | None = None) -> list[Fact]:
     """Every fact in ``doc`` (FACTS.md), in text order, with spans into ``doc.text``.
+    ``normalised``: ``normalise(doc.text)`` when the caller has it already (it structured the
+    document from it): folding a report's text is 5% of reading it.
 
     A sentence without a digit, a numeral or a word a figure is written with (翻番, 倍增, 首位)
     holds no figure: it is passed over, and the zone it names (the paragraph's topic) is read
     only when a later sentence of the paragraph has figures."""
     with collector_paused():
-        return _extract(doc, structure)
+        return _extract(doc, structure, normalise(doc.text) if normalised is None else normalised)
 
 
-def _extract(doc: Document, structure: Structure | None) -> list[Fact]:
-    norm = normalise(doc.text)
+def _extract(doc: Document, structure: Structure | None, norm: str) -> list[Fact]:
     st = structure if structure is not None else structure_of(doc, norm)
     own = st.metadata.jurisdiction
     facts: list[Fact] = []
