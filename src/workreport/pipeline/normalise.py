@@ -45,7 +45,8 @@ _CJK_RANGES: Final = (
     (0x20000, 0x2FFFF),
     (0x30000, 0x323AF),
 )
-_CJK_RE: Final = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]")
+# runs, not single ideographs: counting by run lengths makes one string a run, not one a character
+_CJK_RUN: Final = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES) + "]+")
 
 
 def is_cjk(ch: str) -> bool:
@@ -55,7 +56,7 @@ def is_cjk(ch: str) -> bool:
 
 def cjk_count(text: str) -> int:
     """How many Han ideographs ``text`` holds."""
-    return len(_CJK_RE.findall(text))
+    return sum(map(len, _CJK_RUN.findall(text)))
 
 
 def _load_t2s() -> dict[int, int]:

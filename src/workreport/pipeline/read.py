@@ -85,8 +85,8 @@ _MAGIC = {
 # GB18030 reading of Big5 bytes (or the reverse) is valid but gibberish, so the reading
 # holding more of its own script's markers wins.
 _SCRIPT_MARKERS = {
-    "gb18030": frozenset("的国发经济会产业这为时对与们进动现个来过还关开实区设务机"),
-    "big5": frozenset("國發經濟會產業這為時對與們進動現個來過還關開實區設務機"),
+    "gb18030": re.compile("[的国发经济会产业这为时对与们进动现个来过还关开实区设务机]"),
+    "big5": re.compile("[國發經濟會產業這為時對與們進動現個來過還關開實區設務機]"),
 }
 # cp950 is Big5 as Windows writes it (a superset with a few extra characters); recorded "big5".
 _CODECS = {"utf-8": "utf-8", "gb18030": "gb18030", "big5": "cp950"}
@@ -245,8 +245,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _script_score(text: str, enc: str) -> int:
-    markers = _SCRIPT_MARKERS[enc]
-    return sum(1 for ch in text if ch in markers)
+    return len(_SCRIPT_MARKERS[enc].findall(text))
 
 
 def _strict(data: bytes, start: int, codec: str, name: str) -> str:
