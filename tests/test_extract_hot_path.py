@@ -236,9 +236,9 @@ def test_extraction_pauses_the_cyclic_collector_and_resumes_it_as_it_was() -> No
     seen: list[bool] = []
     original = extract_module._extract
 
-    def spy(doc: workreport.Document, structure: object) -> list[workreport.Fact]:
+    def spy(doc: workreport.Document, structure: object, folded: str) -> list[workreport.Fact]:
         seen.append(gc.isenabled())
-        return original(doc, structure)  # type: ignore[arg-type]
+        return original(doc, structure, folded)  # type: ignore[arg-type]
 
     assert gc.isenabled()
     extract_module._extract = spy

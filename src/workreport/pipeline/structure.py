@@ -37,8 +37,8 @@ class _Rules:
     max_lead: int
     review: tuple[str, ...]
     plan: tuple[str, ...]
-    multi_year: tuple[str, ...]
-    single_year: tuple[str, ...]
+    multi_year: re.Pattern[str]  # any of the words, searched
+    single_year: re.Pattern[str]
     debris_max: int
     debris: re.Pattern[str]  # matched at the start of a short line
     debris_within: tuple[str, ...]
@@ -61,6 +61,12 @@ def _any_of(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.removeprefix('^')})" for p in patterns))
 
 
+def _words(words: list[str]) -> re.Pattern[str]:
+    """A pattern found where any of ``words`` is (``any(w in s for w in words)`` as one scan in
+    C, about 2.5 times faster on a line's lead); no words: a pattern found nowhere."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+
+
 @cache
 def _rules() -> _Rules:
     r = rules.load("structure")
@@ -71,8 +77,8 @@ def _rules() -> _Rules:
         max_lead=int(r["heading"]["max_lead"]),
         review=tuple(r["role"]["review"]),
         plan=tuple(r["role"]["plan"]),
-        multi_year=tuple(r["period"]["multi_year"]),
-        single_year=tuple(r["period"]["single_year"]),
+        multi_year=_words(r["period"]["multi_year"]),
+        single_year=_words(r["period"]["single_year"]),
         debris_max=int(debris["max_length"]),
         debris=_any_of(debris["patterns"]),
         debris_within=tuple(debris["contains"]),
@@ -198,21 +204,22 @@ def is_furniture(line: str) -> bool:
     return _is_debris(line) or is_caption(line)
 
 
-def _content(text: str, spans: list[Span]) -> Span:
-    """Where the report proper starts and ends: web furniture at either end is left out."""
+def _content(text: str, spans: list[Span], rows: list[str], furniture: list[bool]) -> Span:
+    """Where the report proper starts and ends: web furniture at either end is left out.
+    ``rows``: each line's text; ``furniture``: whether it is furniture (:func:`_lines_read`)."""
     r = _rules()
     first = 0
     crumbs = False  # inside a breadcrumb trail (您的位置：首页 > 云南要闻 > …)
     while first < len(spans):
-        line = text[spans[first].start : spans[first].end]
-        if is_furniture(line):
+        line = rows[first]
+        if furniture[first]:
             crumbs = crumbs or line.startswith(r.breadcrumb)
         elif not (crumbs and _is_crumb(line)):
             break
         first += 1
     last = len(spans) - 1
     while last > first:
-        line = text[spans[last].start : spans[last].end]
+        line = rows[last]
         short = len(line) <= 8 and line[-1] not in _SENTENCE_END
         if not (_is_debris(line) or short):
             break
@@ -225,12 +232,12 @@ def _content(text: str, spans: list[Span]) -> Span:
     seen: set[str] = set()
     begin = first
     for i in range(first, last + 1):
-        line = text[spans[i].start : spans[i].end]
+        line = rows[i]
         if not _is_prose(line):
             continue
         if line in seen:
             end = i - 1
-            while end > begin and not _is_prose(text[spans[end].start : spans[end].end]):
+            while end > begin and not _is_prose(rows[end]):
                 end -= 1
             segments.append((begin, end))
             begin, seen = i, set()
@@ -239,17 +246,17 @@ def _content(text: str, spans: list[Span]) -> Span:
         segments.append((begin, last))
 
         def prose(seg: tuple[int, int]) -> int:
-            return sum(len(text[spans[k].start : spans[k].end]) for k in range(seg[0], seg[1] + 1))
+            return sum(len(rows[k]) for k in range(seg[0], seg[1] + 1))
 
         def opening(seg: tuple[int, int]) -> int:
             a, b = seg
             return next(
-                (k - a for k in range(a, b + 1) if _L1.match(text[spans[k].start : spans[k].end])), b - a
+                (k - a for k in range(a, b + 1) if _L1.match(rows[k])), b - a
             )
 
         total = max(prose(seg) for seg in segments)
         first, last = max(segments, key=lambda seg: (prose(seg) * 20 // max(1, total), -opening(seg)))
-        while first < last and is_furniture(text[spans[first].start : spans[first].end]):
+        while first < last and furniture[first]:
             first += 1
     return Span(spans[first].start, spans[last].end)
 
@@ -285,9 +292,8 @@ def _first_sentence(text: str, span: Span) -> Span:
     return Span(span.start, end.end()) if end is not None else span
 
 
-def _heading(text: str, span: Span, has_l1: bool) -> tuple[int, Span] | None:
-    """The level and title span if the line at ``span`` is or starts with a heading."""
-    line = text[span.start : span.end]
+def _heading(text: str, span: Span, line: str, has_l1: bool) -> tuple[int, Span] | None:
+    """The level and title span if the line at ``span`` (its text: ``line``) is or starts with a heading."""
     r = _rules()
     if _L1.match(line):
         return 1, _first_sentence(text, span) if len(line) > 40 else span
@@ -311,16 +317,18 @@ def _heading(text: str, span: Span, has_l1: bool) -> tuple[int, Span] | None:
     return None
 
 
-def _sections(text: str, spans: list[Span], content: Span, skip: set[int]) -> list[Section]:
-    has_l1 = any(_L1.match(text[s.start : s.end]) for s in spans)
+def _sections(
+    text: str, spans: list[Span], rows: list[str], furniture: list[bool], content: Span, skip: set[int]
+) -> list[Section]:
+    has_l1 = any(_L1.match(line) for line in rows)
     roots: list[Section] = []
     stack: list[Section] = []
-    for s in spans:
+    for i, s in enumerate(spans):
         if s.start < content.start or s.end > content.end or s.start in skip:
             continue
-        if is_furniture(text[s.start : s.end]):
+        if furniture[i]:
             continue
-        found = _heading(text, s, has_l1)
+        found = _heading(text, s, rows[i], has_l1)
         if found is None:
             continue
         level, title = found
@@ -333,7 +341,7 @@ def _sections(text: str, spans: list[Span], content: Span, skip: set[int]) -> li
             and stack[-1].span.end == stack[-1].heading.end
             and found[1] == s
         ):
-            stack[-1].title += " " + text[s.start : s.end]
+            stack[-1].title += " " + rows[i]
             stack[-1].heading = Span(stack[-1].heading.start, s.end)
             continue
         end = s.end if level == 4 else content.end
@@ -826,62 +834,94 @@ def _plan_span(words: str, plan_year: int) -> tuple[int, int] | None:
     return None
 
 
+@dataclass(slots=True)
+class _PathReading:
+    """What a paragraph's section path says: the same for every paragraph under one section."""
+
+    role: Role | None  # the innermost role on the path other than "other"
+    period: int | None  # the innermost period on the path
+    one_year: bool  # the top heading names one year and no span of years (一、2011年工作回顾)
+    plan_titles: list[str]  # titles on the path naming a plan period (十四五, 今后五年), no year, no 今年
+
+
+_NO_PATH: Final = _PathReading(role=None, period=None, one_year=False, plan_titles=[])
+
+
+def _path_reading(path: list[Section], readings: dict[int, _PathReading]) -> _PathReading:
+    """The reading of ``path``, each section's read once from its parent's: a lead sentence
+    is a section of its own (level 4), so most paths are new, but only at their end.
+    ``readings``: by ``id()`` of a path's innermost section, filled as it goes."""
+    r = _rules()
+    said = _NO_PATH
+    for depth, s in enumerate(path):
+        known = readings.get(id(s))
+        if known is not None:
+            said = known
+            continue
+        titled = _PLAN_SPAN.search(s.title) and not _YEAR.search(s.title) and "今年" not in s.title
+        said = readings[id(s)] = _PathReading(
+            role=s.role if s.role != "other" else said.role,
+            period=s.period if s.period is not None else said.period,
+            one_year=said.one_year
+            if depth
+            else len(set(_YEAR.findall(s.title))) == 1 and r.multi_year.search(s.title) is None,
+            plan_titles=[*said.plan_titles, s.title] if titled else said.plan_titles,
+        )
+    return said
+
+
 def _paragraphs(
-    text: str, spans: list[Span], structure: Structure, lead_role: Role, first_own: int | None
+    text: str,
+    spans: list[Span],
+    rows: list[str],
+    furniture: list[bool],
+    structure: Structure,
+    lead_role: Role,
+    first_own: int | None,
 ) -> list[Paragraph]:
     r = _rules()
     meta = structure.metadata
+    content = structure.content
     default: Role = "plan" if meta.doc_type == "press_reading" else "other"
     # before the first part headed review or plan, the title's year speaks (1975年政府工作报告)
-    lead_end = structure.content.end if first_own is None else first_own
+    lead_end = content.end if first_own is None else first_own
     out: list[Paragraph] = []
     multi = notes = False
     current_section: Section | None = None
-    for sp in spans:
-        if sp.start < structure.content.start or sp.end > structure.content.end:
+    readings: dict[int, _PathReading] = {}  # by id() of a path's innermost section
+    for i, sp in enumerate(spans):
+        if sp.start < content.start or sp.end > content.end:
             continue
-        if is_furniture(text[sp.start : sp.end]):
+        if furniture[i]:
             continue  # a caption, a 来源： line or a pager inside the page is not report text
         path = structure.path_at(sp.start)
         section = path[-1] if path else None
         top = path[0] if path else None
         if top is not current_section:
             current_section, multi = top, False
-        if sp.end - sp.start <= 8 and _NOTES.fullmatch(text[sp.start : sp.end]):
+        if sp.end - sp.start <= 8 and _NOTES.fullmatch(rows[i]):
             notes = True  # the report's notes and glossary (注释：): background, not plan or review
+        said = _path_reading(path, readings)
         fallback = lead_role if sp.start < lead_end and lead_role != "other" else default
-        role: Role = "other" if notes else next((s.role for s in reversed(path) if s.role != "other"), fallback)
-        period = next((s.period for s in reversed(path) if s.period is not None), None)
+        role: Role = "other" if notes else said.role if said.role is not None else fallback
+        period = said.period
         if period is None:
             period = meta.review_year if role == "review" else meta.plan_year if role == "plan" else None
         lead = text[sp.start : min(sp.end, sp.start + 40)]
         head_title = section.title if section is not None and section.heading.start == sp.start else ""
+        head_multi = bool(head_title) and r.multi_year.search(head_title) is not None
         # under a heading that names one year (一、2011年工作回顾) a paragraph that mentions a
         # plan period speaks for itself only; under a five-year review the mood carries on
-        one_year = top is not None and len(set(_YEAR.findall(top.title))) == 1 and not any(
-            w in top.title for w in r.multi_year
-        )
-        if one_year and not any(w in head_title for w in r.multi_year):
+        if said.one_year and not head_multi:
             multi = False
-        opening = _PART_LEAD.match(lead)
-        if opening is not None and not head_title:
-            # 2025年是“十四五”收官之年。一年来，…: a paragraph that opens on last year speaks of it,
-            # whatever plan it closes, unless its next sentence sums up the plan (…。五年来，…)
-            window = text[sp.start : min(sp.end, sp.start + 120)]
-            after = window[window.find("。") + 1 :] if "。" in window else ""
-            multi = any(w in after[:30] for w in r.multi_year)
-        elif any(w in lead for w in r.multi_year) or any(w in head_title for w in r.multi_year):
-            multi = True
-        elif any(w in lead[:12] for w in r.single_year) or _YEAR_LEAD.match(lead):
-            multi = False
+        multi = _multi_year_lead(text, sp, lead, head_title, head_multi, multi)
         years = None
         if multi and role == "review" and meta.review_year is not None:
             years = (meta.review_year - 4, meta.review_year)
         elif role == "plan" and meta.plan_year is not None:
             # a plan part is multi-year only where its heading or lead says so (十二五时期的主要目标,
             # 今后五年): 今年是"十四五"的攻坚之年 speaks of one year
-            titles = [s.title for s in path if not _YEAR.search(s.title) and "今年" not in s.title]
-            spoken = [t for t in titles if _PLAN_SPAN.search(t)] or ([lead] if _PLAN_LEAD.match(lead) else [])
+            spoken = said.plan_titles or ([lead] if _PLAN_LEAD.match(lead) else [])
             years = _plan_span(spoken[-1], meta.plan_year) if spoken else None
             multi = years is not None
             if _past_plan_lead(lead, meta.plan_year):
@@ -897,21 +937,45 @@ def _paragraphs(
     return out
 
 
+def _multi_year_lead(text: str, sp: Span, lead: str, head_title: str, head_multi: bool, multi: bool) -> bool:
+    """Whether the paragraph at ``sp`` sums up several years, by its lead and heading (``multi``:
+    what the paragraphs before it under the same top heading left)."""
+    r = _rules()
+    if _PART_LEAD.match(lead) is not None and not head_title:
+        # 2025年是“十四五”收官之年。一年来，…: a paragraph that opens on last year speaks of it,
+        # whatever plan it closes, unless its next sentence sums up the plan (…。五年来，…)
+        window = text[sp.start : min(sp.end, sp.start + 120)]
+        after = window[window.find("。") + 1 :] if "。" in window else ""
+        return r.multi_year.search(after, 0, 30) is not None
+    if head_multi or r.multi_year.search(lead) is not None:
+        return True
+    if r.single_year.search(lead, 0, 12) is not None or _YEAR_LEAD.match(lead):
+        return False
+    return multi
+
+
+def _lines_read(text: str, spans: list[Span]) -> tuple[list[str], list[bool]]:
+    """Each line's text and whether it is page furniture, read once for every stage that asks."""
+    rows = [text[sp.start : sp.end] for sp in spans]
+    return rows, [is_furniture(line) for line in rows]
+
+
 def structure(doc: Document, normalised: str | None = None) -> Structure:
     """Metadata, section tree and paragraph roles of ``doc``."""
     text = normalised if normalised is not None else normalise(doc.text)
     spans = list(lines(text))
-    content = _content(text, spans)
+    rows, furniture = _lines_read(text, spans)
+    content = _content(text, spans, rows, furniture)
     head = _metadata(text, spans, doc)
     meta = head.meta
     if head.starts is not None and content.start < head.starts < content.end:
         content = Span(head.starts, content.end)  # what stands above the report's own title is the page's
-    sections = _sections(text, spans, content, head.used)
+    sections = _sections(text, spans, rows, furniture, content, head.used)
     _years(meta, sections, text, head.own_date)
     lead = _title_role(meta) if head.heads else "other"
     first_own = _label(sections, meta, None, lead)
     result = Structure(metadata=meta, sections=sections, content=content)
-    result.paragraphs = _paragraphs(text, spans, result, lead, first_own)
+    result.paragraphs = _paragraphs(text, spans, rows, furniture, result, lead, first_own)
     if text is not doc.text:
         for s in result.walk():  # titles as written: （一）, not the folded (一)
             s.title = doc.text[s.heading.start : s.heading.end] if " " not in s.title else s.title
