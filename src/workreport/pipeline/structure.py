@@ -36,12 +36,13 @@ class _Rules:
     max_standalone: int
     max_lead: int
     review: tuple[str, ...]
-    plan: tuple[str, ...]
+    review_any: re.Pattern[str]  # any of the words, searched
+    plan_any: re.Pattern[str]
     multi_year: re.Pattern[str]  # any of the words, searched
     single_year: re.Pattern[str]
     debris_max: int
     debris: re.Pattern[str]  # matched at the start of a short line
-    debris_within: tuple[str, ...]
+    debris_within: re.Pattern[str]  # any of the words, searched
     dateline: re.Pattern[str]
     breadcrumb: tuple[str, ...]
     crumb_max: int
@@ -76,12 +77,13 @@ def _rules() -> _Rules:
         max_standalone=int(r["heading"]["max_standalone"]),
         max_lead=int(r["heading"]["max_lead"]),
         review=tuple(r["role"]["review"]),
-        plan=tuple(r["role"]["plan"]),
+        review_any=_words(r["role"]["review"]),
+        plan_any=_words(r["role"]["plan"]),
         multi_year=_words(r["period"]["multi_year"]),
         single_year=_words(r["period"]["single_year"]),
         debris_max=int(debris["max_length"]),
         debris=_any_of(debris["patterns"]),
-        debris_within=tuple(debris["contains"]),
+        debris_within=_words(debris["contains"]),
         dateline=_any_of(debris["datelines"]),
         breadcrumb=tuple(debris["breadcrumbs"]),
         crumb_max=int(debris["breadcrumb_crumb"]),
@@ -163,9 +165,9 @@ def lines(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
 def role_of(title: str) -> Role:
     """Whether a heading introduces the review of the past year, the plan for the next, or neither."""
     r = _rules()
-    if any(w in title for w in r.review):
+    if r.review_any.search(title):
         return "review"
-    if any(w in title for w in r.plan):
+    if r.plan_any.search(title):
         return "plan"
     return "other"
 
@@ -178,7 +180,7 @@ def _is_debris(line: str) -> bool:
     r = _rules()
     if len(line) > r.debris_max:
         return False
-    if r.debris.match(line) or any(w in line for w in r.debris_within):
+    if r.debris.match(line) or r.debris_within.search(line):
         return True
     d = r.dateline.match(line)  # a dateline alone; one running on into the title is the title's line
     return d is not None and not line[d.end() :].strip(" ,，:：")
@@ -292,6 +294,10 @@ def _first_sentence(text: str, span: Span) -> Span:
     return Span(span.start, end.end()) if end is not None else span
 
 
+_DIGIT: Final = re.compile(r"\d")
+_DIGIT_NOT_YEAR: Final = re.compile(r"\d(?!\d*\s*年)")  # a figure, not a year (2026年)
+
+
 def _heading(text: str, span: Span, line: str, has_l1: bool) -> tuple[int, Span] | None:
     """The level and title span if the line at ``span`` (its text: ``line``) is or starts with a heading."""
     r = _rules()
@@ -309,10 +315,10 @@ def _heading(text: str, span: Span, line: str, has_l1: bool) -> tuple[int, Span]
     if (
         len(line) <= r.max_standalone
         and line[-1] not in _SENTENCE_END + ",,、::"
-        and not re.search(r"\d(?!\d*\s*年)", line)
+        and not _DIGIT_NOT_YEAR.search(line)
     ):
         return (2 if has_l1 else 1), span
-    if first != span and len(first) <= r.max_lead and not re.search(r"\d", text[first.start : first.end]):
+    if first != span and len(first) <= r.max_lead and not _DIGIT.search(text, first.start, first.end):
         return 4, first
     return None
 
