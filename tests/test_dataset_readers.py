@@ -36,3 +36,14 @@ def test_pandas_polars_and_duckdb_read_the_same_rows(dataset: Path) -> None:
     assert len(table) == expected and {"year", "level"} <= set(table.columns)
     documents = pd.read_parquet(dataset / "documents")
     assert len(documents) == len(list(REPORTS.glob("*.txt")))
+
+
+def test_reading_a_folder_that_holds_no_dataset_is_an_error_not_an_empty_table(tmp_path: Path) -> None:
+    from workreport.errors import InputError
+
+    with pytest.raises(InputError, match="no dataset folder"):
+        read_dataset(tmp_path / "missing", "facts")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no dataset"):
+        read_dataset(tmp_path / "other", "documents")

@@ -195,12 +195,19 @@ def read_dataset(out_dir: str | os.PathLike[str], name: str = "facts") -> Any:
 
     if name not in DATASETS:
         raise InputError(f"unknown dataset {name!r}; use facts or documents")
-    settings = dataset_settings(Path(out_dir))
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise InputError(f"no dataset folder at {out}", path=str(out))
+    settings = dataset_settings(out)
+    if settings is None and not (out / "documents").is_dir():
+        # a batch writes its settings first: their absence means this is not a batch's output
+        # (an empty table would read as "no facts found")
+        raise InputError(f"{out} holds no dataset (no {SETTINGS}, no documents/ folder)", path=str(out))
     fmt = settings.get("format", "parquet") if settings else "parquet"
     schema = _arrow_schema(name, True)
     part = ds.partitioning(_partition_schema(), flavor="hive")
-    folder = Path(out_dir) / name
-    if not folder.exists():
+    folder = out / name
+    if not folder.exists():  # a batch whose reports hold no facts writes no facts/ folder
         return schema.empty_table()
     dataset = ds.dataset(
         str(folder), format="json" if fmt == "jsonl" else "parquet", partitioning=part, schema=schema
