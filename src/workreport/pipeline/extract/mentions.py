@@ -1222,15 +1222,17 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     found = _numerals(text, lo, hi)
     if not words and not found:
         return []
-    names = _Taken(_name_spans(text, lo, hi))
-    if names.spans:
+    # a _Taken only of spans there are: most sentences hold no name and no word form, and an
+    # empty one frees every mention (its spans are those it is given, sorted)
+    name_spans = _name_spans(text, lo, hi)
+    names = _Taken(name_spans) if name_spans else None
+    if names is not None:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
-    taken = _Taken((w.start, w.end) for w in words)
     numbers = _numeral_mentions(text, lo, hi, found)
-    if names.spans:
+    if names is not None:
         numbers = names.free(numbers)
-    if taken.spans:
-        numbers = taken.free(numbers)
+    if words:
+        numbers = _Taken([(w.start, w.end) for w in words]).free(numbers)
     if not numbers and not words:
         return []
     # by (start, end): by end, then (stably) by start; no key tuple made per mention
