@@ -80,18 +80,32 @@ def test_clause_starts_walk_is_clause_start_at() -> None:
         assert [cues.clause_start(at) for at in ats] == want
 
 
-def test_unit_by_window_is_the_unit_loop() -> None:
-    # _match_unit reads the unit from a cached window of text; _unit_in is the loop over units
+def test_unit_in_is_the_loop_over_all_units() -> None:
+    # _unit_in looks only at the units of the character at i (a table built once): the same as
+    # the loop over every unit, longest first, skipping those whose guard forbids what follows
     from workreport.pipeline.extract import mentions
     from workreport.pipeline.extract.vocabulary import extractor_rules
 
     rules = extractor_rules()
+
+    def loop(text: str, i: int) -> object:
+        if i >= len(text):
+            return None
+        for u in rules.units:
+            if u.written and text.startswith(u.written, i):
+                nxt = text[i + len(u.written) : i + len(u.written) + 1]
+                if nxt and nxt in rules.guard.get(u.written, ""):
+                    continue
+                return u
+        return None
+
     pieces = [u.written for u in rules.units] + list("".join(rules.guard.values())) + [*"、，。 的等", "年", "亿"]
     rnd = random.Random(11)
     for _ in range(4000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
         for i in range(len(text) + 1):
-            assert mentions._match_unit(text, i) == mentions._unit_in(text, i), (text, i)
+            assert mentions._unit_in(text, i) is loop(text, i), (text, i)
+            assert mentions._match_unit(text, i) is loop(text, i), (text, i)
 
 
 def test_first_mark_is_the_search() -> None:
