@@ -7,7 +7,7 @@ from dataclasses import fields
 
 import pytest
 
-from workreport.model import Fact
+from workreport.model import Fact, Span
 from workreport.pipeline import structure
 from workreport.pipeline.extract import facts
 
@@ -278,3 +278,29 @@ def test_extraction_pauses_the_cyclic_collector_and_resumes_it_as_it_was() -> No
         assert gc.isenabled()
     finally:
         extract_module._extract = original
+
+
+def test_zone_ends_are_in_every_zone_head() -> None:
+    # sentence_zone returns None at once when the first 16 characters hold no _zone_ends
+    # character: right only if every match of the two name patterns holds one
+    from workreport.pipeline.extract.vocabulary import extractor_rules
+
+    scope = extractor_rules().cue["scope"]
+    ends = facts._zone_ends()
+    assert ends is not None
+    pieces = [*scope["suffixes"], *scope["lead"], *scope["not_zones"], *"区县市州旗城港新开发高", " ", "\u3000", "\n"]
+    pieces += [*"朝阳海淀浦东江北我全各", "，", "2", "增长"]
+    rnd = random.Random(41)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 9)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        reach = min(b, a + 16)
+        head = text[a:reach].lstrip()
+        if facts._zone_pattern().match(head) or facts._DISTRICT.match(head):
+            matched += 1
+            assert ends.search(text, a, reach) is not None, (text, a, b)
+        if ends.search(text, a, reach) is None:
+            assert facts.sentence_zone(text, Span(a, b), None) is None
+    assert matched > 1000

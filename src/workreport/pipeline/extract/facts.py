@@ -949,9 +949,24 @@ def _known_district(name: str, own: str | None) -> bool:
     return registry.resolve(name, context=own) is not None or registry.resolve(name) is not None
 
 
+@cache
+def _zone_ends() -> re.Pattern[str] | None:
+    """The last characters of the zone suffixes (rules/cues.toml [scope]) and of a district (区,
+    县): every match of ``_zone_pattern`` or ``_DISTRICT`` holds one, so a sentence whose first
+    16 characters hold none names no zone. None if a suffix is empty (then any name would do)."""
+    suffixes = extractor_rules().cue["scope"]["suffixes"]
+    if not all(suffixes):
+        return None
+    return re.compile("[" + re.escape("".join(sorted({s[-1] for s in suffixes} | {"区", "县"}))) + "]")
+
+
 def sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     """A zone or district named at the start of a sentence is what the sentence is about."""
-    head = text[sentence.start : min(sentence.end, sentence.start + 16)].lstrip()
+    reach = min(sentence.end, sentence.start + 16)
+    ends = _zone_ends()
+    if ends is not None and ends.search(text, sentence.start, reach) is None:
+        return None  # most sentences: no cut, strip and two matches for nothing
+    head = text[sentence.start : reach].lstrip()
     m = _zone_pattern().match(head) or _DISTRICT.match(head)
     if m is None:
         return None
