@@ -304,3 +304,21 @@ def test_zone_ends_are_in_every_zone_head() -> None:
         if ends.search(text, a, reach) is None:
             assert facts.sentence_zone(text, Span(a, b), None) is None
     assert matched > 1000
+
+
+def test_word_forms_need_a_word_form_character() -> None:
+    # find_mentions skips _word_mentions for a sentence without a _WORD_FORM_CHAR character
+    from workreport.pipeline.extract import mentions
+
+    pieces = [*"第首前位百千万亿番半零倍成/分一二三两十5.", "一半", "零增长", "分之", "首位", "翻一番", "居", "全国", "增长", "以上", "实现倍增", "。"]
+    rnd = random.Random(43)
+    seen = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        found = list(mentions._word_mentions(text, lo, hi))
+        seen += bool(found)
+        if mentions._WORD_FORM_CHAR.search(text, lo, hi) is None:
+            assert found == [], (text, lo, hi)
+    assert seen > 1000

@@ -830,6 +830,11 @@ def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[
             pos = t + 1
 
 
+# A character every word form holds, one per test of _word_mentions (第 or 首位, 前, 位, 百 千 万 亿,
+# 番, 一半, 零增长, 倍, 成, / or 分之): a sentence without any yields none.
+_WORD_FORM_CHAR: Final = re.compile("[第首前位百千万亿番半零倍成/分]")
+
+
 def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
     """Facts written with words or special forms: ranks, 翻番, 零增长, 倍, 成, fractions.
 
@@ -1210,7 +1215,8 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     """Every figure in ``text[lo:hi]``, in text order; word forms win over numerals they overlap.
 
     Numerals inside a place name or an idiom (九台区, 八方支援) are dropped."""
-    words = list(_word_mentions(text, lo, hi))
+    # one search for the characters _word_mentions tests for one by one: most sentences hold none
+    words = list(_word_mentions(text, lo, hi)) if _WORD_FORM_CHAR.search(text, lo, hi) is not None else []
     found = _numerals(text, lo, hi)
     if not words and not found:
         return []
