@@ -322,3 +322,30 @@ def test_word_forms_need_a_word_form_character() -> None:
         if mentions._WORD_FORM_CHAR.search(text, lo, hi) is None:
             assert found == [], (text, lo, hi)
     assert seen > 1000
+
+
+def test_names_trie_is_the_longest_first_alternation() -> None:
+    # _names_re is a trie of the names: the same matches as the names longest first joined by |
+    import re
+
+    from workreport.pipeline.extract import mentions
+
+    held = mentions._names_held()
+    plain = re.compile("|".join(map(re.escape, held)))
+    trie = mentions._names_re()
+    assert trie is not None
+    pieces = [*held, *{n[: len(n) // 2 + 1] for n in held}, *{n[1:] for n in held}, *"一二三区县市，。 "]
+    rnd = random.Random(47)
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        want = [m.span() for m in plain.finditer(text, lo, hi)]
+        assert [m.span() for m in trie.finditer(text, lo, hi)] == want, text
+    # and a few synthetic words, where one is a prefix of others at several depths
+    words = ["ab", "abcd", "abce", "b", "bcd", "c.d", "a"]
+    plain = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    trie = re.compile(mentions._trie_pattern(words))
+    for _ in range(5000):
+        text = "".join(rnd.choice("abcde.") for _ in range(rnd.randint(0, 12)))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)], text

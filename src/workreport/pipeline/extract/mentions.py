@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from operator import attrgetter
-from typing import Final
+from typing import Any, Final
 
 from workreport import rules
 from workreport.pipeline.extract.reading import Reading
@@ -1098,14 +1098,46 @@ def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 
 @cache
-def _names_re() -> re.Pattern[str] | None:
-    """Place names (rules/jurisdictions*.csv) and idioms (rules/idioms.txt) holding a numeral."""
+def _names_held() -> tuple[str, ...]:
+    """Place names (rules/jurisdictions*.csv) and idioms (rules/idioms.txt) holding a numeral,
+    longest first."""
     names = {j.name for j in load_jurisdictions()}
     names.update(
         line.strip() for line in rules.text("idioms.txt").splitlines() if line.strip() and not line.startswith("#")
     )
-    held = sorted((n for n in names if len(n) >= 2 and any(c in CJK_NUMERAL for c in n)), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, held))) if held else None
+    return tuple(sorted((n for n in names if len(n) >= 2 and any(c in CJK_NUMERAL for c in n)), key=len, reverse=True))
+
+
+@cache
+def _names_re() -> re.Pattern[str] | None:
+    """The names of ``_names_held`` as one pattern: at each offset, the longest name written there.
+
+    Written as a trie (一(?:带一路|...)...), not as the names longest first joined by ``|``: the
+    two match the same longest name at the same offsets (literals only, no name empty), but at
+    each offset holding a name's first character the engine tried every name (228, 55 of them
+    opening with 一) one after another; in the trie it follows the text's characters."""
+    held = _names_held()
+    return re.compile(_trie_pattern(held)) if held else None
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A pattern matching, at an offset, the longest of ``words`` (non-empty literals) written there."""
+    root: dict[str, dict[str, Any]] = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+    return _trie_branch(root)
+
+
+def _trie_branch(node: dict[str, Any]) -> str:
+    arms = [re.escape(c) + _trie_branch(child) for c, child in sorted(node.items()) if c]
+    if not arms:
+        return ""
+    body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+    # a word ends here and a longer one goes on: greedy, the longer is tried first
+    return f"(?:{body})?" if "" in node else body
 
 
 def _name_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
