@@ -349,3 +349,25 @@ def test_names_trie_is_the_longest_first_alternation() -> None:
     for _ in range(5000):
         text = "".join(rnd.choice("abcde.") for _ in range(rnd.randint(0, 12)))
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_last_match_is_the_last_match_of_the_cut() -> None:
+    # _Cues.last_match answers from one search of the sentence (and, for a pattern with a core,
+    # None at once when the sentence lacks it): the last match of pattern.finditer(text[lo:at])
+    from workreport.pipeline.extract.reading import PAST_YEAR
+
+    pieces = ["本届政府", "五年来", "过去五年", "近五年", "这五年", "五年", "去年", "今年", "一年来", "过去一年", "全年"]
+    pieces += ["2020年", "2025 年", "比", "年", "过去", "来", "一", "，", "增长"]
+    patterns = [facts._SPAN_CUE, facts._ONE_YEAR_CUE, PAST_YEAR, facts._FUTURE_YEAR]
+    rnd = random.Random(53)
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        cues = facts._Cues(text, lo, hi)
+        for at in sorted(rnd.randint(lo, hi) for _ in range(4)):
+            for pattern in patterns:
+                found = list(pattern.finditer(text[lo:at]))
+                want = (found[-1].span(), found[-1].groups()) if found else None
+                got = cues.last_match(pattern, at)
+                assert (None if got is None else (got.span(), got.groups())) == want, (pattern.pattern, text, lo, at)
