@@ -371,3 +371,18 @@ def test_last_match_is_the_last_match_of_the_cut() -> None:
                 want = (found[-1].span(), found[-1].groups()) if found else None
                 got = cues.last_match(pattern, at)
                 assert (None if got is None else (got.span(), got.groups())) == want, (pattern.pattern, text, lo, at)
+
+
+def test_hedge_pattern_finds_a_hedge_word_iff_the_sentence_holds_one() -> None:
+    # add_sentence_facts lists the hedge words a sentence holds only when one search finds any
+    from workreport.pipeline.extract.vocabulary import extractor_rules
+
+    words = extractor_rules().words("hedge", "words")
+    pieces = [*words, *{c for w in words for c in w}, "增长", "，", "5%"]
+    rnd = random.Random(59)
+    for _ in range(10000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        held = any(w in text[lo:hi] for w in words)
+        assert (facts._hedge_words().search(text, lo, hi) is not None) == held, (text, lo, hi)

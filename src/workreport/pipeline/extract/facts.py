@@ -298,7 +298,6 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
     """``sentence_facts`` appended to ``facts``, their quotes and hedge words cut from ``original``
     (the text as written: ``text`` normalised has the same offsets), and the offset of each
     one's hedge word (-1: no hedge) appended to ``hedge_offsets`` if given."""
-    r = extractor_rules()
     lo, hi = sentence.start, sentence.end
     top = para.span.start
     mentions = [
@@ -321,7 +320,12 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
     starts = cues.clause_starts([m.start for m in mentions])
     froms = "由" in cues.sentence or "从" in cues.sentence  # what _FROM_BEFORE needs
     # the hedge words the sentence holds: none (most sentences) and no number has one before it
-    hedge_words = [w for w in r.words("hedge", "words") if w in cues.sentence]
+    # (one search for any of them first: a word of the list is in the sentence iff it finds one)
+    hedge_words = (
+        [w for w in extractor_rules().words("hedge", "words") if w in cues.sentence]
+        if _hedge_words().search(text, lo, hi) is not None
+        else []
+    )
     titles = _sentence_titles(structure, sentence)
     # Without 分别, a number's facts are made once the next number is read (the last step that
     # reads it): a long list holds two numbers at a time, not all of them to its end. With
@@ -414,6 +418,12 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         hedge_at = _to_facts(facts, text, original, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
         if hedge_offsets is not None:
             hedge_offsets.extend([hedge_at] * (1 + len(m.extra)))
+
+
+@cache
+def _hedge_words() -> re.Pattern[str]:
+    """Any hedge word of rules/cues.toml [hedge] words, as one pattern."""
+    return re.compile("|".join(map(re.escape, extractor_rules().words("hedge", "words"))))
 
 
 _GENERIC_HEADS: Final = frozenset(GENERIC_HEADS)

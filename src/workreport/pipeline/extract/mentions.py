@@ -304,12 +304,15 @@ def _ring_follows(text: str, end: int, hi: int, words: tuple[str, ...]) -> bool:
     return False
 
 
+_YEARS_OF: Final = re.compile(r"年限(?:达到|提高到|提高至|达|为|超过|是)?$")  # compiled once: no cache look-up per year
+
+
 def _year_unit(text: str, s: int, e: int, lo: int, hi: int, value: Decimal) -> Unit | None:
     """Years as a quantity (受教育年限10.8年): a fraction of a year, or a number after 年限."""
     if not text.startswith("年", e) or (e + 1 < hi and text[e + 1] in "底末初前后以来代度级内中"):
         return None
     head = text[max(lo, s - 8) : s]
-    if value != value.to_integral_value() or re.search(r"年限(?:达到|提高到|提高至|达|为|超过|是)?$", head):
+    if value != value.to_integral_value() or _YEARS_OF.search(head):
         return Unit("年", "年", Decimal(1), "quantity")
     return None
 
