@@ -7,7 +7,7 @@ from dataclasses import fields
 
 import pytest
 
-from workreport.model import Fact
+from workreport.model import Fact, Span
 from workreport.pipeline import structure
 from workreport.pipeline.extract import facts
 
@@ -80,18 +80,32 @@ def test_clause_starts_walk_is_clause_start_at() -> None:
         assert [cues.clause_start(at) for at in ats] == want
 
 
-def test_unit_by_window_is_the_unit_loop() -> None:
-    # _match_unit reads the unit from a cached window of text; _unit_in is the loop over units
+def test_unit_in_is_the_loop_over_all_units() -> None:
+    # _unit_in looks only at the units of the character at i (a table built once): the same as
+    # the loop over every unit, longest first, skipping those whose guard forbids what follows
     from workreport.pipeline.extract import mentions
     from workreport.pipeline.extract.vocabulary import extractor_rules
 
     rules = extractor_rules()
+
+    def loop(text: str, i: int) -> object:
+        if i >= len(text):
+            return None
+        for u in rules.units:
+            if u.written and text.startswith(u.written, i):
+                nxt = text[i + len(u.written) : i + len(u.written) + 1]
+                if nxt and nxt in rules.guard.get(u.written, ""):
+                    continue
+                return u
+        return None
+
     pieces = [u.written for u in rules.units] + list("".join(rules.guard.values())) + [*"、，。 的等", "年", "亿"]
     rnd = random.Random(11)
     for _ in range(4000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
         for i in range(len(text) + 1):
-            assert mentions._match_unit(text, i) == mentions._unit_in(text, i), (text, i)
+            assert mentions._unit_in(text, i) is loop(text, i), (text, i)
+            assert mentions._match_unit(text, i) is loop(text, i), (text, i)
 
 
 def test_first_mark_is_the_search() -> None:
@@ -264,3 +278,111 @@ def test_extraction_pauses_the_cyclic_collector_and_resumes_it_as_it_was() -> No
         assert gc.isenabled()
     finally:
         extract_module._extract = original
+
+
+def test_zone_ends_are_in_every_zone_head() -> None:
+    # sentence_zone returns None at once when the first 16 characters hold no _zone_ends
+    # character: right only if every match of the two name patterns holds one
+    from workreport.pipeline.extract.vocabulary import extractor_rules
+
+    scope = extractor_rules().cue["scope"]
+    ends = facts._zone_ends()
+    assert ends is not None
+    pieces = [*scope["suffixes"], *scope["lead"], *scope["not_zones"], *"区县市州旗城港新开发高", " ", "\u3000", "\n"]
+    pieces += [*"朝阳海淀浦东江北我全各", "，", "2", "增长"]
+    rnd = random.Random(41)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 9)))
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        reach = min(b, a + 16)
+        head = text[a:reach].lstrip()
+        if facts._zone_pattern().match(head) or facts._DISTRICT.match(head):
+            matched += 1
+            assert ends.search(text, a, reach) is not None, (text, a, b)
+        if ends.search(text, a, reach) is None:
+            assert facts.sentence_zone(text, Span(a, b), None) is None
+    assert matched > 1000
+
+
+def test_word_forms_need_a_word_form_character() -> None:
+    # find_mentions skips _word_mentions for a sentence without a _WORD_FORM_CHAR character
+    from workreport.pipeline.extract import mentions
+
+    pieces = [*"第首前位百千万亿番半零倍成/分一二三两十5.", "一半", "零增长", "分之", "首位", "翻一番", "居", "全国", "增长", "以上", "实现倍增", "。"]
+    rnd = random.Random(43)
+    seen = 0
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        found = list(mentions._word_mentions(text, lo, hi))
+        seen += bool(found)
+        if mentions._WORD_FORM_CHAR.search(text, lo, hi) is None:
+            assert found == [], (text, lo, hi)
+    assert seen > 1000
+
+
+def test_names_trie_is_the_longest_first_alternation() -> None:
+    # _names_re is a trie of the names: the same matches as the names longest first joined by |
+    import re
+
+    from workreport.pipeline.extract import mentions
+
+    held = mentions._names_held()
+    plain = re.compile("|".join(map(re.escape, held)))
+    trie = mentions._names_re()
+    assert trie is not None
+    pieces = [*held, *{n[: len(n) // 2 + 1] for n in held}, *{n[1:] for n in held}, *"一二三区县市，。 "]
+    rnd = random.Random(47)
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        want = [m.span() for m in plain.finditer(text, lo, hi)]
+        assert [m.span() for m in trie.finditer(text, lo, hi)] == want, text
+    # and a few synthetic words, where one is a prefix of others at several depths
+    words = ["ab", "abcd", "abce", "b", "bcd", "c.d", "a"]
+    plain = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    trie = re.compile(mentions._trie_pattern(words))
+    for _ in range(5000):
+        text = "".join(rnd.choice("abcde.") for _ in range(rnd.randint(0, 12)))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_last_match_is_the_last_match_of_the_cut() -> None:
+    # _Cues.last_match answers from one search of the sentence (and, for a pattern with a core,
+    # None at once when the sentence lacks it): the last match of pattern.finditer(text[lo:at])
+    from workreport.pipeline.extract.reading import PAST_YEAR
+
+    pieces = ["本届政府", "五年来", "过去五年", "近五年", "这五年", "五年", "去年", "今年", "一年来", "过去一年", "全年"]
+    pieces += ["2020年", "2025 年", "比", "年", "过去", "来", "一", "，", "增长"]
+    patterns = [facts._SPAN_CUE, facts._ONE_YEAR_CUE, PAST_YEAR, facts._FUTURE_YEAR]
+    rnd = random.Random(53)
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        cues = facts._Cues(text, lo, hi)
+        for at in sorted(rnd.randint(lo, hi) for _ in range(4)):
+            for pattern in patterns:
+                found = list(pattern.finditer(text[lo:at]))
+                want = (found[-1].span(), found[-1].groups()) if found else None
+                got = cues.last_match(pattern, at)
+                assert (None if got is None else (got.span(), got.groups())) == want, (pattern.pattern, text, lo, at)
+
+
+def test_hedge_pattern_finds_a_hedge_word_iff_the_sentence_holds_one() -> None:
+    # add_sentence_facts lists the hedge words a sentence holds only when one search finds any
+    from workreport.pipeline.extract.vocabulary import extractor_rules
+
+    words = extractor_rules().words("hedge", "words")
+    pieces = [*words, *{c for w in words for c in w}, "增长", "，", "5%"]
+    rnd = random.Random(59)
+    for _ in range(10000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        held = any(w in text[lo:hi] for w in words)
+        assert (facts._hedge_words().search(text, lo, hi) is not None) == held, (text, lo, hi)

@@ -298,7 +298,6 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
     """``sentence_facts`` appended to ``facts``, their quotes and hedge words cut from ``original``
     (the text as written: ``text`` normalised has the same offsets), and the offset of each
     one's hedge word (-1: no hedge) appended to ``hedge_offsets`` if given."""
-    r = extractor_rules()
     lo, hi = sentence.start, sentence.end
     top = para.span.start
     mentions = [
@@ -321,7 +320,12 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
     starts = cues.clause_starts([m.start for m in mentions])
     froms = "由" in cues.sentence or "从" in cues.sentence  # what _FROM_BEFORE needs
     # the hedge words the sentence holds: none (most sentences) and no number has one before it
-    hedge_words = [w for w in r.words("hedge", "words") if w in cues.sentence]
+    # (one search for any of them first: a word of the list is in the sentence iff it finds one)
+    hedge_words = (
+        [w for w in extractor_rules().words("hedge", "words") if w in cues.sentence]
+        if _hedge_words().search(text, lo, hi) is not None
+        else []
+    )
     titles = _sentence_titles(structure, sentence)
     # Without 分别, a number's facts are made once the next number is read (the last step that
     # reads it): a long list holds two numbers at a time, not all of them to its end. With
@@ -414,6 +418,12 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
         hedge_at = _to_facts(facts, text, original, m, cues, cs, para, structure, topic, hedge_words, sentence, titles)
         if hedge_offsets is not None:
             hedge_offsets.extend([hedge_at] * (1 + len(m.extra)))
+
+
+@cache
+def _hedge_words() -> re.Pattern[str]:
+    """Any hedge word of rules/cues.toml [hedge] words, as one pattern."""
+    return re.compile("|".join(map(re.escape, extractor_rules().words("hedge", "words"))))
 
 
 _GENERIC_HEADS: Final = frozenset(GENERIC_HEADS)
@@ -819,6 +829,10 @@ _HOLDS_RANK: Final = re.compile(r"[^,，;；。]{0,16}?(?:居|位居|位列|稳�
 # what makes one sentence of a one-year review sum up several years
 _SPAN_CUE: Final = re.compile(r"本届政府|五年来|过去五年|近五年|这五年")
 _ONE_YEAR_CUE: Final = re.compile(r"去年|今年|一年来|过去一年|全年")
+# Without lookarounds or anchors, a match in a cut text[lo:at] is a match at the same offset of
+# the whole sentence, so a sentence without one has none in any cut: each pattern is its own core,
+# and last_match answers None at once instead of searching again near each number.
+_CORE.update({id(_SPAN_CUE): _SPAN_CUE, id(_ONE_YEAR_CUE): _ONE_YEAR_CUE})
 
 
 def _sums_up_years(cues: _Cues, at: int) -> bool:
@@ -949,9 +963,24 @@ def _known_district(name: str, own: str | None) -> bool:
     return registry.resolve(name, context=own) is not None or registry.resolve(name) is not None
 
 
+@cache
+def _zone_ends() -> re.Pattern[str] | None:
+    """The last characters of the zone suffixes (rules/cues.toml [scope]) and of a district (区,
+    县): every match of ``_zone_pattern`` or ``_DISTRICT`` holds one, so a sentence whose first
+    16 characters hold none names no zone. None if a suffix is empty (then any name would do)."""
+    suffixes = extractor_rules().cue["scope"]["suffixes"]
+    if not all(suffixes):
+        return None
+    return re.compile("[" + re.escape("".join(sorted({s[-1] for s in suffixes} | {"区", "县"}))) + "]")
+
+
 def sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     """A zone or district named at the start of a sentence is what the sentence is about."""
-    head = text[sentence.start : min(sentence.end, sentence.start + 16)].lstrip()
+    reach = min(sentence.end, sentence.start + 16)
+    ends = _zone_ends()
+    if ends is not None and ends.search(text, sentence.start, reach) is None:
+        return None  # most sentences: no cut, strip and two matches for nothing
+    head = text[sentence.start : reach].lstrip()
     m = _zone_pattern().match(head) or _DISTRICT.match(head)
     if m is None:
         return None

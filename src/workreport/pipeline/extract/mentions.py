@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from operator import attrgetter
-from typing import Final
+from typing import Any, Final
 
 from workreport import rules
 from workreport.pipeline.extract.reading import Reading
@@ -66,43 +66,35 @@ class Mention:
 
 
 @cache
-def _units_by_first() -> dict[str, tuple[tuple[Unit, str], ...]]:
-    """The units by their first character, longest written form first, each with the characters
-    that may not follow it (its guard): one lookup per number."""
+def _units_by_first() -> dict[str, tuple[tuple[Unit, str, int, str], ...]]:
+    """The units by their first character, longest written form first, each with its written
+    form, its length and the characters that may not follow it (its guard): one lookup per
+    number."""
     guard = extractor_rules().guard
-    out: dict[str, list[tuple[Unit, str]]] = {}
+    out: dict[str, list[tuple[Unit, str, int, str]]] = {}
     for u in extractor_rules().units:
-        out.setdefault(u.written[:1], []).append((u, guard.get(u.written, "")))
+        if u.written:  # no text starts with an empty unit at a character (text[i] is never "")
+            out.setdefault(u.written[0], []).append((u, u.written, len(u.written), guard.get(u.written, "")))
     return {c: tuple(us) for c, us in out.items()}
 
 
 def _match_unit(text: str, i: int) -> Unit | None:
-    """The longest unit written at ``i`` that its guard lets stand (``_unit_in``): it depends on
-    the next ``_unit_reach()`` characters alone, and numbers are followed by few distinct ones."""
-    if i >= len(text):
-        return None
-    return _unit_at(text[i : i + _unit_reach()])
-
-
-@cache
-def _unit_reach() -> int:
-    """How far ``_unit_in`` reads: the longest unit and the character after it."""
-    return max(len(u.written) for u in extractor_rules().units) + 1
-
-
-@lru_cache(maxsize=4096)
-def _unit_at(window: str) -> Unit | None:
-    return _unit_in(window, 0)
+    """The longest unit written at ``i`` that its guard lets stand (``_unit_in``)."""
+    return _unit_in(text, i)
 
 
 def _unit_in(text: str, i: int) -> Unit | None:
-    """The unit written at ``text[i]``: longest first, unless a character its guard forbids follows."""
+    """The unit written at ``text[i]``: longest first, unless a character its guard forbids follows.
+
+    Read in place, not memoised by the window of text it reads: the characters after a number
+    are diverse (a memo of 4096 windows answered 13% of the look-ups of a first reading) and
+    a cut and a hash per look-up cost more than the loop over the units of one character."""
     if i >= len(text):
         return None
-    for u, guard in _units_by_first().get(text[i], ()):
-        if text.startswith(u.written, i):
-            nxt = text[i + len(u.written) : i + len(u.written) + 1]
-            if nxt and nxt in guard:
+    for u, written, n, guard in _units_by_first().get(text[i], ()):
+        if text.startswith(written, i):
+            k = i + n
+            if k < len(text) and text[k] in guard:  # text[k] is one character: in guard is membership
                 continue
             return u
     return None
@@ -312,12 +304,15 @@ def _ring_follows(text: str, end: int, hi: int, words: tuple[str, ...]) -> bool:
     return False
 
 
+_YEARS_OF: Final = re.compile(r"年限(?:达到|提高到|提高至|达|为|超过|是)?$")  # compiled once: no cache look-up per year
+
+
 def _year_unit(text: str, s: int, e: int, lo: int, hi: int, value: Decimal) -> Unit | None:
     """Years as a quantity (受教育年限10.8年): a fraction of a year, or a number after 年限."""
     if not text.startswith("年", e) or (e + 1 < hi and text[e + 1] in "底末初前后以来代度级内中"):
         return None
     head = text[max(lo, s - 8) : s]
-    if value != value.to_integral_value() or re.search(r"年限(?:达到|提高到|提高至|达|为|超过|是)?$", head):
+    if value != value.to_integral_value() or _YEARS_OF.search(head):
         return Unit("年", "年", Decimal(1), "quantity")
     return None
 
@@ -417,7 +412,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
 ) -> list[Mention]:
     cw = _words()
     label_cls = cw.label_cls
-    unit_at, reach, size = _unit_at, _unit_reach(), len(text)  # _match_unit, inlined below
+    size = len(text)
     if found is None:
         found = _numerals(text, lo, hi)
     quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
@@ -500,7 +495,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             unit: Unit | None = Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             j = e
         else:
-            unit = unit_at(text[j : j + reach]) if j < size else None  # _match_unit(text, j)
+            unit = _unit_in(text, j)
         if unit is None and raw.endswith("千") and len(raw) > 1:
             # 300万千瓦: the 千 belongs to the unit
             alt = _match_unit(text, e - 1)
@@ -838,6 +833,11 @@ def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[
             pos = t + 1
 
 
+# A character every word form holds, one per test of _word_mentions (第 or 首位, 前, 位, 百 千 万 亿,
+# 番, 一半, 零增长, 倍, 成, / or 分之): a sentence without any yields none.
+_WORD_FORM_CHAR: Final = re.compile("[第首前位百千万亿番半零倍成/分]")
+
+
 def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C901  (one branch per word form of a figure (翻番, 零增长, 成, fractions, ranks))
     """Facts written with words or special forms: ranks, 翻番, 零增长, 倍, 成, fractions.
 
@@ -1101,14 +1101,46 @@ def _tenths(text: str, lo: int, hi: int) -> Iterator[Mention]:
 
 
 @cache
-def _names_re() -> re.Pattern[str] | None:
-    """Place names (rules/jurisdictions*.csv) and idioms (rules/idioms.txt) holding a numeral."""
+def _names_held() -> tuple[str, ...]:
+    """Place names (rules/jurisdictions*.csv) and idioms (rules/idioms.txt) holding a numeral,
+    longest first."""
     names = {j.name for j in load_jurisdictions()}
     names.update(
         line.strip() for line in rules.text("idioms.txt").splitlines() if line.strip() and not line.startswith("#")
     )
-    held = sorted((n for n in names if len(n) >= 2 and any(c in CJK_NUMERAL for c in n)), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, held))) if held else None
+    return tuple(sorted((n for n in names if len(n) >= 2 and any(c in CJK_NUMERAL for c in n)), key=len, reverse=True))
+
+
+@cache
+def _names_re() -> re.Pattern[str] | None:
+    """The names of ``_names_held`` as one pattern: at each offset, the longest name written there.
+
+    Written as a trie (一(?:带一路|...)...), not as the names longest first joined by ``|``: the
+    two match the same longest name at the same offsets (literals only, no name empty), but at
+    each offset holding a name's first character the engine tried every name (228, 55 of them
+    opening with 一) one after another; in the trie it follows the text's characters."""
+    held = _names_held()
+    return re.compile(_trie_pattern(held)) if held else None
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A pattern matching, at an offset, the longest of ``words`` (non-empty literals) written there."""
+    root: dict[str, dict[str, Any]] = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+    return _trie_branch(root)
+
+
+def _trie_branch(node: dict[str, Any]) -> str:
+    arms = [re.escape(c) + _trie_branch(child) for c, child in sorted(node.items()) if c]
+    if not arms:
+        return ""
+    body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+    # a word ends here and a longer one goes on: greedy, the longer is tried first
+    return f"(?:{body})?" if "" in node else body
 
 
 def _name_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -1218,19 +1250,22 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     """Every figure in ``text[lo:hi]``, in text order; word forms win over numerals they overlap.
 
     Numerals inside a place name or an idiom (九台区, 八方支援) are dropped."""
-    words = list(_word_mentions(text, lo, hi))
+    # one search for the characters _word_mentions tests for one by one: most sentences hold none
+    words = list(_word_mentions(text, lo, hi)) if _WORD_FORM_CHAR.search(text, lo, hi) is not None else []
     found = _numerals(text, lo, hi)
     if not words and not found:
         return []
-    names = _Taken(_name_spans(text, lo, hi))
-    if names.spans:
+    # a _Taken only of spans there are: most sentences hold no name and no word form, and an
+    # empty one frees every mention (its spans are those it is given, sorted)
+    name_spans = _name_spans(text, lo, hi)
+    names = _Taken(name_spans) if name_spans else None
+    if names is not None:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
-    taken = _Taken((w.start, w.end) for w in words)
     numbers = _numeral_mentions(text, lo, hi, found)
-    if names.spans:
+    if names is not None:
         numbers = names.free(numbers)
-    if taken.spans:
-        numbers = taken.free(numbers)
+    if words:
+        numbers = _Taken([(w.start, w.end) for w in words]).free(numbers)
     if not numbers and not words:
         return []
     # by (start, end): by end, then (stably) by start; no key tuple made per mention
