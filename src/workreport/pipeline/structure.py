@@ -36,10 +36,10 @@ class _Rules:
     max_standalone: int
     max_lead: int
     review: tuple[str, ...]
-    review_any: re.Pattern[str]  # any of the words, searched
+    review_any: re.Pattern[str]  # *_any: any of the words, searched (_words)
     plan_any: re.Pattern[str]
-    multi_year: re.Pattern[str]  # any of the words, searched
-    single_year: re.Pattern[str]
+    multi_year_any: re.Pattern[str]
+    single_year_any: re.Pattern[str]
     debris_max: int
     debris: re.Pattern[str]  # matched at the start of a short line
     debris_within: re.Pattern[str]  # any of the words, searched
@@ -79,8 +79,8 @@ def _rules() -> _Rules:
         review=tuple(r["role"]["review"]),
         review_any=_words(r["role"]["review"]),
         plan_any=_words(r["role"]["plan"]),
-        multi_year=_words(r["period"]["multi_year"]),
-        single_year=_words(r["period"]["single_year"]),
+        multi_year_any=_words(r["period"]["multi_year"]),
+        single_year_any=_words(r["period"]["single_year"]),
         debris_max=int(debris["max_length"]),
         debris=_any_of(debris["patterns"]),
         debris_within=_words(debris["contains"]),
@@ -870,7 +870,7 @@ def _path_reading(path: list[Section], readings: dict[int, _PathReading]) -> _Pa
             period=s.period if s.period is not None else said.period,
             one_year=said.one_year
             if depth
-            else len(set(_YEAR.findall(s.title))) == 1 and r.multi_year.search(s.title) is None,
+            else len(set(_YEAR.findall(s.title))) == 1 and r.multi_year_any.search(s.title) is None,
             plan_titles=[*said.plan_titles, s.title] if titled else said.plan_titles,
         )
     return said
@@ -915,7 +915,7 @@ def _paragraphs(
             period = meta.review_year if role == "review" else meta.plan_year if role == "plan" else None
         lead = text[sp.start : min(sp.end, sp.start + 40)]
         head_title = section.title if section is not None and section.heading.start == sp.start else ""
-        head_multi = bool(head_title) and r.multi_year.search(head_title) is not None
+        head_multi = bool(head_title) and r.multi_year_any.search(head_title) is not None
         # under a heading that names one year (一、2011年工作回顾) a paragraph that mentions a
         # plan period speaks for itself only; under a five-year review the mood carries on
         if said.one_year and not head_multi:
@@ -952,10 +952,10 @@ def _multi_year_lead(text: str, sp: Span, lead: str, head_title: str, head_multi
         # whatever plan it closes, unless its next sentence sums up the plan (…。五年来，…)
         window = text[sp.start : min(sp.end, sp.start + 120)]
         after = window[window.find("。") + 1 :] if "。" in window else ""
-        return r.multi_year.search(after, 0, 30) is not None
-    if head_multi or r.multi_year.search(lead) is not None:
+        return r.multi_year_any.search(after, 0, 30) is not None
+    if head_multi or r.multi_year_any.search(lead) is not None:
         return True
-    if r.single_year.search(lead, 0, 12) is not None or _YEAR_LEAD.match(lead):
+    if r.single_year_any.search(lead, 0, 12) is not None or _YEAR_LEAD.match(lead):
         return False
     return multi
 
