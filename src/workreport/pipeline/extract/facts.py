@@ -976,7 +976,7 @@ def _zone_ends() -> re.Pattern[str] | None:
 
 def sentence_zone(text: str, sentence: Span, own: str | None) -> str | None:
     """A zone or district named at the start of a sentence is what the sentence is about."""
-    reach = min(sentence.end, sentence.start + 16)
+    reach = sentence.start + 16 if sentence.start + 16 < sentence.end else sentence.end  # min, without the call
     ends = _zone_ends()
     if ends is not None and ends.search(text, sentence.start, reach) is None:
         return None  # most sentences: no cut, strip and two matches for nothing

@@ -417,8 +417,9 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         found = _numerals(text, lo, hi)
     quoted = text.find("“", lo, hi) >= 0  # no number of a sentence without “ is in a short quote
     out: list[Mention] = []  # a list, not a generator: a compiled generator keeps every local in a heap object
+    n_found = len(found)  # found is not changed below
     k = 0
-    while k < len(found):
+    while k < n_found:
         s0, e0, parsed, top, raw = found[k]  # raw: text[s:e]
         k += 1
         s, e = lo + s0, lo + e0
@@ -447,7 +448,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         before = text[s - 1] if s > lo else ""  # after: text[e] (or "" at hi), as set above
         if before in _NOT_BEFORE or (after in _ASCII_LETTERS and _match_unit(text, e) is None):
             continue  # 5G, A3, v2.0, 1/3: part of a code, a version or a fraction (10GW is a figure)
-        if quoted and text.rfind("“", max(lo, s - 12), s) >= 0 and _in_short_quote(text, s, e, lo, hi):
+        if quoted and text.rfind("“", s - 12 if s - 12 > lo else lo, s) >= 0 and _in_short_quote(text, s, e, lo, hi):
             continue
         # 6600多万, 1亿3千多万, 二十几万: 多/余/几 inside the numeral before its last multiplier
         more, skip = False, 0  # 多/余/几 written; skip: what stands between the numeral and its unit
@@ -520,7 +521,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if (
             unit is None
             and top is None
-            and k < len(found)
+            and k < n_found
             and found[k][2] is not None
             and (
                 (text[e : lo + found[k][0]] in "—–-~～至到" and not (text[e] == "到" and _before(text, s, lo, cw.from_words)))
@@ -617,7 +618,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
         if percent_word in ("千分之", "万分之") or unit.written == "‰":
             m.measure = "share"  # a per-mille rate: 千分之三点五 is 0.35%
         # a range: 4.5%—5%, 5—6%
-        nxt = found[k] if top is None and k < len(found) else None
+        nxt = found[k] if top is None and k < n_found else None
         if (
             nxt is not None
             and lo + nxt[0] == end + 1  # one mark between the two numbers
@@ -730,10 +731,10 @@ def _infer_unit(
         if re.search(r"人口|居民|群众|[^人]人$|人次", words[:6]) and "均" not in words[:6]:
             return Unit("", "person_time" if "人次" in words else "person", Decimal(1), "quantity")
     # 出境旅游人次由8300万增加到…: the subject names the unit
-    near = text[max(lo, s - 20) : s]
+    a = s - 20 if s - 20 > lo else lo  # near: text[a:s], cut only when a subject word may be in it
     hm = None
-    if "人" in near or "户" in near:  # every subject word below holds one of them
-        head = _HEAD_BREAK.split(near)[-1]
+    if text.find("人", a, s) >= 0 or text.find("户", a, s) >= 0:  # every subject word below holds one of them
+        head = _HEAD_BREAK.split(text[a:s])[-1]
         hm = _SUBJECT_UNIT.search(head)
     if hm:
         return Unit(
@@ -1255,13 +1256,15 @@ def find_mentions(text: str, lo: int, hi: int) -> list[Mention]:
     found = _numerals(text, lo, hi)
     if not words and not found:
         return []
+    numbers = _numeral_mentions(text, lo, hi, found)  # read whatever names there are: it needs none
+    if not numbers and not words:
+        return []  # most sentences left: numerals in words (一批, 进一步), no figure; names need no look-up
     # a _Taken only of spans there are: most sentences hold no name and no word form, and an
     # empty one frees every mention (its spans are those it is given, sorted)
     name_spans = _name_spans(text, lo, hi)
     names = _Taken(name_spans) if name_spans else None
     if names is not None:
         words = [w for w in words if not names.overlaps(w.num_start, w.num_end)]
-    numbers = _numeral_mentions(text, lo, hi, found)
     if names is not None:
         numbers = names.free(numbers)
     if words:
