@@ -583,3 +583,76 @@ def test_a_review_makes_due_the_waiting_targets_of_its_own_year_and_places(db_ur
         assert {name for name, cid in waiting.items() if cid in found} == {"old 2019", "new 2024"}
     finally:
         db.close()
+
+
+class _SlowRunner:
+    """Stands for the worker pool: parses each job here and hands it over at once, but waits
+    ``pauses[n]`` seconds before the n-th; after each pause it records how many reports a
+    second connection sees, and whether that connection could take the write lock at once."""
+
+    def __init__(self, db_path: Path, pauses: list[float], fail_at: int | None = None) -> None:
+        self.db_path, self.pauses, self.fail_at = db_path, pauses, fail_at
+        self.seen: list[tuple[int, bool]] = []
+
+    def run(self, fn: Any, jobs: Any, args: Any, broken: Any, *, ordered: bool = False) -> Any:
+        import time
+
+        for n, job in enumerate(jobs):
+            if n == self.fail_at:
+                raise RuntimeError("the pool broke")
+            if self.pauses[n]:
+                time.sleep(self.pauses[n])
+                conn = sqlite3.connect(self.db_path, timeout=0, isolation_level=None)
+                try:
+                    count = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+                    try:
+                        conn.execute("BEGIN IMMEDIATE")
+                        conn.execute("ROLLBACK")
+                        free = True
+                    except sqlite3.OperationalError:  # database is locked
+                        free = False
+                    self.seen.append((count, free))
+                finally:
+                    conn.close()
+            yield job, fn(*args(job))
+
+
+def test_a_batch_is_committed_when_its_time_is_up_while_the_next_report_is_slow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports are stored as they come, in a transaction that holds SQLite's write lock: it is
+    committed once COMMIT_SECONDS have passed since its first report, not left open (nor its
+    reports left unwritten) while a worker takes its time over the next one."""
+    import workreport.batch.ingest as ingest
+
+    monkeypatch.setattr(ingest, "COMMIT_SECONDS", 0.3)
+    _root, paths = _corpus(tmp_path)
+    db_path = tmp_path / "db.sqlite"
+    db = Database(f"sqlite:///{db_path}")
+    try:
+        runner = _SlowRunner(db_path, pauses=[0.0, 0.0, 1.5])
+        result = ingest._ingest_into(db, paths[:3], runner, None, 50)  # type: ignore[arg-type]
+    finally:
+        db.close()
+    assert len(result.added) == 3 and not result.failed
+    assert runner.seen == [(2, True)]  # both reports committed, the lock free, before the third came
+
+
+def test_what_the_worker_pool_raises_reaches_the_caller_and_the_batch_is_not_half_written(
+    tmp_path: Path,
+) -> None:
+    import workreport.batch.ingest as ingest
+
+    _root, paths = _corpus(tmp_path)
+    db_path = tmp_path / "db.sqlite"
+    db = Database(f"sqlite:///{db_path}")
+    try:
+        with pytest.raises(RuntimeError, match="the pool broke"):
+            ingest._ingest_into(db, paths[:3], _SlowRunner(db_path, pauses=[0.0] * 3, fail_at=2), None, 50)  # type: ignore[arg-type]
+    finally:
+        db.close()
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0  # the open batch rolled back
+    finally:
+        conn.close()

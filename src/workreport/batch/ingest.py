@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -18,20 +19,16 @@ from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_tabl
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
-    from workreport.model import Document, Fact, Structure
+    from workreport.model import Document, Structure
     from workreport.pipeline.rows import Prepared
     from workreport.registry import IngestResult
     from workreport.store import Database
 
 WORKER_NICE = 5  # the ingest workers' niceness, added to this process's
 INGEST_BATCH = 50  # documents per database transaction at most …
+COMMIT_SECONDS = 2.0  # … and a transaction open this long at most: it holds the write lock
+FEED_ROOM = 8  # results handed over and not yet stored, at most (the runner's window holds the rest)
 TRANSIENT_RETRIES = 3  # a batch rolled back for a deadlock is written again this many times at most
-COMMIT_SECONDS = 2.0  # … or what is ready after this long: writes keep pace with the workers,
-# and what is left to write once the last document is extracted is a short tail
-TAIL_COMMIT_SECONDS = 0.25  # … and once every job is handed out, more often while the writer
-# waits for results: it would only wait for the last ones, and then write all of them after the
-# last one came (with 2 s batches, 2 s of extraction: 1 to 2 s of writing after the workers are done)
-IDLE_SECONDS = 0.01  # a result the writer waited this long for: it is not behind the workers
 
 
 # --------------------------------------------------------------------------- ingest_corpus
@@ -109,12 +106,15 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     finished = 0
     done_bytes = 0
 
+    counting = threading.Lock()  # the feed's thread counts what it skips, this one what it stores
+
     def tick(size: int) -> None:
         nonlocal finished, done_bytes
-        finished += 1
-        done_bytes += size
-        if progress is not None:
-            progress(finished, total, done_bytes)
+        with counting:
+            finished += 1
+            done_bytes += size
+            if progress is not None:
+                progress(finished, total, done_bytes)
 
     seen: set[str] = set()
 
@@ -135,10 +135,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         except ReadError as exc:
             result.failed.append((path, exc.message))
 
-    fed_all = False  # every job is in the runner's hands: what comes now is the tail
-
     def jobs() -> Iterator[Job]:
-        nonlocal fed_all
         for path in paths:
             if is_table(path):
                 yield from row_jobs(path)
@@ -156,26 +153,42 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 continue
             seen.add(sha)
             yield Job(path, len(data), 0, sha, data)
-        fed_all = True
 
     # the places are seeded (on a new database: the gazetteer read, 3,000 rows written) while
     # the workers start and read the first reports, instead of by the first commit, after them
     seeding = _Seeding(db)
 
-    def commit(batch: list[tuple[Job, Parsed]]) -> None:
+    def storable(batch: list[tuple[Job, Parsed]]) -> Iterator[tuple[str, Document, Structure, None, Prepared | None]]:
+        for job, p in batch:
+            if p.reason is None and p.doc is not None and p.structure is not None:
+                yield job.sha256, p.doc, p.structure, None, p.prepared
+
+    def arrivals(
+        first: tuple[Job, Parsed], batch: list[tuple[Job, Parsed]], feed: _Feed
+    ) -> Iterator[tuple[str, Document, Structure, None, Prepared | None]]:
+        # each result stored as it comes, until the batch is full or its time is up: the writer
+        # starts with the first report, not once 50 are waiting, and what is left to write when
+        # the workers are done is one batch's index and ratings
+        deadline = time.monotonic() + COMMIT_SECONDS
+        came: tuple[Job, Parsed] | None = first
+        while came is not None:
+            batch.append(came)
+            yield from storable([came])
+            if len(batch) >= batch_size:
+                return
+            came = feed.next(deadline - time.monotonic())
+
+    def write(batch: list[tuple[Job, Parsed]], first: tuple[Job, Parsed], feed: _Feed) -> None:
         # the batch in one transaction, each document whole or not at all (a savepoint), the
         # full-text index and the ratings written once for all of them
         seeding.wait()
-        ready: list[Job] = []
-        items: list[tuple[str, Document, Structure, list[Fact] | None, Prepared | None]] = []
-        for job, p in batch:
-            if p.reason is None and p.doc is not None and p.structure is not None:
-                ready.append(job)
-                items.append((job.sha256, p.doc, p.structure, None, p.prepared))
         for attempt in range(TRANSIENT_RETRIES + 1):
             try:
                 with db.session() as session:
-                    outcomes = store_documents(session, items)
+                    if attempt == 0:
+                        outcomes = store_documents(session, arrivals(first, batch, feed))
+                    else:
+                        outcomes = store_documents(session, storable(batch))
                 break
             except StoreError as exc:
                 # two ingests storing the same reports at once (PostgreSQL): one of them is
@@ -183,6 +196,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 if attempt == TRANSIENT_RETRIES or not is_transient(exc):
                     raise
                 time.sleep(0.1 * (attempt + 1))
+        ready = [job for job, p in batch if p.reason is None and p.doc is not None and p.structure is not None]
         stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
         for job, p in batch:  # counted once the transaction is committed
             o = stored.get(id(job))
@@ -198,24 +212,10 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     def broken(job: Job, reason: str) -> Parsed:
         return Parsed(job.path, reason=reason)
 
-    batch: list[tuple[Job, Parsed]] = []
-    last = asked = time.monotonic()
-    with seeding:
-        for job, parsed in runner.run(
-            parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True
-        ):
-            came = time.monotonic()
-            batch.append((job, parsed))
-            # in the tail, a writer that waited for this result writes what it has sooner; one
-            # that found it waiting (a backlog) goes on gathering: a batch costs a full-text
-            # segment and a refresh, whatever its size
-            idle = fed_all and came - asked >= IDLE_SECONDS
-            if len(batch) >= batch_size or came - last >= (TAIL_COMMIT_SECONDS if idle else COMMIT_SECONDS):
-                commit(batch)
-                batch, last = [], time.monotonic()
-            asked = time.monotonic()
-        if batch:
-            commit(batch)
+    results = runner.run(parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True)
+    with seeding, _Feed(results, FEED_ROOM) as feed:
+        while (first := feed.next()) is not None:
+            write([], first, feed)
     if result.added or result.updated or result.replaced:
         db.finish_bulk_load()
     return result
@@ -258,3 +258,69 @@ class _Seeding:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+
+class _Feed:
+    """The workers' results, taken from the runner by a thread of their own and handed to the
+    writer through a queue, so that the writer can wait for the next one with a deadline: a
+    batch's transaction (and SQLite's write lock) stays open while its reports arrive, but no
+    longer than :data:`COMMIT_SECONDS`, however long a worker takes. What the runner raises
+    (in the thread) is raised again by :meth:`next`. Leaving the block stops the thread."""
+
+    _END = object()
+
+    def __init__(self, results: Iterator[tuple[Job, Parsed]], room: int) -> None:
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=max(1, room))
+        self._stop = threading.Event()
+        self._ended = False
+        self._thread = threading.Thread(target=self._run, args=(results,), name="workreport-ingest-feed", daemon=True)
+        self._thread.start()
+
+    def _run(self, results: Iterator[tuple[Job, Parsed]]) -> None:
+        try:
+            for item in results:
+                if not self._put(item):
+                    return
+            self._put(self._END)
+        except BaseException as exc:  # raised again in the writer's thread by next()
+            self._put(_Raised(exc))
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def next(self, timeout: float | None = None) -> tuple[Job, Parsed] | None:
+        """The next result, in job order; None once there are no more, or (with ``timeout``)
+        when none came within that many seconds."""
+        if self._ended:
+            return None
+        try:
+            item = self._queue.get(timeout=None if timeout is None else max(0.0, timeout))
+        except queue.Empty:
+            return None
+        if item is self._END:
+            self._ended = True
+            return None
+        if isinstance(item, _Raised):
+            self._ended = True
+            raise item.exc
+        return item  # type: ignore[return-value]
+
+    def __enter__(self) -> _Feed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=1.0 if exc[0] is not None else None)
+
+
+class _Raised:
+    """What the feed's thread raised, on its way to the writer's thread."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
