@@ -332,6 +332,9 @@ class _Words:
     prefix_le: dict[str, tuple[str, ...]]
     prefix_about: dict[str, tuple[str, ...]]
     prefix_any: frozenset[str]  # the last characters of the three prefix tables' words
+    # the three prefix tables' words as one, each with its length and comparator (>=, <= or ~,
+    # in that order of precedence for a word of two tables), by last character, longest first
+    prefix_cmp: dict[str, tuple[tuple[str, int, str], ...]]
     suffix_any: dict[str, tuple[str, ...]]  # ge, le and about
     suffix_ge: frozenset[str]
     suffix_le: frozenset[str]
@@ -360,6 +363,7 @@ def _words() -> _Words:
         prefix_le=prefix_le,
         prefix_about=prefix_about,
         prefix_any=frozenset(prefix_ge) | frozenset(prefix_le) | frozenset(prefix_about),
+        prefix_cmp=_comparator_table(prefix_ge, prefix_le, prefix_about),
         suffix_any=_by_edge(tuple(cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"]), False),
         suffix_ge=frozenset(cmp["suffix_ge"]),
         suffix_le=frozenset(cmp["suffix_le"]),
@@ -368,6 +372,20 @@ def _words() -> _Words:
         ring_units=frozenset(nonfact["ring_units"]),
         ring_words=tuple(nonfact["ring_words"]),
     )
+
+
+def _comparator_table(*tables: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """The ge, le and about tables (in that order) merged: per last character, every word once
+    with the comparator of the first table holding it, longest first (sorted stably)."""
+    out: dict[str, dict[str, str]] = {}
+    for table, cmp in zip(tables, (">=", "<=", "~"), strict=True):
+        for c, words in table.items():
+            for w in words:
+                out.setdefault(c, {}).setdefault(w, cmp)
+    return {
+        c: tuple(sorted(((w, len(w), cmp) for w, cmp in words.items()), key=lambda x: x[1], reverse=True))
+        for c, words in out.items()
+    }
 
 
 def _before(text: str, i: int, lo: int, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -1055,15 +1073,18 @@ def _with_comparators(text: str, lo: int, hi: int, m: Mention) -> Mention:
 
 def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
     """The longest comparator word written right before ``at`` and the comparator it gives
-    (超过 >=, 不超过 <=, 近 ~), or None; 过 after 经, 通 … is part of a verb (经过)."""
-    cw = _words()
-    ge = _before(text, at, lo, cw.prefix_ge)
-    le = _before(text, at, lo, cw.prefix_le)
-    about = _before(text, at, lo, cw.prefix_about)
-    word = max((p for p in (ge, le, about) if p), key=len, default=None)
-    if word is None or (word == "过" and text[at - 2 : at - 1] in _NOT_PAST):
+    (超过 >=, 不超过 <=, 近 ~), or None; 过 after 经, 通 … is part of a verb (经过).
+
+    One walk over the merged table (``_Words.prefix_cmp``): its first word written there is the
+    longest of the three tables' words, and the table that gives its comparator comes first."""
+    if at <= lo:
         return None
-    return word, ">=" if word == ge else "<=" if word == le else "~"
+    for word, n, cmp in _words().prefix_cmp.get(text[at - 1], ()):
+        if at - n >= lo and text.startswith(word, at - n):
+            if word == "过" and text[at - 2 : at - 1] in _NOT_PAST:
+                return None
+            return word, cmp
+    return None
 
 
 _NOT_PAST: Final = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
