@@ -462,3 +462,60 @@ def test_find_mentions_reads_names_only_for_sentences_with_figures() -> None:
         else:
             kept = {(a, b) for a, b, _, _ in want}
             assert {(m.start, m.end) for m in got} <= kept, (text, lo, hi)
+
+
+def test_comparator_before_is_the_longest_of_three_tables() -> None:
+    # _comparator_before walks one merged table instead of looking up the ge, le and about tables
+    from workreport.pipeline.extract import mentions
+
+    cw = mentions._words()
+
+    def three_tables(text: str, at: int, lo: int) -> tuple[str, str] | None:
+        ge = mentions._before(text, at, lo, cw.prefix_ge)
+        le = mentions._before(text, at, lo, cw.prefix_le)
+        about = mentions._before(text, at, lo, cw.prefix_about)
+        word = max((p for p in (ge, le, about) if p), key=len, default=None)
+        if word is None or (word == "过" and text[at - 2 : at - 1] in mentions._NOT_PAST):
+            return None
+        return word, ">=" if word == ge else "<=" if word == le else "~"
+
+    words = [w for table in (cw.prefix_ge, cw.prefix_le, cw.prefix_about) for ws in table.values() for w in ws]
+    pieces = [*words, *"".join(words), *mentions._NOT_PAST, "3", "、", "不"]
+    rnd = random.Random(19)
+    for _ in range(6000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
+        lo = rnd.randint(0, len(text))
+        for at in range(len(text) + 1):
+            assert mentions._comparator_before(text, at, lo) == three_tables(text, at, lo), (text, at, lo)
+
+
+def test_section_before_a_magnitude_is_read_as_the_general_path_reads_it() -> None:
+    # parse_numeral reads a Chinese section before 万, 亿 or 万亿 by its shape, with no context
+    from decimal import localcontext
+
+    from workreport.errors import NumeralError
+    from workreport.pipeline import numerals
+
+    def general(s: str) -> object:
+        try:
+            with localcontext(numerals._EXACT):
+                return numerals._canonical(numerals._plain(s)).as_tuple()
+        except numerals._Reject:
+            return "rejected"
+
+    def fast(s: str) -> object:
+        try:
+            return numerals.parse_numeral(s).as_tuple()
+        except NumeralError:
+            return "rejected"
+
+    rnd = random.Random(23)
+    chars = [*numerals._SECTION_CHARS, *"十百千零一二两三九"]
+    for n in range(20000):
+        if n % 2:  # a standard reading (most of them read by the shape)
+            body = numerals.to_chinese(rnd.randint(0, 9999), liang=rnd.random() < 0.3)
+        else:
+            body = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 9)))
+        s = body + rnd.choice(["万", "亿", "万亿", "亿万", "万万", ""])
+        if s:
+            assert fast(s) == general(s), s

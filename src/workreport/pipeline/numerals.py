@@ -350,21 +350,31 @@ _SHAPES_KEPT: Final = 4096
 def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
     """``_Parser(_tokens(s), allow_abbrev=allow_abbrev).number()`` for ``s`` made of
     ``_SECTION_CHARS`` alone, read by its shape."""
-    key = (s.translate(_SHAPE_OF), allow_abbrev)
-    if key in _SHAPES:
-        read = _SHAPES[key]
-    else:
-        read = _shape_reading(*key)
-        if len(_SHAPES) < _SHAPES_KEPT:
-            _SHAPES[key] = read
+    read = _shape_of(s, allow_abbrev)
     if read is None:
         raise _Reject
     if read is _PARSE:
         return _Parser(_tokens(s), allow_abbrev=allow_abbrev, levels=False).number()
+    return Decimal(_shape_value(s, read))
+
+
+def _shape_of(s: str, allow_abbrev: bool) -> _Reading | None:
+    """How the parser reads numerals of ``s``'s shape (``_shape_reading``), kept once read."""
+    key = (s.translate(_SHAPE_OF), allow_abbrev)
+    if key in _SHAPES:
+        return _SHAPES[key]
+    read = _shape_reading(*key)
+    if len(_SHAPES) < _SHAPES_KEPT:
+        _SHAPES[key] = read
+    return read
+
+
+def _shape_value(s: str, read: _Reading) -> int:
+    """The value of ``s`` by its shape's reading: its digits times their places."""
     const, places = read
     for i, place in places:  # a loop, not sum() over a generator: a section has few digits
         const += _DIGITS[s[i]] * place
-    return Decimal(const)
+    return const
 
 
 def _shape_reading(shape: str, allow_abbrev: bool) -> _Reading | None:
@@ -425,6 +435,15 @@ def parse_numeral(s: str) -> Decimal:
             and (not point or (frac.isdigit() and frac.isascii() and len(frac) <= power))
         ):
             return Decimal(int(whole + frac) * 10 ** (power - len(frac)))
+        # 三千九百五十四亿: one section of Chinese numerals before one magnitude, read by its shape
+        # as _plain reads it, times the magnitude: an int, exact and canonical with no context
+        # (any other reading of the shape, or a section of 0, is left to the general path)
+        if power is not None and body and len(body) <= _SECTION_MAX and not body.strip(_SECTION_CHARS):
+            read = _shape_of(body, False)
+            if read is not None and read is not _PARSE:
+                section = _shape_value(body, read)
+                if section:
+                    return Decimal(section * 10**power)
     try:
         with localcontext(_EXACT):
             if s.startswith("百分之"):
