@@ -519,3 +519,37 @@ def test_section_before_a_magnitude_is_read_as_the_general_path_reads_it() -> No
         s = body + rnd.choice(["万", "亿", "万亿", "亿万", "万万", ""])
         if s:
             assert fast(s) == general(s), s
+
+
+def test_plain_points_are_read_as_the_general_path_reads_them() -> None:
+    # parse_numeral builds 九十九点五, 百分之九十九点五 and 5.3 from their digits, with no context
+    from decimal import localcontext
+
+    from workreport.errors import NumeralError
+    from workreport.pipeline import numerals
+
+    def general(s: str) -> object:
+        try:
+            with localcontext(numerals._EXACT):
+                return numerals._canonical(numerals._plain(s[3:] if s.startswith("百分之") else s)).as_tuple()
+        except numerals._Reject:
+            return "rejected"
+
+    def fast(s: str) -> object:
+        try:
+            return numerals.parse_numeral(s).as_tuple()
+        except NumeralError:
+            return "rejected"
+
+    rnd = random.Random(29)
+    chars = [*numerals._SECTION_CHARS, *"十百千零一二两三九"]
+    for n in range(30000):
+        if n % 3 == 0:
+            left = numerals.to_chinese(rnd.randint(0, 9999), liang=rnd.random() < 0.3)
+        elif n % 3 == 1:
+            left = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 9)))
+        else:
+            left = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 4)))
+        right = "".join(rnd.choice([*numerals._DIGITS, "点", "万", "亿", *"0123456789"]) for _ in range(rnd.randint(0, 5)))
+        s = rnd.choice(["", "百分之"]) + left + rnd.choice(["点", "点", "."]) + right
+        assert fast(s) == general(s), s

@@ -444,6 +444,9 @@ def parse_numeral(s: str) -> Decimal:
                 section = _shape_value(body, read)
                 if section:
                     return Decimal(section * 10**power)
+    point = _with_point(s) if "点" in s or "." in s else None
+    if point is not None:
+        return point
     try:
         with localcontext(_EXACT):
             if s.startswith("百分之"):
@@ -461,6 +464,34 @@ def parse_numeral(s: str) -> Decimal:
             return _canonical(value)
     except _Reject:
         raise NumeralError(f"not a numeral: {s!r}") from None
+
+
+def _with_point(s: str) -> Decimal | None:
+    """A numeral with a decimal point that is exact and canonical as built from its digits
+    (九十九点五, 百分之九十九点五, 5.3), read with no context; None for any other."""
+    if "点" in s:
+        return _section_point(s[3:] if s.startswith("百分之") else s)
+    whole, _, frac = s.partition(".")
+    # 5.3: Arabic digits, a point and digits not ending in 0 are canonical as read
+    if frac[-1:] not in ("", "0") and whole.isdigit() and whole.isascii() and frac.isdigit() and frac.isascii():
+        return Decimal(s)
+    return None
+
+
+def _section_point(s: str) -> Decimal | None:
+    """九十九点五: a section read by its shape, 点 and digits (no 两, no magnitude after them), as
+    ``_canonical(_plain(s))`` reads it, built from the digits with no context; None for any
+    other numeral (the general path decides)."""
+    left, _, right = s.partition("点")
+    if not left or not right or len(left) > _SECTION_MAX or left.strip(_SECTION_CHARS) or right.strip(_DIGITS_NOT_LIANG):
+        return None
+    read = _shape_of(left, False)
+    if read is None or read is _PARSE:
+        return None
+    whole = _shape_value(left, read)
+    digits = _chinese_digits(right).rstrip("0")
+    # _canonical: a whole number quantized to exponent 0, else normalized (no trailing zero)
+    return Decimal(f"{whole}.{digits}") if digits else Decimal(whole)
 
 
 # Two neighbouring digits written together mean "one or the other": 五六十, 十五六, 一两个.
