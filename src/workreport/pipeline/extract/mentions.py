@@ -430,6 +430,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
 ) -> list[Mention]:
     cw = _words()
     label_cls = cw.label_cls
+    units_at = _units_by_first()
     size = len(text)
     if found is None:
         found = _numerals(text, lo, hi)
@@ -514,7 +515,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             unit: Unit | None = Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             j = e
         else:
-            unit = _unit_in(text, j)
+            # _unit_in(text, j), read in place: one call less per number
+            unit = None
+            if j < size:
+                for u, written, n, guard in units_at.get(text[j], ()):
+                    if text.startswith(written, j) and not (j + n < size and text[j + n] in guard):
+                        unit = u
+                        break
         if unit is None and raw.endswith("千") and len(raw) > 1:
             # 300万千瓦: the 千 belongs to the unit
             alt = _match_unit(text, e - 1)
