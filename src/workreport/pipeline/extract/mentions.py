@@ -272,6 +272,7 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
 # Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
 _CAPITAL_DIGITS: Final = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
 _MORE: Final = "多余几"  # after a numeral: more than it (三十多个, 1亿3千多万, 十余所, 十几家)
+_MORE_OR_GE: Final = frozenset(_MORE + "个")  # what opens 多万, 多个 or 个多百分点 after a numeral ("" is no member)
 _SIGNS: Final = "-−－负"
 _SIGN_AFTER: Final = frozenset("为是长速幅到至达高加")  # 增长负3.9%, 提高负1.1%, 增速为负: the words a signed figure follows
 _PERCENT_WORDS: Final = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
@@ -471,20 +472,21 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         # 6600多万, 1亿3千多万, 二十几万: 多/余/几 inside the numeral before its last multiplier
         more, skip = False, 0  # 多/余/几 written; skip: what stands between the numeral and its unit
-        if after and after in _MORE and e + 1 < hi and text[e + 1] in "万亿千百":
-            j = e + 1
-            while j < hi and text[j] in "万亿千百":
-                j += 1
-            try:
-                value, top = parse_numeral(raw + text[e + 1 : j]), None
-            except ValueError:
-                continue
-            e, more = j, True
-            after = text[e] if e < hi else ""
-        elif after and after in _MORE and e + 1 < hi and _match_unit(text, e + 1) is not None:
-            more, skip = True, 1
-        elif after == "个" and text[e + 1 : e + 2] in ("多", "余") and text.startswith("百分点", e + 2):
-            more, skip = True, 2  # 2个多百分点
+        if after in _MORE_OR_GE:  # most numbers: none of the three forms below (one test, not three)
+            if after in _MORE and e + 1 < hi and text[e + 1] in "万亿千百":
+                j = e + 1
+                while j < hi and text[j] in "万亿千百":
+                    j += 1
+                try:
+                    value, top = parse_numeral(raw + text[e + 1 : j]), None
+                except ValueError:
+                    continue
+                e, more = j, True
+                after = text[e] if e < hi else ""
+            elif after in _MORE and e + 1 < hi and _match_unit(text, e + 1) is not None:
+                more, skip = True, 1
+            elif after == "个" and text[e + 1 : e + 2] in ("多", "余") and text.startswith("百分点", e + 2):
+                more, skip = True, 2  # 2个多百分点
         # each word table is looked up only when the character touching the number ends (or
         # starts) one of its words: most numbers touch none
         if (
