@@ -444,9 +444,9 @@ def parse_numeral(s: str) -> Decimal:
                 section = _shape_value(body, read)
                 if section:
                     return Decimal(section * 10**power)
-    point = _with_point(s) if "点" in s or "." in s else None
-    if point is not None:
-        return point
+    decimal = _with_point(s) if "点" in s or "." in s else None
+    if decimal is not None:
+        return decimal
     try:
         with localcontext(_EXACT):
             if s.startswith("百分之"):
