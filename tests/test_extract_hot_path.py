@@ -553,3 +553,21 @@ def test_plain_points_are_read_as_the_general_path_reads_them() -> None:
         right = "".join(rnd.choice([*numerals._DIGITS, "点", "万", "亿", *"0123456789"]) for _ in range(rnd.randint(0, 5)))
         s = rnd.choice(["", "百分之"]) + left + rnd.choice(["点", "点", "."]) + right
         assert fast(s) == general(s), s
+
+
+def test_rank_matches_are_those_of_finditer() -> None:
+    # _rank_matches tries the rank pattern only up to _RANK_LEAD characters before each 第 or 首
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(31)
+    alphabet = [
+        *"第首位名居列排全国省市区世界球各同类城中单批个次届产", "保持", "全国", "同类城市", "各省区", "首位", "第一",
+        *"0123456789", *"一二三四五六七八九十两", " ", "\u3000",
+    ]  # fmt: skip
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        want = [(m.span(), m.groups()) for m in mentions._RANK.finditer(text, lo, hi)]
+        got = [(m.span(), m.groups()) for m in mentions._rank_matches(text, lo, hi)]
+        assert got == want, (text, lo, hi)

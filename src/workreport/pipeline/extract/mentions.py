@@ -921,9 +921,34 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
         yield from _fractions(text, lo, hi)
 
 
+# _RANK's second arm opens with a lookbehind, for which the regex engine has no fast skip: its
+# finditer tried every character of the sentence. Every match holds 第 or 首 (of 首位) at most
+# _RANK_LEAD characters after its start, with no 第 or 首 before it (the groups 全国, 同类城市 …
+# hold neither): so it starts at most _RANK_LEAD characters before the first 第 or 首 at or
+# after its start, and only those offsets are tried.
+_RANK_MARK: Final = re.compile("[第首]")
+_RANK_LEAD: Final = 4  # the longest group before 首位 or 第 (同类城市)
+
+
+def _rank_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """``_RANK.finditer(text, lo, hi)``, tried only at the offsets up to ``_RANK_LEAD`` before each
+    第 or 首."""
+    pos = lo  # no match starts before it: the end of the last one
+    while (mark := _RANK_MARK.search(text, pos, hi)) is not None:
+        t = mark.start()
+        for p in range(t - _RANK_LEAD if t - _RANK_LEAD > pos else pos, t + 1):
+            m = _RANK.match(text, p, hi)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = t + 1
+
+
 def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """第3位, 居全国首位, 位列全国第十二, 保持全国第一."""
-    for m in _RANK.finditer(text, lo, hi):
+    for m in _rank_matches(text, lo, hi):
         if m[4]:  # 位列全国第十二: a ranking verb names the rank without 位 or 名
             read = _word_value(m[4])
             if read is not None:
