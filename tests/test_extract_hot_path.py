@@ -571,3 +571,36 @@ def test_rank_matches_are_those_of_finditer() -> None:
         want = [(m.span(), m.groups()) for m in mentions._RANK.finditer(text, lo, hi)]
         got = [(m.span(), m.groups()) for m in mentions._rank_matches(text, lo, hi)]
         assert got == want, (text, lo, hi)
+
+
+def test_heads_subject_is_the_test_of_the_cut() -> None:
+    # _heads_subject tests where the count stands first, then searches text[a.end:b.start] in place
+    from decimal import Decimal
+
+    from workreport.pipeline.extract import mentions
+
+    def of_the_cut(text: str, lo: int, a: mentions.Mention, b: mentions.Mention, breaks: list[int]) -> bool:
+        if a.family != "count" or b.family not in mentions._HEADED:
+            return False
+        between = text[a.end : b.start]
+        return (
+            len(between) <= 25
+            and not mentions._CLAUSE_BREAK.search(between)
+            and a.start - mentions._clause_start(breaks, a.start, lo) <= 2
+        )
+
+    rnd = random.Random(37)
+    alphabet = [*",，;:。、", *"项目企业个三增长", "12", " "]
+    families = ["count", "percent", "money", "rank"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 60)))
+        lo = rnd.randint(0, len(text) - 1)
+        breaks = mentions._clause_marks(text, lo, len(text))
+        for _ in range(6):
+            a0 = rnd.randint(lo, len(text))
+            a1 = rnd.randint(a0, len(text))
+            b0 = rnd.randint(lo, len(text))
+            b1 = rnd.randint(b0, len(text))
+            a = mentions.Mention(a0, a1, a0, a1, Decimal(1), "count", rnd.choice(families))
+            b = mentions.Mention(b0, b1, b0, b1, Decimal(1), "count", rnd.choice(families))
+            assert mentions._heads_subject(text, lo, a, b, breaks) == of_the_cut(text, lo, a, b, breaks), (text, lo)

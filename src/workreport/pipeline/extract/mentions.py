@@ -1264,8 +1264,14 @@ def _heads_subject(text: str, lo: int, a: Mention, b: Mention, breaks: list[int]
     rate or amount of the same clause is about (``breaks``: the sentence's clause marks)."""
     if a.family != "count" or b.family not in _HEADED:
         return False
-    between = text[a.end : b.start]
-    return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(breaks, a.start, lo) <= 2
+    # the count opening its clause first: in a list most counts open none, and the text between
+    # the two is then neither cut nor searched (the pattern, a character class, finds in
+    # text[a.end : b.start] what it finds in that cut)
+    return (
+        b.start - a.end <= 25
+        and a.start - _clause_start(breaks, a.start, lo) <= 2
+        and not _CLAUSE_BREAK.search(text, a.end, b.start)
+    )
 
 
 _CLAUSE_BREAK: Final = re.compile(r"[,，;:。]")
