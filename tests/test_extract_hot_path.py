@@ -462,3 +462,145 @@ def test_find_mentions_reads_names_only_for_sentences_with_figures() -> None:
         else:
             kept = {(a, b) for a, b, _, _ in want}
             assert {(m.start, m.end) for m in got} <= kept, (text, lo, hi)
+
+
+def test_comparator_before_is_the_longest_of_three_tables() -> None:
+    # _comparator_before walks one merged table instead of looking up the ge, le and about tables
+    from workreport.pipeline.extract import mentions
+
+    cw = mentions._words()
+
+    def three_tables(text: str, at: int, lo: int) -> tuple[str, str] | None:
+        ge = mentions._before(text, at, lo, cw.prefix_ge)
+        le = mentions._before(text, at, lo, cw.prefix_le)
+        about = mentions._before(text, at, lo, cw.prefix_about)
+        word = max((p for p in (ge, le, about) if p), key=len, default=None)
+        if word is None or (word == "过" and text[at - 2 : at - 1] in mentions._NOT_PAST):
+            return None
+        return word, ">=" if word == ge else "<=" if word == le else "~"
+
+    words = [w for table in (cw.prefix_ge, cw.prefix_le, cw.prefix_about) for ws in table.values() for w in ws]
+    pieces = [*words, *"".join(words), *mentions._NOT_PAST, "3", "、", "不"]
+    rnd = random.Random(19)
+    for _ in range(6000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
+        lo = rnd.randint(0, len(text))
+        for at in range(len(text) + 1):
+            assert mentions._comparator_before(text, at, lo) == three_tables(text, at, lo), (text, at, lo)
+
+
+def test_section_before_a_magnitude_is_read_as_the_general_path_reads_it() -> None:
+    # parse_numeral reads a Chinese section before 万, 亿 or 万亿 by its shape, with no context
+    from decimal import localcontext
+
+    from workreport.errors import NumeralError
+    from workreport.pipeline import numerals
+
+    def general(s: str) -> object:
+        try:
+            with localcontext(numerals._EXACT):
+                return numerals._canonical(numerals._plain(s)).as_tuple()
+        except numerals._Reject:
+            return "rejected"
+
+    def fast(s: str) -> object:
+        try:
+            return numerals.parse_numeral(s).as_tuple()
+        except NumeralError:
+            return "rejected"
+
+    rnd = random.Random(23)
+    chars = [*numerals._SECTION_CHARS, *"十百千零一二两三九"]
+    for n in range(20000):
+        if n % 2:  # a standard reading (most of them read by the shape)
+            body = numerals.to_chinese(rnd.randint(0, 9999), liang=rnd.random() < 0.3)
+        else:
+            body = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 9)))
+        s = body + rnd.choice(["万", "亿", "万亿", "亿万", "万万", ""])
+        if s:
+            assert fast(s) == general(s), s
+
+
+def test_plain_points_are_read_as_the_general_path_reads_them() -> None:
+    # parse_numeral builds 九十九点五, 百分之九十九点五 and 5.3 from their digits, with no context
+    from decimal import localcontext
+
+    from workreport.errors import NumeralError
+    from workreport.pipeline import numerals
+
+    def general(s: str) -> object:
+        try:
+            with localcontext(numerals._EXACT):
+                return numerals._canonical(numerals._plain(s[3:] if s.startswith("百分之") else s)).as_tuple()
+        except numerals._Reject:
+            return "rejected"
+
+    def fast(s: str) -> object:
+        try:
+            return numerals.parse_numeral(s).as_tuple()
+        except NumeralError:
+            return "rejected"
+
+    rnd = random.Random(29)
+    chars = [*numerals._SECTION_CHARS, *"十百千零一二两三九"]
+    for n in range(30000):
+        if n % 3 == 0:
+            left = numerals.to_chinese(rnd.randint(0, 9999), liang=rnd.random() < 0.3)
+        elif n % 3 == 1:
+            left = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 9)))
+        else:
+            left = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 4)))
+        right = "".join(rnd.choice([*numerals._DIGITS, "点", "万", "亿", *"0123456789"]) for _ in range(rnd.randint(0, 5)))
+        s = rnd.choice(["", "百分之"]) + left + rnd.choice(["点", "点", "."]) + right
+        assert fast(s) == general(s), s
+
+
+def test_rank_matches_are_those_of_finditer() -> None:
+    # _rank_matches tries the rank pattern only up to _RANK_LEAD characters before each 第 or 首
+    from workreport.pipeline.extract import mentions
+
+    rnd = random.Random(31)
+    alphabet = [
+        *"第首位名居列排全国省市区世界球各同类城中单批个次届产", "保持", "全国", "同类城市", "各省区", "首位", "第一",
+        *"0123456789", *"一二三四五六七八九十两", " ", "\u3000",
+    ]  # fmt: skip
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+        lo = rnd.randint(0, len(text))
+        hi = rnd.randint(lo, len(text))
+        want = [(m.span(), m.groups()) for m in mentions._RANK.finditer(text, lo, hi)]
+        got = [(m.span(), m.groups()) for m in mentions._rank_matches(text, lo, hi)]
+        assert got == want, (text, lo, hi)
+
+
+def test_heads_subject_is_the_test_of_the_cut() -> None:
+    # _heads_subject tests where the count stands first, then searches text[a.end:b.start] in place
+    from decimal import Decimal
+
+    from workreport.pipeline.extract import mentions
+
+    def of_the_cut(text: str, lo: int, a: mentions.Mention, b: mentions.Mention, breaks: list[int]) -> bool:
+        if a.family != "count" or b.family not in mentions._HEADED:
+            return False
+        between = text[a.end : b.start]
+        return (
+            len(between) <= 25
+            and not mentions._CLAUSE_BREAK.search(between)
+            and a.start - mentions._clause_start(breaks, a.start, lo) <= 2
+        )
+
+    rnd = random.Random(37)
+    alphabet = [*",，;:。、", *"项目企业个三增长", "12", " "]
+    families = ["count", "percent", "money", "rank"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 60)))
+        lo = rnd.randint(0, len(text) - 1)
+        breaks = mentions._clause_marks(text, lo, len(text))
+        for _ in range(6):
+            a0 = rnd.randint(lo, len(text))
+            a1 = rnd.randint(a0, len(text))
+            b0 = rnd.randint(lo, len(text))
+            b1 = rnd.randint(b0, len(text))
+            a = mentions.Mention(a0, a1, a0, a1, Decimal(1), "count", rnd.choice(families))
+            b = mentions.Mention(b0, b1, b0, b1, Decimal(1), "count", rnd.choice(families))
+            assert mentions._heads_subject(text, lo, a, b, breaks) == of_the_cut(text, lo, a, b, breaks), (text, lo)

@@ -350,21 +350,31 @@ _SHAPES_KEPT: Final = 4096
 def _by_shape(s: str, *, allow_abbrev: bool) -> Decimal:
     """``_Parser(_tokens(s), allow_abbrev=allow_abbrev).number()`` for ``s`` made of
     ``_SECTION_CHARS`` alone, read by its shape."""
-    key = (s.translate(_SHAPE_OF), allow_abbrev)
-    if key in _SHAPES:
-        read = _SHAPES[key]
-    else:
-        read = _shape_reading(*key)
-        if len(_SHAPES) < _SHAPES_KEPT:
-            _SHAPES[key] = read
+    read = _shape_of(s, allow_abbrev)
     if read is None:
         raise _Reject
     if read is _PARSE:
         return _Parser(_tokens(s), allow_abbrev=allow_abbrev, levels=False).number()
+    return Decimal(_shape_value(s, read))
+
+
+def _shape_of(s: str, allow_abbrev: bool) -> _Reading | None:
+    """How the parser reads numerals of ``s``'s shape (``_shape_reading``), kept once read."""
+    key = (s.translate(_SHAPE_OF), allow_abbrev)
+    if key in _SHAPES:
+        return _SHAPES[key]
+    read = _shape_reading(*key)
+    if len(_SHAPES) < _SHAPES_KEPT:
+        _SHAPES[key] = read
+    return read
+
+
+def _shape_value(s: str, read: _Reading) -> int:
+    """The value of ``s`` by its shape's reading: its digits times their places."""
     const, places = read
     for i, place in places:  # a loop, not sum() over a generator: a section has few digits
         const += _DIGITS[s[i]] * place
-    return Decimal(const)
+    return const
 
 
 def _shape_reading(shape: str, allow_abbrev: bool) -> _Reading | None:
@@ -425,6 +435,18 @@ def parse_numeral(s: str) -> Decimal:
             and (not point or (frac.isdigit() and frac.isascii() and len(frac) <= power))
         ):
             return Decimal(int(whole + frac) * 10 ** (power - len(frac)))
+        # 三千九百五十四亿: one section of Chinese numerals before one magnitude, read by its shape
+        # as _plain reads it, times the magnitude: an int, exact and canonical with no context
+        # (any other reading of the shape, or a section of 0, is left to the general path)
+        if power is not None and body and len(body) <= _SECTION_MAX and not body.strip(_SECTION_CHARS):
+            read = _shape_of(body, False)
+            if read is not None and read is not _PARSE:
+                section = _shape_value(body, read)
+                if section:
+                    return Decimal(section * 10**power)
+    decimal = _with_point(s) if "点" in s or "." in s else None
+    if decimal is not None:
+        return decimal
     try:
         with localcontext(_EXACT):
             if s.startswith("百分之"):
@@ -442,6 +464,34 @@ def parse_numeral(s: str) -> Decimal:
             return _canonical(value)
     except _Reject:
         raise NumeralError(f"not a numeral: {s!r}") from None
+
+
+def _with_point(s: str) -> Decimal | None:
+    """A numeral with a decimal point that is exact and canonical as built from its digits
+    (九十九点五, 百分之九十九点五, 5.3), read with no context; None for any other."""
+    if "点" in s:
+        return _section_point(s[3:] if s.startswith("百分之") else s)
+    whole, _, frac = s.partition(".")
+    # 5.3: Arabic digits, a point and digits not ending in 0 are canonical as read
+    if frac[-1:] not in ("", "0") and whole.isdigit() and whole.isascii() and frac.isdigit() and frac.isascii():
+        return Decimal(s)
+    return None
+
+
+def _section_point(s: str) -> Decimal | None:
+    """九十九点五: a section read by its shape, 点 and digits (no 两, no magnitude after them), as
+    ``_canonical(_plain(s))`` reads it, built from the digits with no context; None for any
+    other numeral (the general path decides)."""
+    left, _, right = s.partition("点")
+    if not left or not right or len(left) > _SECTION_MAX or left.strip(_SECTION_CHARS) or right.strip(_DIGITS_NOT_LIANG):
+        return None
+    read = _shape_of(left, False)
+    if read is None or read is _PARSE:
+        return None
+    whole = _shape_value(left, read)
+    digits = _chinese_digits(right).rstrip("0")
+    # _canonical: a whole number quantized to exponent 0, else normalized (no trailing zero)
+    return Decimal(f"{whole}.{digits}") if digits else Decimal(whole)
 
 
 # Two neighbouring digits written together mean "one or the other": 五六十, 十五六, 一两个.

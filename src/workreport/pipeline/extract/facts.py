@@ -400,7 +400,10 @@ def add_sentence_facts(  # noqa: C901  (one pass over the sentence's mentions: i
                     groups.append([m])
             held.append((m, cs))
         elif previous is not None:
-            _shared(text, previous_cs, previous, previous_phrase)  # the shared-value list: A、B均增长20%以上
+            # the shared-value list: A、B均增长20%以上; a phrase with no list and no 均 or 都
+            # (most) is none, and _shared would return at its first test
+            if "均" in previous_phrase or "都" in previous_phrase or "、" in previous_phrase.lstrip(" 、,"):
+                _shared(text, previous_cs, previous, previous_phrase)
             hedge_at = _to_facts(
                 facts, text, original, previous, cues, previous_cs, para, structure, topic, hedge_words, sentence, titles
             )

@@ -34,7 +34,7 @@ from workreport.pipeline.extract.vocabulary import CLAUSE_END, LOOKBACK, extract
 _OBJECT_REACH: Final = 40  # counted_object reads at most this far after a number
 
 
-def label_of(
+def label_of(  # noqa: C901  (one pass of label rules in order; the last two calls guarded by their first test)
     text: str,
     m: Mention,
     hi: int,
@@ -107,7 +107,13 @@ def label_of(
                 label = f"{previous.indicator.rsplit('…', 1)[0]}…{label}"
     if label[-1:] == "年" and (span := _SPAN_TAIL.search(label)) is not None and span.start() >= 2:
         label = label[: span.start()]  # 国家财政性教育经费支出五年 (累计7.79万亿元): how long, not what
-    return _with_change(text, _named_in_full(text, label, m, cs, lo), m), lead
+    # each called only when its first test can pass (most figures: neither)
+    if 3 < len(label) < 6 and m.indicator_id is None and cs > lo:
+        label = _named_in_full(text, label, m, cs, lo)
+    r = m.reading
+    if r is not None and r.verb is not None and not r.to:
+        label = _with_change(text, label, m)
+    return label, lead
 
 
 def _named_in_full(text: str, label: str, m: Mention, cs: int, lo: int) -> str:

@@ -272,6 +272,7 @@ def _numerals(text: str, lo: int, hi: int) -> list[_Found]:
 # Financial (大写) digits: alone in running text they are words (陆家嘴, 伍家岗, 着陆), not numbers.
 _CAPITAL_DIGITS: Final = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
 _MORE: Final = "多余几"  # after a numeral: more than it (三十多个, 1亿3千多万, 十余所, 十几家)
+_MORE_OR_GE: Final = frozenset(_MORE + "个")  # what opens 多万, 多个 or 个多百分点 after a numeral ("" is no member)
 _SIGNS: Final = "-−－负"
 _SIGN_AFTER: Final = frozenset("为是长速幅到至达高加")  # 增长负3.9%, 提高负1.1%, 增速为负: the words a signed figure follows
 _PERCENT_WORDS: Final = {"百分之": Decimal(1), "千分之": Decimal(100), "万分之": Decimal(100)}
@@ -332,6 +333,9 @@ class _Words:
     prefix_le: dict[str, tuple[str, ...]]
     prefix_about: dict[str, tuple[str, ...]]
     prefix_any: frozenset[str]  # the last characters of the three prefix tables' words
+    # the three prefix tables' words as one, each with its length and comparator (>=, <= or ~,
+    # in that order of precedence for a word of two tables), by last character, longest first
+    prefix_cmp: dict[str, tuple[tuple[str, int, str], ...]]
     suffix_any: dict[str, tuple[str, ...]]  # ge, le and about
     suffix_ge: frozenset[str]
     suffix_le: frozenset[str]
@@ -360,6 +364,7 @@ def _words() -> _Words:
         prefix_le=prefix_le,
         prefix_about=prefix_about,
         prefix_any=frozenset(prefix_ge) | frozenset(prefix_le) | frozenset(prefix_about),
+        prefix_cmp=_comparator_table(prefix_ge, prefix_le, prefix_about),
         suffix_any=_by_edge(tuple(cmp["suffix_ge"] + cmp["suffix_le"] + cmp["suffix_about"]), False),
         suffix_ge=frozenset(cmp["suffix_ge"]),
         suffix_le=frozenset(cmp["suffix_le"]),
@@ -368,6 +373,20 @@ def _words() -> _Words:
         ring_units=frozenset(nonfact["ring_units"]),
         ring_words=tuple(nonfact["ring_words"]),
     )
+
+
+def _comparator_table(*tables: dict[str, tuple[str, ...]]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    """The ge, le and about tables (in that order) merged: per last character, every word once
+    with the comparator of the first table holding it, longest first (sorted stably)."""
+    out: dict[str, dict[str, str]] = {}
+    for table, cmp in zip(tables, (">=", "<=", "~"), strict=True):
+        for c, words in table.items():
+            for w in words:
+                out.setdefault(c, {}).setdefault(w, cmp)
+    return {
+        c: tuple(sorted(((w, len(w), cmp) for w, cmp in words.items()), key=lambda x: x[1], reverse=True))
+        for c, words in out.items()
+    }
 
 
 def _before(text: str, i: int, lo: int, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -412,6 +431,7 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
 ) -> list[Mention]:
     cw = _words()
     label_cls = cw.label_cls
+    units_at = _units_by_first()
     size = len(text)
     if found is None:
         found = _numerals(text, lo, hi)
@@ -452,20 +472,21 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             continue
         # 6600多万, 1亿3千多万, 二十几万: 多/余/几 inside the numeral before its last multiplier
         more, skip = False, 0  # 多/余/几 written; skip: what stands between the numeral and its unit
-        if after and after in _MORE and e + 1 < hi and text[e + 1] in "万亿千百":
-            j = e + 1
-            while j < hi and text[j] in "万亿千百":
-                j += 1
-            try:
-                value, top = parse_numeral(raw + text[e + 1 : j]), None
-            except ValueError:
-                continue
-            e, more = j, True
-            after = text[e] if e < hi else ""
-        elif after and after in _MORE and e + 1 < hi and _match_unit(text, e + 1) is not None:
-            more, skip = True, 1
-        elif after == "个" and text[e + 1 : e + 2] in ("多", "余") and text.startswith("百分点", e + 2):
-            more, skip = True, 2  # 2个多百分点
+        if after in _MORE_OR_GE:  # most numbers: none of the three forms below (one test, not three)
+            if after in _MORE and e + 1 < hi and text[e + 1] in "万亿千百":
+                j = e + 1
+                while j < hi and text[j] in "万亿千百":
+                    j += 1
+                try:
+                    value, top = parse_numeral(raw + text[e + 1 : j]), None
+                except ValueError:
+                    continue
+                e, more = j, True
+                after = text[e] if e < hi else ""
+            elif after in _MORE and e + 1 < hi and _match_unit(text, e + 1) is not None:
+                more, skip = True, 1
+            elif after == "个" and text[e + 1 : e + 2] in ("多", "余") and text.startswith("百分点", e + 2):
+                more, skip = True, 2  # 2个多百分点
         # each word table is looked up only when the character touching the number ends (or
         # starts) one of its words: most numbers touch none
         if (
@@ -496,7 +517,13 @@ def _numeral_mentions(  # noqa: C901  (one branch per written form of a figure (
             unit: Unit | None = Unit("", "%", _PERCENT_WORDS[percent_word], "percent")
             j = e
         else:
-            unit = _unit_in(text, j)
+            # _unit_in(text, j), read in place: one call less per number
+            unit = None
+            if j < size:
+                for u, written, n, guard in units_at.get(text[j], ()):
+                    if text.startswith(written, j) and not (j + n < size and text[j + n] in guard):
+                        unit = u
+                        break
         if unit is None and raw.endswith("千") and len(raw) > 1:
             # 300万千瓦: the 千 belongs to the unit
             alt = _match_unit(text, e - 1)
@@ -894,9 +921,34 @@ def _word_mentions(text: str, lo: int, hi: int) -> Iterator[Mention]:  # noqa: C
         yield from _fractions(text, lo, hi)
 
 
+# _RANK's second arm opens with a lookbehind, for which the regex engine has no fast skip: its
+# finditer tried every character of the sentence. Every match holds 第 or 首 (of 首位) at most
+# _RANK_LEAD characters after its start, with no 第 or 首 before it (the groups 全国, 同类城市 …
+# hold neither): so it starts at most _RANK_LEAD characters before the first 第 or 首 at or
+# after its start, and only those offsets are tried.
+_RANK_MARK: Final = re.compile("[第首]")
+_RANK_LEAD: Final = 4  # the longest group before 首位 or 第 (同类城市)
+
+
+def _rank_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """``_RANK.finditer(text, lo, hi)``, tried only at the offsets up to ``_RANK_LEAD`` before each
+    第 or 首."""
+    pos = lo  # no match starts before it: the end of the last one
+    while (mark := _RANK_MARK.search(text, pos, hi)) is not None:
+        t = mark.start()
+        for p in range(t - _RANK_LEAD if t - _RANK_LEAD > pos else pos, t + 1):
+            m = _RANK.match(text, p, hi)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = t + 1
+
+
 def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
     """第3位, 居全国首位, 位列全国第十二, 保持全国第一."""
-    for m in _RANK.finditer(text, lo, hi):
+    for m in _rank_matches(text, lo, hi):
         if m[4]:  # 位列全国第十二: a ranking verb names the rank without 位 or 名
             read = _word_value(m[4])
             if read is not None:
@@ -1055,15 +1107,18 @@ def _with_comparators(text: str, lo: int, hi: int, m: Mention) -> Mention:
 
 def _comparator_before(text: str, at: int, lo: int) -> tuple[str, str] | None:
     """The longest comparator word written right before ``at`` and the comparator it gives
-    (超过 >=, 不超过 <=, 近 ~), or None; 过 after 经, 通 … is part of a verb (经过)."""
-    cw = _words()
-    ge = _before(text, at, lo, cw.prefix_ge)
-    le = _before(text, at, lo, cw.prefix_le)
-    about = _before(text, at, lo, cw.prefix_about)
-    word = max((p for p in (ge, le, about) if p), key=len, default=None)
-    if word is None or (word == "过" and text[at - 2 : at - 1] in _NOT_PAST):
+    (超过 >=, 不超过 <=, 近 ~), or None; 过 after 经, 通 … is part of a verb (经过).
+
+    One walk over the merged table (``_Words.prefix_cmp``): its first word written there is the
+    longest of the three tables' words, and the table that gives its comparator comes first."""
+    if at <= lo:
         return None
-    return word, ">=" if word == ge else "<=" if word == le else "~"
+    for word, n, cmp in _words().prefix_cmp.get(text[at - 1], ()):
+        if at - n >= lo and text.startswith(word, at - n):
+            if word == "过" and text[at - 2 : at - 1] in _NOT_PAST:
+                return None
+            return word, cmp
+    return None
 
 
 _NOT_PAST: Final = frozenset("经通超度越穿不")  # 过 after these is a word (经过), not "more than"
@@ -1209,8 +1264,14 @@ def _heads_subject(text: str, lo: int, a: Mention, b: Mention, breaks: list[int]
     rate or amount of the same clause is about (``breaks``: the sentence's clause marks)."""
     if a.family != "count" or b.family not in _HEADED:
         return False
-    between = text[a.end : b.start]
-    return len(between) <= 25 and not _CLAUSE_BREAK.search(between) and a.start - _clause_start(breaks, a.start, lo) <= 2
+    # the count opening its clause first: in a list most counts open none, and the text between
+    # the two is then neither cut nor searched (the pattern, a character class, finds in
+    # text[a.end : b.start] what it finds in that cut)
+    return (
+        b.start - a.end <= 25
+        and a.start - _clause_start(breaks, a.start, lo) <= 2
+        and not _CLAUSE_BREAK.search(text, a.end, b.start)
+    )
 
 
 _CLAUSE_BREAK: Final = re.compile(r"[,，;:。]")
