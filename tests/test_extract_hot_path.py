@@ -489,25 +489,33 @@ def test_comparator_before_is_the_longest_of_three_tables() -> None:
             assert mentions._comparator_before(text, at, lo) == three_tables(text, at, lo), (text, at, lo)
 
 
-def test_section_before_a_magnitude_is_read_as_the_general_path_reads_it() -> None:
-    # parse_numeral reads a Chinese section before 万, 亿 or 万亿 by its shape, with no context
+def _general_reading(s: str) -> object:
+    """What parse_numeral's general path (its decimal context, no fast path) makes of ``s``."""
     from decimal import localcontext
 
+    from workreport.pipeline import numerals
+
+    try:
+        with localcontext(numerals._EXACT):
+            return numerals._canonical(numerals._plain(s[3:] if s.startswith("百分之") else s)).as_tuple()
+    except numerals._Reject:
+        return "rejected"
+
+
+def _fast_reading(s: str) -> object:
+    """What parse_numeral makes of ``s``, fast paths and all."""
     from workreport.errors import NumeralError
     from workreport.pipeline import numerals
 
-    def general(s: str) -> object:
-        try:
-            with localcontext(numerals._EXACT):
-                return numerals._canonical(numerals._plain(s)).as_tuple()
-        except numerals._Reject:
-            return "rejected"
+    try:
+        return numerals.parse_numeral(s).as_tuple()
+    except NumeralError:
+        return "rejected"
 
-    def fast(s: str) -> object:
-        try:
-            return numerals.parse_numeral(s).as_tuple()
-        except NumeralError:
-            return "rejected"
+
+def test_section_before_a_magnitude_is_read_as_the_general_path_reads_it() -> None:
+    # parse_numeral reads a Chinese section before 万, 亿 or 万亿 by its shape, with no context
+    from workreport.pipeline import numerals
 
     rnd = random.Random(23)
     chars = [*numerals._SECTION_CHARS, *"十百千零一二两三九"]
@@ -518,28 +526,12 @@ def test_section_before_a_magnitude_is_read_as_the_general_path_reads_it() -> No
             body = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 9)))
         s = body + rnd.choice(["万", "亿", "万亿", "亿万", "万万", ""])
         if s:
-            assert fast(s) == general(s), s
+            assert _fast_reading(s) == _general_reading(s), s
 
 
 def test_plain_points_are_read_as_the_general_path_reads_them() -> None:
     # parse_numeral builds 九十九点五, 百分之九十九点五 and 5.3 from their digits, with no context
-    from decimal import localcontext
-
-    from workreport.errors import NumeralError
     from workreport.pipeline import numerals
-
-    def general(s: str) -> object:
-        try:
-            with localcontext(numerals._EXACT):
-                return numerals._canonical(numerals._plain(s[3:] if s.startswith("百分之") else s)).as_tuple()
-        except numerals._Reject:
-            return "rejected"
-
-    def fast(s: str) -> object:
-        try:
-            return numerals.parse_numeral(s).as_tuple()
-        except NumeralError:
-            return "rejected"
 
     rnd = random.Random(29)
     chars = [*numerals._SECTION_CHARS, *"十百千零一二两三九"]
@@ -552,7 +544,7 @@ def test_plain_points_are_read_as_the_general_path_reads_them() -> None:
             left = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(0, 4)))
         right = "".join(rnd.choice([*numerals._DIGITS, "点", "万", "亿", *"0123456789"]) for _ in range(rnd.randint(0, 5)))
         s = rnd.choice(["", "百分之"]) + left + rnd.choice(["点", "点", "."]) + right
-        assert fast(s) == general(s), s
+        assert _fast_reading(s) == _general_reading(s), s
 
 
 def test_rank_matches_are_those_of_finditer() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -836,12 +836,35 @@ _MARKED: Final[dict[int, tuple[re.Pattern[str], dict[str, tuple[frozenset[str], 
 }
 
 
+def _matches_near_marks(
+    pattern: re.Pattern[str],
+    marks: re.Pattern[str],
+    starts: Callable[[re.Match[str], int], Iterable[int]],
+    text: str,
+    lo: int,
+    hi: int,
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, lo, hi)`` for a pattern whose every match starts at one of the
+    offsets ``starts(mark, pos)`` gives for the first of ``marks`` at or after ``pos`` (the end
+    of the last match): the pattern is tried there only, in order, not at every character."""
+    pos = lo
+    while (mark := marks.search(text, pos, hi)) is not None:
+        for p in starts(mark, pos):
+            m = pattern.match(text, p, hi)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = mark.start() + 1
+
+
 def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text, lo, hi)``, the pattern tried only at the number before each of
     its marks (``_MARKED``): as many tries as marks, not one per character."""
     marks, runs = _MARKED[id(pattern)]
-    pos = lo  # no match starts before it: the end of the last one
-    while (mark := marks.search(text, pos, hi)) is not None:
+
+    def number_starts(mark: re.Match[str], pos: int) -> Iterator[int]:
         t = mark.start()
         chars, digits_and_spaces = runs[mark[0]]
         s = t
@@ -849,16 +872,10 @@ def _matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Iterator[
             text[s - 1] in chars or (digits_and_spaces and (text[s - 1].isdecimal() or text[s - 1].isspace()))
         ):
             s -= 1
-        for p in range(s, t):
-            if p > s and not text[p - 1].isspace():
-                continue  # right after a character of the number: the lookbehind refuses
-            m = pattern.match(text, p, hi)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = t + 1
+        # not right after a character of the number (the lookbehind refuses there)
+        return (p for p in range(s, t) if p == s or text[p - 1].isspace())
+
+    return _matches_near_marks(pattern, marks, number_starts, text, lo, hi)
 
 
 # A character every word form holds, one per test of _word_mentions (第 or 首位, 前, 位, 百 千 万 亿,
@@ -930,20 +947,15 @@ _RANK_MARK: Final = re.compile("[第首]")
 _RANK_LEAD: Final = 4  # the longest group before 首位 or 第 (同类城市)
 
 
+def _rank_starts(mark: re.Match[str], pos: int) -> range:
+    t = mark.start()
+    return range(t - _RANK_LEAD if t - _RANK_LEAD > pos else pos, t + 1)
+
+
 def _rank_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
     """``_RANK.finditer(text, lo, hi)``, tried only at the offsets up to ``_RANK_LEAD`` before each
     第 or 首."""
-    pos = lo  # no match starts before it: the end of the last one
-    while (mark := _RANK_MARK.search(text, pos, hi)) is not None:
-        t = mark.start()
-        for p in range(t - _RANK_LEAD if t - _RANK_LEAD > pos else pos, t + 1):
-            m = _RANK.match(text, p, hi)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = t + 1
+    return _matches_near_marks(_RANK, _RANK_MARK, _rank_starts, text, lo, hi)
 
 
 def _ranks(text: str, lo: int, hi: int) -> Iterator[Mention]:
