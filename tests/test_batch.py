@@ -305,6 +305,71 @@ def test_a_batch_killed_part_way_finishes_without_redoing_work(
     assert part_files(one_process[0]) == part_files(out)  # and nothing left over
 
 
+def test_an_interrupted_extract_says_how_many_it_wrote_and_the_same_run_again_does_the_rest(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "interrupted"
+
+    def interrupt_at_the_fifth(done: int, _total: int, _bytes: int) -> None:
+        if done == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        extract_corpus([corpus], out, workers=1, progress=interrupt_at_the_fifth)
+    assert not isinstance(caught.value, Exception)
+    (note,) = caught.value.__notes__
+    written = int(note.split(" ", 1)[0])
+    assert note == (
+        f"{written} document(s) written to {out} before it (each file whole: written aside, then "
+        "renamed); the same command again skips them and extracts the rest"
+    )
+    done_before = {e["sha256"] for e in manifest_entries(out) if e["status"] == "done"}
+    assert 0 < written == len(done_before) <= 5
+    result = extract_corpus([corpus], out, workers=1)
+    assert result.done == N_REPORTS - written and not result.failed[2:]
+
+
+def test_ctrl_c_stops_an_ingest_with_a_line_that_says_what_it_stored(tmp_path: Path) -> None:
+    """As a user meets it: SIGINT to the command's process group (what Ctrl-C sends) while it
+    runs. One line says what was stored, no traceback, exit status 130, the database holds
+    exactly that, and the same command again stores the rest."""
+    reports = tmp_path / "reports"  # enough for a few batches: the signal comes after the first
+    _make_corpus_module().make_corpus(200, reports, SEED)
+    n_reports = sum(1 for p in reports.rglob("*") if p.is_file() and not p.name.startswith("_"))
+    db = tmp_path / "interrupted.sqlite"
+    cmd = [sys.executable, "-m", "workreport.cli", "ingest", str(reports), "--db", str(db), "--workers", "1"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stderr is not None
+        os.set_blocking(proc.stderr.fileno(), False)
+        err = b""
+        deadline = time.monotonic() + 120
+        while not err and time.monotonic() < deadline and proc.poll() is None:
+            err += proc.stderr.read() or b""  # the progress line: a batch is stored, more to come
+            time.sleep(0.005)
+        if proc.poll() is not None:
+            pytest.fail("the ingest finished before it could be interrupted")
+        os.killpg(proc.pid, signal.SIGINT)
+        out, rest = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=60)
+    lines = (err + rest).decode().replace("\r", "\n").splitlines()
+    assert proc.returncode == 130, lines
+    assert "Traceback" not in "\n".join(lines) and out == b""
+    (said,) = [line for line in lines if line.startswith("workreport: interrupted")]
+    stored = int(said.split(": ", 2)[2].split(" ", 1)[0])
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == stored
+    finally:
+        conn.close()
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert f"added {n_reports - stored}," in again.stdout
+
+
 def test_a_changed_file_is_extracted_again_and_its_old_rows_go(corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPORTS
 
 CITY = REPORTS / "city_2024.txt"
@@ -94,3 +96,20 @@ def test_eval_prints_the_figures() -> None:
 def test_demo_runs_on_the_bundled_examples() -> None:
     out = run("demo").stdout
     assert "facts" in out
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_exit_status_130(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A command interrupted with nothing to say about what it kept: one line, no traceback, 130
+    (what a shell reports for a command Ctrl-C stopped), not Click's `Aborted!` and 1."""
+    from click.testing import CliRunner
+
+    import workreport.registry
+    from workreport.cli import main
+
+    def interrupted(_db: object) -> dict[str, object]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workreport.registry, "info", interrupted)
+    result = CliRunner().invoke(main, ["info", "--db", str(tmp_path / "registry.sqlite")])
+    assert (result.exit_code, result.output) == (130, "workreport: interrupted\n")
+

@@ -656,3 +656,30 @@ def test_what_the_worker_pool_raises_reaches_the_caller_and_the_batch_is_not_hal
         assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0  # the open batch rolled back
     finally:
         conn.close()
+
+
+def test_an_interrupted_ingest_says_what_it_stored_and_the_same_run_again_does_the_rest(tmp_path: Path) -> None:
+    """Ctrl-C stays a KeyboardInterrupt (an ``except Exception`` must not swallow it) and says,
+    in a note, how many reports the committed transactions stored: as many as the database
+    holds. Run again, the ingest skips them and stores the rest."""
+    _root, paths = _corpus(tmp_path)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+    def interrupt_at_the_second(done: int, _total: int, _bytes: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        ingest_corpus(url, paths[:3], workers=1, batch_size=1, progress=interrupt_at_the_second)
+    assert not isinstance(caught.value, Exception)
+    assert caught.value.__notes__ == [
+        "2 report(s) stored before it (a batch of up to 1 is stored whole or not at all); "
+        "the same command again skips them and stores the rest"
+    ]
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    try:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    finally:
+        conn.close()
+    again = ingest_corpus(url, paths[:3], workers=1)
+    assert (len(again.added), len(again.unchanged), again.failed) == (1, 2, [])

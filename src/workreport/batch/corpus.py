@@ -374,6 +374,13 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
                 extract_part, jobs(), lambda j: (j.path, j.data, j.sha256, fmt, j.suffix), broken, total=total
             ):
                 write(job, outcome)
+    except KeyboardInterrupt as exc:
+        # still a KeyboardInterrupt (an `except Exception` must not swallow it), with what is kept
+        exc.add_note(
+            f"{result.done} document(s) written to {out} before it (each file whole: written aside, "
+            "then renamed); the same command again skips them and extracts the rest"
+        )
+        raise
     finally:
         manifest.close()
     _sweep(out, manifest.referenced())

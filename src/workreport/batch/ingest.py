@@ -117,6 +117,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 progress(finished, total, done_bytes)
 
     seen: set[str] = set()
+    committed = [0]  # reports stored by the transactions committed so far
 
     def row_jobs(path: str) -> Iterator[Job]:
         try:
@@ -196,6 +197,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                 if attempt == TRANSIENT_RETRIES or not is_transient(exc):
                     raise
                 time.sleep(0.1 * (attempt + 1))
+        committed[0] += sum(o.status != "failed" for o in outcomes)  # first: an interrupt may come next
         ready = [job for job, p in batch if p.reason is None and p.doc is not None and p.structure is not None]
         stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
         for job, p in batch:  # counted once the transaction is committed
@@ -213,9 +215,17 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         return Parsed(job.path, reason=reason)
 
     results = runner.run(parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True)
-    with seeding, _Feed(results, FEED_ROOM) as feed:
-        while (first := feed.next()) is not None:
-            write([], first, feed)
+    try:
+        with seeding, _Feed(results, FEED_ROOM) as feed:
+            while (first := feed.next()) is not None:
+                write([], first, feed)
+    except KeyboardInterrupt as exc:
+        # still a KeyboardInterrupt (an `except Exception` must not swallow it), with what is kept
+        exc.add_note(
+            f"{committed[0]} report(s) stored before it (a batch of up to {batch_size} is stored whole or "
+            "not at all); the same command again skips them and stores the rest"
+        )
+        raise
     if result.added or result.updated or result.replaced:
         db.finish_bulk_load()
     return result

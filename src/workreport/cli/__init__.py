@@ -8,6 +8,6 @@ on stderr and a non-zero exit, never a traceback. ``common``: the group, errors,
 from __future__ import annotations
 
 from workreport.cli import extract, panel, progress, registry, serve  # noqa: F401  (each registers its commands)
-from workreport.cli.common import main
+from workreport.cli.common import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

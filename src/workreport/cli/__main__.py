@@ -1,5 +1,5 @@
 """``python -m workreport.cli``: the same as the ``workreport`` command."""
 
-from workreport.cli import main
+from workreport.cli import run
 
-main()
+run()

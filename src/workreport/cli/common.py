@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -22,10 +23,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 FACT_FIELDS = tuple(f.name for f in dataclasses.fields(Fact))
 
-__all__ = ["FACT_FIELDS", "clip", "emit", "fact_number_text", "fails_cleanly", "main", "number_text", "table", "wrap"]
+__all__ = ["FACT_FIELDS", "clip", "emit", "fact_number_text", "fails_cleanly", "main", "number_text", "run", "table", "wrap"]
+
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C stopped
+
 
 def fails_cleanly(fn: F) -> F:
-    """Wrap a command so a WorkreportError prints one line and exits 1, and a closed pipe exits 0."""
+    """Wrap a command so a WorkreportError prints one line and exits 1, a closed pipe exits 0,
+    and Ctrl-C prints what the interrupted work kept (the notes the library added) and exits 130."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -35,6 +40,10 @@ def fails_cleanly(fn: F) -> F:
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)
+        except KeyboardInterrupt as exc:
+            kept = "; ".join(getattr(exc, "__notes__", ()))
+            click.echo(f"workreport: interrupted{': ' + kept if kept else ''}", err=True)
+            sys.exit(INTERRUPTED_EXIT)
 
     return wrapper  # type: ignore[return-value]
 
@@ -58,6 +67,16 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 )
 def main() -> None:
     """Facts, targets and outcomes from Chinese government work reports (政府工作报告)."""
+
+def run() -> None:
+    """The ``workreport`` command (and ``python -m workreport.cli``): :func:`main`, after which
+    Ctrl-C no longer interrupts the exit. The command has said all it has to say; a Ctrl-C
+    during the clean-up at exit (multiprocessing joining its helper processes) would only
+    print a traceback."""
+    try:
+        main()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
