@@ -113,3 +113,9 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_status_130(monkeypatch: pyte
     result = CliRunner().invoke(main, ["info", "--db", str(tmp_path / "registry.sqlite")])
     assert (result.exit_code, result.output) == (130, "workreport: interrupted\n")
 
+
+def test_an_in_memory_database_is_refused_in_one_line() -> None:
+    # its readers and writer would each see a database of their own: a traceback before
+    proc = run("info", "--db", "sqlite://", ok=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("workreport: error: cannot open the database sqlite://: an in-memory SQLite")

@@ -127,6 +127,15 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _in_memory(url: str) -> bool:
+    """True for an SQLite URL of a database in memory (``sqlite://``, ``sqlite:///:memory:``,
+    ``mode=memory``)."""
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("://", 1)[1]
+    return path in ("", "/", "/:memory:") or path.startswith("/:memory:?") or "mode=memory" in path
+
+
 @contextlib.contextmanager
 def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
     """Only one process runs migrations at a time (two first ingests may start together)."""
@@ -189,6 +198,13 @@ class Database:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
+        if _in_memory(self.url):
+            # each connection would get a database of its own: readers would not see the writer's
+            raise StoreError(
+                f"cannot open the database {self.url}: an in-memory SQLite database cannot hold a "
+                "registry (its readers and its writer are separate connections); give a file, "
+                "e.g. registry.sqlite"
+            )
         try:
             self.engine = make_engine(self.url)
             upgrade(self.engine, self.url)
