@@ -119,3 +119,18 @@ def test_an_in_memory_database_is_refused_in_one_line() -> None:
     proc = run("info", "--db", "sqlite://", ok=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("workreport: error: cannot open the database sqlite://: an in-memory SQLite")
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    db = str(tmp_path / "registry.sqlite")
+    for args in (
+        ("extract", str(CITY), "--format", "parquet", "-o", str(blocker / "out")),
+        ("export", "--db", db, "-o", str(blocker / "out")),
+    ):
+        proc = run(*args, ok=False)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        said = proc.stderr.splitlines()
+        assert len(said) == 1 and said[0].startswith(f"workreport: error: {blocker / 'out'}"), said
+        assert said[0].endswith(": Not a directory"), said

@@ -29,8 +29,9 @@ INTERRUPTED_EXIT = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C stop
 
 
 def fails_cleanly(fn: F) -> F:
-    """Wrap a command so a WorkreportError prints one line and exits 1, a closed pipe exits 0,
-    and Ctrl-C prints what the interrupted work kept (the notes the library added) and exits 130."""
+    """Wrap a command so a WorkreportError, or a file it cannot read or write, prints one line and
+    exits 1, a closed pipe exits 0, and Ctrl-C prints what the interrupted work kept (the notes
+    the library added) and exits 130."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -40,6 +41,10 @@ def fails_cleanly(fn: F) -> F:
             sys.exit(1)
         except BrokenPipeError:
             sys.exit(0)
+        except OSError as exc:  # a file or folder the command cannot read or write
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"workreport: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
         except KeyboardInterrupt as exc:
             kept = "; ".join(getattr(exc, "__notes__", ()))
             click.echo(f"workreport: interrupted{': ' + kept if kept else ''}", err=True)

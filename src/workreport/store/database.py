@@ -284,7 +284,9 @@ def is_transient(exc: StoreError) -> bool:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:300]
+    # SQLAlchemy ends its messages with a link to its error page: no help to our users
+    said = str(exc).split("(Background on this error at:", 1)[0]
+    return " ".join(said.split())[:300]
 
 
 # --------------------------------------------------------------------------- full-text index in batches
