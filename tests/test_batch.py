@@ -436,6 +436,26 @@ def test_sources_from_files_folders_and_globs(tmp_path: Path) -> None:
     assert list(iter_sources([missing])) == [missing]
 
 
+def test_a_folder_without_reports_or_a_glob_matching_nothing_is_an_error_not_an_empty_run(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "reports.csv").write_text("title,full_text\n")
+    with pytest.raises(InputError, match=r"empty: no report file in this folder \(\.docx, .*\.txt"):
+        list(iter_sources([tmp_path / "empty"]))
+    with pytest.raises(InputError, match=r"tables: no report file .* holds tables of reports, read only when asked"):
+        list(iter_sources([tmp_path / "tables"]))
+    assert list(iter_sources([tmp_path / "tables"], tables=True)) == [tmp_path / "tables" / "reports.csv"]
+    with pytest.raises(InputError, match=r"nothing\*\.txt: no file matches"):
+        list(iter_sources([f"{tmp_path}/nothing*.txt"]))
+    for run in (
+        lambda: extract_corpus([tmp_path / "empty"], tmp_path / "out", workers=1),
+        lambda: ingest_corpus(f"sqlite:///{tmp_path / 'db.sqlite'}", [tmp_path / "empty"], workers=1),
+    ):
+        with pytest.raises(InputError, match="no report file in this folder"):
+            run()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "db.sqlite").exists()  # nothing made
+
+
 def test_a_missing_file_is_a_failure_not_a_crash(tmp_path: Path) -> None:
     result = extract_corpus([tmp_path / "missing.txt"], tmp_path / "out", workers=1)
     assert result.failed == [(str(tmp_path / "missing.txt"), "no such file")]

@@ -631,7 +631,7 @@ def test_a_batch_is_committed_when_its_time_is_up_while_the_next_report_is_slow(
     db = Database(f"sqlite:///{db_path}")
     try:
         runner = _SlowRunner(db_path, pauses=[0.0, 0.0, 1.5])
-        result = ingest._ingest_into(db, paths[:3], runner, None, 50)  # type: ignore[arg-type]
+        result = ingest._ingest_into(db, [str(p) for p in paths[:3]], 3, runner, None, 50)  # type: ignore[arg-type]
     finally:
         db.close()
     assert len(result.added) == 3 and not result.failed
@@ -648,7 +648,7 @@ def test_what_the_worker_pool_raises_reaches_the_caller_and_the_batch_is_not_hal
     db = Database(f"sqlite:///{db_path}")
     try:
         with pytest.raises(RuntimeError, match="the pool broke"):
-            ingest._ingest_into(db, paths[:3], _SlowRunner(db_path, pauses=[0.0] * 3, fail_at=2), None, 50)  # type: ignore[arg-type]
+            ingest._ingest_into(db, [str(p) for p in paths[:3]], 3, _SlowRunner(db_path, pauses=[0.0] * 3, fail_at=2), None, 50)  # type: ignore[arg-type]
     finally:
         db.close()
     conn = sqlite3.connect(db_path)

@@ -265,13 +265,14 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
         raise InputError("Parquet output needs pyarrow: pip install 'workreport[parquet]'")
     n_workers = check_workers(workers)
     started = time.perf_counter()
+    # the inputs checked before the output folder is made or touched
+    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
+    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
     out = Path(out_dir)
     _prepare(out, fmt)
     ext = "parquet" if fmt == "parquet" else "jsonl"
     manifest = _Manifest(out, ext)
     _sweep(out, manifest.referenced())
-    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
-    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
     result = BatchResult(out_dir=out)
     finished = 0
     done_bytes = 0

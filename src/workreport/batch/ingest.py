@@ -62,6 +62,9 @@ def ingest_corpus(
     n_workers = check_workers(workers)
     if batch_size < 1:
         raise InputError(f"batch_size must be 1 or more, not {batch_size}")
+    # the inputs checked (a table's columns too) before a worker starts or the database opens
+    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
+    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
     # enough in flight that the workers keep going while a batch is written
     window = in_flight or batch_size + TASKS_PER_WORKER * n_workers
     # the workers yield the CPU to the one writer, the pipeline's narrowest part: with as many
@@ -70,23 +73,25 @@ def ingest_corpus(
     with Runner[Parsed](n_workers, None, window, nice=WORKER_NICE) as runner:
         runner.start()  # the workers start up while the database opens
         if isinstance(db_url, Database):
-            return _ingest_into(db_url, inputs, runner, progress, batch_size, columns, tables)
+            return _ingest_into(db_url, paths, total, runner, progress, batch_size, columns)
         db = Database(db_url)
         try:
-            return _ingest_into(db, inputs, runner, progress, batch_size, columns, tables)
+            return _ingest_into(db, paths, total, runner, progress, batch_size, columns)
         finally:
             db.close()
 
 
 def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched commits share its counts and progress)
     db: Database,
-    inputs: Iterable[str | os.PathLike[str]],
+    paths: list[str],
+    total: int,
     runner: Runner[Parsed],
     progress: Progress | None,
     batch_size: int,
     columns: Columns | None = None,
-    tables: bool = False,
 ) -> IngestResult:
+    """The ingest of ``paths`` (report files and tables, as :func:`iter_sources` names them;
+    ``total`` documents in all) into ``db``, the reports read and extracted by ``runner``."""
     from sqlalchemy import select
 
     from workreport import registry
@@ -100,9 +105,6 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             sha: version
             for sha, version in session.execute(select(DocumentRow.sha256, DocumentRow.extractor_version))
         }
-    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
-    # a table's rows are its documents; its columns are checked before anything is done
-    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
     finished = 0
     done_bytes = 0
 

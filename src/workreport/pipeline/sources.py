@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from workreport.errors import InputError
 from workreport.pipeline.read import REPORT_SUFFIXES
 from workreport.pipeline.tables import TABLE_SUFFIXES
 
@@ -38,7 +39,9 @@ def iter_sources(inputs: Iterable[str | os.PathLike[str]], *, tables: bool = Fal
     tables of reports (.csv .tsv .parquet .jsonl .ndjson) only if ``tables``; a glob
     (``corpus/**/*.txt``, ``**`` spans folders) its matching files sorted. A path named twice
     comes once. A name that is neither (a missing file) comes as it is, to fail when read.
-    A table named as a file or matched by a glob comes as it is: the caller reads its rows."""
+    A table named as a file or matched by a glob comes as it is: the caller reads its rows.
+    A folder without a report file, or a glob that matches no file, is an InputError: a run
+    over nothing is a mistyped name far more often than what was meant."""
     suffixes = REPORT_SUFFIXES | TABLE_SUFFIXES if tables else REPORT_SUFFIXES
     seen: set[str] = set()
     for item in inputs:
@@ -51,9 +54,22 @@ def iter_sources(inputs: Iterable[str | os.PathLike[str]], *, tables: bool = Fal
             found = (p,)
         else:
             found = sorted(Path(m) for m in glob.iglob(name, recursive=True) if os.path.isfile(m))
+        empty = True
         for path in found:
+            empty = False
             key = os.path.abspath(path)
             if key in seen:
                 continue
             seen.add(key)
             yield path
+        if empty:
+            raise InputError(_nothing_in(p, tables), path=name)
+
+
+def _nothing_in(p: Path, tables: bool) -> str:
+    if not p.is_dir():
+        return "no file matches"
+    wanted = ", ".join(sorted(REPORT_SUFFIXES | TABLE_SUFFIXES if tables else REPORT_SUFFIXES))
+    if not tables and next(_walk(p, TABLE_SUFFIXES), None) is not None:
+        return f"no report file in this folder ({wanted}); it holds tables of reports, read only when asked (--tables)"
+    return f"no report file in this folder ({wanted})"
