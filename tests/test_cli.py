@@ -134,3 +134,9 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Pa
         said = proc.stderr.splitlines()
         assert len(said) == 1 and said[0].startswith(f"workreport: error: {blocker / 'out'}"), said
         assert said[0].endswith(": Not a directory"), said
+
+
+def test_serve_refuses_a_port_out_of_range_in_one_line() -> None:
+    proc = run("serve", "--port", "99999", ok=False)  # a traceback from the socket's bind before
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "Invalid value for '--port': 99999 is not in the range 1<=x<=65535." in proc.stderr

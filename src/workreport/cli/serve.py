@@ -42,8 +42,8 @@ def digest_cmd(file: Path, fmt: str, output: Path | None, db: str | None) -> Non
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 for all)."
 )
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Server processes.")
 @click.option(
     "--login-to-read",
     is_flag=True,
