@@ -87,6 +87,13 @@ def test_read_extract_inspect_on_text() -> None:
     ]
     st = workreport.inspect(doc)
     assert [s.role for s in st.sections] == ["review", "plan"]
+    # the text itself does as well: the same facts, the spans into that string
+    assert workreport.extract(doc.text) == facts
+    assert workreport.inspect(doc.text) == st
+    assert [doc.text[f.start : f.end] for f in facts] == ["5%", "6%左右"]
+    for wrong in (None, b"bytes", 42):
+        with pytest.raises(TypeError, match=r"a report is a Document \(workreport.read\(path\)\) or its text as a str"):
+            workreport.extract(wrong)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- the HTTP API: no server

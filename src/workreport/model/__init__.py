@@ -9,7 +9,16 @@ for statuses, kinds, levels and changes.
 from __future__ import annotations
 
 from workreport.model.commitment import STATUSES, TASK_STATUSES, Commitment, Observation
-from workreport.model.document import Document, Metadata, Paragraph, Role, Section, Span, Structure
+from workreport.model.document import (
+    Document,
+    Metadata,
+    Paragraph,
+    Role,
+    Section,
+    Span,
+    Structure,
+    as_document,
+)
 from workreport.model.fact import (
     COMPARATORS,
     CORRECTABLE,
@@ -48,5 +57,6 @@ __all__ = [
     "Section",
     "Span",
     "Structure",
+    "as_document",
     "coerce_field",
 ]

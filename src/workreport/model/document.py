@@ -48,6 +48,18 @@ class Document:
         return self.path or "<text>"
 
 
+def as_document(report: Document | str) -> Document:
+    """``report`` as a Document: a str is the text itself (its spans index that string, as
+    written), a Document is itself; anything else is a TypeError that says what is taken."""
+    if isinstance(report, Document):
+        return report
+    if isinstance(report, str):
+        return Document(report)
+    raise TypeError(
+        f"a report is a Document (workreport.read(path)) or its text as a str, not {type(report).__name__}"
+    )
+
+
 @dataclass(slots=True)
 class Section:
     """A heading and everything under it, down to the next heading of its level or higher."""

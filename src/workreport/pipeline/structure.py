@@ -13,7 +13,7 @@ from functools import cache
 from typing import Final
 
 from workreport import rules
-from workreport.model import Document, Metadata, Paragraph, Role, Section, Span, Structure
+from workreport.model import Document, Metadata, Paragraph, Role, Section, Span, Structure, as_document
 from workreport.pipeline.normalise import normalise
 from workreport.pipeline.places import load as load_jurisdictions
 
@@ -966,8 +966,9 @@ def _lines_read(text: str, spans: list[Span]) -> tuple[list[str], list[bool]]:
     return rows, [is_furniture(line) for line in rows]
 
 
-def structure(doc: Document, normalised: str | None = None) -> Structure:
-    """Metadata, section tree and paragraph roles of ``doc``."""
+def structure(doc: Document | str, normalised: str | None = None) -> Structure:
+    """Metadata, section tree and paragraph roles of ``doc`` (a Document, or the text itself)."""
+    doc = as_document(doc)
     text = normalised if normalised is not None else normalise(doc.text)
     spans = list(lines(text))
     rows, furniture = _lines_read(text, spans)

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Iterator
 from typing import Final
 
-from workreport.model import Document, Fact, Span, Structure
+from workreport.model import Document, Fact, Span, Structure, as_document
 from workreport.pipeline.extract.facts import add_sentence_facts, sentence_zone
 from workreport.pipeline.extract.mentions import FIGURE_CHARS
 from workreport.pipeline.extract.vocabulary import SENTENCE_END, indicator_names
@@ -53,14 +53,16 @@ def sentences(text: str, lo: int, hi: int) -> list[Span]:
     return out
 
 
-def extract(doc: Document, structure: Structure | None = None, *, normalised: str | None = None) -> list[Fact]:
-    """Every fact in ``doc`` (FACTS.md), in text order, with spans into ``doc.text``.
+def extract(doc: Document | str, structure: Structure | None = None, *, normalised: str | None = None) -> list[Fact]:
+    """Every fact in ``doc`` (FACTS.md), in text order, with spans into ``doc.text``; ``doc``
+    may be the text itself (a str), the spans then indexing it.
     ``normalised``: ``normalise(doc.text)`` when the caller has it already (it structured the
     document from it): folding a report's text is 5% of reading it.
 
     A sentence without a digit, a numeral or a word a figure is written with (翻番, 倍增, 首位)
     holds no figure: it is passed over, and the zone it names (the paragraph's topic) is read
     only when a later sentence of the paragraph has figures."""
+    doc = as_document(doc)
     with collector_paused():
         return _extract(doc, structure, normalise(doc.text) if normalised is None else normalised)
 
