@@ -52,7 +52,9 @@ def ingest_corpus(
     extractor version are skipped without being extracted (``unchanged``), so an interrupted
     ingest, run again, picks up where it stopped. Documents are stored in input order, as
     :func:`workreport.registry.documents` stores them. ``db_url``: a URL (the database is opened
-    and closed here), or an open :class:`~workreport.store.Database`.
+    and closed here), or an open :class:`~workreport.store.Database`. ``progress(done, total,
+    bytes)``: after each committed batch (its reports at once) and each report skipped or
+    unreadable.
 
     A table of reports (.csv .tsv .parquet .jsonl .ndjson; in folders only with ``tables``)
     gives one document per row (:mod:`workreport.pipeline.tables`), its text and metadata from
@@ -110,10 +112,10 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
 
     counting = threading.Lock()  # the feed's thread counts what it skips, this one what it stores
 
-    def tick(size: int) -> None:
+    def tick(size: int, n: int = 1) -> None:
         nonlocal finished, done_bytes
         with counting:
-            finished += 1
+            finished += n
             done_bytes += size
             if progress is not None:
                 progress(finished, total, done_bytes)
@@ -211,7 +213,9 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
             else:
                 getattr(result, o.status).append(job.path)
                 result.unplaced += [(job.path, what) for what in o.unplaced]
-            tick(job.size)
+        # one step for the batch: a step a report would draw the progress line at the first
+        # of 50 reports stored at once, its rate and time left reckoned from that one
+        tick(sum(job.size for job, _p in batch), len(batch))
 
     def broken(job: Job, reason: str) -> Parsed:
         return Parsed(job.path, reason=reason)
