@@ -19,8 +19,8 @@ from workreport.batch.progress import Progress
 from workreport.batch.runner import Job, Outcome, Runner, check_workers, extract_part
 from workreport.errors import InputError, ReadError
 from workreport.pipeline.read import open_bytes
-from workreport.pipeline.sources import iter_sources
-from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_table, iter_rows
+from workreport.pipeline.sources import checked_sources
+from workreport.pipeline.tables import ROW_SUFFIX, Columns, is_table, iter_rows
 from workreport.publish.datasets import (
     DATASETS,
     SETTINGS,
@@ -265,9 +265,7 @@ def extract_corpus(  # noqa: C901  (one resumable run: the job feed, writer and 
         raise InputError("Parquet output needs pyarrow: pip install 'workreport[parquet]'")
     n_workers = check_workers(workers)
     started = time.perf_counter()
-    # the inputs checked before the output folder is made or touched
-    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
-    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
+    paths, total = checked_sources(inputs, tables=tables, columns=columns)  # before the output is made
     out = Path(out_dir)
     _prepare(out, fmt)
     ext = "parquet" if fmt == "parquet" else "jsonl"

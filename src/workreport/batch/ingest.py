@@ -14,8 +14,8 @@ from workreport.batch.progress import Progress
 from workreport.batch.runner import TASKS_PER_WORKER, Job, Parsed, Runner, check_workers, parse_document
 from workreport.errors import InputError, ReadError, StoreError
 from workreport.pipeline.read import open_bytes
-from workreport.pipeline.sources import iter_sources
-from workreport.pipeline.tables import ROW_SUFFIX, Columns, check_table, is_table, iter_rows
+from workreport.pipeline.sources import checked_sources
+from workreport.pipeline.tables import ROW_SUFFIX, Columns, is_table, iter_rows
 from workreport.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
@@ -64,9 +64,7 @@ def ingest_corpus(
     n_workers = check_workers(workers)
     if batch_size < 1:
         raise InputError(f"batch_size must be 1 or more, not {batch_size}")
-    # the inputs checked (a table's columns too) before a worker starts or the database opens
-    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
-    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
+    paths, total = checked_sources(inputs, tables=tables, columns=columns)  # before a worker starts
     # enough in flight that the workers keep going while a batch is written
     window = in_flight or batch_size + TASKS_PER_WORKER * n_workers
     # the workers yield the CPU to the one writer, the pipeline's narrowest part: with as many
@@ -163,10 +161,15 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     # the workers start and read the first reports, instead of by the first commit, after them
     seeding = _Seeding(db)
 
-    def storable(batch: list[tuple[Job, Parsed]]) -> Iterator[tuple[str, Document, Structure, None, Prepared | None]]:
+    def ready(batch: list[tuple[Job, Parsed]]) -> Iterator[tuple[Job, Document, Structure, Prepared | None]]:
+        # the reports read and extracted: the ones handed to the store, in batch order
         for job, p in batch:
-            if p.reason is None and p.doc is not None and p.structure is not None:
-                yield job.sha256, p.doc, p.structure, None, p.prepared
+            if p.doc is not None and p.structure is not None and p.reason is None:
+                yield job, p.doc, p.structure, p.prepared
+
+    def storable(batch: list[tuple[Job, Parsed]]) -> Iterator[tuple[str, Document, Structure, None, Prepared | None]]:
+        for job, doc, st, prepared in ready(batch):
+            yield job.sha256, doc, st, None, prepared
 
     def arrivals(
         first: tuple[Job, Parsed], batch: list[tuple[Job, Parsed]], feed: _Feed
@@ -202,8 +205,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
                     raise
                 time.sleep(0.1 * (attempt + 1))
         committed[0] += sum(o.status != "failed" for o in outcomes)  # first: an interrupt may come next
-        ready = [job for job, p in batch if p.reason is None and p.doc is not None and p.structure is not None]
-        stored = {id(job): o for job, o in zip(ready, outcomes, strict=True)}
+        stored = {id(r[0]): o for r, o in zip(ready(batch), outcomes, strict=True)}
         for job, p in batch:  # counted once the transaction is committed
             o = stored.get(id(job))
             if o is None:

@@ -26,7 +26,7 @@ from workreport.pipeline.evaluate import brief, load_gold, score
 from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
-from workreport.pipeline.tables import Columns, check_table, is_table, iter_rows, parse_row
+from workreport.pipeline.tables import Columns, is_table, iter_rows, parse_row
 from workreport.publish.cells import csv_row
 from workreport.rules.numbers import fact_number_text
 
@@ -115,7 +115,7 @@ def table_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _parsed(paths: list[Path], columns: Columns) -> Iterable[tuple[str, Any, Structure, list[Fact]]]:
+def _parsed(paths: list[str], columns: Columns) -> Iterable[tuple[str, Any, Structure, list[Fact]]]:
     """``(name, document, structure, facts)`` of each report file and each row of each table."""
     for path in paths:
         if not is_table(path):
@@ -187,10 +187,9 @@ def extract_cmd(
         if not result.ok:
             sys.exit(1)
         return
-    from workreport.pipeline.sources import iter_sources
+    from workreport.pipeline.sources import checked_sources
 
-    paths = list(iter_sources(files, tables=tables))
-    total = sum(check_table(p, columns) if is_table(p) else 1 for p in paths)
+    paths, total = checked_sources(files, tables=tables, columns=columns)
     many = len(paths) > 1 or any(is_table(p) for p in paths)
     out = io.StringIO()
     documents = []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workreport.errors import InputError
 from workreport.pipeline.read import REPORT_SUFFIXES
-from workreport.pipeline.tables import TABLE_SUFFIXES
+from workreport.pipeline.tables import TABLE_SUFFIXES, Columns, check_table, is_table
 
 
 def _has_magic(name: str) -> bool:
@@ -73,3 +73,13 @@ def _nothing_in(p: Path, tables: bool) -> str:
     if not tables and next(_walk(p, TABLE_SUFFIXES), None) is not None:
         return f"no report file in this folder ({wanted}); it holds tables of reports, read only when asked (--tables)"
     return f"no report file in this folder ({wanted})"
+
+
+def checked_sources(
+    inputs: Iterable[str | os.PathLike[str]], *, tables: bool = False, columns: Columns | None = None
+) -> tuple[list[str], int]:
+    """The report files and tables ``inputs`` names (:func:`iter_sources`) and the documents
+    they hold, a table one per row: what a run checks before it makes or opens anything (a
+    table without its text column, or a column ``columns`` names, is an InputError)."""
+    paths = [os.fspath(p) for p in iter_sources(inputs, tables=tables)]
+    return paths, sum(check_table(p, columns) if is_table(p) else 1 for p in paths)

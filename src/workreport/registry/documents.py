@@ -27,9 +27,9 @@ from workreport.pipeline.rows import (
     facts_of,
     prepare,
 )
-from workreport.pipeline.sources import iter_sources
+from workreport.pipeline.sources import checked_sources
 from workreport.pipeline.structure import structure as structure_of
-from workreport.pipeline.tables import Columns, Row, check_table, is_table, iter_rows, parse_row
+from workreport.pipeline.tables import Columns, Row, is_table, iter_rows, parse_row
 from workreport.registry.edits import audit
 from workreport.registry.versions import carry_over
 from workreport.store import (
@@ -88,14 +88,11 @@ def ingest(
     """Read, extract and store every file; one transaction per document. A table of reports
     (.csv .tsv .parquet .jsonl .ndjson; in folders only with ``tables``) gives one document a
     row, its text and metadata from ``columns`` (:mod:`workreport.pipeline.tables`)."""
+    sources, _documents = checked_sources(paths, tables=tables, columns=columns)  # before anything is done
     result = IngestResult()
     with db.session() as session:
         seed_jurisdictions(session)
-    sources = list(iter_sources(paths, tables=tables))
-    for path in sources:
-        if is_table(path):
-            check_table(path, columns)  # no text column: an InputError before anything is done
-    for path in sources:
+    for path in map(Path, sources):
         if progress is not None:
             progress(path)
         if is_table(path):
