@@ -121,6 +121,25 @@ def test_an_in_memory_database_is_refused_in_one_line() -> None:
     assert proc.stderr.startswith("workreport: error: cannot open the database sqlite://: an in-memory SQLite")
 
 
+def test_a_database_url_without_its_slashes_is_refused_not_made_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "sqlite:registry.sqlite" used to become a file of that very name in the working folder
+    from click.testing import CliRunner
+
+    from workreport.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite:registry.sqlite", "postgresql:user@host/db", "SQLite+pysqlite:r.sqlite"):
+        result = CliRunner().invoke(main, ["info", "--db", url])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(f"workreport: error: cannot open the database {url}: a database URL needs '//'")
+    assert list(tmp_path.iterdir()) == []
+    # a plain path is still a path, whatever its name holds
+    assert CliRunner().invoke(main, ["info", "--db", "reports:2025.sqlite"]).exit_code == 0
+    assert (tmp_path / "reports:2025.sqlite").is_file()
+
+
 def test_an_output_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

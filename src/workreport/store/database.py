@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
@@ -57,10 +58,19 @@ def default_url() -> str:
     return f"sqlite:///{default_path()}"
 
 
+# a database scheme (with or without a driver) and a colon: the start of a URL, not of a path
+_HALF_URL = re.compile(r"(?i)(sqlite|postgres|postgresql|mysql|mariadb|oracle|mssql|duckdb)(\+\w+)?:")
+
+
 def resolve_url(url: str | None = None) -> str:
     """``url``, else WORKREPORT_DATABASE_URL, else the default SQLite file. A bare path means SQLite."""
     url = url or os.environ.get(ENV_URL) or default_url()
     if "://" not in url:
+        if _HALF_URL.match(url):  # "sqlite:registry.sqlite" is a slip, not a file of that name
+            raise StoreError(
+                f"cannot open the database {url}: a database URL needs '//' after the scheme "
+                "(sqlite:///registry.sqlite, postgresql://user@host/db), or give a plain path"
+            )
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
