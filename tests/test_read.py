@@ -46,6 +46,22 @@ def test_text_encodings(tmp_path: Path, data: bytes, encoding: str) -> None:
     assert doc.sha256 is not None and len(doc.sha256) == 64
 
 
+@pytest.mark.parametrize(
+    ("mark", "body", "text", "encoding"),
+    [
+        (b"\xff\xfe", b"Hello wo", "Hello wo", "utf-8"),  # was four ideographs: 效汬\u206f潷
+        (b"\xfe\xff", SAMPLE.encode("utf-8"), SAMPLE, "utf-8"),
+        (b"\xff\xfe", "中华人民共和国".encode("utf-16-le"), "中华人民共和国", "utf-16"),  # no NUL, not UTF-8
+    ],
+    ids=["ascii", "utf8", "utf16-without-nul"],
+)
+def test_a_stray_utf16_mark_before_utf8_is_read_as_utf8(
+    tmp_path: Path, mark: bytes, body: bytes, text: str, encoding: str
+) -> None:
+    doc = read(write(tmp_path, "r.txt", mark + body))
+    assert (doc.text, doc.encoding) == (text, encoding)
+
+
 def test_big5_traditional(tmp_path: Path) -> None:
     data = TRAD.encode("big5")
     data.decode("gb18030")  # the point: Big5 bytes are valid GB18030 too, only gibberish

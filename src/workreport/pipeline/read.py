@@ -218,8 +218,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data, 3, "utf-8", name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-        return _strict(data, 2, codec, name), "utf-16"
+        return _after_utf16_mark(data, name)
     if b"\x00" in data:
         return _utf16_without_bom(data, name), "utf-16"
     try:  # valid UTF-8 with non-ASCII bytes in it is practically never an accident
@@ -256,6 +255,27 @@ def _strict(data: bytes, start: int, codec: str, name: str) -> str:
         raise ReadError(
             f"cannot be decoded as {codec}: bad byte 0x{data[at]:02x} at offset {at}", path=name
         ) from None
+
+
+def _after_utf16_mark(data: bytes, name: str) -> tuple[str, str]:
+    """Text behind a UTF-16 byte-order mark. A mark before UTF-8 (a converter's slip) would make
+    each two bytes one character, plausible ones too: ASCII pairs land among the ideographs (
+    "He" is 效) and the Chinese in UTF-8 among Hangul and private use. So when what follows the
+    mark is valid UTF-8 and, read as UTF-16, either has no NUL byte at all (UTF-16 puts one in
+    every digit, space and line end) or is implausible, it is read as UTF-8."""
+    codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+    body = data[2:]
+    try:
+        text: str | None = body.decode(codec)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and b"\x00" in body and len(_NOT_UTF16.findall(text)) <= 0.05 * len(text):
+        return text, "utf-16"
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _strict(data, 2, codec, name), "utf-16"
 
 
 def _utf16_without_bom(data: bytes, name: str) -> str:
