@@ -121,7 +121,6 @@ def json_schema(name: str) -> dict[str, Any]:
     }
 
 
-@cache
 @cache  # an Arrow schema is immutable: built once, not for every part a worker writes
 def _arrow_schema(name: str, with_partitions: bool) -> Any:
     import pyarrow as pa
