@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -138,6 +139,25 @@ def test_a_database_url_without_its_slashes_is_refused_not_made_a_file(
     # a plain path is still a path, whatever its name holds
     assert CliRunner().invoke(main, ["info", "--db", "reports:2025.sqlite"]).exit_code == 0
     assert (tmp_path / "reports:2025.sqlite").is_file()
+
+
+def test_a_pipe_named_is_one_line_and_a_pipe_in_a_folder_is_passed_over(tmp_path: Path) -> None:
+    # an extract or ingest of a named pipe waited for a writer for ever
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "city.txt").write_bytes(CITY.read_bytes())
+    os.mkfifo(folder / "pipe.txt")
+    db = str(tmp_path / "registry.sqlite")
+    for args in (("extract", str(folder / "pipe.txt")), ("ingest", str(folder / "pipe.txt"), "--db", db)):
+        proc = subprocess.run([sys.executable, "-m", "workreport.cli", *args], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        assert proc.stderr == f"workreport: error: {folder / 'pipe.txt'}: is not a regular file (a pipe, device or socket): only files are read\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "workreport.cli", "extract", str(folder), "--format", "jsonl"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == run("extract", str(folder / "city.txt"), "--format", "jsonl").stdout.splitlines()
 
 
 def test_an_output_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:

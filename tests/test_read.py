@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import warnings
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from workreport.errors import ReadError
 from workreport.pipeline.normalise import cjk_count
-from workreport.pipeline.read import read, read_bytes
+from workreport.pipeline.read import Limits, open_bytes, read, read_bytes
 
 SAMPLE = "政府工作报告\n2024年国内生产总值增长5%左右，城镇新增就业1200万人以上。\n经济发展稳中有进。\n"
 TRAD = "政府工作報告\n國內生產總值增長5%，經濟發展穩中有進，這是來之不易的成績。\n"
@@ -322,3 +323,40 @@ def test_corpus_reads(path: Path) -> None:
     assert doc.encoding == ("gb18030" if path.parent.name == "national" else "utf-8")
     assert "报告" in doc.text  # 1958's is titled 关于…计划草案的报告, not 政府工作报告
     assert cjk_count(doc.text) > 5000
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_a_device_is_refused_not_read(tmp_path: Path, kind: str) -> None:
+    # reading a pipe waits for a writer, reading /dev/zero never ends: both used to hang
+    if kind == "fifo":
+        path = tmp_path / "report.txt"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    with pytest.raises(ReadError, match=r"is not a regular file \(a pipe, device or socket\)") as err:
+        read(path)
+    assert str(path) in str(err.value)
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workreport.pipeline.read as reader
+
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:  # sparse: 200 MB that take no room
+        fh.truncate(200 << 20)
+
+    def no_open(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the file was opened to be read")
+
+    monkeypatch.setattr(reader, "open", no_open, raising=False)
+    with pytest.raises(ReadError, match="is larger than the limit of 64 MB"):
+        read(path)
+    with pytest.raises(ReadError, match="is larger than the limit of 1 MB"):
+        read(path, Limits(max_bytes=1 << 20))
+    monkeypatch.undo()
+    small = write(tmp_path, "small.txt", "增长5%。".encode() * 100)
+    assert read(small, Limits(max_bytes=1 << 20)).text.startswith("增长5%")
+    with pytest.raises(ReadError, match="larger than the limit"):
+        open_bytes(small, max_bytes=100)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -145,21 +146,44 @@ DEFAULT_LIMITS = Limits()
 def read(path: str | os.PathLike[str], limits: Limits | None = None) -> Document:
     """Read the report at ``path``; raise :class:`ReadError` if it cannot be read as one."""
     name = os.fspath(path)
-    return read_bytes(open_bytes(name), name, limits=limits)
+    return read_bytes(open_bytes(name, (limits or DEFAULT_LIMITS).max_bytes), name, limits=limits)
 
 
-def open_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of the file at ``path``: the one opener, whose errors name the file."""
+def open_bytes(path: str | os.PathLike[str], max_bytes: int | None = None) -> bytes:
+    """The bytes of the file at ``path``: the one opener, whose errors name the file. Only a
+    regular file is read (a pipe would wait for a writer, a device such as /dev/zero never
+    ends), and no more than ``max_bytes`` (default :data:`DEFAULT_LIMITS`'s) are read: a larger
+    file is refused by its size, before any of it is in memory."""
     name = os.fspath(path)
-    if os.path.isdir(name):
-        raise ReadError("is a directory, not a file", path=name)
+    limit = DEFAULT_LIMITS.max_bytes if max_bytes is None else max_bytes
     try:
-        with open(name, "rb") as fh:
-            return fh.read()
+        kind = os.stat(name)
     except FileNotFoundError:
         raise ReadError("no such file", path=name) from None
     except OSError as exc:
         raise ReadError(f"cannot be opened: {exc.strerror or _one_line(exc)}", path=name) from None
+    if stat.S_ISDIR(kind.st_mode):
+        raise ReadError("is a directory, not a file", path=name)
+    if not stat.S_ISREG(kind.st_mode):
+        raise ReadError(NOT_A_FILE, path=name)
+    if kind.st_size > limit:
+        raise ReadError(too_large(limit), path=name)
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ReadError(f"cannot be opened: {exc.strerror or _one_line(exc)}", path=name) from None
+    if len(data) > limit:  # it grew since
+        raise ReadError(too_large(limit), path=name)
+    return data
+
+
+NOT_A_FILE = "is not a regular file (a pipe, device or socket): only files are read"
+
+
+def too_large(limit: int) -> str:
+    """What a file over ``limit`` bytes is told."""
+    return f"is larger than the limit of {limit // (1 << 20)} MB"
 
 
 def read_bytes(data: bytes, name: str, suffix: str | None = None, limits: Limits | None = None) -> Document:
@@ -172,7 +196,7 @@ def read_bytes(data: bytes, name: str, suffix: str | None = None, limits: Limits
     if not data:
         raise ReadError("is empty (0 bytes)", path=name)
     if len(data) > limits.max_bytes:
-        raise ReadError(f"is larger than the limit of {limits.max_bytes // (1 << 20)} MB", path=name)
+        raise ReadError(too_large(limits.max_bytes), path=name)
     if ext in _UNSUPPORTED:
         raise ReadError(f"unsupported file type {ext!r}: supported are {SUPPORTED}", path=name)
     magic = _sniff(data)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from workreport.errors import InputError
-from workreport.pipeline.read import REPORT_SUFFIXES
+from workreport.pipeline.read import NOT_A_FILE, REPORT_SUFFIXES
 from workreport.pipeline.tables import TABLE_SUFFIXES, Columns, check_table, is_table
 
 
@@ -41,7 +41,9 @@ def iter_sources(inputs: Iterable[str | os.PathLike[str]], *, tables: bool = Fal
     comes once. A name that is neither (a missing file) comes as it is, to fail when read.
     A table named as a file or matched by a glob comes as it is: the caller reads its rows.
     A folder without a report file, or a glob that matches no file, is an InputError: a run
-    over nothing is a mistyped name far more often than what was meant."""
+    over nothing is a mistyped name far more often than what was meant. So is a pipe or a
+    device named (in folders and globs they are passed over, as other files that are not
+    reports are)."""
     suffixes = REPORT_SUFFIXES | TABLE_SUFFIXES if tables else REPORT_SUFFIXES
     seen: set[str] = set()
     for item in inputs:
@@ -50,6 +52,8 @@ def iter_sources(inputs: Iterable[str | os.PathLike[str]], *, tables: bool = Fal
         found: Iterable[Path]
         if p.is_dir():
             found = _walk(p, suffixes)
+        elif p.exists() and not p.is_file():  # a pipe or a device: reading it may never end
+            raise InputError(NOT_A_FILE, path=name)
         elif p.exists() or not _has_magic(name):
             found = (p,)
         else:
