@@ -148,10 +148,16 @@ def test_a_pipe_named_is_one_line_and_a_pipe_in_a_folder_is_passed_over(tmp_path
     (folder / "city.txt").write_bytes(CITY.read_bytes())
     os.mkfifo(folder / "pipe.txt")
     db = str(tmp_path / "registry.sqlite")
-    for args in (("extract", str(folder / "pipe.txt")), ("ingest", str(folder / "pipe.txt"), "--db", db)):
+    pipe = str(folder / "pipe.txt")
+    for args in (
+        ("extract", pipe),
+        ("ingest", pipe, "--db", db),
+        ("import", "observations", pipe, "--db", db),
+        ("eval", pipe),
+    ):
         proc = subprocess.run([sys.executable, "-m", "workreport.cli", *args], capture_output=True, text=True, timeout=60)
-        assert proc.returncode == 1 and "Traceback" not in proc.stderr
-        assert proc.stderr == f"workreport: error: {folder / 'pipe.txt'}: is not a regular file (a pipe, device or socket): only files are read\n"
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, args
+        assert proc.stderr == f"workreport: error: {pipe}: is not a regular file (a pipe, device or socket): only files are read\n"
     proc = subprocess.run(
         [sys.executable, "-m", "workreport.cli", "extract", str(folder), "--format", "jsonl"],
         capture_output=True, text=True, timeout=60,

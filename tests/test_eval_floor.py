@@ -161,3 +161,18 @@ def test_eval_agrees_with_the_reference_scorer(key_name: str, tmp_path: Path) ->
 def test_shared_folder_is_where_the_tests_look() -> None:
     # a silent skip of every gold test would hide a broken gate in CI
     assert SHARED.exists() or "CI" not in __import__("os").environ
+
+
+def test_predictions_are_read_line_by_line_and_a_bad_file_is_one_gold_error(tmp_path: Path) -> None:
+    from workreport.pipeline.evaluate import load_predictions
+
+    facts = [{"start": 0, "end": 3, "quote": "5%\u2028", "value": 5}, {"start": 4, "end": 6, "value": 6}]
+    good = tmp_path / "pred.jsonl"
+    # a raw U+2028 inside a JSON string is one line of JSON Lines, not two
+    good.write_text("".join(json.dumps(f, ensure_ascii=False) + "\r\n" for f in facts) + "\n", encoding="utf-8")
+    assert load_predictions(good) == facts
+    for data, message in ((b'{"start": 0}\n{"start": \n', r"bad\.jsonl:2: not JSON"), ('{"a": "增"}'.encode("gb18030"), "not UTF-8")):
+        bad = tmp_path / "bad.jsonl"
+        bad.write_bytes(data)
+        with pytest.raises(workreport.GoldError, match=message):
+            load_predictions(bad)

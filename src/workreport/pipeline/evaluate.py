@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workreport.errors import GoldError
+from workreport.errors import GoldError, ReadError
+from workreport.pipeline.read import open_bytes
 
 ATTRIBUTES = ("kind", "measure", "comparator", "indicator_id", "scope", "period")
 STRICT = ("kind", "measure", "comparator", "indicator_id")
@@ -85,10 +86,9 @@ def load_gold(path: str | os.PathLike[str]) -> GoldKey:
     """The answer key at ``path``; a malformed key is a GoldError naming the file."""
     p = str(path)
     try:
-        with open(p, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError as exc:
-        raise GoldError("no such answer key", path=p) from exc
+        data = json.loads(open_bytes(p))
+    except ReadError as exc:
+        raise GoldError("no such answer key" if exc.message == "no such file" else exc.message, path=p) from exc
     except json.JSONDecodeError as exc:
         raise GoldError(f"not JSON: {exc.msg}", path=p, line=exc.lineno) from exc
     if not isinstance(data, dict) or "facts" not in data or "document" not in data:
@@ -103,16 +103,22 @@ def load_gold(path: str | os.PathLike[str]) -> GoldKey:
 
 def load_predictions(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Facts from a JSON Lines file, one per line; a bad line is a GoldError naming its number."""
+    p = os.fspath(path)
+    try:
+        text = open_bytes(p).decode("utf-8-sig")
+    except ReadError as exc:
+        raise GoldError(exc.message, path=p) from exc
+    except UnicodeDecodeError as exc:
+        raise GoldError(f"not UTF-8: bad byte at offset {exc.start}", path=p) from exc
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise GoldError(f"not JSON: {exc.msg}", path=str(path), line=n) from exc
+    for n, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit in a JSON string
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"not JSON: {exc.msg}", path=p, line=n) from exc
     return out
 
 

@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from workreport.errors import GoldError
+from workreport.errors import GoldError, ReadError
+from workreport.pipeline.read import open_bytes
 from workreport.registry.documents import ingest
 from workreport.store import Database
 from workreport.track.evaluate import TrackScore, score_track
@@ -19,8 +20,10 @@ from workreport.track.tracker import track
 def load_track_key(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A tracking key (``*.track.json``), checked for the fields scoring needs."""
     try:
-        key = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        key = json.loads(open_bytes(path))
+    except ReadError as exc:
+        raise GoldError(f"cannot read the tracking key: it {exc.message}", path=str(path)) from exc
+    except ValueError as exc:
         raise GoldError(f"cannot read the tracking key: {exc}", path=str(path)) from exc
     missing = [
         k for k in ("jurisdiction", "period", "plan_document", "review_document", "targets") if k not in key

@@ -7,11 +7,11 @@ import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from workreport.errors import InputError, WorkreportError
+from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.model import STATUSES, TASK_STATUSES, coerce_field
+from workreport.pipeline.read import open_bytes
 from workreport.registry.edits import audit
 from workreport.store import (
     AssessmentRow,
@@ -157,9 +157,9 @@ def _choice(raw: str, allowed: Sequence[str]) -> str:
 
 def _read_csv(path: str | os.PathLike[str], required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+        data = open_bytes(path)
+    except ReadError as exc:  # missing, a pipe, over the size limit: named as a bad input
+        raise InputError(exc.message, path=str(path)) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
