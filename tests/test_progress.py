@@ -178,6 +178,9 @@ def test_a_person_outranks_the_rules_until_new_evidence(db: Database) -> None:
     log = [a for a in queries.audit_log(db, limit=10) if a["entity_key"] == str(cid)]
     assert log[0]["who"] == "督查室" and log[0]["after"]["status"] == "done" and log[0]["after"]["percent"] == 100
     assert log[0]["before"]["status"] == "in_progress"
+    assert len(queries.audit_log(db, limit=1)) == 1
+    with pytest.raises(InputError, match="limit must be at least 1"):  # SQLite's LIMIT -1 was everything
+        queries.audit_log(db, limit=-1)
     # a corrected figure with the same rating is no news: the person's assessment stands
     registry.correct(db, outcome["id"], {"value": "100"}, who="editor")
     item = task(db, cid).item

@@ -260,7 +260,7 @@ def documents_cmd(
 @click.option("--indicator", help="Only this indicator id.")
 @click.option("--kind", type=click.Choice(["target", "actual", "estimate", "other"]))
 @click.option("--period", type=int)
-@click.option("--limit", type=int, default=200, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="Facts shown, at most (up to 500).")
 @DB_OPTION
 @fails_cleanly
 def facts_cmd(
@@ -510,7 +510,7 @@ def export_cmd(fmt: str, output: Path, tables: tuple[str, ...], db: str | None) 
 
 
 @main.command("audit")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Entries shown, newest first.")
 @DB_OPTION
 @fails_cleanly
 def audit_cmd(limit: int, db: str | None) -> None:

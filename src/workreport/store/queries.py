@@ -905,6 +905,8 @@ _SPACE = re.compile(r"\s+")
 
 def audit_log(db: Database, *, limit: int = 50) -> list[dict[str, Any]]:
     """The newest ``limit`` entries of the audit log, newest first."""
+    if limit < 1:  # SQLite reads LIMIT -1 as no limit at all
+        raise InputError("limit must be at least 1")
     with db.read() as session:
         return [
             {
