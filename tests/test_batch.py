@@ -447,6 +447,9 @@ def test_a_folder_without_reports_or_a_glob_matching_nothing_is_an_error_not_an_
     assert list(iter_sources([tmp_path / "tables"], tables=True)) == [tmp_path / "tables" / "reports.csv"]
     with pytest.raises(InputError, match=r"nothing\*\.txt: no file matches"):
         list(iter_sources([f"{tmp_path}/nothing*.txt"]))
+    # "" is Path("."): `extract "$UNSET"` went through the whole working folder
+    with pytest.raises(InputError, match=r"^an empty path names no file or folder$"):
+        list(iter_sources([""]))
     for run in (
         lambda: extract_corpus([tmp_path / "empty"], tmp_path / "out", workers=1),
         lambda: ingest_corpus(f"sqlite:///{tmp_path / 'db.sqlite'}", [tmp_path / "empty"], workers=1),

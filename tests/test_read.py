@@ -360,3 +360,5 @@ def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(
     assert read(small, Limits(max_bytes=1 << 20)).text.startswith("增长5%")
     with pytest.raises(ReadError, match="larger than the limit"):
         open_bytes(small, max_bytes=100)
+    with pytest.raises(ReadError, match=r"^an empty path names no file$"):
+        read("")

@@ -156,6 +156,8 @@ def open_bytes(path: str | os.PathLike[str], max_bytes: int | None = None) -> by
     file is refused by its size, before any of it is in memory."""
     name = os.fspath(path)
     limit = DEFAULT_LIMITS.max_bytes if max_bytes is None else max_bytes
+    if not name:
+        raise ReadError("an empty path names no file")
     try:
         kind = os.stat(name)
     except FileNotFoundError:

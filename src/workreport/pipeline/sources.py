@@ -48,6 +48,8 @@ def iter_sources(inputs: Iterable[str | os.PathLike[str]], *, tables: bool = Fal
     seen: set[str] = set()
     for item in inputs:
         name = os.fspath(item)
+        if not name:  # Path("") is ".": an unset variable would name the working folder
+            raise InputError("an empty path names no file or folder")
         p = Path(name)
         found: Iterable[Path]
         if p.is_dir():
