@@ -22,7 +22,7 @@ def load_track_key(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         key = json.loads(open_bytes(path))
     except ReadError as exc:
-        raise GoldError(f"cannot read the tracking key: it {exc.message}", path=str(path)) from exc
+        raise GoldError(exc.message, path=str(path)) from exc
     except ValueError as exc:
         raise GoldError(f"cannot read the tracking key: {exc}", path=str(path)) from exc
     missing = [
