@@ -166,6 +166,13 @@ def test_parse_invalid(text: str) -> None:
         parse_numeral(text)
 
 
+def test_a_numeral_that_is_not_a_str_is_a_type_error() -> None:
+    # None ended in "'NoneType' object has no attribute 'isdigit'"
+    for value in (None, 12, b"12"):
+        with pytest.raises(TypeError, match=f"a numeral is a str, not {type(value).__name__}"):
+            parse_numeral(value)  # type: ignore[arg-type]
+
+
 def test_numeral_error_is_value_error() -> None:
     with pytest.raises(ValueError):
         parse_numeral("abc")

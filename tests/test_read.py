@@ -362,3 +362,9 @@ def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(
         open_bytes(small, max_bytes=100)
     with pytest.raises(ReadError, match=r"^an empty path names no file$"):
         read("")
+
+
+def test_read_bytes_takes_bytes_and_says_where_a_text_goes() -> None:
+    assert read_bytes(bytearray("增长5%。".encode()), "r.txt").text == "增长5%。"
+    with pytest.raises(TypeError, match=r"takes a file's bytes, not str .*workreport.extract"):
+        read_bytes("增长5%。", "r.txt")  # type: ignore[arg-type]

@@ -419,6 +419,8 @@ def parse_numeral(s: str) -> Decimal:
     ``百分之X`` returns X (the caller knows it is a percent); ``A分之B`` and ``B/A`` return
     B/A rounded to 28 significant digits when inexact.
     """
+    if not isinstance(s, str):
+        raise TypeError(f"a numeral is a str, not {type(s).__name__}")
     if s.isdigit() and s.isascii():
         return Decimal(s)  # 12, 2025: canonical as read (exponent 0), no context needed
     # 406万, 51.1万, 12亿: Arabic digits before one magnitude, a whole number (most amounts of a

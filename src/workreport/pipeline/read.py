@@ -188,9 +188,16 @@ def too_large(limit: int) -> str:
     return f"is larger than the limit of {limit // (1 << 20)} MB"
 
 
-def read_bytes(data: bytes, name: str, suffix: str | None = None, limits: Limits | None = None) -> Document:
+def read_bytes(data: bytes | bytearray, name: str, suffix: str | None = None, limits: Limits | None = None) -> Document:
     """Read a report from ``data``; ``name`` labels it, ``suffix`` overrides the name's;
     ``limits`` bound the work (:data:`DEFAULT_LIMITS` unless given)."""
+    if isinstance(data, bytearray):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(
+            f"read_bytes takes a file's bytes, not {type(data).__name__} (a report's text goes to "
+            "workreport.extract or workreport.inspect as it is)"
+        )
     limits = limits or DEFAULT_LIMITS
     ext = (PurePath(name).suffix if suffix is None else suffix).lower()
     if ext and not ext.startswith("."):
