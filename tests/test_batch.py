@@ -560,3 +560,49 @@ def test_national_reports_ingest_in_parallel_and_track(db_url: str) -> None:
     gdp_2017 = [r for r in rows if r.period == 2017 and r.indicator_id == "gdp" and r.outcome]
     if 2017 in have and 2018 in have:
         assert [(r.target["value"], r.outcome["value"], r.status) for r in gdp_2017] == [(6.5, 6.9, "met")]
+
+
+def _automerge(conn: Any) -> int:
+    row = conn.execute("SELECT v FROM documents_fts_config WHERE k = 'automerge'").fetchone()
+    return 4 if row is None else int(row[0])  # FTS5's default when never set
+
+
+def test_a_batch_ingest_defers_the_full_text_merges_and_puts_them_back_however_it_ends(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workreport.registry.documents as documents
+
+    path = tmp_path / "db.sqlite"
+    seen: list[int] = []
+    real = documents.store_documents
+
+    def watched(session: Any, items: Any) -> Any:
+        seen.append(_automerge(session.connection().connection.dbapi_connection))
+        return real(session, items)
+
+    monkeypatch.setattr(documents, "store_documents", watched)
+    result = ingest_corpus(f"sqlite:///{path}", [corpus / "000"], workers=1, batch_size=3)
+    assert len(seen) >= 3 and set(seen) == {0}  # every batch written with the merges deferred
+    conn = sqlite3.connect(path)
+    assert _automerge(conn) == 4
+    # every report found by its text, though the index was written as many unmerged segments
+    for added in result.added[:5]:
+        text = conn.execute("SELECT text FROM documents WHERE path = ?", (added,)).fetchone()[0]
+        phrase = text[len(text) // 2 : len(text) // 2 + 12].replace('"', '""')
+        found = {r[0] for r in conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", (f'"{phrase}"',))}
+        like = {r[0] for r in conn.execute("SELECT id FROM documents WHERE instr(text, ?) > 0", (phrase.replace('""', '"'),))}
+        assert found == like and found
+    conn.close()
+
+    def broken(session: Any, items: Any) -> Any:
+        raise StoreError("refused")
+
+    monkeypatch.setattr(documents, "store_documents", broken)
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "new.txt").write_text("某市2025年政府工作报告\n\n全市地区生产总值增长5.5%左右。\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="refused"):
+        ingest_corpus(f"sqlite:///{path}", [more], workers=1)
+    conn = sqlite3.connect(path)
+    assert _automerge(conn) == 4  # put back after a failed run too
+    conn.close()

@@ -225,8 +225,13 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
     results = runner.run(parse_document, jobs(), lambda j: (j.path, j.data, j.suffix), broken, ordered=True)
     try:
         with seeding, _Feed(results, FEED_ROOM) as feed:
-            while (first := feed.next()) is not None:
-                write([], first, feed)
+            first = feed.next()
+            if first is not None:  # a run that stores nothing writes nothing, not even this
+                seeding.wait()
+                with db.bulk_load():
+                    while first is not None:
+                        write([], first, feed)
+                        first = feed.next()
     except KeyboardInterrupt as exc:
         # still a KeyboardInterrupt (an `except Exception` must not swallow it), with what is kept
         exc.add_note(
