@@ -264,8 +264,9 @@ class Database:
         its segments after each commit meanwhile (FTS5 ``automerge`` 0): it merges a level only
         once it holds 16 segments (FTS5's ``crisismerge``), so each indexed trigram is written
         again about half as often. Merging after every batch of 50 reports, four segments of a
-        level at a time, was a third of the one writer's CPU with 10,000 reports stored (140 more
-        reports: 5.4–6.7 s with it, 3.9–4.3 s without; the writer wrote 458 MB, then 184 MB).
+        level at a time, was up to a third of the one writer's CPU with 10,000 reports stored
+        (140 more reports: 5.4–6.7 s with it, 3.9–4.3 s without; the writer wrote 458 MB, then
+        184 MB), and building those 10,000 took 392 s with it, 362 s without (bench/README).
         Searches read more segments meanwhile (at most 15 a level). Afterwards, however it ends,
         the index merges as FTS5 does by default (``automerge`` 4) again."""
         sqlite = self.engine.dialect.name == "sqlite"
