@@ -181,6 +181,45 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Pa
         assert said[0].endswith(": Not a directory"), said
 
 
+def test_serve_starts_and_refuses_a_taken_port_or_an_unknown_host_in_one_line(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    db = str(tmp_path / "registry.sqlite")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # 192.0.2.1 (TEST-NET-1): an address no interface here has, refused without a DNS query
+        for host, why in (("127.0.0.1", "Address already in use"), ("192.0.2.1", "Cannot assign requested address")):
+            proc = subprocess.run(
+                [sys.executable, "-m", "workreport.cli", "serve", "--host", host, "--port", str(port), "--db", db],
+                capture_output=True, text=True, timeout=60,
+            )
+            # uvicorn's own report was a log line among its start-up lines, and exit status 3
+            assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+            assert proc.stderr.startswith(f"workreport: error: cannot listen on {host}:{port}: {why}")
+    # the port now free, the same command serves
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workreport.cli", "serve", "--port", str(port), "--db", db],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/documents", timeout=5) as r:
+                    assert r.status == 200 and json.load(r)["total"] == 0
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_serve_refuses_a_port_out_of_range_in_one_line() -> None:
     proc = run("serve", "--port", "99999", ok=False)  # a traceback from the socket's bind before
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -18,6 +18,24 @@ from workreport.cli.common import (
 from workreport.pipeline.read import read
 
 
+def _listenable(host: str, port: int) -> None:
+    """Refuse a host that does not resolve, or a port another program holds, in one line before
+    the server starts (uvicorn's own report is a log line among its start-up lines, exit 3)."""
+    import socket
+
+    from workreport.errors import InputError
+
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:  # socket.gaierror is one
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 @main.command("digest")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
@@ -87,6 +105,7 @@ def serve_cmd(
     if doc_memory_mb is not None:
         os.environ["WORKREPORT_DOC_MEMORY_MB"] = str(doc_memory_mb)
     Budget.from_env()  # a bad value fails here, once
+    _listenable(host, port)
     open_db(db)  # migrate once, before the workers start
     click.echo(f"workreport on http://{host}:{port}  (database {resolve_url(db)})", err=True)
     uvicorn.run(
