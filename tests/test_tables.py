@@ -227,3 +227,44 @@ def test_extract_corpus_writes_a_row_per_report_and_resumes(tmp_path: Path) -> N
     assert sorted(d["plan_year"] for d in docs) == [2023, 2024, 2024]
     again = extract_corpus([corpus], out, workers=1, fmt="jsonl")
     assert (again.done, again.skipped) == (0, 3)
+
+
+def test_a_row_holding_a_nul_or_half_a_surrogate_pair_fails_named_and_the_others_are_stored(tmp_path: Path) -> None:
+    # a JSON "\ud800" escape made the row's text unencodable: ingest and extract ended in a
+    # traceback; a NUL would be refused by PostgreSQL
+    rows = [
+        *ROWS,
+        {**ROWS[0], "source_url": "", "full_text": "\ud800" + GUANGDONG},
+        {**ROWS[1], "source_url": "", "title": "2024年\x00浙江省政府工作报告", "full_text": ZHEJIANG + "。"},
+    ]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="ascii")  # \ud800 escaped
+    failed = [
+        (f"{corpus}#row-4", f"row 4 of {corpus}: full_text holds U+D800 at character 0, which is not text"),
+        (f"{corpus}#row-5", f"row 5 of {corpus}: title holds U+0000 at character 5, which is not text"),
+    ]
+    result = ingest_corpus(f"sqlite:///{tmp_path / 'db.sqlite'}", [corpus], workers=1)
+    assert (len(result.added), sorted(result.failed)) == (3, failed)
+    db = Database(f"sqlite:///{tmp_path / 'serial.sqlite'}")
+    assert sorted(registry.ingest(db, [corpus]).failed) == failed
+    db.close()
+    out = extract_corpus([corpus], tmp_path / "out", workers=1)
+    assert (out.done, sorted(out.failed)) == (3, failed)
+
+
+def test_what_a_pdf_text_layer_cannot_store_is_marked_one_character_for_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("reportlab")
+    import io
+
+    from pypdf import PageObject
+    from reportlab.pdfgen import canvas
+
+    from workreport.pipeline.read import read_bytes
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    pdf.drawString(72, 720, "GDP 5%")
+    pdf.save()
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **k: "全市\x00地区生产总值\ud800增长5%。")
+    doc = read_bytes(buf.getvalue(), "broken-cmap.pdf")
+    assert doc.text == "全市\ufffd地区生产总值\ufffd增长5%。"  # as long as the text layer: spans hold

@@ -107,6 +107,9 @@ _CHARSET_ALIASES = {
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc, less \t \n \v \f \r
 # What other text read as UTF-16 turns into: private-use code points, Hangul syllables, controls.
+# what no report holds and no database stores: NUL (PostgreSQL refuses it) and half a surrogate
+# pair (UTF-8 cannot encode it; a PDF's broken character map or a JSON "\ud800" escape gives one)
+NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _NOT_UTF16 = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\uac00-\ud7af]")
 
 
@@ -815,7 +818,9 @@ def _pdf_text(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
             texts.append(page.extract_text() or "")
         except Exception as exc:
             raise ReadError(f"cannot extract the text of page {i}: {_one_line(exc)}", path=name) from None
-    text = "\n".join(texts)
+    # the text layer is the report's text: what cannot be stored is marked where it stands, one
+    # character for one, so that every span still points where it did
+    text = NOT_TEXT.sub("\ufffd", "\n".join(texts))
     if not text.strip():
         raise ReadError("has no text layer (image-only?)", path=name)
     return text

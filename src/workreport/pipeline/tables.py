@@ -28,6 +28,7 @@ from typing import Any
 
 from workreport.errors import InputError, ReadError
 from workreport.model import Document, Fact, Structure
+from workreport.pipeline.read import NOT_TEXT
 
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".parquet", ".jsonl", ".ndjson"})
 ROW_SUFFIX = ".row"  # the suffix a job carrying a table row's bytes is read with
@@ -229,6 +230,17 @@ def check_table(path: str | os.PathLike[str], columns: Columns | None = None) ->
     return sum(1 for _ in records)
 
 
+def _not_text(n: int, name: str, values: dict[str, Any]) -> str | None:
+    """Why row ``n`` of ``name`` cannot be stored, if a value of it holds what is not text
+    (:data:`~workreport.pipeline.read.NOT_TEXT`): the row fails, as a text file with a bad byte
+    does."""
+    for column, value in values.items():
+        bad = NOT_TEXT.search(value) if isinstance(value, str) else None
+        if bad is not None:
+            return f"row {n} of {name}: {column} holds U+{ord(bad[0]):04X} at character {bad.start()}, which is not text"
+    return None
+
+
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
@@ -292,6 +304,8 @@ def iter_rows(path: str | os.PathLike[str], columns: Columns | None = None) -> I
         if url:
             urls.add(url)
         error = None if text.strip() else f"row {n} of {name} has an empty {cols['text']}"
+        if error is None:
+            error = _not_text(n, name, {cols["text"]: text, **meta})
         yield Row(row_name, n, text, meta, error)
 
 
