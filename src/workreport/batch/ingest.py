@@ -188,8 +188,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
 
     def write(batch: list[tuple[Job, Parsed]], first: tuple[Job, Parsed], feed: _Feed) -> None:
         # the batch in one transaction, each document whole or not at all (a savepoint), the
-        # full-text index and the ratings written once for all of them
-        seeding.wait()
+        # full-text index and the ratings written once for all of them (the places seeded first)
         for attempt in range(TRANSIENT_RETRIES + 1):
             try:
                 with db.session() as session:
@@ -227,7 +226,7 @@ def _ingest_into(  # noqa: C901  (one ingest run: the job feed and the batched c
         with seeding, _Feed(results, FEED_ROOM) as feed:
             first = feed.next()
             if first is not None:  # a run that stores nothing writes nothing, not even this
-                seeding.wait()
+                seeding.wait()  # before the first write
                 with db.bulk_load():
                     while first is not None:
                         write([], first, feed)

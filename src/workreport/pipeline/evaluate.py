@@ -88,7 +88,7 @@ def load_gold(path: str | os.PathLike[str]) -> GoldKey:
     try:
         data = json.loads(open_bytes(p))
     except ReadError as exc:
-        raise GoldError("no such answer key" if exc.message == "no such file" else exc.message, path=p) from exc
+        raise GoldError(exc.message, path=p) from exc
     except json.JSONDecodeError as exc:
         raise GoldError(f"not JSON: {exc.msg}", path=p, line=exc.lineno) from exc
     if not isinstance(data, dict) or "facts" not in data or "document" not in data:

@@ -163,22 +163,19 @@ def open_bytes(path: str | os.PathLike[str], max_bytes: int | None = None) -> by
         raise ReadError("an empty path names no file")
     try:
         kind = os.stat(name)
+        if stat.S_ISDIR(kind.st_mode):
+            raise ReadError("is a directory, not a file", path=name)
+        if not stat.S_ISREG(kind.st_mode):
+            raise ReadError(NOT_A_FILE, path=name)
+        data = b""
+        if kind.st_size <= limit:  # a larger file is refused unread
+            with open(name, "rb") as fh:
+                data = fh.read(limit + 1)
     except FileNotFoundError:
         raise ReadError("no such file", path=name) from None
     except OSError as exc:
         raise ReadError(f"cannot be opened: {exc.strerror or _one_line(exc)}", path=name) from None
-    if stat.S_ISDIR(kind.st_mode):
-        raise ReadError("is a directory, not a file", path=name)
-    if not stat.S_ISREG(kind.st_mode):
-        raise ReadError(NOT_A_FILE, path=name)
-    if kind.st_size > limit:
-        raise ReadError(too_large(limit), path=name)
-    try:
-        with open(name, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise ReadError(f"cannot be opened: {exc.strerror or _one_line(exc)}", path=name) from None
-    if len(data) > limit:  # it grew since
+    if kind.st_size > limit or len(data) > limit:  # by its size, or grown since
         raise ReadError(too_large(limit), path=name)
     return data
 
