@@ -174,6 +174,8 @@ def run_copy(cached: Path) -> Path:
 
 def parameters(db_path: Path, seed: int = 1) -> dict[str, object]:
     """Realistic request parameters taken from the database itself."""
+    from workreport.store import fulltext
+
     c = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         ids = [r[0] for r in c.execute("SELECT id FROM documents ORDER BY id")]
@@ -193,7 +195,7 @@ def parameters(db_path: Path, seed: int = 1) -> dict[str, object]:
             t
             for t in SEARCH_TERMS
             if c.execute(
-                "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", ('"' + t + '"',)
+                "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (fulltext.phrase(t),)
             ).fetchone()
         ]
         # phrases asked once each (indicator phrases of 3 to 8 characters): every one a search

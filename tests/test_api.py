@@ -200,7 +200,7 @@ def test_search_is_deduplicated_and_ranked_then_newest(db_url: str, tmp_path: Pa
             assert len(set(passages)) == len(passages), hit["document"]["name"]  # no equal passages
         saved = next(h for h in body["items"] if h["document"]["name"] == "saved.html")
         assert len({s["before"][-8:] + s["after"][:8] for s in saved["snippets"]}) == len(saved["snippets"])
-        # a short query (no trigram index) is ranked the same way; paging keeps the order
+        # a short query is ranked the same way; paging keeps the order
         short = client.get("/api/search", params={"q": "绿色"}).json()
         assert short["items"][0]["document"]["name"] == "dense.txt"
         paged = [

@@ -30,7 +30,7 @@ from workreport.batch.runner import DIED, Job, Runner, parse_plain
 from workreport.errors import InputError, StoreError
 from workreport.model import FACT_FIELDS
 from workreport.publish.datasets import DATASETS
-from workreport.store import Database
+from workreport.store import Database, fulltext
 from workreport.track import track
 
 pytest.importorskip("pyarrow")
@@ -588,9 +588,9 @@ def test_a_batch_ingest_defers_the_full_text_merges_and_puts_them_back_however_i
     # every report found by its text, though the index was written as many unmerged segments
     for added in result.added[:5]:
         text = conn.execute("SELECT text FROM documents WHERE path = ?", (added,)).fetchone()[0]
-        phrase = text[len(text) // 2 : len(text) // 2 + 12].replace('"', '""')
-        found = {r[0] for r in conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", (f'"{phrase}"',))}
-        like = {r[0] for r in conn.execute("SELECT id FROM documents WHERE instr(text, ?) > 0", (phrase.replace('""', '"'),))}
+        phrase = text[len(text) // 2 : len(text) // 2 + 12]
+        found = {r[0] for r in conn.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?", (fulltext.phrase(phrase),))}
+        like = {r[0] for r in conn.execute("SELECT id FROM documents WHERE instr(text, ?) > 0", (phrase,))}
         assert found == like and found
     conn.close()
 

@@ -22,7 +22,8 @@ MARK_NEW = "新版独有的一句话用来检验索引"
 
 def _fts(db: Path) -> tuple[list[int], list[int], bool]:
     """Document ids, ids in the full-text index, and whether the insert trigger is there; the
-    FTS5 integrity check raises if the index does not match the documents' text."""
+    FTS5 integrity check raises if the index is inconsistent in itself (it is contentless: what
+    it holds of each text is checked by searches, see test_fulltext)."""
     conn = sqlite3.connect(db)
     try:
         conn.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)")

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from workreport import registry
-from workreport.store import Database, DocumentRow, queries
+from workreport.store import Database, DocumentRow, fulltext, queries
 
 PHRASE = "绿色转型发展"
 # the reference: every match ordered by one statement (BM25, then the newest plan year, then the
@@ -54,7 +54,7 @@ def tied(tmp_path: Path) -> Iterator[Database]:
 
 def _reference(db: Database, q: str) -> list[tuple[int, float]]:
     with db.read() as session:
-        return [(int(i), float(s)) for i, s in session.execute(sql(REFERENCE), {"p": f'"{q}"'})]
+        return [(int(i), float(s)) for i, s in session.execute(sql(REFERENCE), {"p": fulltext.phrase(q)})]
 
 
 def _ranked(db: Database, q: str) -> list[tuple[int, float]]:

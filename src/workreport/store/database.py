@@ -42,6 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workreport.errors import StoreError
+from workreport.store import fulltext
 from workreport.store.rows import Base
 
 ENV_URL = "WORKREPORT_DATABASE_URL"
@@ -78,6 +79,7 @@ def resolve_url(url: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    fulltext.register(dbapi_conn)  # the full-text index's triggers call it
     dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN IMMEDIATE itself
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -177,7 +179,7 @@ FTS_AUTOMERGE = 4  # FTS5's default: a level's segments are merged once it holds
 # the newest migration (tests/test_store.py checks it against alembic's head): a database
 # already at it is opened without importing alembic and reading every migration script, half
 # a second of every command that opens one
-HEAD_REVISION = "0011_selective_indexes"
+HEAD_REVISION = "0012_search_by_pairs"
 
 
 def upgrade(engine: Engine, url: str) -> None:
@@ -262,7 +264,7 @@ class Database:
     def bulk_load(self) -> Iterator[None]:
         """The span of a bulk load (a batch ingest). On SQLite the full-text index does not merge
         its segments after each commit meanwhile (FTS5 ``automerge`` 0): it merges a level only
-        once it holds 16 segments (FTS5's ``crisismerge``), so each indexed trigram is written
+        once it holds 16 segments (FTS5's ``crisismerge``), so each indexed term is written
         again about half as often. Merging after every batch of 50 reports, four segments of a
         level at a time, was up to a third of the one writer's CPU with 10,000 reports stored
         (140 more reports: 5.4–6.7 s with it, 3.9–4.3 s without; the writer wrote 458 MB, then
@@ -406,7 +408,7 @@ class SearchIndexBatch:
             chunk = ids[n : n + 500]
             self.session.execute(
                 text(
-                    "INSERT INTO documents_fts(rowid, text) SELECT id, text FROM documents "
+                    f"INSERT INTO documents_fts(rowid, text) SELECT id, {fulltext.TOKENS_FUNCTION}(text) FROM documents "
                     f"WHERE id IN ({', '.join(str(int(i)) for i in chunk)})"
                 )
             )

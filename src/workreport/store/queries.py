@@ -45,6 +45,7 @@ from workreport.store import (
     FactRow,
     JurisdictionRow,
     ObservationRow,
+    fulltext,
 )
 from workreport.store.mapping import ROW_FIELDS
 from workreport.store.places import find_jurisdiction
@@ -637,15 +638,16 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
     per document with each distinct passage once (a saved page holding the report three times
     gives one passage, not three equal ones).
 
-    Relevance is BM25 of the query as a phrase: FTS5's ``bm25()`` over the trigram index on
-    SQLite; on PostgreSQL (whose text-search parser cannot split Chinese into words, so that
-    ``ts_rank`` has nothing to count) the same formula in SQL over the documents a pg_trgm
-    index finds. Queries shorter than three characters, which trigrams cannot index, are a
-    LIKE scan ranked by that formula on both. A query's ranking is kept (per database, for
-    :data:`RANK_SECONDS`, and only while no text is added, changed or deleted: on SQLite the
-    full-text index's structure record and the largest id stay the same, elsewhere the
-    documents' count, largest id and total length), so that paging through it or asking again
-    does not rank every match again."""
+    Relevance is BM25 of the query as a phrase: FTS5's ``bm25()`` over the index of pairs of
+    characters on SQLite (:mod:`workreport.store.fulltext`); on PostgreSQL (whose text-search
+    parser cannot split Chinese into words, so that ``ts_rank`` has nothing to count) the same
+    formula in SQL over the documents a pg_trgm index finds (its LIKE scans every text for a
+    query shorter than three characters). A query of one character is a LIKE scan ranked by that
+    formula on SQLite too. A query's ranking is kept (per database, for :data:`RANK_SECONDS`,
+    and only while no text is added, changed or deleted: on SQLite the full-text index's
+    structure record and the largest id stay the same, elsewhere the documents' count, largest
+    id and total length), so that paging through it or asking again does not rank every match
+    again."""
     q = q.strip()
     if not q:
         raise InputError("empty query")
@@ -758,7 +760,7 @@ def _ranking(session: Session, q: str) -> tuple[_Ranked, Callable[[list[int]], d
         if kept is not None and kept[1] == version and time.monotonic() - kept[0] < RANK_SECONDS:
             cache.move_to_end(q)
             return kept[2], years
-    if raw is not None and len(q) >= 3:
+    if raw is not None and len(q) >= fulltext.MIN_CHARS:
         ranked = _fts_ranking(raw, q)
     else:
         scored = _score(session, q)
@@ -791,7 +793,7 @@ def _fts_ranking(raw: Any, q: str) -> _Ranked:
     ids: array[int] = array("i")
     scores: array[float] = array("d")
     add_id, add_score = ids.append, scores.append
-    for rowid, bm in raw.execute(_FTS_RANKED, ('"' + q.replace('"', '""') + '"',)):
+    for rowid, bm in raw.execute(_FTS_RANKED, (fulltext.phrase(q),)):
         add_id(rowid)
         add_score(-bm)
     return _Ranked(ids, scores, tied=True)
@@ -826,17 +828,16 @@ CHUNK = 500  # ids per IN (…) clause
 
 def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
     """BM25 of ``q`` as a phrase (higher is better) and the plan year (-1 if none) of every
-    document holding it: FTS5's bm25() on SQLite (for a query of three characters or more, which
-    the trigram index holds), else the same formula in SQL over the texts that hold it."""
-    if session.get_bind().dialect.name == "sqlite" and len(q) >= 3:
-        phrase = '"' + q.replace('"', '""') + '"'
+    document holding it: FTS5's bm25() on SQLite (for a query of two characters or more, which
+    the index holds), else the same formula in SQL over the texts that hold it."""
+    if session.get_bind().dialect.name == "sqlite" and len(q) >= fulltext.MIN_CHARS:
         rows = session.execute(
             text(
                 "SELECT f.rowid, bm25(documents_fts), coalesce(d.plan_year, -1)"
                 " FROM documents_fts AS f JOIN documents AS d ON d.id = f.rowid"
                 " WHERE documents_fts MATCH :p"
             ),
-            {"p": phrase},
+            {"p": fulltext.phrase(q)},
         )
         return {int(i): (-float(b), int(y)) for i, b, y in rows}
     avg = session.scalar(select(func.avg(_LENGTHS.c.chars))) or 1.0
