@@ -29,7 +29,7 @@ branch_labels = None
 depends_on = None
 
 FTS_HASH_BYTES = 16 * 1024 * 1024  # as 0010 set it for the trigram index
-NOTICE_FROM = 1000  # reports stored from which the rebuild says what it does (about 5 s a 1,000)
+NOTICE_FROM = 1000  # reports stored from which the rebuild says what it does (about 10 s a 1,000)
 TRIGGERS = ("documents_fts_insert", "documents_fts_delete", "documents_fts_update")
 
 
