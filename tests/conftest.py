@@ -8,8 +8,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from workreport.store import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +32,22 @@ REPORTS = ROOT / "tests" / "data" / "reports"
 
 
 MISSING = "not present"  # every skip for missing material says so: in CI it is a failure
+
+
+def migrate_down(database: Database, revision: str) -> None:
+    """Run the migrations of ``database`` down to ``revision`` on its writer's connection (which
+    has the store's SQL functions); opening the database again brings it back to head."""
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("workreport.store").joinpath("migrations")))
+    with database.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+        conn.commit()
 
 
 def shared_or_skip(*parts: str) -> Path:

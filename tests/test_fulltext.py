@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import migrate_down
 from workreport import registry
 from workreport.store import Database, fulltext, queries
 
@@ -164,9 +164,6 @@ def test_the_index_follows_a_changed_and_a_deleted_text(tmp_path: Path) -> None:
 
 
 def test_the_migration_builds_the_index_from_the_texts_and_back(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
     paths = []
     for name, body in REPORTS.items():
         (tmp_path / name).write_text(body, encoding="utf-8")
@@ -174,12 +171,7 @@ def test_the_migration_builds_the_index_from_the_texts_and_back(tmp_path: Path) 
     url = f"sqlite:///{tmp_path / 'm.sqlite'}"
     database = Database(url)
     registry.ingest(database, paths)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("workreport.store").joinpath("migrations")))
-    with database.engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0011_selective_indexes")
-        conn.commit()
+    migrate_down(database, "0011_selective_indexes")
     database.close()
     conn = sqlite3.connect(tmp_path / "m.sqlite")  # the trigram index, as 0011 left it
     assert "trigram" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'documents_fts'").fetchone()[0]

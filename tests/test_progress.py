@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from tests.conftest import migrate_down
 from workreport import registry
 from workreport.cli import main
 from workreport.errors import InputError, NotFoundError
@@ -231,20 +232,11 @@ def test_deleting_the_report_deletes_the_percentages(db: Database) -> None:
 
 
 def test_the_migration_goes_down_and_up(tmp_path: Path) -> None:
-    from importlib import resources
-
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import inspect
 
     database = Database(str(tmp_path / "m.sqlite"))
     assert "assessment_progress" in inspect(database.engine).get_table_names()
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("workreport.store").joinpath("migrations")))
-    with database.engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004_sessions_and_throttling")
-        conn.commit()
+    migrate_down(database, "0004_sessions_and_throttling")
     assert "assessment_progress" not in inspect(database.engine).get_table_names()
     database.close()
     again = Database(str(tmp_path / "m.sqlite"))  # opening upgrades to head again
