@@ -224,3 +224,13 @@ def test_serve_refuses_a_port_out_of_range_in_one_line() -> None:
     proc = run("serve", "--port", "99999", ok=False)  # a traceback from the socket's bind before
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "Invalid value for '--port': 99999 is not in the range 1<=x<=65535." in proc.stderr
+
+
+def test_facts_limit_beyond_a_page_is_refused_in_the_option_s_own_words(tmp_path: Path) -> None:
+    from workreport.store.queries import MAX_PER_PAGE
+
+    db = str(tmp_path / "registry.sqlite")
+    too_many = run("facts", "--db", db, "--limit", str(MAX_PER_PAGE + 1), ok=False)
+    assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
+    assert f"'--limit': {MAX_PER_PAGE + 1} is not in the range 1<=x<={MAX_PER_PAGE}" in too_many.stderr
+    run("facts", "--db", db, "--limit", str(MAX_PER_PAGE))  # the largest page is allowed

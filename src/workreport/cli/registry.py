@@ -260,7 +260,10 @@ def documents_cmd(
 @click.option("--indicator", help="Only this indicator id.")
 @click.option("--kind", type=click.Choice(["target", "actual", "estimate", "other"]))
 @click.option("--period", type=int)
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="Facts shown, at most (up to 500).")
+# the library's page size at most (store.queries.MAX_PER_PAGE; importing it here would load the store)
+@click.option(
+    "--limit", type=click.IntRange(1, 500), default=200, show_default=True, help="Facts shown, at most (up to 500)."
+)
 @DB_OPTION
 @fails_cleanly
 def facts_cmd(
