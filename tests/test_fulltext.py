@@ -68,7 +68,7 @@ def _holding(q: str) -> set[str]:
         "新型城镇化建设",  # in one report; in another split by a line break, which is no match
         "城镇化\n建设",
         "城镇新增就业",
-        "就",  # one character: a scan of the texts
+        "就",  # one character: the pairs it starts
         "增长",  # two: one pair
         "5.5%",
         "5.5%左右",
@@ -105,17 +105,24 @@ def test_every_slice_of_every_report_is_found_where_it_stands(db: Database) -> N
             assert found == _holding(q), q
 
 
-def test_a_query_of_two_characters_is_answered_by_the_index_not_a_scan(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_short_queries_are_answered_by_the_index_not_a_scan(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     def scan(*_: object) -> None:
         raise AssertionError("a LIKE scan")
 
     monkeypatch.setattr(queries, "_score", scan)
     assert _found(db, "户籍") == set()
     assert _found(db, "乡村") == {"county-2023.txt"}
-    with pytest.raises(AssertionError, match="LIKE"):
-        _found(db, "乡")  # one character has no pair
+    assert _found(db, "乡") == {"county-2023.txt"}  # one character: the pairs it starts
+    assert _found(db, "户") == set()
+
+
+def test_a_character_at_the_very_end_of_a_text_is_found(tmp_path: Path) -> None:
+    (tmp_path / "short.txt").write_text("2024年某某县政府工作报告\n粮食增产。殖", encoding="utf-8")
+    database = Database(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    registry.ingest(database, [tmp_path / "short.txt"])
+    assert _found(database, "殖") == {"short.txt"}
+    assert _found(database, "。殖") == {"short.txt"}
+    database.close()
 
 
 def test_tokens_are_the_pairs_of_adjacent_characters_with_what_the_tokenizer_would_drop_mapped() -> None:
@@ -123,16 +130,19 @@ def test_tokens_are_the_pairs_of_adjacent_characters_with_what_the_tokenizer_wou
     tokens = fulltext.search_tokens(source)
     assert tokens is not None
     pairs = tokens.split(" ")
-    assert len(pairs) == len(source) - 1 and all(len(p) == 2 for p in pairs)
+    # one token a character: each with the next, the last with the end mark
+    assert len(pairs) == len(source) and all(len(p) == 2 for p in pairs)
     assert pairs[0] == "a" + chr(0x100000 + ord(" ")) and pairs[6] == "增长" and pairs[7] == "长5"
+    assert pairs[-1] == chr(0x100000 + ord("%")) + chr(0x10FFFD)
     assert all(c.isalnum() or ord(c) >= 0x100000 for p in pairs for c in p)
-    assert fulltext.search_tokens("增") == "增" and fulltext.search_tokens("") == ""
+    assert fulltext.search_tokens("增") == "增" + chr(0x10FFFD) and fulltext.search_tokens("") == ""
     assert fulltext.search_tokens(None) is None
     assert '"' not in fulltext.phrase('x"y')[1:-1]
     # a character beyond the Basic Multilingual Plane is one character, not two halves
-    assert fulltext.search_tokens("𠀀长江") == "𠀀长 长江"
-    with pytest.raises(ValueError, match="2 characters"):
-        fulltext.phrase("长")
+    assert fulltext.search_tokens("𠀀长江") == "𠀀长 长江 江" + chr(0x10FFFD)
+    assert fulltext.phrase("长江") == '"长江"' and fulltext.phrase("长") == '"长" *'
+    with pytest.raises(ValueError, match="empty"):
+        fulltext.phrase("")
 
 
 def test_the_index_follows_a_changed_and_a_deleted_text(tmp_path: Path) -> None:

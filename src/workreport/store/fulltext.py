@@ -17,8 +17,11 @@ every SQLite connection the store opens, :func:`register`; the triggers that kee
 step with ``documents`` call it), and a query is :func:`phrase` of the words asked for. FTS5's
 ``ascii`` tokenizer splits on spaces and folds ASCII case; every character outside ASCII is a
 token character to it, so the ASCII characters it would drop (spaces, punctuation, control
-characters) are first mapped to characters of a private-use plane, one for one. A query of one
-character has no pair: the caller scans the texts for it (:data:`MIN_CHARS`)."""
+characters) are first mapped to characters of a private-use plane, one for one. The last
+character of a text is paired with an end mark, so that every character starts one token: a
+query of one character is the prefix query of that character (``"县" *``), which FTS5 answers
+from the pairs that start with it (0.07-0.4 s over 10,000 reports, against 5-11 s for a scan
+of every text)."""
 
 from __future__ import annotations
 
@@ -28,7 +31,6 @@ from array import array
 from typing import Any
 
 TOKENS_FUNCTION = "workreport_search_tokens"  # the SQL name of search_tokens()
-MIN_CHARS = 2  # the shortest query the index answers
 
 # ASCII characters that the ascii tokenizer treats as separators, each to a character of
 # Supplementary Private Use Area-B (U+100000 + code point), which no report's text uses
@@ -38,6 +40,7 @@ _MARKS = {chr(c): chr(0x100000 + c) for c in range(128) if not chr(c).isalnum()}
 _CODE_POINT = next(t for t in "IL" if array(t).itemsize == 4)
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 _SPACE = array(_CODE_POINT, [ord(" ")])
+_END = chr(0x10FFFD)  # pairs with a text's last character (the last code point of that plane)
 
 
 def _mark(m: re.Match[str]) -> str:
@@ -45,20 +48,30 @@ def _mark(m: re.Match[str]) -> str:
 
 
 def search_tokens(text: str | None) -> str | None:
-    """``text`` as the index holds it: case folded, each pair of adjacent characters a token,
-    tokens parted by a space (a text of one character: that character). A phrase of
-    :func:`search_tokens` of ``q`` (two characters or more) matches exactly where the
-    case-folded ``q`` is a substring of the case-folded text."""
+    """``text`` as the index holds it: case folded, each pair of adjacent characters a token and
+    the last character paired with an end mark, tokens parted by a space. A phrase of the pairs
+    of ``q`` (:func:`phrase`) matches exactly where the case-folded ``q`` is a substring of the
+    case-folded text."""
     if text is None:
         return None
+    folded = _folded(text)
+    if not folded:
+        return ""
+    last = folded[-1] + _END
+    return f"{_pairs(folded)} {last}" if len(folded) > 1 else last
+
+
+def _folded(text: str) -> str:
     # most characters are not ASCII separators: a regular expression finds the few that are
     # (about 1% in a report) faster than str.translate maps every character
-    folded = _SEPARATORS.sub(_mark, text.casefold())
+    return _SEPARATORS.sub(_mark, text.casefold())
+
+
+def _pairs(folded: str) -> str:
+    """"abcd" → "ab bc cd" (two characters or more): three code points a pair, the first two
+    from the text, then a space, laid out by slice assignment (4× faster than joining the pairs
+    as strings)."""
     n = len(folded)
-    if n < 2:
-        return folded
-    # "abcd" → "ab bc cd": three code points a pair, the first two from the text, then a
-    # space (4× faster than joining the pairs as strings)
     points = array(_CODE_POINT)
     points.frombytes(folded.encode(_UTF32))
     out = _SPACE * (3 * (n - 1))
@@ -68,11 +81,13 @@ def search_tokens(text: str | None) -> str | None:
 
 
 def phrase(q: str) -> str:
-    """The FTS5 query that finds ``q`` (:data:`MIN_CHARS` or more) as a substring. No double
-    quote can remain inside: it is ASCII punctuation, and so mapped."""
-    if len(q) < MIN_CHARS:
-        raise ValueError(f"the index answers queries of {MIN_CHARS} characters or more, not {q!r}")
-    return f'"{search_tokens(q)}"'
+    """The FTS5 query that finds ``q`` (not empty) as a substring: the phrase of its pairs, or
+    for one character the prefix query of the tokens it starts. No double quote can remain
+    inside: it is ASCII punctuation, and so mapped."""
+    folded = _folded(q)
+    if not folded:
+        raise ValueError("an empty query finds nothing")
+    return f'"{_pairs(folded)}"' if len(folded) > 1 else f'"{folded}" *'
 
 
 def register(dbapi_conn: Any) -> None:

@@ -642,12 +642,11 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
     characters on SQLite (:mod:`workreport.store.fulltext`); on PostgreSQL (whose text-search
     parser cannot split Chinese into words, so that ``ts_rank`` has nothing to count) the same
     formula in SQL over the documents a pg_trgm index finds (its LIKE scans every text for a
-    query shorter than three characters). A query of one character is a LIKE scan ranked by that
-    formula on SQLite too. A query's ranking is kept (per database, for :data:`RANK_SECONDS`,
-    and only while no text is added, changed or deleted: on SQLite the full-text index's
-    structure record and the largest id stay the same, elsewhere the documents' count, largest
-    id and total length), so that paging through it or asking again does not rank every match
-    again."""
+    query shorter than three characters). A query's ranking is kept (per database, for
+    :data:`RANK_SECONDS`, and only while no text is added, changed or deleted: on SQLite the
+    full-text index's structure record and the largest id stay the same, elsewhere the
+    documents' count, largest id and total length), so that paging through it or asking again
+    does not rank every match again."""
     q = q.strip()
     if not q:
         raise InputError("empty query")
@@ -760,7 +759,7 @@ def _ranking(session: Session, q: str) -> tuple[_Ranked, Callable[[list[int]], d
         if kept is not None and kept[1] == version and time.monotonic() - kept[0] < RANK_SECONDS:
             cache.move_to_end(q)
             return kept[2], years
-    if raw is not None and len(q) >= fulltext.MIN_CHARS:
+    if raw is not None:
         ranked = _fts_ranking(raw, q)
     else:
         scored = _score(session, q)
@@ -828,9 +827,9 @@ CHUNK = 500  # ids per IN (…) clause
 
 def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
     """BM25 of ``q`` as a phrase (higher is better) and the plan year (-1 if none) of every
-    document holding it: FTS5's bm25() on SQLite (for a query of two characters or more, which
-    the index holds), else the same formula in SQL over the texts that hold it."""
-    if session.get_bind().dialect.name == "sqlite" and len(q) >= fulltext.MIN_CHARS:
+    document holding it: FTS5's bm25() on SQLite, else the same formula in SQL over the texts
+    that hold it."""
+    if session.get_bind().dialect.name == "sqlite":
         rows = session.execute(
             text(
                 "SELECT f.rowid, bm25(documents_fts), coalesce(d.plan_year, -1)"

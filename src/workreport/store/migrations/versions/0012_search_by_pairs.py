@@ -6,9 +6,10 @@ Create Date: 2026-12-03
 
 The trigram index was half of the writer's work in a batch ingest: FTS5's cost follows the
 (term, document) pairs it records, about 15,000 a report. The new index is contentless, with
-a token for every two adjacent characters (:mod:`workreport.store.fulltext`): a third fewer
-such pairs, the same substring matches by phrase, as fast, and a smaller index; a query of two
-characters is now answered by it too. Rebuilt here from every stored text; the triggers
+a token for every two adjacent characters and one for the last character with an end mark
+(:mod:`workreport.store.fulltext`): a third fewer such pairs, the same substring matches by
+phrase, as fast, and a smaller index; queries of one and two characters, which scanned every
+text, are answered by it too. Rebuilt here from every stored text; the triggers
 that keep it in step with ``documents`` give it each text through the SQL function that every
 connection of the store has (an ``INSERT``, ``UPDATE`` or ``DELETE`` of a document on a
 connection without it fails, naming the function, instead of leaving the index wrong).
