@@ -179,7 +179,7 @@ FTS_AUTOMERGE = 4  # FTS5's default: a level's segments are merged once it holds
 # the newest migration (tests/test_store.py checks it against alembic's head): a database
 # already at it is opened without importing alembic and reading every migration script, half
 # a second of every command that opens one
-HEAD_REVISION = "0012_search_by_pairs"
+HEAD_REVISION = "0013_texts_in_lz4"
 
 
 def upgrade(engine: Engine, url: str) -> None:

@@ -624,13 +624,11 @@ class Hit:
 _K1, _B = 1.2, 0.75
 
 
-def _bm25_sql(q: str, avg_chars: float) -> Any:
-    """BM25 of ``q`` as one phrase, computed in SQL over ``documents.text`` (higher is better):
-    occurrences from ``replace``, the length in characters. The phrase's idf is the same for
-    every document, so it is left out; the order is FTS5's ``bm25()`` order."""
-    n = func.length(DocumentRow.text)
-    tf = (n - func.length(func.replace(DocumentRow.text, q, ""))) * 1.0 / len(q)
-    return tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * n * 1.0 / max(avg_chars, 1.0)))
+def _bm25_sql(tf: Any, chars: Any, avg_chars: float) -> Any:
+    """BM25 in SQL (higher is better) of a phrase found ``tf`` times in a text of ``chars``
+    characters. The phrase's idf is the same for every document, so it is left out; the order
+    is FTS5's ``bm25()`` order."""
+    return tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * chars * 1.0 / max(avg_chars, 1.0)))
 
 
 def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: int = 30) -> Page[Hit]:
@@ -642,7 +640,8 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
     characters on SQLite (:mod:`workreport.store.fulltext`); on PostgreSQL (whose text-search
     parser cannot split Chinese into words, so that ``ts_rank`` has nothing to count) the same
     formula in SQL over the documents a pg_trgm index finds (its LIKE scans every text for a
-    query shorter than three characters). A query's ranking is kept (per database, for
+    query shorter than three characters), each text read twice (migration 0013 compresses
+    them with LZ4, quick to read). A query's ranking is kept (per database, for
     :data:`RANK_SECONDS`, and only while no text is added, changed or deleted: on SQLite the
     full-text index's structure record and the largest id stay the same, elsewhere the
     documents' count, largest id and total length), so that paging through it or asking again
@@ -840,10 +839,27 @@ def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
         )
         return {int(i): (-float(b), int(y)) for i, b, y in rows}
     avg = session.scalar(select(func.avg(_LENGTHS.c.chars))) or 1.0
-    rows = session.execute(
-        select(DocumentRow.id, _bm25_sql(q, float(avg)), func.coalesce(DocumentRow.plan_year, -1)).where(
-            DocumentRow.text.like(f"%{_escape_like(q)}%", escape="\\")
+    # each text holding q read twice (LIKE, then replace() for its occurrences) and never
+    # measured: its length kept in document_lengths, its size in bytes (octet_length of a
+    # stored text reads its header, not the text), the occurrences counted once, in a
+    # materialized CTE, not once per mention in the formula. A text is a compressed value
+    # that each mention of it decompresses: four mentions took twice as long (3,000 reports)
+    body = DocumentRow.text
+    removed = func.octet_length(body) - func.octet_length(func.replace(body, q, ""))
+    counted = (
+        select(
+            DocumentRow.id.label("id"),
+            (removed * 1.0 / len(q.encode("utf-8"))).label("tf"),
+            func.coalesce(_LENGTHS.c.chars, func.char_length(body)).label("chars"),
+            func.coalesce(DocumentRow.plan_year, -1).label("year"),
         )
+        .outerjoin_from(DocumentRow, _LENGTHS, _LENGTHS.c.document_id == DocumentRow.id)
+        .where(body.like(f"%{_escape_like(q)}%", escape="\\"))
+        .cte("counted")
+        .prefix_with("MATERIALIZED")
+    )
+    rows = session.execute(
+        select(counted.c.id, _bm25_sql(counted.c.tf, counted.c.chars, float(avg)), counted.c.year)
     )
     return {int(i): (float(b or 0.0), int(y)) for i, b, y in rows}
 
