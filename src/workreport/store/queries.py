@@ -14,7 +14,7 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,6 +29,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    literal,
     or_,
     select,
     text,
@@ -636,7 +637,9 @@ def search(db: Database, q: str, *, page: int = 1, per_page: int = 20, context: 
     per document with each distinct passage once (a saved page holding the report three times
     gives one passage, not three equal ones).
 
-    Relevance is BM25 of the query as a phrase: FTS5's ``bm25()`` over the index of pairs of
+    A phrase matches case aside, the same on every database (SQLite's index folds case,
+    PostgreSQL's search uses ``ILIKE`` for a query with letters). Relevance is BM25 of the
+    query as a phrase: FTS5's ``bm25()`` over the index of pairs of
     characters on SQLite (:mod:`workreport.store.fulltext`); on PostgreSQL (whose text-search
     parser cannot split Chinese into words, so that ``ts_rank`` has nothing to count) the same
     formula in SQL over the documents a pg_trgm index finds (its LIKE scans every text for a
@@ -845,16 +848,26 @@ def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
     # materialized CTE, not once per mention in the formula. A text is a compressed value
     # that each mention of it decompresses: four mentions took twice as long (3,000 reports)
     body = DocumentRow.text
-    removed = func.octet_length(body) - func.octet_length(func.replace(body, q, ""))
+    pattern = f"%{_escape_like(q)}%"
+    holds: Any
+    folded: Any
+    needle: Any
+    if q.lower() == q.upper():  # no cased character: the text as it is
+        holds, folded, needle = body.like(pattern, escape="\\"), body, literal(q)
+    else:  # case aside, as SQLite's index folds it: ILIKE (pg_trgm's index serves it too)
+        holds, folded, needle = body.ilike(pattern, escape="\\"), func.lower(body), func.lower(literal(q))
+    # the folded text's size taken as the text's: lower() keeps a character's UTF-8 length but
+    # for a few rare letters (Ⱥ, İ), which would shift that text's count by a fraction
+    removed = func.octet_length(body) - func.octet_length(func.replace(folded, needle, ""))
     counted = (
         select(
             DocumentRow.id.label("id"),
-            (removed * 1.0 / len(q.encode("utf-8"))).label("tf"),
+            (removed * 1.0 / func.octet_length(needle)).label("tf"),
             func.coalesce(_LENGTHS.c.chars, func.char_length(body)).label("chars"),
             func.coalesce(DocumentRow.plan_year, -1).label("year"),
         )
         .outerjoin_from(DocumentRow, _LENGTHS, _LENGTHS.c.document_id == DocumentRow.id)
-        .where(body.like(f"%{_escape_like(q)}%", escape="\\"))
+        .where(holds)
         .cte("counted")
         .prefix_with("MATERIALIZED")
     )
@@ -889,11 +902,27 @@ _TEXTS: dict[str, Any] = {}
 
 def utf8_passages(data: bytes, q: str, *, context: int = 30, limit: int = 3) -> list[tuple[str, str, str]]:
     """Up to ``limit`` distinct passages around the matches of ``q`` in the UTF-8 text
-    ``data``: (before, match, after), ``context`` characters each side. A passage equal to one
-    already taken (whitespace aside) is skipped, so a text repeated on a page yields it once."""
-    needle = q.encode("utf-8")
+    ``data``: (before, match, after), ``context`` characters each side, the match as the text
+    spells it. Case aside, as a search finds it (SQLite's index and PostgreSQL's ``ILIKE`` fold
+    case): a search for ``gdp`` shows the report's ``GDP``. A passage equal to one already taken
+    (whitespace aside) is skipped, so a text repeated on a page yields it once."""
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
+    # a query without cased characters (Chinese, digits, punctuation) is found in the bytes
+    # as they are, with no decoding of the whole report
+    found = _byte_matches(data, q, context) if q.lower() == q.upper() else _folded_matches(data, q, context)
+    for before, match, after in found:
+        key = _SPACE.sub("", before + match + after)
+        if key not in seen:
+            seen.add(key)
+            out.append((before, match, after))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _byte_matches(data: bytes, q: str, context: int) -> Iterator[tuple[str, str, str]]:
+    needle = q.encode("utf-8")
     span = 4 * context  # bytes enough for ``context`` characters (a character is 1–4 bytes)
     at = data.find(needle) if needle else -1
     while at >= 0:
@@ -901,14 +930,17 @@ def utf8_passages(data: bytes, q: str, *, context: int = 30, limit: int = 3) -> 
         # a window cut inside a character loses only that character, which lies beyond the context
         before = data[max(0, at - span) : at].decode("utf-8", "ignore")[-context:] if context else ""
         after = data[end : end + span].decode("utf-8", "ignore")[:context]
-        key = _SPACE.sub("", before + q + after)
-        if key not in seen:
-            seen.add(key)
-            out.append((before, q, after))
-            if len(out) >= limit:
-                break
+        yield before, q, after
         at = data.find(needle, end)
-    return out
+
+
+def _folded_matches(data: bytes, q: str, context: int) -> Iterator[tuple[str, str, str]]:
+    body = data.decode("utf-8", "replace")
+    for m in re.finditer(re.escape(q), body, re.IGNORECASE):
+        start, end = m.span()
+        if start == end:
+            return
+        yield body[max(0, start - context) : start], m.group(), body[end : end + context]
 
 
 def passages(text_: str, q: str, *, context: int = 30, limit: int = 3) -> list[tuple[str, str, str]]:
