@@ -16,7 +16,10 @@ REPORTS = {
         "2024年某某市人民政府工作报告\n"
         "实施“GDP含金量”提升行动，R&D经费投入强度达到2.4%，GDP增长5.5%左右。\n"
     ),
-    "county-2023.txt": "2023年某某县政府工作报告\n今年，gdp增长6%左右，r&d投入保持增长。\n",
+    "county-2023.txt": (
+        "2023年某某县政府工作报告\n今年，gdp增长6%左右，r&d投入保持增长。\n"
+        "PM2.5 (细颗粒物) 平均浓度下降[3%]，R2级以上道路全部硬化。\n"
+    ),
     "province-2022.txt": (
         "2022年某某省政府工作报告\n数字经济核心产业增加值增长12%。Ｒ＆Ｄ投入保持增长，Gdp增长6%。\n"
     ),
@@ -38,7 +41,24 @@ def _holding(q: str) -> set[str]:
     return {name for name, body in REPORTS.items() if q.casefold() in body.casefold()}
 
 
-@pytest.mark.parametrize("q", ["gdp", "GDP", "gDp增长", "r&d", "R&D投入", "ｒ＆ｄ", "Ｒ＆Ｄ", "增长"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "gdp",
+        "GDP",
+        "gDp增长",
+        "r&d",
+        "R&D投入",
+        "ｒ＆ｄ",
+        "Ｒ＆Ｄ",
+        "增长",
+        "pm2.5 (细颗粒物) 平均浓度下降[3%]",  # what a regular expression would read otherwise
+        "pm2",
+        "2.5 (细颗粒物) 平均浓度下降[3%]",
+        "r\\d",  # no match: not a class of digits that would match R2
+        "p.2",  # no match: not any character
+    ],
+)
 def test_case_is_folded_and_every_hit_shows_where_it_matched(db: Database, q: str) -> None:
     try:
         page = queries.search(db, q, per_page=100)

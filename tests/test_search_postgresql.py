@@ -14,7 +14,7 @@ from workreport import registry
 from workreport.store import Database, queries
 
 REPORTS = Path(__file__).parent / "data" / "reports"
-PHRASES = ["增长", "生产总值", "城镇", "%", "“", "亿元", "乡村振兴", "不会出现的词语", "gdp", "“Gdp”增长"]
+PHRASES = ["增长", "生产总值", "城镇", "%", "“", "亿元", "乡村振兴", "不会出现的词语", "gdp", "“Gdp”增长", "r&d (1.5%)", "(1.5%)"]
 
 
 def _postgresql(db_url: str) -> str:
@@ -34,7 +34,7 @@ def test_scores_are_bm25_of_the_occurrences_in_each_text(db_url: str, tmp_path: 
     for n, src in enumerate(sorted(REPORTS.glob("*.txt"))):
         # each report with a line of three 增长 and a quoted word added n times: texts of other
         # lengths and other counts
-        body = src.read_text(encoding="utf-8") + ("\n增长“GDP”增长增长。" * n)
+        body = src.read_text(encoding="utf-8") + ("\n增长“GDP”增长增长。R&D (1.5%)。" * n)
         (tmp_path / src.name).write_text(body, encoding="utf-8")
         paths.append(tmp_path / src.name)
     db = Database(url)
