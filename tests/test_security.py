@@ -411,7 +411,10 @@ def test_deleting_a_report_needs_an_admin_and_keeps_everything_in_the_audit(db: 
 @pytest.mark.parametrize(
     "changes",
     [{"value": ""}, {"value": "nan"}, {"value": "inf"}, {"period": "9" * 20}, {"kind": "nonsense"},
-     {"measure": "x"}, {"comparator": "!!"}, {"unit": "\x1b[31m"}, {"nope": "1"}],
+     {"measure": "x"}, {"comparator": "!!"}, {"unit": "\x1b[31m"}, {"nope": "1"},
+     # values the schema's types allow but FACTS.md does not: refused, not stored
+     {"indicator_id": "nope"}, {"unit": "bogus"}, {"hedge": "bogus"}, {"classifier": "abc"},
+     {"comparator": "range"}],
 )
 def test_bad_corrections_are_400_never_500(db: Database, changes: dict[str, str]) -> None:
     editor, token = _editor(db)

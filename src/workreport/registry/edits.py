@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from workreport.errors import InputError, NotFoundError
 from workreport.model import CORRECTABLE, STATUSES, TASK_STATUSES, coerce_field
+from workreport.pipeline.extract.vocabulary import extractor_rules, indicator_ids, unit_ids
 from workreport.store import (
     AssessmentRow,
     AuditRow,
@@ -40,21 +42,72 @@ def _coerce(field_name: str, raw: str) -> Any:
     return coerce_field(field_name, None if raw.lower() in ("null", "none") else raw)
 
 
+# a unit outside the table keeps its written form (FACTS.md §4: 立方米, 微克/立方米); a
+# counting word is written in Chinese too
+_WRITTEN_UNIT = re.compile(r"[\u3400-\u9fff]{1,6}(?:/[\u3400-\u9fff]{1,6})?")
+_CLASSIFIER = re.compile(r"[\u3400-\u9fff]{1,4}")
+
+
+def check_values(values: dict[str, Any]) -> None:
+    """Refuse a value that FACTS.md does not allow in its field: an indicator id outside the
+    vocabulary (every page that groups by indicator would then fail on it), a unit that is
+    neither a canonical id nor a written Chinese unit, a hedge that is not a commitment word."""
+    indicator = values.get("indicator_id")
+    if indicator is not None and indicator not in indicator_ids():
+        raise InputError(f"indicator_id={indicator!r}: not an id of the indicator vocabulary (see /indicators)")
+    unit = values.get("unit")
+    if unit is not None and unit not in unit_ids() and not _WRITTEN_UNIT.fullmatch(unit):
+        raise InputError(
+            f"unit={unit!r}: neither a unit id ({', '.join(sorted(unit_ids()))}) nor a unit written in Chinese"
+        )
+    hedge = values.get("hedge")
+    hedges = extractor_rules().cue["hedge"]["words"]
+    if hedge is not None and hedge not in hedges:
+        raise InputError(f"hedge={hedge!r}: must be one of {', '.join(hedges)} (or null)")
+    classifier = values.get("classifier")
+    if classifier is not None and not _CLASSIFIER.fullmatch(classifier):
+        raise InputError(f"classifier={classifier!r}: a counting word in Chinese (个, 家, 所 …)")
+
+
+def _follow_range(values: dict[str, Any], comparator: str) -> None:
+    """One field at a time (the fact page's form) must be able to make a range and unmake one:
+    an upper end given alone makes the comparator ``range``; another comparator given alone
+    drops the upper end. Both become corrections of their own."""
+    if values.get("value_max") is not None and "comparator" not in values:
+        values["comparator"] = "range"
+    elif values.get("comparator", "range") != "range" and "value_max" not in values and comparator == "range":
+        values["value_max"] = None
+
+
+def check_range(comparator: str, value_max: float | None) -> None:
+    """A range has its upper end, and only a range has one (FACTS.md §2)."""
+    if comparator == "range" and value_max is None:
+        raise InputError(
+            "comparator=range needs value_max, the upper end of the range (giving value_max alone makes it a range)"
+        )
+    if comparator != "range" and value_max is not None:
+        raise InputError(f"value_max is the upper end of a range: with comparator={comparator!r} it must be null")
+
+
 def correct(db: Database, fact_id: int, changes: dict[str, str], *, who: str) -> FactRow:
     """Change fields of a fact; the change is kept across re-ingestion and re-extraction, and
     flows through: the commitment or observation made from the fact follows it, and every
-    rating resting on either is made again."""
+    rating resting on either is made again. A value FACTS.md does not allow, alone or with the
+    fact's other fields, is refused (:class:`InputError`) and nothing is changed."""
     values = {k: _coerce(k, v) for k, v in changes.items()}
+    check_values(values)
     with db.session() as session:
         fact = session.get(FactRow, fact_id)
         if fact is None:
             raise NotFoundError(f"no fact with id {fact_id}")
+        _follow_range(values, fact.comparator)
         before = {k: getattr(fact, k) for k in values}
         for k, v in values.items():
             session.add(
                 CorrectionRow(document_id=fact.document_id, fact_key=fact.key, field=k, value=v, author=who)
             )
             setattr(fact, k, v)
+        check_range(fact.comparator, fact.value_max)  # raised inside the transaction: it is rolled back whole
         fact.corrected = True
         audit(session, who, "correct", "fact", f"{fact.document_id}/{fact.key}", before, values)
         refresh(session, follow_fact(session, fact))

@@ -12,7 +12,7 @@ from typing import Any
 from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.model import STATUSES, TASK_STATUSES, coerce_field
 from workreport.pipeline.read import open_bytes
-from workreport.registry.edits import audit
+from workreport.registry.edits import audit, check_range, check_values
 from workreport.store import (
     AssessmentRow,
     CommitmentRow,
@@ -76,11 +76,14 @@ def import_observations(
                 kind = (r.get("kind") or "actual").strip()
                 if kind not in ("actual", "estimate"):
                     raise InputError(f"kind={kind!r}: an observation is an actual or an estimate")
+                comparator = coerce_field("comparator", r.get("comparator") or "=")
+                check_values(value)
+                check_range(comparator, value["value_max"])
                 parsed.append(
                     {
                         "jurisdiction_id": juris.id,
                         **value,
-                        "comparator": coerce_field("comparator", r.get("comparator") or "="),
+                        "comparator": comparator,
                         "kind": kind,
                         "note": (r.get("note") or "").strip() or None,
                     }

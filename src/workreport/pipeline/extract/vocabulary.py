@@ -80,6 +80,17 @@ def extractor_rules() -> _Rules:
     )
 
 
+@cache
+def indicator_ids() -> frozenset[str]:
+    """Every id of the indicator vocabulary, those whose names are all held included."""
+    return frozenset(key for key in rules.load("indicators") if key != "narrower")
+
+
+def unit_ids() -> frozenset[str]:
+    """The canonical unit ids the unit table writes (FACTS.md §4), ``count`` among them."""
+    return frozenset(u.unit for u in extractor_rules().units)
+
+
 def indicator_names() -> dict[str, list[str]]:
     """The vocabulary: indicator id → its Chinese names."""
     out: dict[str, list[str]] = {}
