@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,6 +54,16 @@ CASES = [
     ((6, "rank", "rank"), "第6位"),
     ((10, "rank", "change_rank"), "提升10个位次"),
     ((-2, "rank", "change_rank"), "下降2个位次"),
+    # a comparator applies to the signed value (FACTS.md §3): a fall written as a word and a
+    # magnitude turns it round, so the words say what the report said
+    ((-3.4, "%", "growth", "<="), "下降3.4%以上"),
+    ((-3, "%", "growth", ">="), "下降3%以内"),
+    ((-5, "%", "growth", "~"), "下降5%左右"),
+    ((-0.5, "pp", "change_pp", "<="), "下降0.5个百分点以上"),
+    ((-2, "rank", "change_rank", "<="), "下降2个位次以上"),
+    ((-1e7, "person", "change", ">="), "减少1000万人以内"),
+    ((6, "rank", "rank", "<="), "第6位以内"),
+    ((12, "count", "level", ">=", None, "所"), "12所以上"),
     ((-1e7, "person", "change"), "减少1000万人"),
     ((2e6, "person", "change"), "200万人"),
     ((1000e8, "CNY", "level", "range", 1200e8), "1000—1200亿元"),
@@ -212,3 +223,25 @@ def test_twins_and_facets_write_numbers_plainly(db: Database) -> None:
     values = [r["target_value"] for r in body["rows"]] + [v["value"] for f in body["facets"].values() for v in f]
     assert not any(isinstance(v, float) and v == int(v) for v in values), "whole numbers are integers"
     assert checked == 2 * len(pages)
+
+
+def test_targets_are_shown_as_the_report_words_them(tmp_path: Path) -> None:
+    # a fall with 以上 (stored -3.4 with <=) and a count in 所: the tracker, the commitments and
+    # the command line say 下降3.4%以上 and 12所, never 下降3.4%以内 or 12个
+    report = tmp_path / "某某市-2025.txt"
+    report.write_text(
+        "2025年某某市政府工作报告\n一、2024年工作回顾\n全市地区生产总值增长5.2%。\n二、2025年主要目标\n"
+        "地区生产总值增长6%左右，单位地区生产总值能耗下降3.4%以上，新建学校12所。\n",
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    database = Database(url)
+    registry.ingest(database, [report])
+    client = TestClient(create_app(Settings(db_url=url, secret_key="k" * 48), db=database), base_url="https://testserver")  # type: ignore[arg-type]
+    tracker = client.get("/tracker.json").json()["rows"]
+    assert {r["target"] for r in tracker} >= {"下降3.4%以上", "12所"}, tracker
+    listed = client.get("/commitments.json", params={"type": "target"}).json()["rows"]
+    assert {r["target"] for r in listed} >= {"下降3.4%以上", "12所"}, listed
+    shown = run("track", "--db", url)
+    assert "下降3.4%以上" in shown and "12所" in shown and "以内" not in shown and "12个" not in shown
+    database.close()

@@ -6,6 +6,7 @@ targets) and the synthetic reports of tests/data/reports: no shared material is 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -171,6 +172,9 @@ def test_scorecard_page_and_json(client: TestClient) -> None:
     assert "距目标差" in misses
     assert card["worst_misses"][0]["status"] in ("missed", "partly")
     assert set(card["counts"]) == {"met", "partly", "missed", "unknown", "not_yet_due"}
+    # a report is named by its source, never by the path it was ingested from on the server
+    documents = re.findall(r'"document": ?"([^"]*)"', json.dumps(card, ensure_ascii=False))
+    assert documents and all("/" not in d for d in documents), documents
     # the number shown never has an exponent or a trailing .0
     assert not re.search(r"\de[+-]\d|\d\.0(?!\d)", re.sub(r'content="[^"]*"|value="[^"]*"', "", page))
 

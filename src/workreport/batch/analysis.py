@@ -387,6 +387,7 @@ def _rate(
             "measure": t.measure,
             "comparator": t.comparator,
             "hedge": t.hedge,
+            "classifier": t.classifier,
             **_evidence(t),
         },
         outcome=outcome,

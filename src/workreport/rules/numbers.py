@@ -43,6 +43,16 @@ UNIT_WORDS: dict[str, str] = {
 
 # comparator code → the word written after the number (=, range: none)
 COMPARATOR_AFTER: dict[str, str] = {">=": "以上", "<=": "以内", "~": "左右", ">": "以上", "<": "以内"}
+# a comparator applies to the signed value (FACTS.md §3: 下降3%以上 is growth -3 with <=); a fall
+# written as a word and a magnitude turns it round: -3 <= is 下降3%以上
+_TURNED = {">=": "<=", "<=": ">=", ">": "<", "<": ">"}
+
+
+def _after(comparator: str | None, fall: bool) -> str:
+    """The word after a number for ``comparator``, the number written as the magnitude of a fall
+    (下降, 减少) if ``fall``."""
+    code = comparator or "="
+    return COMPARATOR_AFTER.get(_TURNED.get(code, code) if fall else code, "")
 
 _SCALES = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 
@@ -131,7 +141,8 @@ def number_text(
     ``measure`` what the number measures (growth is written with its sign as a word:
     增长6.5%, 下降3.4%; rank as 第6位; change_rank as 提升10个位次; a negative change as
     减少1000万人), ``comparator`` the target's comparator written as a word (以上, 以内, 左右;
-    a range as 5%—6%), ``classifier`` the counting word of a count (580万套). Levels are
+    a range as 5%—6%), applied to the signed value as stored: growth -3.4 with ``<=`` is
+    下降3.4%以上, ``classifier`` the counting word of a count (580万套). Levels are
     scaled to 万/亿/万亿 and kept to 4 significant digits, trailing zeros dropped."""
     if value is None:
         return ""
@@ -140,20 +151,21 @@ def number_text(
         if comparator == "range" and value_max is not None:
             return f"第{plain_number(value)}—{plain_number(value_max)}位"
         text = f"第{plain_number(value)}位"
-        return text + COMPARATOR_AFTER.get(comparator or "=", "")
+        return text + _after(comparator, False)
     word, magnitude = _signed(measure, value, value)
+    fall = value < 0 and word in ("下降", "减少")
     if measure == "change_rank":
         body = f"{plain_number(magnitude)}个位次"
         if comparator == "range" and value_max is not None:
             body = f"{plain_number(abs(value))}—{plain_number(abs(value_max))}个位次"
-        return word + body + COMPARATOR_AFTER.get(comparator or "=", "")
+        return word + body + _after(comparator, fall)
     if comparator == "range" and value_max is not None:
         if word:
             low, high = sorted((abs(value), abs(value_max)))
         else:
             low, high = value, value_max
         return word + _range(low, high, unit, classifier)
-    return word + _amount(magnitude, unit, classifier) + COMPARATOR_AFTER.get(comparator or "=", "")
+    return word + _amount(magnitude, unit, classifier) + _after(comparator, fall)
 
 
 def raw_number(value: float | None) -> str:

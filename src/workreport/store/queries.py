@@ -198,6 +198,7 @@ COMMITMENT_FIELDS = (
     "value",
     "value_max",
     "unit",
+    "classifier",
     "hedge",
     "text",
     "start",

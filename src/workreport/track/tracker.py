@@ -654,6 +654,7 @@ def _row(
         "measure": c.measure,
         "comparator": c.comparator,
         "hedge": hedge if hedge is not None else c.hedge,
+        "classifier": c.classifier,  # the counting word: 12所, not 12个
         "quote": quote,
         "document": target_path,
         "document_id": c.document_id,

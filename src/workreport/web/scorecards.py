@@ -9,7 +9,7 @@ Every page has a ``.json`` twin. The logic is ``publish.scorecard``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Path, Query, Request
@@ -19,6 +19,7 @@ from markupsafe import Markup
 from workreport.publish import charts
 from workreport.publish.scorecard import SORT_KEYS, compare, scorecard
 from workreport.rules.labels import Lang, status_label
+from workreport.store.queries import source_name
 from workreport.store.scorecard_queries import LEVELS, places_with_targets, years_of_place, years_with_targets
 
 from .render import STATUS_LABELS, language, page
@@ -30,6 +31,16 @@ Year = Annotated[int, Path(ge=1900, le=2200)]
 LevelQuery = Annotated[str | None, Query(max_length=16)]
 SortQuery = Annotated[str, Query(max_length=16)]
 OrderQuery = Annotated[str, Query(pattern="^(asc|desc)$")]
+
+
+def _named(data: Any) -> Any:
+    """``data`` with each ``document`` (the path a report was ingested from) given as its
+    source's name, as every answer of the server gives it: never a path on the server."""
+    if isinstance(data, dict):
+        return {k: source_name(v) if k == "document" and isinstance(v, str) else _named(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_named(v) for v in data]
+    return data
 
 
 def _mix(request: Request, counts: dict[str, int]) -> Markup:
@@ -141,7 +152,7 @@ def comparison(
 def scorecard_json(request: Request, jurisdiction: Place, year: Year) -> JSONResponse:
     """The scorecard as JSON: counts, share met, worst misses and best results with their
     evidence, and every target."""
-    return JSONResponse(scorecard(request.app.state.db, jurisdiction, year).to_dict())
+    return JSONResponse(_named(scorecard(request.app.state.db, jurisdiction, year).to_dict()))
 
 
 @router.get("/scorecards/{jurisdiction}/{year}", response_class=HTMLResponse)
