@@ -441,3 +441,57 @@ def test_every_progress_text_has_an_english_entry() -> None:
         bare = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", text, flags=re.S)
         assert not re.search(r"[\u4e00-\u9fff]", bare), name
     assert not missing, missing
+
+
+def test_every_way_of_assessing_holds_to_the_same_rules(web_db: Database, tmp_path: Path) -> None:
+    # `workreport assess`, the API, the commitment page's form and `import assessments` take a
+    # rating for a numeric target and a progress status for a task, and 已完成/未完成 of a task
+    # only with evidence, as `progress assess` and the task page do
+    target = queries.commitments(web_db, type="target", per_page=1).items[0]["id"]
+    item = progress(web_db, type="project")[0]
+    cid = item.commitment_id
+    for commitment, status, evidence, says in [
+        (target, "planned", None, "numeric target"),
+        (target, "done", "x", "numeric target"),
+        (cid, "met", "x", "unknown status"),
+        (cid, "done", None, "须附证据"),
+        (cid, "missed", None, "须附证据"),
+    ]:
+        with pytest.raises(InputError, match=says):
+            registry.assess(web_db, commitment, status, who="ed", evidence=evidence)
+    with pytest.raises(InputError, match="at most 2000"):
+        registry.assess(web_db, target, "met", who="ed", note="长" * 2001)
+    editor = _client(web_db)
+    _login(editor, "ed")
+    token = _csrf(editor, "/progress")
+    api = editor.post(f"/api/commitments/{target}/assessments", json={"status": "planned"}, headers={"X-CSRF-Token": token})
+    assert api.status_code == 400 and set(api.json()["error"]) == {"status", "code", "message", "details"}
+    api = editor.post(f"/api/commitments/{cid}/assessments", json={"status": "done"}, headers={"X-CSRF-Token": token})
+    assert api.status_code == 400 and "evidence" in api.json()["error"]["message"]
+    form = editor.post(f"/commitments/{target}/assess", data={"csrf_token": token, "status": "planned"},
+                       headers={"accept": "text/html"}, follow_redirects=False)
+    assert form.status_code == 400
+    api = editor.post(f"/api/commitments/{cid}/assessments", json={"status": "done", "evidence": "市政府公报"},
+                      headers={"X-CSRF-Token": token})
+    assert api.status_code == 201 and api.json()["status"] == "done"
+    assert task(web_db, cid).item.percent == 100  # 已完成 is 100%, whichever way it came
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text(f"commitment_id,status,evidence\n{target},met,\n{cid},missed,\n", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        registry.import_assessments(web_db, csv_file, who="ed")
+    assert refused.value.problems == [f"{csv_file}:3: status 'missed' of a project needs evidence (the evidence column)"]
+    csv_file.write_text(f"commitment_id,status\n{target},planned\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        registry.import_assessments(web_db, csv_file, who="ed")
+
+
+def test_a_task_form_with_numbers_past_any_range_is_a_400(web_db: Database) -> None:
+    cid = progress(web_db, type="project")[0].commitment_id
+    editor = _client(web_db)
+    _login(editor, "ed")
+    path = f"/tasks/{cid}"
+    token = _csrf(editor, path)
+    for data in ({"fact_id": "9" * 23}, {"percent": "NaN"}, {"percent": "1e999"}):
+        r = editor.post(f"{path}/assess", data={"csrf_token": token, "status": "in_progress", **data},
+                        headers={"accept": "text/html"}, follow_redirects=False)
+        assert r.status_code in (400, 404), (data, r.status_code)

@@ -184,10 +184,11 @@ def test_assessments_import(db: Database, tmp_path: Path) -> None:
     registry.ingest(db, [EXAMPLES])
     with db.session() as s:
         cid = s.scalar(select(func.min(CommitmentRow.id)).where(CommitmentRow.type == "project"))
+        status = "done"  # a 为民实事's progress, with its evidence
         if cid is None:
-            cid = s.scalar(select(func.min(CommitmentRow.id)))
+            cid, status = s.scalar(select(func.min(CommitmentRow.id)).where(CommitmentRow.type == "target")), "met"
     f = tmp_path / "a.csv"
-    f.write_text(f"commitment_id,status,note\n{cid},done,finished in June\n", encoding="utf-8")
+    f.write_text(f"commitment_id,status,note,evidence\n{cid},{status},finished in June,市政府公报\n", encoding="utf-8")
     registry.import_assessments(db, f, who="office")
     bad = tmp_path / "b.csv"
     bad.write_text("commitment_id,status\n999999,done\n", encoding="utf-8")

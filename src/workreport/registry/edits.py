@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workreport.errors import InputError, NotFoundError
-from workreport.model import CORRECTABLE, STATUSES, TASK_STATUSES, coerce_field
+from workreport.model import CORRECTABLE, STATUSES, coerce_field
 from workreport.pipeline.extract.vocabulary import extractor_rules, indicator_ids, unit_ids
 from workreport.store import (
     AssessmentRow,
@@ -24,6 +24,9 @@ from workreport.track.tracker import refresh, targets_of_places
 
 # --------------------------------------------------------------------------- people in the loop
 
+
+
+MAX_TEXT = 2000  # characters of a note or a piece of evidence
 
 
 def audit(session: Session, who: str, action: str, entity: str, key: str, before: Any, after: Any) -> None:
@@ -184,16 +187,35 @@ def assess(
     note: str | None = None,
     evidence: str | None = None,
 ) -> AssessmentRow:
-    """A person's assessment of a commitment; it outranks the rules' rating and is never overwritten."""
-    allowed = STATUSES + TASK_STATUSES
+    """A person's assessment of a commitment; it outranks the rules' rating and is never
+    overwritten. A numeric target takes a rating (met, partly, missed, unknown, not_yet_due); a
+    key task or 为民实事 a progress status, through the one path of
+    :func:`workreport.registry.progress.assess_progress` (已完成 and 未完成 need evidence, 已完成 is
+    100%), so the command line, the API and every form hold to the same rules."""
     _no_nul(note, "note")
     _no_nul(evidence, "evidence")
-    if status not in allowed:
-        raise InputError(f"unknown status {status!r}; use one of {', '.join(allowed)}")
+    for value, what in ((note, "note"), (evidence, "evidence")):
+        if value is not None and len(value) > MAX_TEXT:
+            raise InputError(f"{what}: at most {MAX_TEXT} characters")
+    with db.read() as session:
+        kind = session.scalar(select(CommitmentRow.type).where(CommitmentRow.id == commitment_id))
+    if kind is None:
+        raise NotFoundError(f"no commitment with id {commitment_id}")
+    if kind != "target":
+        from workreport.registry.progress import assess_progress  # it builds on this module
+
+        entry = assess_progress(db, commitment_id, status, who=who, note=note, evidence=evidence)
+        with db.read() as session:
+            made = session.get_one(AssessmentRow, entry.assessment_id)
+            session.expunge(made)
+            return made
+    if status not in STATUSES:
+        raise InputError(
+            f"unknown status {status!r} for commitment {commitment_id}, a numeric target: "
+            f"use one of {', '.join(STATUSES)}"
+        )
     with db.session() as session:
-        c = session.get(CommitmentRow, commitment_id)
-        if c is None:
-            raise NotFoundError(f"no commitment with id {commitment_id}")
+        c = session.get_one(CommitmentRow, commitment_id)
         row = AssessmentRow(
             commitment_id=c.id,
             status=status,
@@ -205,8 +227,6 @@ def assess(
         )
         session.add(row)
         before = c.status
-        if c.type != "target":
-            c.status = status
         session.flush()
         refresh(session, [c.id])  # a person's rating outranks the rules' from now on
         audit(
@@ -221,5 +241,3 @@ def assess(
         session.flush()
         session.expunge(row)
         return row
-
-

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from workreport.errors import InputError, ReadError, WorkreportError
-from workreport.model import STATUSES, TASK_STATUSES, coerce_field
+from workreport.model import STATUSES, coerce_field
 from workreport.pipeline.read import open_bytes
-from workreport.registry.edits import audit, check_range, check_values
+from workreport.registry.edits import MAX_TEXT, audit, check_range, check_values
+from workreport.registry.progress import FINAL, PROGRESS_STATUSES
 from workreport.store import (
     AssessmentRow,
     CommitmentRow,
@@ -20,6 +21,7 @@ from workreport.store import (
     ObservationRow,
 )
 from workreport.store.places import find_jurisdiction, seed_jurisdictions
+from workreport.store.progress_rows import add_assessment
 from workreport.track.tracker import refresh, targets_of_places
 
 # --------------------------------------------------------------------------- CSV imports
@@ -114,10 +116,21 @@ def import_assessments(
     with db.session() as session:
         for n, r in rows:
             try:
-                cid = int(r["commitment_id"])
-                if session.get(CommitmentRow, cid) is None:
+                try:
+                    cid = int(r["commitment_id"])
+                except ValueError:
+                    raise InputError(f"commitment_id={r['commitment_id']!r}: not a whole number") from None
+                c = session.get(CommitmentRow, cid)
+                if c is None:
                     raise InputError(f"no commitment with id {cid}")
-                _choice(r["status"], STATUSES + TASK_STATUSES)
+                # the rules of `workreport assess`: a target takes a rating, a task or 为民实事 a
+                # progress status, and 已完成 or 未完成 only with evidence
+                status = _choice(r["status"], STATUSES if c.type == "target" else PROGRESS_STATUSES)
+                if c.type != "target" and status in FINAL and not (r.get("evidence") or "").strip():
+                    raise InputError(f"status {status!r} of a {c.type} needs evidence (the evidence column)")
+                for what in ("note", "evidence"):
+                    if len(r.get(what) or "") > MAX_TEXT:
+                        raise InputError(f"{what}: at most {MAX_TEXT} characters")
             except (ValueError, WorkreportError) as exc:
                 problems.append(f"{path}:{n}: {getattr(exc, 'message', exc)}")
         if problems:
@@ -132,18 +145,19 @@ def import_assessments(
                 c = session.get(CommitmentRow, int(r["commitment_id"]))
                 assert c is not None
                 status = r["status"].strip()
-                session.add(
-                    AssessmentRow(
-                        commitment_id=c.id,
-                        status=status,
-                        provisional=False,
-                        rule="manual",
-                        rater=who,
-                        evidence={"note": r.get("evidence")} if r.get("evidence") else {},
-                        note=(r.get("note") or None),
-                    )
+                row = AssessmentRow(
+                    commitment_id=c.id,
+                    status=status,
+                    provisional=False,
+                    rule="manual",
+                    rater=who,
+                    evidence={"note": r.get("evidence")} if r.get("evidence") else {},
+                    note=(r.get("note") or None),
                 )
-                if c.type != "target":
+                if c.type == "target":
+                    session.add(row)
+                else:  # with its percentage, as `workreport progress assess` records it
+                    add_assessment(session, c, row, {"done": 100, "planned": 0}.get(status))
                     c.status = status
             session.flush()
             refresh(session, [int(r["commitment_id"]) for _, r in rows])

@@ -22,6 +22,7 @@ the item says so (``rules_differ``).
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -38,13 +39,12 @@ from workreport.store import AssessmentRow, CommitmentRow, Database, FactRow
 from workreport.store import progress_rows as rows
 from workreport.store.places import find_jurisdiction
 
-from .edits import audit
+from .edits import MAX_TEXT, audit
 
 # the four statuses of a supervision office's ledger first, then the older task codes
 PROGRESS_STATUSES: tuple[str, ...] = ("planned", "in_progress", "done", "missed", "delayed", "dropped")
 ITEM_TYPES = rows.ITEM_TYPES
 FINAL = ("done", "missed")  # a verdict that needs evidence
-MAX_TEXT = 2000
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -633,7 +633,7 @@ def parse_percent(raw: str | int | None) -> int | None:
             number = float(text)
         except ValueError as exc:
             raise InputError(f"percent must be a whole number from 0 to 100, not {raw!r}") from exc
-        if number != int(number):
+        if not math.isfinite(number) or number != int(number):  # nan, 1e999
             raise InputError(f"percent must be a whole number from 0 to 100, not {raw!r}")
         value = int(number)
     if not 0 <= value <= 100:
@@ -673,7 +673,8 @@ def assess_progress(
         c, item = _one(session, commitment_id)
         raw: dict[str, Any] = {k: v for k, v in (("quote", quote), ("url", url)) if v}
         if fact_id is not None:
-            f = rows.fact_by_id(session, fact_id)
+            # an id past what the database holds (a 64-bit integer) names no fact either
+            f = rows.fact_by_id(session, fact_id) if 0 < fact_id < 2**63 else None
             if f is None:
                 raise NotFoundError(f"no fact with id {fact_id}")
             raw["fact"] = {"document_id": f.document_id, "key": f.key, "quote": f.quote, "start": f.start, "end": f.end}
