@@ -94,3 +94,17 @@ def test_one_field_at_a_time_makes_and_unmakes_a_range(db: Database) -> None:
         kept = [(c.field, c.value) for c in session.scalars(select(CorrectionRow).order_by(CorrectionRow.id))]
     # each implied change is a correction of its own, so a new extraction keeps it too
     assert kept == [("value_max", 6.5), ("comparator", "range"), ("comparator", "~"), ("value_max", None)]
+
+
+def test_the_reading_of_a_stored_report_follows_its_corrections(db: Database) -> None:
+    from fastapi.testclient import TestClient
+
+    from workreport.web import Settings, create_app
+
+    fact = _fact(db, "6%左右")
+    client = TestClient(create_app(Settings(db_url=db.url, secret_key="k" * 48), db=db), base_url="https://testserver")
+    page = client.get(f"/documents/{fact.document_id}/digest").text
+    assert 'data-value="6.0"' in page and 'data-value="6.5"' not in page
+    registry.correct(db, fact.id, {"value": "6.5"}, who="ed")
+    page = client.get(f"/documents/{fact.document_id}/digest").text
+    assert 'data-value="6.5"' in page and 'data-value="6.0"' not in page  # the stored fact, not a new extraction

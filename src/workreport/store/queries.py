@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from workreport.errors import InputError, NotFoundError
+from workreport.model import Fact
 from workreport.store import (
     AssessmentRow,
     AuditRow,
@@ -47,7 +48,7 @@ from workreport.store import (
     ObservationRow,
     fulltext,
 )
-from workreport.store.mapping import ROW_FIELDS
+from workreport.store.mapping import ROW_FIELDS, fact_of
 from workreport.store.places import find_jurisdiction
 
 T = TypeVar("T")
@@ -475,6 +476,15 @@ def delete_document(db: Database, document_id: int, *, who: str) -> None:
                 after=None,
             )
         )
+
+
+def document_facts(db: Database, document_id: int) -> list[Fact]:
+    """Every stored fact of a document, as people corrected them, in the order of the text."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(FactRow).where(FactRow.document_id == document_id).order_by(FactRow.start, FactRow.end, FactRow.id)
+        )
+        return [fact_of(r) for r in rows]
 
 
 def facts(

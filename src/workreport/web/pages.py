@@ -472,7 +472,7 @@ def digest_page(
         encoding=doc["encoding"],
         sha256=doc["sha256"],
     )
-    body = digest(source, fmt=format, db=db)
+    body = digest(source, fmt=format, db=db, facts=queries.document_facts(db, document_id))
     if format == "md":
         return Response(body, media_type="text/markdown; charset=utf-8")
     response = HTMLResponse(body)

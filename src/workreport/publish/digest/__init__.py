@@ -21,10 +21,11 @@ reading computes itself are the axis ticks of its charts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from workreport.errors import InputError
-from workreport.model import Document
+from workreport.model import Document, Fact
 from workreport.pipeline.extract import extract
 from workreport.pipeline.structure import structure as structure_of
 
@@ -70,15 +71,19 @@ __all__ = [
 ]
 
 
-def digest(doc: Document, *, fmt: str = "md", db: Database | None = None) -> str:
+def digest(
+    doc: Document, *, fmt: str = "md", db: Database | None = None, facts: Sequence[Fact] | None = None
+) -> str:
     """A 数读 reading of ``doc`` as Markdown (``fmt="md"``) or one self-contained HTML page.
 
     With ``db``, the targets table also shows last year's targets for the same place and
-    how they were met, as the registry rates them (nothing is written to the database)."""
+    how they were met, as the registry rates them (nothing is written to the database).
+    ``facts``: the report's facts as stored, corrections included (a stored report's reading
+    says what its pages say); else they are extracted from the text."""
     if fmt not in FORMATS:
         raise InputError(f"unknown digest format {fmt!r}: choose md or html")
     st = structure_of(doc)
-    facts = extract(doc, st)
+    facts = list(facts) if facts is not None else extract(doc, st)
     history: list[PastTarget] | None = None
     meta = st.metadata
     if db is not None and meta.jurisdiction and meta.plan_year:
