@@ -604,3 +604,19 @@ def test_zip_helper_is_a_real_docx() -> None:
     data = docx(_body(b"<w:p><w:r><w:t>\xe5\xa2\x9e\xe9\x95\xbf5%</w:t></w:r></w:p>"))
     assert zipfile.ZipFile(io.BytesIO(data)).namelist()[-1] == "word/document.xml"
     assert read_bytes(data, "ok.docx").text == "增长5%"
+
+
+def test_a_browser_refused_before_any_route_gets_an_error_page(db: Database) -> None:
+    # refusals of the outermost layer (who may write, NUL in a query, a body too large) answer a
+    # browser's page or form with the error page, as a route's errors do; the API keeps its JSON
+    client = make_client(db)
+    for method, path, extra in (
+        ("post", "/facts/1/correct", {"data": {"field": "value", "value": "1"}}),
+        ("get", "/search?q=%00", {}),
+        ("post", "/login", {"content": b"x" * 80_000, "headers": {**HTML, "content-type": "application/x-www-form-urlencoded"}}),
+    ):
+        r = getattr(client, method)(path, **{"headers": HTML, **extra}, follow_redirects=False)
+        assert r.status_code in (400, 401, 413), (path, r.status_code)
+        assert r.headers["content-type"].startswith("text/html") and "<!doctype html>" in r.text.lower(), path
+    r = client.get("/api/documents?q=%00", headers=HTML)
+    assert r.status_code == 400 and set(r.json()["error"]) == {"status", "code", "message", "details"}

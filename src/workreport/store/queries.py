@@ -1094,6 +1094,7 @@ def _track_dict(r: Any) -> dict[str, Any]:
         "measure": r.measure,
         "comparator": r.comparator,
         "hedge": r.fact_hedge if r.fact_hedge is not None else r.hedge,
+        "classifier": r.classifier,
         "quote": r.fact_quote,
         "document": source_name(r.target_path) if r.target_path is not None else None,
         "document_id": r.document_id,

@@ -182,6 +182,14 @@ async def _refuse(request: Request, err: ApiError, scope: Scope, receive: Receiv
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/")
         back = "" if target == "/" or len(target) > 200 else "?next=" + target
         response = Response(status_code=303, headers={"location": "/login" + back})
+    elif _page_request(request):
+        # a browser's form or page refused before any route ran: the error page, as a route's
+        # error gives it (who asks may not be known yet)
+        state = request.state
+        for name in ("user", "via_token", "csrf", "session_id"):
+            if not hasattr(state, name):
+                setattr(state, name, False if name == "via_token" else None)
+        response = render_error(request, err.status, err.message)
     else:
         response = JSONResponse(error_body(err.status, err.code, err.message, err.details), status_code=err.status)
     if err.status == 413:
@@ -230,11 +238,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         err = classify(exc)
         if err.status >= 500:
             log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        if (
-            request.url.path.startswith("/api/")
-            or request.url.path == "/openapi.json"
-            or not _wants_html(request)
-        ):
+        if not _page_request(request):
             response: Response = JSONResponse(
                 error_body(err.status, err.code, err.message, err.details), status_code=err.status
             )
@@ -260,6 +264,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
+
+
+def _page_request(request: Request) -> bool:
+    """A browser asking for a page (not the API): its errors are pages too."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path == "/openapi.json") and _wants_html(request)
 
 
 def current_user(request: Request) -> User | None:
