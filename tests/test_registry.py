@@ -254,6 +254,24 @@ def test_exports_with_schemas(db: Database, tmp_path: Path) -> None:
             assert facts.num_rows == counts(db)["facts"]
 
 
+def test_an_export_that_fails_leaves_the_package_as_it_was(db: Database, tmp_path: Path) -> None:
+    from workreport.publish.exports import export
+
+    registry.ingest(db, [REPORTS])
+    out = tmp_path / "package"
+    export(db, out, "csv")
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (out / "facts.csv").unlink()
+    (out / "facts.csv").mkdir()  # a folder where the facts table goes: the export cannot finish
+    registry.ingest(db, [EXAMPLES])  # the new package would differ in every table
+    failed = cli("export", "--format", "csv", "-o", str(out), "--db", db.url, ok=False)
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    assert f"{out / 'facts.csv'}" in failed.stderr and ".tmp" not in failed.stderr  # the path asked for
+    after = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    del before["facts.csv"]
+    assert after == before  # nothing replaced, no temporary file left
+
+
 def test_documents_resolve_to_jurisdictions(db: Database) -> None:
     registry.ingest(db, [EXAMPLES, REPORTS])
     with db.session() as s:

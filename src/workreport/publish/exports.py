@@ -16,7 +16,7 @@ from sqlalchemy.sql.schema import Table
 
 from workreport.errors import InputError
 from workreport.publish.cells import csv_row
-from workreport.publish.files import atomic_open, write_atomic
+from workreport.publish.files import FileSet
 from workreport.store import (
     AssessmentRow,
     Base,
@@ -118,12 +118,19 @@ def export(
     if unknown:
         raise InputError(f"unknown table(s) {', '.join(unknown)}; tables: {', '.join(TABLES)}")
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("is a file, not a folder to export into", path=str(out))
     (out / "schemas").mkdir(parents=True, exist_ok=True)
+    with FileSet() as files:  # the package whole or not at all: a failure leaves the old one as it was
+        return _export(db, out, fmt, names, files)
+
+
+def _export(db: Database, out: Path, fmt: str, names: list[str], files: FileSet) -> list[Path]:
     written: list[Path] = []
     resources = []
     for name in names:
         path = out / f"{name}.{fmt}"
-        with atomic_open(path, "wb" if fmt == "parquet" else "w") as fh:
+        with files.open(path, "wb" if fmt == "parquet" else "w") as fh:
             if fmt == "csv":
                 _write_csv(fh, name, _rows(db, name))
             elif fmt == "jsonl":
@@ -132,7 +139,7 @@ def export(
             else:
                 _write_parquet(fh, name, _rows(db, name))
         schema_path = out / "schemas" / f"{name}.schema.json"
-        write_atomic(schema_path, json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n")
+        files.write(schema_path, json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n")
         written += [path, schema_path]
         resources.append(
             {
@@ -162,7 +169,7 @@ def export(
         "resources": resources,
     }
     dp = out / "datapackage.json"
-    write_atomic(dp, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
+    files.write(dp, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     written.append(dp)
     return written
 
