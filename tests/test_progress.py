@@ -495,3 +495,15 @@ def test_a_task_form_with_numbers_past_any_range_is_a_400(web_db: Database) -> N
         r = editor.post(f"{path}/assess", data={"csrf_token": token, "status": "in_progress", **data},
                         headers={"accept": "text/html"}, follow_redirects=False)
         assert r.status_code in (400, 404), (data, r.status_code)
+
+
+def test_each_facet_counts_what_its_link_lists(web_db: Database) -> None:
+    client = _client(web_db)
+    for status in ("done", "missed", "in_progress", "planned"):
+        shown = client.get("/progress.json", params={"status": status}).json()
+        for name in ("type", "jurisdiction", "year", "status"):
+            for entry in shown["facets"][name]:
+                if entry["selected"]:  # its link takes the filter off
+                    continue
+                followed = client.get(entry["url"].replace("/progress?", "/progress.json?", 1)).json()
+                assert followed["total"] == entry["count"], (status, name, entry)

@@ -99,12 +99,14 @@ def progress_page(
         len(chosen),
         filters={"jurisdiction": jurisdiction, "year": year, "type": type, "status": status},
         facets={
+            # each facet counts what its link would list: a status link replaces the status
+            # chosen, so it counts every status; the others keep it, so they count the rows shown
             "status": facet(
                 request, "status", count_values(every, lambda i: i.status), lambda s: status_label(s, lang=lang)
             ),
-            "type": facet(request, "type", count_values(every, lambda i: i.type), lambda t: TYPE_LABELS.get(t, t)),
-            "jurisdiction": facet(request, "jurisdiction", count_values(every, lambda i: i.jurisdiction)),
-            "year": facet(request, "year", count_values(every, lambda i: i.period)),
+            "type": facet(request, "type", count_values(chosen, lambda i: i.type), lambda t: TYPE_LABELS.get(t, t)),
+            "jurisdiction": facet(request, "jurisdiction", count_values(chosen, lambda i: i.jurisdiction)),
+            "year": facet(request, "year", count_values(chosen, lambda i: i.period)),
         },
     )
     if fmt != "html":
