@@ -274,6 +274,29 @@ CASES: list[tuple[str, str, str, list[F], tuple[pytest.MarkDecorator, ...]]] = [
         (),
     ),
     (
+        # a percentage after the first of a 分别 list has no verb of its own: it measures what
+        # the first does (both shares), not a growth read from the list mark before it
+        "respectively-shares",
+        "森林覆盖率和草原综合植被盖度分别达到45%、60%。",
+        "",
+        [
+            F("45%", 45, "%", "share"),
+            F("60%", 60, "%", "share", indicator_id="grassland_cover"),
+        ],
+        (),
+    ),
+    (
+        "respectively-shares-reached",
+        "",
+        "学前教育毛入园率、九年义务教育巩固率、高中阶段毛入学率分别提升至95%左右、96%以上、93%以上。",
+        [
+            plan("95%左右", 95, "%", "share", comparator="~"),
+            plan("96%以上", 96, "%", "share", comparator=">=", indicator_id="compulsory_education_retention"),
+            plan("93%以上", 93, "%", "share", comparator=">=", indicator_id="high_school_enrolment_ratio"),
+        ],
+        (),
+    ),
+    (
         "estimate-governs-rest-not-before",
         "新增城镇就业2.1万人，预计一般公共预算收入增长4%、税收收入增长3%。",
         "",

@@ -537,6 +537,7 @@ def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> N
         if last != "=" and all(g.comparator == "=" for g in group[:-1]):
             for g in group[:-1]:
                 g.comparator = last
+        _group_measures(group, items if len(items) == len(group) and not places else None)
         if len(items) == len(group):
             for g, item in zip(group, items, strict=True):
                 if places and len(places) == len(items):
@@ -550,6 +551,27 @@ def _respectively(text: str, lo: int, at: int, groups: list[list[Mention]]) -> N
             for g in group:
                 g.indicator = subject
                 g.indicator_id = indicator_id(subject)
+
+
+def _group_measures(group: list[Mention], items: list[str] | None) -> None:
+    """比重分别达42.1%、52.1%: a percentage after the first of a 分别 list, with no verb of its
+    own, was read from the list mark before it alone (a growth, by default). Each percentage of
+    the list without a verb measures what its paired item names (占比和增速分别为40%、8%: a
+    share, then a growth), else what the first value measures."""
+    first = group[0]
+    if first.family != "percent" or first.measure not in ("share", "growth"):
+        return
+    cue = extractor_rules().cue["measure"]
+    for k, g in enumerate(group):
+        if g.family != "percent" or g.reading is None or g.reading.verb is not None or g.reading.to:
+            continue
+        item = items[k] if items is not None else ""
+        if item and any(item.endswith(w) for w in cue["growth_heads"]):
+            g.measure = "growth"
+        elif item and any(w in item[-8:] for w in cue["share_heads"]):
+            g.measure = "share"
+        elif k:
+            g.measure = first.measure
 
 
 # 总量和增速均居全国第5位: two items joined by 和 (与, 及), and 均 after them
