@@ -620,3 +620,15 @@ def test_a_browser_refused_before_any_route_gets_an_error_page(db: Database) -> 
         assert r.headers["content-type"].startswith("text/html") and "<!doctype html>" in r.text.lower(), path
     r = client.get("/api/documents?q=%00", headers=HTML)
     assert r.status_code == 400 and set(r.json()["error"]) == {"status", "code", "message", "details"}
+
+
+def test_head_is_answered_as_get_without_a_body_and_405_says_what_is_allowed(db: Database) -> None:
+    client = make_client(db)
+    for path in ("/", "/api/documents", "/tracker.json"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"], path
+    editor, token = _editor(db)
+    r = editor.put("/api/facts/1", json={}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 405 and "GET" in r.headers["allow"]
+    assert set(r.json()["error"]) == {"status", "code", "message", "details"}

@@ -113,6 +113,11 @@ class Gate:
             await self.app(scope, receive, send)
             return
         send = _with_headers(send)
+        if scope["method"] == "HEAD" and not scope["path"].startswith("/static/"):
+            # a page or an answer asked for its headers only: served as GET, the body dropped
+            # (static files answer HEAD themselves)
+            scope = {**scope, "method": "GET"}
+            send = _headers_only(send)
         settings: Settings = self.web.state.settings
         request = Request(scope)
         method, path = scope["method"], scope["path"]
@@ -197,6 +202,17 @@ async def _refuse(request: Request, err: ApiError, scope: Scope, receive: Receiv
     await response(scope, receive, send)
 
 
+def _headers_only(send: Send) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {**message, "body": b""}
+        await send(message)
+
+    return sending
+
+
 def _with_headers(send: Send) -> Send:
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -246,6 +262,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             response = render_error(request, err.status, err.message)
         if err.status == 413:
             response.headers["connection"] = "close"
+        if isinstance(exc, HTTPException) and exc.headers:  # a 405's Allow, a 429's Retry-After
+            response.headers.update(exc.headers)
         return response
 
     for exc_type in (ApiError, WorkreportError, HTTPException, RequestValidationError, Exception):
