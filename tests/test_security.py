@@ -632,3 +632,19 @@ def test_head_is_answered_as_get_without_a_body_and_405_says_what_is_allowed(db:
     r = editor.put("/api/facts/1", json={}, headers={"X-CSRF-Token": token})
     assert r.status_code == 405 and "GET" in r.headers["allow"]
     assert set(r.json()["error"]) == {"status", "code", "message", "details"}
+
+
+def test_a_filter_value_nothing_could_have_is_a_400_not_an_empty_list(db: Database) -> None:
+    registry.ingest(db, sorted(REPORTS.glob("*.txt")))
+    client = make_client(db)
+    for path in ("/api/documents?level=planet", "/?level=planet", "/tracker?status=great", "/tracker.json?measure=speed"):
+        r = client.get(path, headers=HTML)
+        assert r.status_code == 400, (path, r.status_code)
+        assert "planet" in r.text or "great" in r.text or "speed" in r.text, path
+    assert client.get("/api/documents?level=province").status_code == 200
+    shown = subprocess.run(
+        [sys.executable, "-m", "workreport.cli", "documents", "--level", "planet", "--db", db.url],
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode != 0 and "unknown level 'planet'" in shown.stderr and "Traceback" not in shown.stderr

@@ -50,6 +50,7 @@ from workreport.store import (
 )
 from workreport.store.mapping import ROW_FIELDS, fact_of
 from workreport.store.places import find_jurisdiction
+from workreport.store.scorecard_queries import LEVELS
 
 T = TypeVar("T")
 MAX_PER_PAGE = 500
@@ -259,6 +260,8 @@ def documents(
     list columns are read (:func:`_list_rows`): never a text or a structure."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise InputError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
+    if level and level not in LEVELS:
+        raise InputError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
     with db.read() as session:
         params: dict[str, Any] = {"lim": per_page, "off": (page - 1) * per_page}
         if jurisdiction:

@@ -20,8 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from workreport import registry, rules
-from workreport.errors import NotFoundError
-from workreport.model import CORRECTABLE, STATUSES, TASK_STATUSES
+from workreport.errors import InputError, NotFoundError
+from workreport.model import CORRECTABLE, MEASURES, STATUSES, TASK_STATUSES
 from workreport.publish import charts
 from workreport.registry.users import (
     authenticate,
@@ -613,6 +613,11 @@ def _track_facets(request: Request, rows: list[TrackRow], lang: str) -> dict[str
 
 
 def _keep(rows: list[TrackRow], status: str | None, indicator: str | None, measure: str | None) -> list[TrackRow]:
+    # a value no row could have is a mistake to say, not an empty tracker to show
+    if status and status not in STATUSES:
+        raise InputError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+    if measure and measure not in MEASURES:
+        raise InputError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
     return [
         r
         for r in rows
