@@ -648,3 +648,16 @@ def test_a_filter_value_nothing_could_have_is_a_400_not_an_empty_list(db: Databa
         text=True,
     )
     assert shown.returncode != 0 and "unknown level 'planet'" in shown.stderr and "Traceback" not in shown.stderr
+
+
+def test_the_openapi_spec_documents_the_one_error_shape(db: Database) -> None:
+    spec = make_client(db).get("/openapi.json").json()
+    assert "HTTPValidationError" not in json.dumps(spec)  # FastAPI's own 422 shape is never sent
+    error = spec["components"]["schemas"]["ErrorOut"]
+    assert error["properties"]["error"]["$ref"].endswith("/ErrorDetail")
+    assert set(spec["components"]["schemas"]["ErrorDetail"]["properties"]) == {"status", "code", "message", "details"}
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            for status in ("400", "404", "422"):
+                schema = op["responses"][status]["content"]["application/json"]["schema"]
+                assert schema["$ref"].endswith("/ErrorOut"), (path, method, status)

@@ -20,10 +20,10 @@ from workreport.track import track
 
 from .auth import same_token
 from .errors import ApiError
-from .models import FactPage
+from .models import ERROR_RESPONSES, FactPage
 from .uploads import ingest_upload
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]

@@ -48,3 +48,33 @@ class FactPage(BaseModel):
     per_page: int
     total: int
     pages: int
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: the HTTP status, a code to branch on, a message for people and, for a
+    request or a file with several problems, each of them."""
+
+    status: int
+    code: str = Field(description="not_found, bad_request, invalid_request, unauthorized, forbidden, csrf_failed, …")
+    message: str
+    details: list[Any] = Field(default_factory=list)
+
+
+class ErrorOut(BaseModel):
+    """The one error shape of every API answer that is not a success."""
+
+    error: ErrorDetail
+
+
+# what the API documents for every route: the one error shape, not FastAPI's own for 422
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (400, "a parameter or a body the route cannot take"),
+        (401, "signing in or a token is needed"),
+        (403, "the user's role does not allow it, or the CSRF token is missing"),
+        (404, "no such record"),
+        (413, "the body is too large"),
+        (422, "a parameter of the wrong type or out of its range"),
+    )
+}
