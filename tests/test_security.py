@@ -161,6 +161,8 @@ def test_every_route_needs_a_login_to_read_when_the_server_says_so(db: Database)
                 r = client.request(method, path, headers=headers, follow_redirects=False)
                 ok = r.status_code == 401 or (r.status_code == 303 and r.headers["location"].startswith("/login"))
                 assert ok, (method, path, headers, r.status_code)
+                if path.startswith("/api/") or path == "/openapi.json":  # no page: 401 to a browser too
+                    assert r.status_code == 401, (method, path, headers, r.status_code)
                 walked += 1
     assert walked >= 40
     # the 数读 reading in particular, both formats

@@ -183,7 +183,7 @@ def _malformed(request: Request) -> ApiError | None:
 
 async def _refuse(request: Request, err: ApiError, scope: Scope, receive: Receive, send: Send) -> None:
     response: Response
-    if err.status == 401 and request.method in ("GET", "HEAD") and _wants_html(request):
+    if err.status == 401 and request.method in ("GET", "HEAD") and _page_request(request):
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/")
         back = "" if target == "/" or len(target) > 200 else "?next=" + target
         response = Response(status_code=303, headers={"location": "/login" + back})
