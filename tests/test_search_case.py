@@ -82,3 +82,11 @@ def test_a_folded_query_ranks_by_the_occurrences_in_any_case(db: Database) -> No
         assert upper == lower and upper[0] == "city-2024.txt"
     finally:
         db.close()
+
+
+def test_a_match_inside_the_passage_before_it_is_no_passage_of_its_own() -> None:
+    text = "全市地区生产总值增长5.2%，规上工业增加值增长6%，投资增长8%。" + "其他工作稳步推进，" * 10 + "零售总额增长7%。"
+    shown = queries.passages(text, "增长", context=20)
+    assert [after[:4] for _, _, after in shown] == ["5.2%", "7%。"]  # the 6% and 8% lie in the first
+    folded = queries.passages(text.replace("增长", "GDP"), "gdp", context=30)
+    assert [match for _, match, _ in folded] == ["GDP", "GDP"]

@@ -925,24 +925,30 @@ def utf8_passages(data: bytes, q: str, *, context: int = 30, limit: int = 3) -> 
     """Up to ``limit`` distinct passages around the matches of ``q`` in the UTF-8 text
     ``data``: (before, match, after), ``context`` characters each side, the match as the text
     spells it. Case aside, as a search finds it (SQLite's index and PostgreSQL's ``~*`` fold
-    case): a search for ``gdp`` shows the report's ``GDP``. A passage equal to one already taken
-    (whitespace aside) is skipped, so a text repeated on a page yields it once."""
+    case): a search for ``gdp`` shows the report's ``GDP``. A match inside the passage before it
+    is not a passage of its own (three matches in one sentence gave three nearly equal
+    passages), nor is a passage equal to one already taken (whitespace aside), so a text
+    repeated on a page yields it once."""
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
+    shown_to = -1  # where the last passage taken ends, in the units its matches are found in
     # a query without cased characters (Chinese, digits, punctuation) is found in the bytes
     # as they are, with no decoding of the whole report
     found = _byte_matches(data, q, context) if q.lower() == q.upper() else _folded_matches(data, q, context)
-    for before, match, after in found:
+    for at, end, (before, match, after) in found:
+        if at < shown_to:
+            continue
         key = _SPACE.sub("", before + match + after)
         if key not in seen:
             seen.add(key)
             out.append((before, match, after))
+            shown_to = end
             if len(out) >= limit:
                 break
     return out
 
 
-def _byte_matches(data: bytes, q: str, context: int) -> Iterator[tuple[str, str, str]]:
+def _byte_matches(data: bytes, q: str, context: int) -> Iterator[tuple[int, int, tuple[str, str, str]]]:
     needle = q.encode("utf-8")
     span = 4 * context  # bytes enough for ``context`` characters (a character is 1–4 bytes)
     at = data.find(needle) if needle else -1
@@ -951,17 +957,18 @@ def _byte_matches(data: bytes, q: str, context: int) -> Iterator[tuple[str, str,
         # a window cut inside a character loses only that character, which lies beyond the context
         before = data[max(0, at - span) : at].decode("utf-8", "ignore")[-context:] if context else ""
         after = data[end : end + span].decode("utf-8", "ignore")[:context]
-        yield before, q, after
+        yield at, end + len(after.encode("utf-8")), (before, q, after)
         at = data.find(needle, end)
 
 
-def _folded_matches(data: bytes, q: str, context: int) -> Iterator[tuple[str, str, str]]:
+def _folded_matches(data: bytes, q: str, context: int) -> Iterator[tuple[int, int, tuple[str, str, str]]]:
     body = data.decode("utf-8", "replace")
     for m in re.finditer(re.escape(q), body, re.IGNORECASE):
         start, end = m.span()
         if start == end:
             return
-        yield body[max(0, start - context) : start], m.group(), body[end : end + context]
+        after = body[end : end + context]
+        yield start, end + len(after), (body[max(0, start - context) : start], m.group(), after)
 
 
 def passages(text_: str, q: str, *, context: int = 30, limit: int = 3) -> list[tuple[str, str, str]]:
