@@ -4,27 +4,151 @@ A prediction matches a gold fact when their spans overlap, their values agree to
 relative and their units are equal; matching is one to one, each gold fact (in text order)
 taking the overlapping candidate that agrees on most strict attributes, then overlaps most.
 Predictions outside the key's regions are not counted.
+
+Answer keys and predictions are checked before they are scored, field by field against the one
+Fact schema (:mod:`workreport.model.fact`): a malformed one is a :class:`GoldError` naming the
+file, the fact (or line) and the field, never a TypeError from deep inside the scoring.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
+import typing
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workreport.errors import GoldError, ReadError
+from workreport.errors import GoldError, InputError, ReadError
+from workreport.model.fact import SPEC, Fact, coerce_field
 from workreport.pipeline.read import open_bytes
 
 ATTRIBUTES = ("kind", "measure", "comparator", "indicator_id", "scope", "period")
 STRICT = ("kind", "measure", "comparator", "indicator_id")
 
 FactLike = Mapping[str, Any]
+
+# what a fact in an answer key must hold (FACTS.md §2): the schema's fields without a default
+# (start, end, quote, value, unit, measure, comparator, kind, indicator); a nullable field left
+# out is null
+GOLD_REQUIRED: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Fact) if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+)
+# what a predicted fact must hold to be placed at all: its span (the reference scorer's other
+# fields may be missing: a prediction without a value or unit is simply never matched)
+PREDICTION_REQUIRED: tuple[str, ...] = ("start", "end")
+WHOLE_TEXT = (0, 10**12)  # the region of a key that lists none
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "string": (str,), "list": (list,)}
+_TYPE_WORDS = {"int": "a whole number", "float": "a number", "string": "a string", "list": "a list of strings"}
+
+
+def _show(v: Any) -> str:
+    """``v`` as a short repr for a message."""
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _json_kind(v: Any) -> str:
+    """What JSON value ``v`` is, in words."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true or false"
+    for t, word in ((dict, "an object"), (list, "a list"), (str, "a string"), (int, "a number"), (float, "a number")):
+        if isinstance(v, t):
+            return word
+    return type(v).__name__
+
+
+def field_problem(name: str, value: Any) -> str | None:
+    """What is wrong with ``value`` (as parsed from JSON) as field ``name`` of a fact, by the Fact
+    schema: its type, its enumeration, a finite number, a sane year, a span offset not below 0;
+    None if nothing is. A field the schema does not know is not looked at."""
+    spec = SPEC.get(name)
+    if spec is None:
+        return None
+    if value is None:
+        return None if spec.nullable else f"{name}=null: a value is required"
+    if isinstance(value, bool) or not isinstance(value, _JSON_TYPES[spec.type]):
+        return f"{name}={_show(value)}: not {_TYPE_WORDS[spec.type]} but {_json_kind(value)}"
+    value = typing.cast(Any, value)  # isinstance against a tuple of types narrowed it to object
+    if spec.type == "list":
+        bad = next((v for v in value if not isinstance(v, str)), None)
+        return None if bad is None else f"{name}: {_show(bad)} is not a string"
+    if spec.type == "string" and spec.choices is None:
+        return None if spec.nullable or value.strip() else f"{name}={_show(value)}: empty"
+    try:  # enumerations, finite numbers and sane years, as a person's correction is checked
+        coerced = coerce_field(name, value if isinstance(value, str) else str(value))
+    except InputError as exc:
+        return exc.message
+    if spec.choices is not None and coerced != value:
+        return f"{name}={_show(value)}: must be one of {', '.join(spec.choices)}"
+    if name != "period" and spec.type == "int" and value < 0:
+        return f"{name}={value}: a text offset is never negative"
+    return None
+
+
+def fact_problem(fact: Any, required: Collection[str] = GOLD_REQUIRED) -> str | None:
+    """What is wrong with ``fact`` as a FACTS.md §2 object, or None: not an object, a ``required``
+    field missing, a field of the wrong type or value (:func:`field_problem`), a span whose start
+    is not before its end. Fields the schema does not know are allowed (and not looked at)."""
+    if not isinstance(fact, dict):
+        return f"not a JSON object but {_json_kind(fact)}"
+    missing = [name for name in required if name not in fact]
+    if missing:
+        return f"lacks {', '.join(missing)}"
+    for name in SPEC:
+        if name in fact:
+            problem = field_problem(name, fact[name])
+            if problem:
+                return problem
+    for lo, hi in (("start", "end"), ("sentence_start", "sentence_end")):
+        a, b = fact.get(lo), fact.get(hi)
+        if a is not None and b is not None and a >= b:
+            return f"{lo} {a} is not before {hi} {b}: an empty or reversed span"
+    return None
+
+
+def _regions(raw: Any, path: str) -> list[tuple[int, int]]:
+    """A key's ``regions``: [start, end] pairs of offsets, start before end; none listed (absent,
+    null or []) is the whole text."""
+    if raw is None or raw == []:
+        return [WHOLE_TEXT]
+    if not isinstance(raw, list):
+        raise GoldError(f"regions={_show(raw)}: not a list of [start, end] pairs", path=path)
+    out = []
+    for n, pair in enumerate(raw):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in pair)
+        ):
+            raise GoldError(f"region {n}: {_show(pair)} is not a [start, end] pair of whole numbers", path=path)
+        lo, hi = pair
+        if lo < 0 or lo >= hi:
+            raise GoldError(f"region {n}: [{lo}, {hi}]: the start must be at least 0 and before the end", path=path)
+        out.append((lo, hi))
+    return out
+
+
+def _read_json(path: str) -> Any:
+    """The JSON document in the file at ``path``; a GoldError naming it if it cannot be read or parsed."""
+    try:
+        return json.loads(open_bytes(path))
+    except ReadError as exc:
+        raise GoldError(exc.message, path=path) from exc
+    except json.JSONDecodeError as exc:
+        raise GoldError(f"not JSON: {exc.msg}", path=path, line=exc.lineno) from exc
+    except UnicodeDecodeError as exc:
+        raise GoldError(f"not UTF-8: bad byte at offset {exc.start}", path=path) from exc
+    except (ValueError, RecursionError) as exc:  # a number too long to convert, nesting too deep
+        raise GoldError(f"not JSON this scorer can read: {exc}", path=path) from exc
 
 
 @dataclass(slots=True)
@@ -81,28 +205,58 @@ class GoldKey:
                 return c
         raise GoldError(f"cannot find the annotated document {self.document!r}", path=self.path)
 
+    def check_text(self, text: str) -> None:
+        """Check the facts against the annotated document's ``text``: every span inside it and
+        ``text[start:end] == quote`` (FACTS.md §2). A GoldError names the fact."""
+        for n, f in enumerate(self.facts):
+            start, end, quote = f["start"], f["end"], f["quote"]
+            if end > len(text):
+                raise GoldError(
+                    f"fact {n}: span {start}:{end} ({quote!r}) lies beyond the end of the text of "
+                    f"{self.document} ({len(text)} characters)",
+                    path=self.path,
+                )
+            if text[start:end] != quote:
+                raise GoldError(
+                    f"fact {n}: quote {quote!r} is not the text at {start}:{end} ({text[start:end]!r})",
+                    path=self.path,
+                )
 
-def load_gold(path: str | os.PathLike[str]) -> GoldKey:
-    """The answer key at ``path``; a malformed key is a GoldError naming the file."""
+
+def load_gold(path: str | os.PathLike[str], text: str | None = None) -> GoldKey:
+    """The answer key at ``path`` (FACTS.md §7), checked: a JSON object with ``document``,
+    ``regions`` and ``facts``, each fact a FACTS.md §2 object by the Fact schema. With the
+    document's ``text``, the spans are checked against it too (:meth:`GoldKey.check_text`).
+    A malformed key is a GoldError naming the file, the fact and the field."""
     p = str(path)
-    try:
-        data = json.loads(open_bytes(p))
-    except ReadError as exc:
-        raise GoldError(exc.message, path=p) from exc
-    except json.JSONDecodeError as exc:
-        raise GoldError(f"not JSON: {exc.msg}", path=p, line=exc.lineno) from exc
-    if not isinstance(data, dict) or "facts" not in data or "document" not in data:
-        raise GoldError("an answer key needs 'document' and 'facts'", path=p)
-    for n, f in enumerate(data["facts"]):
-        missing = {"start", "end", "value", "unit"} - set(f)
-        if missing:
-            raise GoldError(f"fact {n} lacks {', '.join(sorted(missing))}", path=p)
-    regions = [(int(a), int(b)) for a, b in data.get("regions") or [[0, 10**12]]]
-    return GoldKey(p, data["document"], data.get("encoding"), regions, list(data["facts"]))
+    data = _read_json(p)
+    if not isinstance(data, dict):
+        raise GoldError(f"an answer key is a JSON object, not {_json_kind(data)}", path=p)
+    missing = [k for k in ("document", "facts") if k not in data]
+    if missing:
+        raise GoldError(f"an answer key needs 'document' and 'facts': no {', '.join(missing)}", path=p)
+    document, encoding, facts = data["document"], data.get("encoding"), data["facts"]
+    if not isinstance(document, str) or not document.strip():
+        raise GoldError(f"document={_show(document)}: not the name of a document", path=p)
+    if encoding is not None and not isinstance(encoding, str):
+        raise GoldError(f"encoding={_show(encoding)}: not the name of an encoding", path=p)
+    regions = _regions(data.get("regions"), p)
+    if not isinstance(facts, list):
+        raise GoldError(f"facts: not a list of facts but {_json_kind(facts)}", path=p)
+    for n, f in enumerate(facts):
+        problem = fact_problem(f, GOLD_REQUIRED)
+        if problem:
+            raise GoldError(f"fact {n}: {problem}", path=p)
+    key = GoldKey(p, document, encoding, regions, list(facts))
+    if text is not None:
+        key.check_text(text)
+    return key
 
 
 def load_predictions(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """Facts from a JSON Lines file, one per line; a bad line is a GoldError naming its number."""
+    """Facts from a JSON Lines file, one JSON object per line, each field the Fact schema knows
+    checked (:func:`fact_problem`; only the span is required); a bad line is a GoldError naming
+    its number and the field."""
     p = os.fspath(path)
     try:
         text = open_bytes(p).decode("utf-8-sig")
@@ -110,16 +264,23 @@ def load_predictions(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         raise GoldError(exc.message, path=p) from exc
     except UnicodeDecodeError as exc:
         raise GoldError(f"not UTF-8: bad byte at offset {exc.start}", path=p) from exc
-    out = []
+    parsed = []
     for n, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may sit in a JSON string
         line = line.strip()
         if not line:
             continue
         try:
-            out.append(json.loads(line))
+            parsed.append((n, json.loads(line)))
         except json.JSONDecodeError as exc:
             raise GoldError(f"not JSON: {exc.msg}", path=p, line=n) from exc
-    return out
+        except (ValueError, RecursionError) as exc:  # a number too long to convert, nesting too deep
+            raise GoldError(f"not JSON this scorer can read: {exc}", path=p, line=n) from exc
+    # a file that is not JSON Lines says so first; then the first line that is not a fact
+    for n, fact in parsed:
+        problem = fact_problem(fact, PREDICTION_REQUIRED)
+        if problem:
+            raise GoldError(f"not a fact: {problem}", path=p, line=n)
+    return [fact for _, fact in parsed]
 
 
 def _norm(v: Any) -> Any:
