@@ -24,6 +24,14 @@ def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     return proc
 
 
+def empty_registry(path: Path) -> str:
+    """An empty database at ``path`` (commands other than ingest and demo refuse one not there)."""
+    from workreport.store import Database
+
+    Database(str(path)).close()
+    return str(path)
+
+
 def test_extract_jsonl_has_the_facts_fields() -> None:
     lines = run("extract", str(CITY), "--format", "jsonl").stdout.splitlines()
     assert lines
@@ -111,7 +119,7 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_status_130(monkeypatch: pyte
         raise KeyboardInterrupt
 
     monkeypatch.setattr(workreport.registry, "info", interrupted)
-    result = CliRunner().invoke(main, ["info", "--db", str(tmp_path / "registry.sqlite")])
+    result = CliRunner().invoke(main, ["info", "--db", empty_registry(tmp_path / "registry.sqlite")])
     assert (result.exit_code, result.output) == (130, "workreport: interrupted\n")
 
 
@@ -136,9 +144,13 @@ def test_a_database_url_without_its_slashes_is_refused_not_made_a_file(
         assert result.exit_code == 1, result.output
         assert result.output.startswith(f"workreport: error: cannot open the database {url}: a database URL needs '//'")
     assert list(tmp_path.iterdir()) == []
-    # a plain path is still a path, whatever its name holds
+    # a plain path is still a path, whatever its name holds: refused while it is not there (not
+    # made), opened once it is
+    result = CliRunner().invoke(main, ["info", "--db", "reports:2025.sqlite"])
+    assert result.exit_code == 1 and f"no database at {tmp_path / 'reports:2025.sqlite'}:" in result.output
+    assert list(tmp_path.iterdir()) == []
+    empty_registry(tmp_path / "reports:2025.sqlite")
     assert CliRunner().invoke(main, ["info", "--db", "reports:2025.sqlite"]).exit_code == 0
-    assert (tmp_path / "reports:2025.sqlite").is_file()
 
 
 def test_a_pipe_named_is_one_line_and_a_pipe_in_a_folder_is_passed_over(tmp_path: Path) -> None:
@@ -147,7 +159,7 @@ def test_a_pipe_named_is_one_line_and_a_pipe_in_a_folder_is_passed_over(tmp_path
     folder.mkdir()
     (folder / "city.txt").write_bytes(CITY.read_bytes())
     os.mkfifo(folder / "pipe.txt")
-    db = str(tmp_path / "registry.sqlite")
+    db = empty_registry(tmp_path / "registry.sqlite")
     pipe = str(folder / "pipe.txt")
     for args in (
         ("extract", pipe),
@@ -169,7 +181,7 @@ def test_a_pipe_named_is_one_line_and_a_pipe_in_a_folder_is_passed_over(tmp_path
 def test_an_output_folder_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    db = str(tmp_path / "registry.sqlite")
+    db = empty_registry(tmp_path / "registry.sqlite")
     for args in (
         ("extract", str(CITY), "--format", "parquet", "-o", str(blocker / "out")),
         ("export", "--db", db, "-o", str(blocker / "out")),
@@ -186,7 +198,7 @@ def test_serve_starts_and_refuses_a_taken_port_or_an_unknown_host_in_one_line(tm
     import time
     import urllib.request
 
-    db = str(tmp_path / "registry.sqlite")
+    db = empty_registry(tmp_path / "registry.sqlite")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -229,7 +241,7 @@ def test_serve_refuses_a_port_out_of_range_in_one_line() -> None:
 def test_facts_limit_beyond_a_page_is_refused_in_the_option_s_own_words(tmp_path: Path) -> None:
     from workreport.store.queries import MAX_PER_PAGE
 
-    db = str(tmp_path / "registry.sqlite")
+    db = empty_registry(tmp_path / "registry.sqlite")
     too_many = run("facts", "--db", db, "--limit", str(MAX_PER_PAGE + 1), ok=False)
     assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
     assert f"'--limit': {MAX_PER_PAGE + 1} is not in the range 1<=x<={MAX_PER_PAGE}" in too_many.stderr

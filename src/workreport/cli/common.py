@@ -157,8 +157,44 @@ WHO_OPTION = click.option(
     help="Who makes the change (kept in the audit log).",
 )
 
-def open_db(db: str | None) -> Any:
-    """The Database at ``db`` (a URL or SQLite path; None for the default), imported only when needed."""
+def open_db(db: str | None, *, create: bool = False) -> Any:
+    """The Database at ``db`` (a URL or SQLite path; None for the default), imported only when needed.
+
+    Only a command that brings reports of its own (``ingest``, ``demo``) passes ``create``: it
+    may make a new SQLite file (and its folder). Every other command, reading or changing what
+    is stored, refuses an SQLite file that does not exist, creating nothing: a mistyped
+    ``--db`` would otherwise be a new, empty database that answers with nothing found."""
     from workreport.store import Database
 
+    if not create:
+        missing = _missing_sqlite_file(db)
+        if missing is not None:
+            from workreport.errors import StoreError
+
+            ctx = click.get_current_context(silent=True)
+            from_env = ctx is not None and ctx.get_parameter_source("db") is click.core.ParameterSource.ENVIRONMENT
+            where = "give --db" if not db else "check WORKREPORT_DATABASE_URL" if from_env else "check --db"
+            raise StoreError(f"no database at {missing}: run `workreport ingest` first, or {where}")
     return Database(db)
+
+
+def _missing_sqlite_file(db: str | None) -> str | None:
+    """The file of the SQLite database ``db`` names (as :class:`~workreport.store.Database`
+    resolves it) if that file does not exist; None if it does, or for a database that is not
+    an SQLite file (a server's URL, one in memory, a malformed URL: opening it says what is
+    wrong)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from workreport.store import resolve_url
+
+    try:
+        url = make_url(resolve_url(db))
+    except ArgumentError:
+        return None
+    name = url.database
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or url.query.get("mode") == "memory":
+        return None
+    if str(url.query.get("uri", "")).lower() in ("true", "1") and name.startswith("file:"):
+        name = name.removeprefix("file:")  # sqlite:///file:registry.sqlite?mode=ro&uri=true
+    return None if os.path.exists(name) else name

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from workreport.cli.common import (
     FACT_FIELDS,
@@ -21,8 +22,9 @@ from workreport.cli.common import (
     main,
     table,
 )
+from workreport.errors import WorkreportError
 from workreport.model import Fact, Section, Structure
-from workreport.pipeline.evaluate import brief, load_gold, score
+from workreport.pipeline.evaluate import GoldKey, brief, load_gold, score
 from workreport.pipeline.extract import extract as extract_facts
 from workreport.pipeline.read import read
 from workreport.pipeline.structure import structure as structure_of
@@ -127,6 +129,51 @@ def _parsed(paths: list[str], columns: Columns) -> Iterable[tuple[str, Any, Stru
             yield (row.name, *parse_row(row))
 
 
+def _extract_corpus(
+    files: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    workers: int | None,
+    dask_address: str | None,
+    columns: Columns,
+    tables: bool,
+) -> None:
+    """``extract`` as a corpus run: in parallel, into datasets under ``output``, resumably."""
+    from workreport.batch import extract_corpus
+    from workreport.batch.progress import ProgressBar
+    from workreport.batch.runner import check_workers
+    from workreport.errors import InputError
+
+    if workers is not None:
+        check_workers(workers)  # before anything else is said about the run
+    chosen = click.get_current_context().get_parameter_source("fmt") is not ParameterSource.DEFAULT
+    if fmt in ("table", "json", "csv") and chosen:
+        raise InputError(
+            f"--format {fmt} is not a corpus run's: --workers/--dask write datasets into -o DIR, "
+            "as Parquet (their default) or JSON Lines (--format jsonl); leave out --workers/--dask "
+            f"for {fmt}"
+        )
+    if output is None:
+        raise InputError("a corpus run writes datasets: give -o DIR")
+    batch_fmt = "jsonl" if fmt == "jsonl" else "parquet"
+    with ProgressBar("extracting", sys.stderr.isatty()) as progress:
+        result = extract_corpus(
+            list(files),
+            output,
+            workers=workers,
+            dask=dask_address,
+            fmt=batch_fmt,
+            progress=progress,
+            columns=columns,
+            tables=tables,
+        )
+    for failed_path, reason in result.failed:
+        click.echo(f"failed: {failed_path}: {reason}", err=True)
+    click.echo(result.summary())
+    if not result.ok:
+        sys.exit(1)
+
+
 @main.command("extract")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
@@ -136,10 +183,16 @@ def _parsed(paths: list[str], columns: Columns) -> Iterable[tuple[str, Any, Stru
     default="table",
     show_default=True,
     help="jsonl: one fact a line (FACTS.md); json: metadata, sections and facts; parquet: datasets of facts "
-    "and documents partitioned by year and level (needs -o DIR).",
+    "and documents partitioned by year and level (needs -o DIR). With --workers/--dask: parquet (their "
+    "default) or jsonl datasets only.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (a folder for parquet).")
-@click.option("--workers", type=int, default=None, help="Processes for a corpus (default: one per core).")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes for a corpus run into datasets under -o DIR (default: one per core; at least 1).",
+)
 @click.option(
     "--dask",
     "dask_address",
@@ -160,32 +213,12 @@ def extract_cmd(
 ) -> None:
     """Extract every fact from FILE(s): .txt in any Chinese encoding, .html, .docx, .pdf.
 
-    FILES may be folders and globs. With --format parquet (or --workers/--dask and -o DIR) the
-    corpus is processed in parallel, resumably: run again, finished documents are skipped."""
+    FILES may be folders and globs. With --format parquet, or --workers/--dask, the corpus is
+    processed in parallel into datasets under -o DIR (Parquet, or JSON Lines with --format jsonl),
+    resumably: run again, finished documents are skipped. Table, JSON and CSV are made in this
+    process, without --workers/--dask."""
     if fmt == "parquet" or workers is not None or dask_address is not None:
-        from workreport.batch import extract_corpus
-        from workreport.batch.progress import ProgressBar
-        from workreport.errors import InputError
-
-        if output is None:
-            raise InputError("a corpus run writes datasets: give -o DIR")
-        batch_fmt = "parquet" if fmt in ("parquet", "table", "json", "csv") else "jsonl"
-        with ProgressBar("extracting", sys.stderr.isatty()) as progress:
-            result = extract_corpus(
-                list(files),
-                output,
-                workers=workers,
-                dask=dask_address,
-                fmt=batch_fmt,
-                progress=progress,
-                columns=columns,
-                tables=tables,
-            )
-        for failed_path, reason in result.failed:
-            click.echo(f"failed: {failed_path}: {reason}", err=True)
-        click.echo(result.summary())
-        if not result.ok:
-            sys.exit(1)
+        _extract_corpus(files, fmt, output, workers, dask_address, columns, tables)
         return
     from workreport.pipeline.sources import checked_sources
 
@@ -275,7 +308,12 @@ def inspect_cmd(file: Path, as_json: bool) -> None:
 
 @main.command("eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--show", type=int, default=0, help="List up to N misses, false alarms and attribute errors.")
+@click.option(
+    "--show",
+    type=click.IntRange(min=0),
+    default=0,
+    help="List up to N (0 or more) misses, false alarms and attribute errors.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option(
     "--predictions",
@@ -299,6 +337,7 @@ def eval_cmd(
     labels; with --track, the tracker against tracking keys (TRACK.md §4)."""
     from workreport.pipeline.evaluate import load_predictions
 
+    _check_eval_options(gold, predictions, labels, tracking)
     if tracking:
         _eval_track(gold, show, as_json)
         return
@@ -307,9 +346,11 @@ def eval_cmd(
     for g in gold:
         key = load_gold(g)
         if predictions is not None:
+            _check_key_spans(key)
             pred = load_predictions(predictions)
         else:
             doc = read(key.source_path())
+            key.check_text(doc.text)
             pred = [f.to_dict() for f in extract_facts(doc)]
         s = score(key.facts, pred, key.regions, labels=labels or not as_json)
         results[str(g)] = s
@@ -344,6 +385,29 @@ def eval_cmd(
             f"\nall {len(results)} keys: gold {tot_g}  predicted {tot_p}  matched {tot_m}  "
             f"precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}"
         )
+
+
+def _check_eval_options(gold: tuple[Path, ...], predictions: Path | None, labels: bool, tracking: bool) -> None:
+    """Refuse what ``eval`` would otherwise ignore: --predictions with several GOLD (one file of
+    predictions is for one document) or with --track, and --labels with --track."""
+    if tracking and predictions is not None:
+        raise click.UsageError("--predictions scores facts against an answer key; --track runs the tracker")
+    if tracking and labels:
+        raise click.UsageError("--labels is a figure of answer keys, not of tracking keys (--track)")
+    if predictions is not None and len(gold) > 1:
+        raise click.UsageError(
+            f"--predictions takes one GOLD (the answer key of the document predicted), not {len(gold)}"
+        )
+
+
+def _check_key_spans(key: GoldKey) -> None:
+    """With --predictions the document is not read for the extractor; where it can be found and
+    read, the key's spans are still checked against its text."""
+    try:
+        doc = read(key.source_path())
+    except WorkreportError:
+        return  # a key for a document not here: its spans cannot be checked, its facts can be scored
+    key.check_text(doc.text)
 
 
 def _eval_track(keys: tuple[Path, ...], show: int, as_json: bool) -> None:

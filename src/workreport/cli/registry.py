@@ -45,7 +45,7 @@ def demo_cmd(db: str | None) -> None:
     from workreport.registry import ingest
     from workreport.track import track
 
-    database = open_db(db)
+    database = open_db(db, create=True)  # the bundled reports: a new database is what it makes
     paths = example_paths()
     result = ingest(database, paths)
     click.echo(f"database: {database.safe_url}\ningested {len(paths)} example reports: {result.summary()}\n")
@@ -127,10 +127,12 @@ def ingest_cmd(
     from workreport.batch import ingest_corpus
     from workreport.batch.progress import ProgressBar
 
-    database = open_db(db)
+    # the URL (None: the default), not open_db's Database: ingest_corpus checks the workers and
+    # the inputs (a folder without a report, a glob matching nothing, an unreadable folder) before
+    # it opens the database, which it may make, so a run it refuses leaves no empty one behind
     with ProgressBar("ingesting", True) as progress:
         result = ingest_corpus(
-            database, list(paths), workers=workers, progress=progress, columns=columns, tables=tables
+            db, list(paths), workers=workers, progress=progress, columns=columns, tables=tables
         )
     for path, reason in result.failed:
         click.echo(f"failed: {path}: {reason}", err=True)

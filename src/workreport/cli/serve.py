@@ -133,7 +133,7 @@ def user_add(username: str, role: str, password_stdin: bool, db: str | None) -> 
     """Add a user (asks for the password)."""
     from workreport.registry.users import add_user
 
-    user = add_user(open_db(db), username, _password(password_stdin), role, who=_who())
+    user = add_user(open_db(db, create=True), username, _password(password_stdin), role, who=_who())
     click.echo(f"added {user.username} ({user.role})")
 
 
