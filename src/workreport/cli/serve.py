@@ -96,6 +96,7 @@ def serve_cmd(
     from workreport.batch.runner import Budget
     from workreport.store import resolve_url
 
+    open_db(db)  # there (or refused, before anything is set) and migrated once, before the workers start
     os.environ["WORKREPORT_DATABASE_URL"] = resolve_url(db)
     os.environ["WORKREPORT_LOGIN_TO_READ"] = "1" if login_to_read else ""
     os.environ["WORKREPORT_INSECURE_COOKIES"] = "1" if insecure_cookies else ""
@@ -106,7 +107,6 @@ def serve_cmd(
         os.environ["WORKREPORT_DOC_MEMORY_MB"] = str(doc_memory_mb)
     Budget.from_env()  # a bad value fails here, once
     _listenable(host, port)
-    open_db(db)  # migrate once, before the workers start
     click.echo(f"workreport on http://{host}:{port}  (database {resolve_url(db)})", err=True)
     uvicorn.run(
         "workreport.web:app_from_environment",
