@@ -178,6 +178,21 @@ def follow_fact(session: Session, fact: FactRow) -> set[int]:
 _SHARED = ("indicator_id", "indicator", "period", "measure", "comparator", "value", "value_max", "unit", "classifier")
 
 
+def manual_assessment(
+    commitment_id: int, status: str, who: str, note: str | None, evidence: str | None
+) -> AssessmentRow:
+    """A person's assessment as stored: the rule ``manual``, the evidence as a note."""
+    return AssessmentRow(
+        commitment_id=commitment_id,
+        status=status,
+        provisional=False,
+        rule="manual",
+        rater=who,
+        evidence={"note": evidence} if evidence else {},
+        note=note,
+    )
+
+
 def assess(
     db: Database,
     commitment_id: int,
@@ -216,15 +231,7 @@ def assess(
         )
     with db.session() as session:
         c = session.get_one(CommitmentRow, commitment_id)
-        row = AssessmentRow(
-            commitment_id=c.id,
-            status=status,
-            provisional=False,
-            rule="manual",
-            rater=who,
-            evidence={"note": evidence} if evidence else {},
-            note=note,
-        )
+        row = manual_assessment(c.id, status, who, note, evidence)
         session.add(row)
         before = c.status
         session.flush()

@@ -12,10 +12,9 @@ from typing import Any
 from workreport.errors import InputError, ReadError, WorkreportError
 from workreport.model import STATUSES, coerce_field
 from workreport.pipeline.read import open_bytes
-from workreport.registry.edits import MAX_TEXT, audit, check_range, check_values
+from workreport.registry.edits import MAX_TEXT, audit, check_range, check_values, manual_assessment
 from workreport.registry.progress import FINAL, PROGRESS_STATUSES
 from workreport.store import (
-    AssessmentRow,
     CommitmentRow,
     Database,
     ObservationRow,
@@ -145,15 +144,7 @@ def import_assessments(
                 c = session.get(CommitmentRow, int(r["commitment_id"]))
                 assert c is not None
                 status = r["status"].strip()
-                row = AssessmentRow(
-                    commitment_id=c.id,
-                    status=status,
-                    provisional=False,
-                    rule="manual",
-                    rater=who,
-                    evidence={"note": r.get("evidence")} if r.get("evidence") else {},
-                    note=(r.get("note") or None),
-                )
+                row = manual_assessment(c.id, status, who, r.get("note") or None, r.get("evidence") or None)
                 if c.type == "target":
                     session.add(row)
                 else:  # with its percentage, as `workreport progress assess` records it
