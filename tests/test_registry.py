@@ -254,6 +254,30 @@ def test_exports_with_schemas(db: Database, tmp_path: Path) -> None:
             assert facts.num_rows == counts(db)["facts"]
 
 
+def test_the_export_holds_corrections_and_task_percentages(db: Database, tmp_path: Path) -> None:
+    import jsonschema
+
+    registry.ingest(db, [REPORTS])
+    with db.read() as s:
+        fid = s.scalar(select(func.min(FactRow.id)))
+        task = s.scalar(select(func.min(CommitmentRow.id)).where(CommitmentRow.type != "target"))
+    assert fid is not None and task is not None
+    registry.correct(db, fid, {"value": "7"}, who="ed")
+    registry.assess(db, task, "done", who="ed", evidence="市政府公报")
+    out = tmp_path / "package"
+    cli("export", "--format", "jsonl", "-o", str(out), "--db", db.url)
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    keys = {r["name"]: r["schema"]["primaryKey"] for r in package["resources"]}
+    assert keys["corrections"] == ["id"] and keys["assessment_progress"] == ["assessment_id"]
+    assert not {"users", "sessions", "api_tokens", "audit_log"} & set(keys)  # people and the audit stay in
+    for name, expected in (("corrections", {"field": "value", "value": 7.0}), ("assessment_progress", {"percent": 100})):
+        schema = json.loads((out / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        (line,) = (out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        row = json.loads(line)
+        jsonschema.validate(row, schema)
+        assert expected.items() <= row.items(), row
+
+
 def test_an_export_that_fails_leaves_the_package_as_it_was(db: Database, tmp_path: Path) -> None:
     from workreport.publish.exports import export
 

@@ -21,12 +21,14 @@ from workreport.store import (
     AssessmentRow,
     Base,
     CommitmentRow,
+    CorrectionRow,
     Database,
     DocumentRow,
     FactRow,
     JurisdictionRow,
     ObservationRow,
 )
+from workreport.store.progress_rows import AssessmentProgressRow
 from workreport.version import __version__
 
 TABLES: dict[str, type[Base]] = {
@@ -35,11 +37,20 @@ TABLES: dict[str, type[Base]] = {
     "commitments": CommitmentRow,
     "observations": ObservationRow,
     "assessments": AssessmentRow,
+    "assessment_progress": AssessmentProgressRow,  # a task's percentage, one row an assessment
+    "corrections": CorrectionRow,  # people's changes to facts, kept across re-extraction
     "jurisdictions": JurisdictionRow,
 }
+# not exported: people (users, sessions, tokens) and the audit log, which only an admin reads
 # the full text stays out of the tabular export; it is in the JSON of each document
 _LEFT_OUT = {"documents": {"text", "structure"}}
 FORMATS = ("csv", "jsonl", "parquet")
+
+
+def _key(name: str) -> list[Any]:
+    """The primary key's columns of table ``name`` (``id``, or ``assessment_id`` for a percentage)."""
+    table: Table = TABLES[name].__table__  # type: ignore[assignment]
+    return list(table.primary_key.columns)
 
 
 def _columns(name: str) -> list[Any]:
@@ -98,7 +109,7 @@ def _rows(db: Database, name: str) -> Iterator[dict[str, Any]]:
     cols = _columns(name)
     model = TABLES[name]
     with db.read() as session:
-        for row in session.scalars(select(model).order_by(model.id)).yield_per(1000):  # type: ignore[attr-defined]
+        for row in session.scalars(select(model).order_by(*_key(name))).yield_per(1000):
             yield {c.name: _plain(getattr(row, c.key)) for c in cols}
 
 
@@ -154,7 +165,7 @@ def _export(db: Database, out: Path, fmt: str, names: list[str], files: FileSet)
                 "encoding": "utf-8",
                 "schema": {
                     "fields": [{"name": c.name, "type": _frictionless_type(c)} for c in _columns(name)],
-                    "primaryKey": ["id"],
+                    "primaryKey": [c.name for c in _key(name)],
                 },
                 "jsonSchema": f"schemas/{name}.schema.json",
             }
