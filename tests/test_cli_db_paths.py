@@ -217,3 +217,13 @@ def test_user_add_sets_up_a_new_database_for_a_server(env: dict[str, str], tmp_p
     assert db.exists()
     listed = invoke("user", "list", "--db", str(db))
     assert listed.exit_code == 0 and "alice" in listed.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["documents", "--year", "99999"], ["track", "--period", "1776"], ["progress", "--year", "99999"],
+     ["commitments", "--period", "3000"], ["facts", "--period", "12"]],
+)
+def test_a_year_no_report_could_be_about_is_a_usage_error(command: list[str], env: dict[str, str]) -> None:
+    out = invoke(*command)
+    assert out.exit_code == 2 and "is not in the range 1949<=x<=2100" in out.output, out.output

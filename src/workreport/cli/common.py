@@ -16,6 +16,7 @@ import click
 
 from workreport.errors import WorkreportError
 from workreport.model import Fact
+from workreport.model.fact import YEARS
 from workreport.rules.numbers import fact_number_text, number_text
 from workreport.version import __version__
 
@@ -156,6 +157,10 @@ WHO_OPTION = click.option(
     show_default="$USER",
     help="Who makes the change (kept in the audit log).",
 )
+
+# a year an option takes: one a fact may be about
+YEAR = click.IntRange(YEARS.start, YEARS.stop - 1)
+
 
 def open_db(db: str | None, *, create: bool = False) -> Any:
     """The Database at ``db`` (a URL or SQLite path; None for the default), imported only when needed.

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from workreport.cli.common import DB_OPTION, emit, fails_cleanly, main, open_db
+from workreport.cli.common import DB_OPTION, YEAR, emit, fails_cleanly, main, open_db
 
 
 @main.command("panel")
 @click.option("--indicator", default="gdp", show_default=True, help="Indicator id (rules/indicators.toml).")
-@click.option("--year", type=click.IntRange(1949, 2100), default=None, help="The year the targets are due (required unless --schema).")
+@click.option("--year", type=YEAR, default=None, help="The year the targets are due (required unless --schema).")
 @click.option("--measure", default=None, help="growth, level, share …; default: the measure with most targets.")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv", show_default=True

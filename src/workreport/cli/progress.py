@@ -6,7 +6,7 @@ import json
 
 import click
 
-from workreport.cli.common import DB_OPTION, WHO_OPTION, fails_cleanly, main, open_db, table
+from workreport.cli.common import DB_OPTION, WHO_OPTION, YEAR, fails_cleanly, main, open_db, table
 
 STATUS_HELP = "planned (未开始), in_progress (推进中), done (已完成), missed (未完成), delayed (延期), dropped (已取消)"
 
@@ -23,7 +23,7 @@ def _percent_cell(percent: int | None) -> str:
 
 @main.group("progress", invoke_without_command=True)
 @click.option("--jurisdiction", "-j", help="Only this place (name or alias).")
-@click.option("--year", "-y", type=int, help="Only items of this plan year.")
+@click.option("--year", "-y", type=YEAR, help="Only items of this plan year.")
 @click.option("--type", "itype", type=click.Choice(["task", "project"]), help="Key tasks or 为民实事 only.")
 @click.option("--status", help=f"Only items whose current status is this: {STATUS_HELP}.")
 @click.option(

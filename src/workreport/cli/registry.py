@@ -17,6 +17,7 @@ import click
 from workreport.cli.common import (
     DB_OPTION,
     WHO_OPTION,
+    YEAR,
     fact_number_text,
     fails_cleanly,
     main,
@@ -145,7 +146,7 @@ def ingest_cmd(
 
 @main.command("track")
 @click.option("--jurisdiction", "-j", help="Only this jurisdiction (name or alias).")
-@click.option("--period", "-p", type=int, help="Only targets for this year.")
+@click.option("--period", "-p", type=YEAR, help="Only targets for this year.")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True
 )
@@ -226,7 +227,7 @@ def track_cmd(
 @main.command("documents")
 @click.option("--jurisdiction", "-j", help="Only reports of this place (name or alias).")
 @click.option("--level", help="Only this level: national, province, prefecture, county, new_area, zone.")
-@click.option("--year", type=int, help="Only reports planning for this year.")
+@click.option("--year", type=YEAR, help="Only reports planning for this year.")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=50, show_default=True)
 @DB_OPTION
@@ -261,7 +262,7 @@ def documents_cmd(
 @click.option("--document", type=int, help="Only facts of this document id.")
 @click.option("--indicator", help="Only this indicator id.")
 @click.option("--kind", type=click.Choice(["target", "actual", "estimate", "other"]))
-@click.option("--period", type=int)
+@click.option("--period", type=YEAR)
 # the library's page size at most (store.queries.MAX_PER_PAGE; importing it here would load the store)
 @click.option(
     "--limit", type=click.IntRange(1, 500), default=200, show_default=True, help="Facts shown, at most (up to 500)."
@@ -313,7 +314,7 @@ def facts_cmd(
 
 @main.command("commitments")
 @click.option("--jurisdiction", "-j")
-@click.option("--period", "-p", type=int)
+@click.option("--period", "-p", type=YEAR)
 @click.option("--type", "ctype", type=click.Choice(["target", "task", "project"]))
 @DB_OPTION
 @fails_cleanly
