@@ -236,3 +236,26 @@ def test_upload_message_is_readable(browser: object, server: str, stocked: dict[
     assert colour != background and colour not in ("rgb(255, 255, 255)",)
     shot(page, "upload-refused")
     context.close()
+
+
+def test_a_link_into_the_middle_of_a_line_lands_on_that_line(browser: object, server: str, stocked: dict[str, str]) -> None:
+    # the ← of a commitment names where its text starts (#p-OFFSET), most often inside a line
+    # of the reader: the reader scrolls to the line that holds it and marks it
+    db = STATE["db"]
+    from workreport.store import queries
+
+    doc = queries.documents(db, per_page=50).items[0]
+    text = queries.document(db, doc["id"])["text"]
+    lines = [i + 1 for i, c in enumerate(text) if c == "\n"]
+    inside = next(at + 5 for at in lines[len(lines) // 2 :] if text.find("\n", at) - at > 40)  # mid-line
+    context = browser.new_context(viewport={"width": 1280, "height": 700})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{server}/documents/{doc['id']}#p-{inside}")
+    line = page.locator(".reader p.linked")
+    assert line.count() == 1
+    start = int((line.get_attribute("id") or "p-0")[2:])
+    assert start <= inside < start + len(line.inner_text()) + 2
+    assert page.evaluate("window.scrollY") > 0 and line.is_visible()
+    box = line.bounding_box()
+    assert box is not None and -2 <= box["y"] < 700  # in view, at the top
+    context.close()

@@ -113,18 +113,26 @@ document.addEventListener("DOMContentLoaded", () => {
       if (e.dataTransfer.files.length) upload(form, e.dataTransfer.files[0]);
     });
   }
-  const target = window.location.hash && document.querySelector(window.location.hash);
+  // the reader's line that holds an offset: the one starting there, or the nearest before it
+  const lineAt = (offset) => {
+    let best = null;
+    document.querySelectorAll(".reader p[id^='p-']").forEach((p) => {
+      if (Number(p.id.slice(2)) <= offset) best = p;
+    });
+    return best;
+  };
+  const hash = window.location.hash;
+  const target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
   if (target && target.matches("mark.fact")) { target.scrollIntoView({block: "center"}); showFact(target); }
+  else if (!target && /^#p-\d+$/.test(hash)) {
+    // a link to where a commitment starts (#p-2248), inside a line: that line
+    const line = lineAt(Number(hash.slice(3)));
+    if (line) { line.scrollIntoView({block: "start"}); line.classList.add("linked"); }
+  }
   document.querySelectorAll(".outline a[data-offset]").forEach((a) => {
     a.addEventListener("click", (e) => {
-      // the heading's paragraph, or the nearest one before it
-      const offset = Number(a.dataset.offset);
-      let best = null;
-      document.querySelectorAll(".reader p[id^='p-']").forEach((p) => {
-        const at = Number(p.id.slice(2));
-        if (at <= offset) best = p;
-      });
-      if (best) { e.preventDefault(); best.scrollIntoView({block: "start"}); }
+      const line = lineAt(Number(a.dataset.offset));  // the heading's line
+      if (line) { e.preventDefault(); line.scrollIntoView({block: "start"}); }
     });
   });
 });
