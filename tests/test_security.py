@@ -663,3 +663,9 @@ def test_the_openapi_spec_documents_the_one_error_shape(db: Database) -> None:
             for status in ("400", "404", "422"):
                 schema = op["responses"][status]["content"]["application/json"]["schema"]
                 assert schema["$ref"].endswith("/ErrorOut"), (path, method, status)
+
+
+def test_an_error_page_says_which_parameter_is_wrong(db: Database) -> None:
+    # the JSON error's details (a parameter out of range, the rows of an import) on the page too
+    r = make_client(db).get("/?p=0", headers=HTML)
+    assert r.status_code == 422 and "<li>p: Input should be greater than or equal to 1</li>" in r.text

@@ -194,7 +194,7 @@ async def _refuse(request: Request, err: ApiError, scope: Scope, receive: Receiv
         for name in ("user", "via_token", "csrf", "session_id"):
             if not hasattr(state, name):
                 setattr(state, name, False if name == "via_token" else None)
-        response = render_error(request, err.status, err.message)
+        response = render_error(request, err.status, err.message, err.details)
     else:
         response = JSONResponse(error_body(err.status, err.code, err.message, err.details), status_code=err.status)
     if err.status == 413:
@@ -259,7 +259,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 error_body(err.status, err.code, err.message, err.details), status_code=err.status
             )
         else:
-            response = render_error(request, err.status, err.message)
+            response = render_error(request, err.status, err.message, err.details)
         if err.status == 413:
             response.headers["connection"] = "close"
         if isinstance(exc, HTTPException) and exc.headers:  # a 405's Allow, a 429's Retry-After

@@ -174,9 +174,19 @@ def set_session_cookie(request: Request, response: Response, value: str) -> None
     )
 
 
-def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    """The error page with ``status`` and ``message``."""
-    return page(request, "error.html", status=status, status_code=status, message=message)
+def render_error(request: Request, status: int, message: str, details: list[Any] | None = None) -> HTMLResponse:
+    """The error page with ``status``, ``message`` and what the JSON error's ``details`` say, one
+    line each (``p: Input should be greater than or equal to 1``; a row of an import)."""
+    lines = [_detail_line(d) for d in details or []]
+    return page(request, "error.html", status=status, status_code=status, message=message, details=lines)
+
+
+def _detail_line(detail: Any) -> str:
+    if isinstance(detail, dict):
+        # where, without FastAPI's part of the request (query, path, body): the parameter's name
+        where = [str(x) for x in detail.get("loc", []) if x not in ("query", "path", "body")]
+        return f"{'.'.join(where)}: {detail.get('message', '')}" if where else str(detail.get("message", ""))
+    return str(detail)
 
 
 async def form_writer(request: Request, role: str = "editor") -> tuple[User, dict[str, Any]]:
