@@ -353,6 +353,8 @@ def test_user_and_token_commands(tmp_path: Path) -> None:
     assert "carol" not in run("user", "list")
     bad = runner.invoke(main, ["user", "passwd", "ed", "--password-stdin", *base], input="password123!\n")
     assert bad.exit_code != 0 and "common" in bad.output
+    nobody = runner.invoke(main, ["token", "list", "nobody", *base])  # not an empty list
+    assert nobody.exit_code != 0 and "no user 'nobody'" in nobody.output
 
 
 # ----------------------------------------------------------------- (7) throttled sign-in

@@ -202,6 +202,7 @@ def list_tokens(db: Database, username: str | None = None) -> list[dict[str, Any
     with db.read() as session:
         q = select(ApiTokenRow, UserRow.username).join(UserRow, UserRow.id == ApiTokenRow.user_id)
         if username is not None:
+            _user_row(session, username)  # no such user is an error, not a list of none
             q = q.where(UserRow.username == username)
         return [
             {
