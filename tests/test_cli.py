@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -246,3 +247,13 @@ def test_facts_limit_beyond_a_page_is_refused_in_the_option_s_own_words(tmp_path
     assert too_many.returncode == 2 and "Traceback" not in too_many.stderr
     assert f"'--limit': {MAX_PER_PAGE + 1} is not in the range 1<=x<={MAX_PER_PAGE}" in too_many.stderr
     run("facts", "--db", db, "--limit", str(MAX_PER_PAGE))  # the largest page is allowed
+
+
+def test_facts_cut_at_the_limit_says_how_many_there_are(tmp_path: Path) -> None:
+    db = str(tmp_path / "registry.sqlite")
+    run("ingest", str(REPORTS / "city_2024.txt"), "--db", db)
+    whole = run("facts", "--db", db, "--limit", "500").stdout
+    total = int(re.search(r"\((\d+) facts\)", whole).group(1))  # type: ignore[union-attr]
+    assert total > 3
+    cut = run("facts", "--db", db, "--limit", "3").stdout
+    assert f"(3 of {total} facts: narrow with" in cut

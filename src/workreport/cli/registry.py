@@ -310,6 +310,13 @@ def facts_cmd(
             limits=[7, 5, 16, 20, 10, 10, 8, 22, 22, 6, 12, 3],
         )
     )
+    if page.total > len(rows):  # never a cut list that looks whole
+        click.echo(
+            f"({len(rows)} of {page.total} facts: narrow with --document, --kind, --indicator or --period, "
+            "or raise --limit up to 500)"
+        )
+    else:
+        click.echo(f"({page.total} facts)")
 
 
 @main.command("commitments")
