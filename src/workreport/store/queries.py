@@ -876,8 +876,9 @@ def _score(session: Session, q: str) -> dict[int, tuple[float, int]]:
     else:
         # case aside, as SQLite's index folds it: a case-insensitive regular expression, which
         # pg_trgm's index serves as it serves LIKE. ILIKE would lower() each whole text to
-        # compare it, and counting in lower() of it again took twice as long (2,940 reports,
-        # 1,197 holding "gdp": 2.1 s against 0.9-1.3 s; a case-sensitive "GDP" 0.3-0.5 s)
+        # compare it, and counting in lower() of it again took twice as long (2,940 rows, the
+        # 140 bench reports copied 21 times, 1,197 holding "gdp": 2.1 s against 0.9-1.3 s in
+        # psql; through search(), 2.0-3.3 s against 0.5-0.6 s; a case-sensitive "GDP" 0.5 s)
         pattern = _escape_regex(q)
         holds, tf = body.op("~*")(pattern), func.regexp_count(body, pattern, 1, "i")
     counted = (
