@@ -64,7 +64,7 @@ def check_values(values: dict[str, Any]) -> None:
             f"unit={unit!r}: neither a unit id ({', '.join(sorted(unit_ids()))}) nor a unit written in Chinese"
         )
     hedge = values.get("hedge")
-    hedges = extractor_rules().cue["hedge"]["words"]
+    hedges = extractor_rules().words("hedge", "words")
     if hedge is not None and hedge not in hedges:
         raise InputError(f"hedge={hedge!r}: must be one of {', '.join(hedges)} (or null)")
     classifier = values.get("classifier")

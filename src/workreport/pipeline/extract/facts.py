@@ -445,6 +445,16 @@ def _heading_number(text: str, m: Mention, para: Paragraph) -> bool:
     return j == para.span.start and all(c in CJK_NUMERAL for c in text[m.start : m.end])
 
 
+def _names_growth(head: str) -> bool:
+    """涨幅, 增速…: the phrase before a percentage names a rate of growth (rules/cues.toml)."""
+    return any(head.endswith(w) for w in extractor_rules().cue["measure"]["growth_heads"])
+
+
+def _names_share(head: str) -> bool:
+    """比重, 占比, 覆盖率…: the phrase before a percentage (its last 8 characters) names a share."""
+    return any(w in head[-8:] for w in extractor_rules().cue["measure"]["share_heads"])
+
+
 def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa: C901  (one decision table: the measure from the figure's form, unit family and the words before it)
     """The measure of ``m`` from its reading, the phrase before it (``text[m.floor:m.start]``) and
     the words after it (at most 8 characters, not past ``hi``)."""
@@ -473,14 +483,14 @@ def _measure(m: Mention, reading: Reading, text: str, hi: int) -> None:  # noqa:
         if reading.verb is not None:
             m.measure = "growth"
             _signed(m, reading.sign)
-        elif any(head.endswith(w) for w in cue["growth_heads"]) or _GROWTH_TARGET.search(text[m.floor : m.start]):
+        elif _names_growth(head) or _GROWTH_TARGET.search(text[m.floor : m.start]):
             m.measure = "growth"  # 涨幅3%以内; 经济增长预期目标为7%左右: the target of a growth
         elif text.startswith("的", m.end, hi) and not text[m.end : min(hi, m.end + 8)].startswith(
             tuple(cue["not_share_after"]), 1
         ):
             m.measure = "share"  # 22%的企业实现盈利: a part of a whole, not a growth
         elif (
-            any(w in head[-8:] for w in cue["share_heads"])
+            _names_share(head)
             or reading.to
             or (m.indicator_id in (None,) and _WHOLE_OR_OF.search(head))
         ):
@@ -561,14 +571,13 @@ def _group_measures(group: list[Mention], items: list[str] | None) -> None:
     first = group[0]
     if first.family != "percent" or first.measure not in ("share", "growth"):
         return
-    cue = extractor_rules().cue["measure"]
     for k, g in enumerate(group):
         if g.family != "percent" or g.reading is None or g.reading.verb is not None or g.reading.to:
             continue
         item = items[k] if items is not None else ""
-        if item and any(item.endswith(w) for w in cue["growth_heads"]):
+        if item and _names_growth(item):
             g.measure = "growth"
-        elif item and any(w in item[-8:] for w in cue["share_heads"]):
+        elif item and _names_share(item):
             g.measure = "share"
         elif k:
             g.measure = first.measure
